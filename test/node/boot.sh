@@ -1,0 +1,40 @@
+#!/bin/bash
+# Runs as the first child of a test node's PID 1, inside its own mount, pid, network and uts namespaces.
+# Overlays /etc, /usr and /var onto the node's folder (so that nothing reaches this machine's own files),
+# gives it a fresh /run, installs the layout on first boot, then starts the enabled units like init does.
+set -euo pipefail
+node_dir=$1 layout_dir=$2 build_dir=$3
+here=$(cd "$(dirname "$0")" && pwd)
+
+for d in etc usr var; do
+  mkdir -p "$node_dir/upper/$d" "$node_dir/work/$d"
+  mount -t overlay overlay -o "lowerdir=/$d,upperdir=$node_dir/upper/$d,workdir=$node_dir/work/$d" "/$d"
+done
+mount -t tmpfs -o mode=755 tmpfs /run
+ip link set lo up
+
+if [ ! -e "$node_dir/installed" ]; then
+  # shellcheck source=/dev/null
+  source "$layout_dir/layout.sh"
+  for p in "${REMOVE[@]}"; do rm -rf "$p"; done
+  for p in "${MKDIRS[@]}"; do mkdir -p "$p"; done
+  cp -a "$layout_dir/files/." /
+  install -D -m 0755 "$build_dir/kubelet" "$KUBELET_BIN"
+  install -D -m 0755 "$here/systemctl-standin.mjs" /usr/bin/systemctl
+  echo "$HOSTNAME_" > /etc/hostname
+  mkdir -p /etc/systemd/system
+  for u in "${ENABLE[@]}"; do systemctl enable --quiet "$u"; done
+  touch "$node_dir/installed"
+fi
+hostname "$(cat /etc/hostname)"
+
+# systemd-tmpfiles at boot: only the "d" lines the layouts need (EPEL's /run/supervisor).
+for f in /usr/lib/tmpfiles.d/*.conf /etc/tmpfiles.d/*.conf; do
+  [ -e "$f" ] || continue
+  while read -r type p mode _; do
+    [ "$type" = d ] && mkdir -p "$p" && chmod "$mode" "$p"
+  done < <(grep -E '^d ' "$f" || true)
+done
+
+systemctl boot
+date +%s.%N > "$node_dir/booted"

@@ -1,0 +1,198 @@
+/**
+ * A throwaway Kubernetes node on this machine, for tests and the demo.
+ *
+ * Private mount, pid, network and uts namespaces (unshare), with /etc, /usr and /var overlaid onto a
+ * temporary folder and /run on tmpfs: whatever happens inside lands in that folder, never in this machine's
+ * own files, services or processes. Inside run the real supervisord (Debian's package), the kubelet stand-in
+ * and the systemctl stand-in, laid out as a real installer would (see layouts/).
+ *
+ *   const node = await TestNode.up('kubekey-centos7');
+ *   await node.exec(['kubesup-tui', 'status', '--json']);
+ *   await node.reboot();   // everything killed, /run emptied, enabled units started again
+ *   await node.down();
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = path.resolve(HERE, '../..');
+export const LAYOUTS = ['kubekey-centos7', 'kubeadm-ubuntu'] as const;
+export type LayoutName = (typeof LAYOUTS)[number];
+
+export interface ExecResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Why a test node cannot be built on this machine, or undefined when it can. */
+export function missingPrerequisite(): string | undefined {
+  if (process.getuid?.() !== 0) return 'the test node needs root (namespaces and overlay mounts)';
+  for (const [bin, pkg] of [
+    ['unshare', 'util-linux'],
+    ['nsenter', 'util-linux'],
+    ['ip', 'iproute2'],
+    ['supervisord', 'supervisor'],
+    ['cc', 'gcc'],
+  ] as const) {
+    if (spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0) return `${bin} is missing (apt-get install -y ${pkg})`;
+  }
+  return undefined;
+}
+
+/** Compiles the C stand-ins once per source version, into a cache folder outside the repo. */
+function buildStandins(): string {
+  const sources = ['kubelet-standin.c', 'node-init.c'].map((f) => fs.readFileSync(path.join(HERE, f)));
+  const hash = crypto.createHash('sha256').update(Buffer.concat(sources)).digest('hex').slice(0, 12);
+  const dir = path.join(os.tmpdir(), `kubesup-node-build-${hash}`);
+  if (fs.existsSync(path.join(dir, 'done'))) return dir;
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [src, out] of [
+    ['kubelet-standin.c', 'kubelet'],
+    ['node-init.c', 'node-init'],
+  ] as const) {
+    const r = spawnSync('cc', ['-O2', '-Wall', '-o', path.join(dir, out), path.join(HERE, src)], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`cannot compile ${src}: ${r.stderr}`);
+  }
+  fs.writeFileSync(path.join(dir, 'done'), '');
+  return dir;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class TestNode {
+  private initPid = 0;
+  private unsharePid = 0;
+
+  private constructor(
+    readonly layout: LayoutName,
+    /** The node's folder on this machine: upper/ holds every change made to /etc, /usr and /var. */
+    readonly dir: string,
+    private readonly buildDir: string,
+  ) {}
+
+  static async up(layout: LayoutName, options: { dir?: string } = {}): Promise<TestNode> {
+    const missing = missingPrerequisite();
+    if (missing) throw new Error(missing);
+    const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `kubesup-node-${layout}-`));
+    const node = new TestNode(layout, dir, buildStandins());
+    await node.boot();
+    return node;
+  }
+
+  private async boot(): Promise<void> {
+    fs.rmSync(path.join(this.dir, 'booted'), { force: true });
+    const child = spawn(
+      'unshare',
+      [
+        '--mount', '--pid', '--net', '--uts', '--fork', '--mount-proc', '--propagation', 'private',
+        path.join(this.buildDir, 'node-init'),
+        path.join(HERE, 'boot.sh'), this.dir, path.join(HERE, 'layouts', this.layout), this.buildDir,
+      ],
+      { detached: true, stdio: ['ignore', 'ignore', fs.openSync(path.join(this.dir, 'boot.log'), 'a')] },
+    );
+    child.unref();
+    this.unsharePid = child.pid ?? 0;
+    for (let i = 0; i < 600; i++) {
+      if (!this.initPid) {
+        const children = fs.readFileSync(`/proc/${this.unsharePid}/task/${this.unsharePid}/children`, 'utf8').trim();
+        this.initPid = Number(children.split(' ')[0] || 0);
+      }
+      if (fs.existsSync(path.join(this.dir, 'booted'))) return;
+      if (child.exitCode !== null || !fs.existsSync(`/proc/${this.unsharePid}`)) break;
+      await sleep(50);
+    }
+    const log = fs.existsSync(path.join(this.dir, 'boot.log')) ? fs.readFileSync(path.join(this.dir, 'boot.log'), 'utf8') : '';
+    await this.kill();
+    throw new Error(`test node ${this.layout} did not boot:\n${log.slice(-2000)}`);
+  }
+
+  /** The host pid of the node's PID 1, for nsenter. */
+  get pid(): number {
+    return this.initPid;
+  }
+
+  /** Path on this machine through which the node's files are seen (its mount namespace's root). */
+  hostPath(nodePath: string): string {
+    return path.join(`/proc/${this.initPid}/root`, nodePath);
+  }
+
+  readFile(nodePath: string): string {
+    return fs.readFileSync(this.hostPath(nodePath), 'utf8');
+  }
+
+  /** argv for running a command inside the node (for tmux and the like). */
+  enterArgv(argv: readonly string[]): string[] {
+    return ['nsenter', '-t', String(this.initPid), '-m', '-p', '-n', '-u', '--', ...argv];
+  }
+
+  async exec(
+    argv: readonly string[],
+    options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<ExecResult> {
+    const r = await execa(this.enterArgv(argv)[0] as string, this.enterArgv(argv).slice(1), {
+      reject: false,
+      ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
+      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...options.env },
+      extendEnv: false,
+      timeout: options.timeoutMs ?? 60_000,
+      stripFinalNewline: false,
+    });
+    return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+  }
+
+  /** `bash -c script` inside the node; throws with the output when it fails. */
+  async sh(script: string, options: { timeoutMs?: number } = {}): Promise<string> {
+    const r = await this.exec(['bash', '-c', script], options);
+    if (r.exitCode !== 0) throw new Error(`in node: ${script}\nexit ${r.exitCode}\n${r.stdout}${r.stderr}`);
+    return r.stdout;
+  }
+
+  /** Polls a condition inside the node until it holds. */
+  async waitFor(script: string, timeoutMs = 15_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    let last: ExecResult | undefined;
+    while (Date.now() < until) {
+      last = await this.exec(['bash', '-c', script]);
+      if (last.exitCode === 0) return;
+      await sleep(100);
+    }
+    throw new Error(`timed out waiting in node for: ${script}\n${last?.stdout ?? ''}${last?.stderr ?? ''}`);
+  }
+
+  private async kill(): Promise<void> {
+    // PID 1 of the namespace dying takes every process in it along, as a power cut would.
+    for (const pid of [this.initPid, this.unsharePid]) {
+      if (pid) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    for (let i = 0; i < 200 && this.unsharePid && fs.existsSync(`/proc/${this.unsharePid}`); i++) {
+      const stat = fs.readFileSync(`/proc/${this.unsharePid}/stat`, 'utf8');
+      if (/^\d+ \(.*\) Z/.test(stat)) break;
+      await sleep(20);
+    }
+    this.initPid = 0;
+  }
+
+  /** Kill everything in the node and boot it again: /etc, /usr, /var kept; /run emptied. */
+  async reboot(): Promise<void> {
+    await this.kill();
+    await this.boot();
+  }
+
+  /** Kill everything in the node and delete its folder. */
+  async down(options: { keep?: boolean } = {}): Promise<void> {
+    await this.kill();
+    if (!options.keep) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
