@@ -29,3 +29,45 @@ export interface CommandResult {
 export interface CommandRunner {
   run(file: string, args: readonly string[], options?: { timeoutMs?: number; input?: string }): Promise<CommandResult>;
 }
+
+/** What /proc tells about one process. Fields are undefined when unreadable (not root, or it exited). */
+export interface ProcessRecord {
+  readonly pid: number;
+  readonly ppid?: number;
+  /** /proc/PID/comm: at most 15 characters. */
+  readonly comm?: string;
+  /** /proc/PID/cmdline split on NUL: the exact argv. */
+  readonly argv?: readonly string[];
+  /** /proc/PID/exe's target ("... (deleted)" after an upgrade). */
+  readonly exe?: string;
+  readonly environ?: Readonly<Record<string, string>>;
+  /** /proc/PID/cgroup, raw. */
+  readonly cgroup?: string;
+  /** /proc/PID/ns/pid's target, to tell another pid namespace (kind, containers) from ours. */
+  readonly pidNamespace?: string;
+  /** Seconds since boot when it started (from /proc/PID/stat), for uptimes. */
+  readonly startedAfterBootS?: number;
+}
+
+export interface ProcessTable {
+  /** Every pid currently in /proc. */
+  pids(): Promise<number[]>;
+  /** Cheap: comm and exe only, for scanning. */
+  brief(pid: number): Promise<ProcessRecord | undefined>;
+  /** Everything readable about the process. */
+  full(pid: number): Promise<ProcessRecord | undefined>;
+  /** Our own pid namespace, to compare with. */
+  ownPidNamespace(): Promise<string | undefined>;
+}
+
+export interface HttpProbeResult {
+  readonly ok: boolean;
+  readonly status?: number;
+  readonly body?: string;
+  readonly latencyMs: number;
+  readonly error?: string;
+}
+
+export interface HttpProbe {
+  get(url: string, timeoutMs: number): Promise<HttpProbeResult>;
+}

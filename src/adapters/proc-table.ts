@@ -1,0 +1,86 @@
+/** Processes, read from /proc (never by parsing `ps`). */
+import fs from 'node:fs/promises';
+import type { ProcessRecord, ProcessTable } from '../core/ports.js';
+
+async function readOr(path: string): Promise<Buffer | undefined> {
+  try {
+    return await fs.readFile(path);
+  } catch {
+    return undefined;
+  }
+}
+async function linkOr(path: string): Promise<string | undefined> {
+  try {
+    return await fs.readlink(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function splitNul(buf: Buffer): string[] {
+  const parts = buf.toString('utf8').split('\0');
+  if (parts.at(-1) === '') parts.pop();
+  return parts;
+}
+
+export function parseStat(stat: string): { ppid?: number; startTicks?: number } {
+  // comm may hold spaces and parentheses: fields start after the last ')'.
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ppid = Number(rest[1]);
+  const startTicks = Number(rest[19]);
+  return { ...(Number.isFinite(ppid) ? { ppid } : {}), ...(Number.isFinite(startTicks) ? { startTicks } : {}) };
+}
+
+// USER_HZ is 100 on every Linux architecture kubelet runs on.
+const CLOCK_TICKS = 100;
+
+export function createProcTable(procRoot = '/proc'): ProcessTable {
+  return {
+    async pids() {
+      const names = await fs.readdir(procRoot).catch(() => [] as string[]);
+      return names.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
+    },
+    async brief(pid) {
+      const comm = await readOr(`${procRoot}/${pid}/comm`);
+      if (!comm) return undefined;
+      const exe = await linkOr(`${procRoot}/${pid}/exe`);
+      return { pid, comm: comm.toString('utf8').trim(), ...(exe ? { exe } : {}) };
+    },
+    async full(pid) {
+      const base = `${procRoot}/${pid}`;
+      const [comm, cmdline, environ, cgroup, stat, exe, ns] = await Promise.all([
+        readOr(`${base}/comm`),
+        readOr(`${base}/cmdline`),
+        readOr(`${base}/environ`),
+        readOr(`${base}/cgroup`),
+        readOr(`${base}/stat`),
+        linkOr(`${base}/exe`),
+        linkOr(`${base}/ns/pid`),
+      ]);
+      if (!comm && !cmdline) return undefined;
+      const env: Record<string, string> = {};
+      if (environ) {
+        for (const entry of splitNul(environ)) {
+          const eq = entry.indexOf('=');
+          if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+        }
+      }
+      const { ppid, startTicks } = stat ? parseStat(stat.toString('utf8')) : {};
+      const record: ProcessRecord = {
+        pid,
+        ...(ppid !== undefined ? { ppid } : {}),
+        ...(comm ? { comm: comm.toString('utf8').trim() } : {}),
+        ...(cmdline && cmdline.length > 0 ? { argv: splitNul(cmdline) } : {}),
+        ...(exe ? { exe } : {}),
+        ...(environ ? { environ: env } : {}),
+        ...(cgroup ? { cgroup: cgroup.toString('utf8') } : {}),
+        ...(ns ? { pidNamespace: ns } : {}),
+        ...(startTicks !== undefined ? { startedAfterBootS: startTicks / CLOCK_TICKS } : {}),
+      };
+      return record;
+    },
+    async ownPidNamespace() {
+      return linkOr(`${procRoot}/self/ns/pid`);
+    },
+  };
+}

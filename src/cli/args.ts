@@ -1,0 +1,91 @@
+/** The command line: `kubesup-tui [COMMAND] [OPTIONS]`, parsed with node's util.parseArgs. */
+import { parseArgs } from 'node:util';
+import { UsageError } from '../core/errors.js';
+
+export const COMMANDS = ['migrate', 'monitor', 'detect', 'plan', 'status', 'rollback'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export interface CliOptions {
+  readonly command: Command | undefined;
+  readonly json: boolean;
+  readonly yes: boolean;
+  readonly program: string;
+  readonly supervisorConf: string | undefined;
+  readonly supervisorUrl: string | undefined;
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+export const HELP = `kubesup-tui: put kubelet under supervisord safely, and watch it.
+
+Usage: kubesup-tui [COMMAND] [OPTIONS]        (run as root on the node)
+
+Commands:
+  (none)      interactive: the migration wizard while kubelet is run by systemd, else the monitor
+  migrate     the migration wizard; with --yes applies without asking, one line per step
+  monitor     the live monitor: programs, restarts, kubelet health and log
+  detect      how kubelet is started today                          (--json)
+  plan        the files and actions a migration would carry out      (--json)
+  status      supervisord's programs, restarts, kubelet health        (--json)
+  rollback    put kubelet back under systemd, restoring every file   (--yes)
+
+Options:
+  --json                  machine-readable output (detect, plan, status)
+  --yes                   apply without asking (migrate, rollback)
+  --program NAME          the supervisord program for kubelet (default: kubelet)
+  --supervisor-conf PATH  supervisord's config file (default: the running daemon's, else its search order)
+  --supervisor-url URL    where supervisord listens: unix:///path.sock or http://host:port
+  -h, --help              this help
+  -v, --version           the version
+
+Exit codes: 0 success; 1 failure (one-line reason on stderr); 2 bad usage;
+            status: 3 when a program is not RUNNING.
+`;
+
+export function parseCommandLine(argv: readonly string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        yes: { type: 'boolean', short: 'y', default: false },
+        program: { type: 'string', default: 'kubelet' },
+        'supervisor-conf': { type: 'string' },
+        'supervisor-url': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (error) {
+    // parseArgs' messages are long and mention "parseArgs"; keep the part a user needs.
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/^Unknown option/, 'unknown option'));
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) throw new UsageError(`one command at a time (got: ${positionals.join(' ')})`);
+  const word = positionals[0];
+  if (word !== undefined && !(COMMANDS as readonly string[]).includes(word)) {
+    throw new UsageError(`unknown command "${word}" (commands: ${COMMANDS.join(', ')})`);
+  }
+  const command = word as Command | undefined;
+  if (values.json && command && !['detect', 'plan', 'status'].includes(command)) {
+    throw new UsageError(`--json goes with detect, plan or status, not ${command}`);
+  }
+  if (!/^[A-Za-z0-9_.-]+$/.test(values.program)) throw new UsageError(`--program: not a supervisord program name: ${values.program}`);
+  const url = values['supervisor-url'];
+  if (url !== undefined && !/^(unix:\/\/\/.+|https?:\/\/.+)$/.test(url)) {
+    throw new UsageError(`--supervisor-url: expected unix:///path.sock or http://host:port, got ${url}`);
+  }
+  return {
+    command,
+    json: values.json,
+    yes: values.yes,
+    program: values.program,
+    supervisorConf: values['supervisor-conf'],
+    supervisorUrl: url,
+    help: values.help,
+    version: values.version,
+  };
+}

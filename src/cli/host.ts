@@ -1,0 +1,28 @@
+/**
+ * The one place that wires real adapters together for the commands. Tests build their own Host.
+ */
+import { createHttpProbe } from '../adapters/http-probe.js';
+import { createNodeFiles } from '../adapters/node-files.js';
+import { createProcTable } from '../adapters/proc-table.js';
+import { createRpcTransport, type RpcOptions } from '../adapters/supervisor-rpc.js';
+import type { FileReader, HttpProbe, ProcessTable, RpcTransport } from '../core/ports.js';
+
+export interface Host {
+  readonly files: FileReader;
+  readonly procs: ProcessTable;
+  readonly http: HttpProbe;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  connect(options: RpcOptions): RpcTransport & { close(): void };
+  readonly now: () => number;
+}
+
+export function createRealHost(): Host {
+  return {
+    files: createNodeFiles(),
+    procs: createProcTable(),
+    http: createHttpProbe(),
+    env: process.env,
+    connect: createRpcTransport,
+    now: () => Date.now(),
+  };
+}

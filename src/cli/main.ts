@@ -1,0 +1,57 @@
+/**
+ * kubesup-tui's entry: parse the command line, wire the real host, run one command, map errors to exit codes.
+ * Headless commands never load React or Ink: the TUI is imported only when it is about to be drawn.
+ */
+import { oneLine, ToolError, UsageError } from '../core/errors.js';
+import { HELP, parseCommandLine, type CliOptions } from './args.js';
+import { runStatus } from './commands/status.js';
+import { createRealHost } from './host.js';
+import { VERSION } from './version.js';
+
+const write = (text: string) => process.stdout.write(text);
+
+async function dispatch(options: CliOptions): Promise<number> {
+  const host = createRealHost();
+  switch (options.command) {
+    case 'status':
+      return runStatus(host, options, write);
+    case undefined:
+    case 'migrate':
+    case 'monitor':
+      if (!process.stdin.isTTY || !process.stdout.isTTY) {
+        if (options.command === 'migrate' && options.yes) break;
+        throw new ToolError(`no terminal: the ${options.command ?? 'interactive'} screen needs a TTY; for scripts use status, detect, plan or migrate --yes`);
+      }
+      break;
+    default:
+      break;
+  }
+  throw new ToolError(`${options.command ?? 'the interactive screen'} is not available in this version yet`);
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseCommandLine(argv);
+  } catch (error) {
+    process.stderr.write(`kubesup-tui: ${oneLine(error)} (see kubesup-tui --help)\n`);
+    return 2;
+  }
+  if (options.help) {
+    write(HELP);
+    return 0;
+  }
+  if (options.version) {
+    write(`${VERSION}\n`);
+    return 0;
+  }
+  try {
+    return await dispatch(options);
+  } catch (error) {
+    process.stderr.write(`kubesup-tui: ${oneLine(error)}\n`);
+    if (!(error instanceof ToolError || error instanceof UsageError) && process.env.KUBESUP_DEBUG) {
+      process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    }
+    return error instanceof UsageError ? 2 : 1;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * `kubesup-tui status`: what supervisord runs, and kubelet's health, as JSON and as a table for people.
+ */
+import type { ProcessInfo, Snapshot } from './supervisor-api.js';
+import type { HttpProbeResult } from './ports.js';
+
+export interface ProgramStatus {
+  readonly name: string;
+  readonly group: string;
+  readonly state: string;
+  readonly pid: number | null;
+  readonly uptime_s: number | null;
+  /** Unexpected exits followed by a new spawn, since supervisord started; null when not known. */
+  readonly restarts: number | null;
+  readonly last_exit: LastExit | null;
+}
+
+export interface LastExit {
+  readonly time: number;
+  /** Exit status, or null when killed by a signal. */
+  readonly status: number | null;
+  readonly signal: string | null;
+  readonly expected: boolean;
+}
+
+export interface StatusReport {
+  readonly supervisord: { readonly state: string; readonly pid: number | null; readonly url: string };
+  readonly programs: readonly ProgramStatus[];
+  readonly kubelet: {
+    readonly healthz: 'ok' | 'failing' | 'unreachable';
+    readonly url: string;
+    readonly latency_ms: number | null;
+    readonly error: string | null;
+  };
+  readonly warnings: readonly string[];
+}
+
+export interface RestartFacts {
+  readonly restarts: number;
+  readonly lastExit: LastExit | null;
+}
+
+export function uptimeSeconds(p: ProcessInfo): number | null {
+  return p.state === 'RUNNING' && p.start > 0 ? Math.max(0, p.now - p.start) : null;
+}
+
+export function buildStatusReport(input: {
+  snapshot: Snapshot;
+  supervisordPid: number | null;
+  url: string;
+  healthzUrl: string;
+  health: HttpProbeResult;
+  restartFacts?: ReadonlyMap<string, RestartFacts>;
+  warnings?: readonly string[];
+}): StatusReport {
+  const { snapshot, health } = input;
+  return {
+    supervisord: { state: snapshot.state.statename, pid: input.supervisordPid, url: input.url },
+    programs: snapshot.processes.map((p) => {
+      const facts = input.restartFacts?.get(p.name);
+      return {
+        name: p.name,
+        group: p.group,
+        state: p.state,
+        pid: p.pid > 0 ? p.pid : null,
+        uptime_s: uptimeSeconds(p),
+        restarts: facts ? facts.restarts : null,
+        last_exit: facts ? facts.lastExit : null,
+      };
+    }),
+    kubelet: {
+      healthz: health.ok ? 'ok' : health.status !== undefined ? 'failing' : 'unreachable',
+      url: input.healthzUrl,
+      latency_ms: health.status !== undefined ? Math.round(health.latencyMs * 10) / 10 : null,
+      error: health.ok ? null : (health.error ?? (health.status !== undefined ? `HTTP ${health.status}: ${(health.body ?? '').trim().slice(0, 80)}` : 'no answer')),
+    },
+    warnings: input.warnings ?? [],
+  };
+}
+
+/** `1d 02:03:04` / `02:03:04`, like supervisorctl's uptime but with days. */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null) return '-';
+  const s = Math.floor(seconds);
+  const d = Math.floor(s / 86400);
+  const hms = [Math.floor((s % 86400) / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, '0')).join(':');
+  return d > 0 ? `${d}d ${hms}` : hms;
+}
+
+export function formatLastExit(e: LastExit | null): string {
+  if (!e) return '-';
+  const what = e.signal ? e.signal : `exit ${e.status}`;
+  return `${what}${e.expected ? '' : ' (unexpected)'}`;
+}
+
+/** Plain table for people; columns padded, nothing coloured (pipes and NO_COLOR read it as it is). */
+export function formatStatusReport(r: StatusReport): string {
+  const rows = [
+    ['PROGRAM', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'LAST EXIT'],
+    ...r.programs.map((p) => [
+      p.group === p.name ? p.name : `${p.group}:${p.name}`,
+      p.state,
+      p.pid === null ? '-' : String(p.pid),
+      formatDuration(p.uptime_s),
+      p.restarts === null ? '?' : String(p.restarts),
+      formatLastExit(p.last_exit),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] as string).length)));
+  const table = rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd());
+  const lines = [
+    `supervisord ${r.supervisord.state}${r.supervisord.pid ? ` (pid ${r.supervisord.pid})` : ''} at ${r.supervisord.url}`,
+    ...(r.programs.length ? table : ['(no programs configured)']),
+    `kubelet healthz ${r.kubelet.healthz}${r.kubelet.latency_ms !== null ? ` in ${r.kubelet.latency_ms} ms` : ''} at ${r.kubelet.url}${r.kubelet.error ? ` (${r.kubelet.error})` : ''}`,
+    ...r.warnings.map((w) => `warning: ${w}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}

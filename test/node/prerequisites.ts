@@ -1,0 +1,54 @@
+/**
+ * What the test node needs from this machine, installed when missing: supervisord (Debian's `supervisor`),
+ * a C compiler for the stand-ins, util-linux's unshare/nsenter, iproute2, tmux for the end-to-end test.
+ * Run by `npm test` (pretest) and `npm run demo`; says what it installs, and why it cannot when it cannot.
+ *
+ * Installing `supervisor` must not start a supervisord on this machine: a policy-rc.d that forbids
+ * service starts is put in place for the install when the machine has none.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+const NEEDS: ReadonlyArray<readonly [command: string, pkg: string]> = [
+  ['supervisord', 'supervisor'],
+  ['cc', 'gcc'],
+  ['unshare', 'util-linux'],
+  ['nsenter', 'util-linux'],
+  ['ip', 'iproute2'],
+  ['tmux', 'tmux'],
+];
+
+const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+
+export function ensurePrerequisites(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): void {
+  if (process.platform !== 'linux') throw new Error('the test node needs Linux (namespaces and overlay mounts)');
+  if (process.getuid?.() !== 0) throw new Error('the test node needs root (namespaces and overlay mounts): run this as root, e.g. with sudo');
+  const missing = [...new Set(NEEDS.filter(([c]) => !has(c)).map(([, p]) => p))];
+  if (missing.length === 0) return;
+  if (!has('apt-get')) throw new Error(`missing ${missing.join(', ')}, and there is no apt-get here to install them; install them by hand`);
+  log(`kubesup-tui test node: installing ${missing.join(' ')} with apt-get (missing on this machine)`);
+  const policy = '/usr/sbin/policy-rc.d';
+  const ownPolicy = !fs.existsSync(policy);
+  if (ownPolicy) fs.writeFileSync(policy, '#!/bin/sh\n# kubesup-tui: no service starts during this install\nexit 101\n', { mode: 0o755 });
+  try {
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
+      const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
+      if (r.status !== 0) throw new Error(`apt-get ${args[0]} failed (exit ${r.status}); install ${missing.join(' ')} by hand`);
+    }
+  } finally {
+    if (ownPolicy) fs.rmSync(policy, { force: true });
+  }
+  const still = NEEDS.filter(([c]) => !has(c)).map(([c]) => c);
+  if (still.length) throw new Error(`still missing after the install: ${still.join(', ')}`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  try {
+    ensurePrerequisites();
+  } catch (error) {
+    process.stderr.write(`kubesup-tui test node: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { HELP, parseCommandLine } from '../../src/cli/args.js';
+import { UsageError } from '../../src/core/errors.js';
+
+describe('command line', () => {
+  it('defaults: no command, program kubelet', () => {
+    expect(parseCommandLine([])).toMatchObject({ command: undefined, json: false, yes: false, program: 'kubelet' });
+  });
+
+  it('takes each command and its options', () => {
+    expect(parseCommandLine(['status', '--json', '--supervisor-url', 'unix:///run/s.sock'])).toMatchObject({
+      command: 'status',
+      json: true,
+      supervisorUrl: 'unix:///run/s.sock',
+    });
+    expect(parseCommandLine(['migrate', '--yes', '--program', 'kubelet2', '--supervisor-conf', '/etc/s.conf'])).toMatchObject({
+      command: 'migrate',
+      yes: true,
+      program: 'kubelet2',
+      supervisorConf: '/etc/s.conf',
+    });
+  });
+
+  it.each([
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['status', 'detect'], /one command at a time/],
+    [['--bogus'], /unknown option '--bogus'/],
+    [['migrate', '--json'], /--json goes with detect, plan or status/],
+    [['status', '--supervisor-url', '/run/s.sock'], /expected unix:\/\/\/path.sock/],
+    [['status', '--program', 'a b'], /not a supervisord program name/],
+  ])('%j is a usage error', (argv, message) => {
+    expect(() => parseCommandLine(argv)).toThrow(UsageError);
+    expect(() => parseCommandLine(argv)).toThrow(message);
+  });
+
+  it('help lists every command and option', () => {
+    for (const word of ['migrate', 'monitor', 'detect', 'plan', 'status', 'rollback', '--json', '--yes', '--program', '--supervisor-conf', '--supervisor-url', '--help', '--version']) {
+      expect(HELP).toContain(word);
+    }
+  });
+});

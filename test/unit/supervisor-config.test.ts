@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { expandPercent, getValue, parseSupervisorConfig, resolveEndpoint, stripInlineComment } from '../../src/core/supervisor-config.js';
+
+const fixture = (name: string) => fs.readFileSync(new URL(`../fixtures/supervisor/${name}`, import.meta.url), 'utf8');
+
+describe("supervisord's comment rule", () => {
+  it.each([
+    ['--a=b;c --d=e', '--a=b;c --d=e'],
+    ['--a=b ;comment', '--a=b '],
+    ['--a=b\t;comment', '--a=b\t'],
+    ['5%% #tail', '5%% '],
+    ['x#y', 'x#y'],
+    ['; whole line', ''],
+  ])('%j keeps %j', (line, kept) => {
+    expect(stripInlineComment(line)).toBe(kept);
+  });
+
+  it('keeps a `;` that follows no whitespace inside a program command (where the ini package cuts it)', () => {
+    const c = parseSupervisorConfig('[program:x]\ncommand=/bin/kubelet --a=b;c --d=e ;real comment\n', '/etc/supervisord.d/x.ini');
+    expect(getValue(c, 'program:x', 'command')).toBe('/bin/kubelet --a=b;c --d=e');
+  });
+
+  it('joins indented continuation lines, lower-cases keys, merges repeated sections', () => {
+    const c = parseSupervisorConfig('[include]\nFiles = a/*.ini\n   b/*.conf\n\n[include]\nother=1\n', '/etc/s.conf');
+    expect(getValue(c, 'include', 'files')).toBe('a/*.ini\nb/*.conf');
+    expect(getValue(c, 'include', 'other')).toBe('1');
+  });
+
+  it('reports lines it cannot understand instead of throwing', () => {
+    const c = parseSupervisorConfig('stray=1\n[a]\njust words\n', '/x.conf');
+    expect(c.problems).toEqual(['/x.conf:1: text before any [section]', '/x.conf:3: not a "key = value" line: just words']);
+  });
+});
+
+describe('percent expansion', () => {
+  it('expands here and ENV_ names, %% to %, and refuses what supervisord refuses', () => {
+    expect(expandPercent('%(here)s/x %(ENV_HOME)s 5%%', { here: '/etc', ENV_HOME: '/root' })).toBe('/etc/x /root 5%');
+    expect(() => expandPercent('%(nope)s', {})).toThrow(/unknown/);
+    expect(() => expandPercent('5%', {})).toThrow(/badly formatted/);
+  });
+});
+
+describe('where supervisorctl connects', () => {
+  it("EPEL: [supervisorctl] serverurl, with the trailing comment dropped", () => {
+    const c = parseSupervisorConfig(fixture('epel-supervisord.conf'), '/etc/supervisord.conf');
+    expect(resolveEndpoint(c)).toEqual({ url: 'unix:///var/run/supervisor/supervisor.sock', source: '[supervisorctl] serverurl in /etc/supervisord.conf' });
+  });
+
+  it('Debian: the socket named by serverurl', () => {
+    const c = parseSupervisorConfig(fixture('debian-supervisord.conf'), '/etc/supervisor/supervisord.conf');
+    expect(resolveEndpoint(c)?.url).toBe('unix:///var/run/supervisor.sock');
+  });
+
+  it('no serverurl: the [unix_http_server] file, relative paths against the config folder, credentials from the server', () => {
+    const c = parseSupervisorConfig('[unix_http_server]\nfile=%(here)s/run/s.sock\nusername=admin\npassword={SHA}abc\n', '/opt/sv/supervisord.conf');
+    expect(resolveEndpoint(c)).toMatchObject({ url: 'unix:///opt/sv/run/s.sock', username: 'admin', password: '{SHA}abc' });
+  });
+
+  it('only an inet server: http URL, `*:port` probed on localhost', () => {
+    const c = parseSupervisorConfig('[inet_http_server]\nport=*:9001\n', '/etc/supervisord.conf');
+    expect(resolveEndpoint(c)?.url).toBe('http://localhost:9001');
+  });
+
+  it('no server at all: undefined', () => {
+    expect(resolveEndpoint(parseSupervisorConfig('[supervisord]\nlogfile=/tmp/x\n', '/etc/s.conf'))).toBeUndefined();
+  });
+});

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // Node tests boot namespaces and a real supervisord: give them room, and keep two at a time at most.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    maxWorkers: 2,
+    minWorkers: 1,
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
+  },
+});
