@@ -3,7 +3,7 @@
  * the way supervisorctl's SupervisorTransport talks to it. Basic auth when the config sets a username.
  */
 import http from 'node:http';
-import { decodeResponse, encodeCall, type RpcValue } from '../core/xmlrpc.js';
+import { decodeResponse, encodeCall, RpcHttpError, type RpcValue } from '../core/xmlrpc.js';
 import type { RpcTransport } from '../core/ports.js';
 
 export interface RpcOptions {
@@ -97,7 +97,7 @@ export function createRpcTransport(options: RpcOptions): RpcTransport & { readon
               return;
             }
             if (res.statusCode !== 200) {
-              reject(new Error(`supervisord at ${where} answered HTTP ${res.statusCode} to ${method}`));
+              reject(new RpcHttpError(res.statusCode ?? 0, `supervisord at ${where} answered HTTP ${res.statusCode} to ${method}`));
               return;
             }
             try {

@@ -1,8 +1,9 @@
 /**
  * `kubesup-tui status`: what supervisord runs, and kubelet's health, as JSON and as a table for people.
  */
-import type { ProcessInfo, Snapshot } from './supervisor-api.js';
-import type { HttpProbeResult } from './ports.js';
+import type { MonitorData } from './monitor-engine.js';
+import type { ExitRecord } from './restart-ledger.js';
+import type { ProcessInfo } from './supervisor-api.js';
 
 export interface ProgramStatus {
   readonly name: string;
@@ -16,7 +17,8 @@ export interface ProgramStatus {
 }
 
 export interface LastExit {
-  readonly time: number;
+  /** ISO 8601. */
+  readonly time: string;
   /** Exit status, or null when killed by a signal. */
   readonly status: number | null;
   readonly signal: string | null;
@@ -35,46 +37,38 @@ export interface StatusReport {
   readonly warnings: readonly string[];
 }
 
-export interface RestartFacts {
-  readonly restarts: number;
-  readonly lastExit: LastExit | null;
-}
-
 export function uptimeSeconds(p: ProcessInfo): number | null {
   return p.state === 'RUNNING' && p.start > 0 ? Math.max(0, p.now - p.start) : null;
 }
 
-export function buildStatusReport(input: {
-  snapshot: Snapshot;
-  supervisordPid: number | null;
-  url: string;
-  healthzUrl: string;
-  health: HttpProbeResult;
-  restartFacts?: ReadonlyMap<string, RestartFacts>;
-  warnings?: readonly string[];
-}): StatusReport {
-  const { snapshot, health } = input;
+function toLastExit(e: ExitRecord | null): LastExit | null {
+  return e ? { time: new Date(e.time).toISOString(), status: e.status, signal: e.signal, expected: e.expected } : null;
+}
+
+/** The report from one poll of the monitor engine. Restart facts only when the main log covers them. */
+export function buildStatusReport(data: MonitorData, extraWarnings: readonly string[] = []): StatusReport {
+  const known = data.historyComplete;
+  const health = data.health.result;
+  const warnings = [...extraWarnings];
+  if (!known) warnings.push("supervisord's main log no longer reaches back to its start (rotated, or not a file): restart counts unknown");
   return {
-    supervisord: { state: snapshot.state.statename, pid: input.supervisordPid, url: input.url },
-    programs: snapshot.processes.map((p) => {
-      const facts = input.restartFacts?.get(p.name);
-      return {
-        name: p.name,
-        group: p.group,
-        state: p.state,
-        pid: p.pid > 0 ? p.pid : null,
-        uptime_s: uptimeSeconds(p),
-        restarts: facts ? facts.restarts : null,
-        last_exit: facts ? facts.lastExit : null,
-      };
-    }),
+    supervisord: { state: data.supervisord?.statename ?? 'UNKNOWN', pid: data.supervisordPid, url: data.url },
+    programs: data.programs.map((p) => ({
+      name: p.name,
+      group: p.group,
+      state: p.state,
+      pid: p.pid > 0 ? p.pid : null,
+      uptime_s: uptimeSeconds(p),
+      restarts: known ? p.history.restarts : null,
+      last_exit: known ? toLastExit(p.history.lastExit) : null,
+    })),
     kubelet: {
-      healthz: health.ok ? 'ok' : health.status !== undefined ? 'failing' : 'unreachable',
-      url: input.healthzUrl,
-      latency_ms: health.status !== undefined ? Math.round(health.latencyMs * 10) / 10 : null,
-      error: health.ok ? null : (health.error ?? (health.status !== undefined ? `HTTP ${health.status}: ${(health.body ?? '').trim().slice(0, 80)}` : 'no answer')),
+      healthz: health?.ok ? 'ok' : health?.status !== undefined ? 'failing' : 'unreachable',
+      url: data.health.url,
+      latency_ms: health && health.status !== undefined ? Math.round(health.latencyMs * 10) / 10 : null,
+      error: !health ? 'not checked' : health.ok ? null : (health.error ?? `HTTP ${health.status}: ${(health.body ?? '').trim().slice(0, 80)}`),
     },
-    warnings: input.warnings ?? [],
+    warnings,
   };
 }
 

@@ -20,6 +20,17 @@ export class RpcFault extends Error {
   }
 }
 
+/** A non-200 HTTP answer: supervisord answers 500 when a handler raised (e.g. a log range splits a UTF-8 character). */
+export class RpcHttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RpcHttpError';
+  }
+}
+
 /** supervisord's fault codes (supervisor/xmlrpc.py `Faults`). */
 export const FaultCode = {
   UNKNOWN_METHOD: 1,

@@ -194,7 +194,7 @@ int main(int argc, char **argv) {
       if (line_no % 50 == 0)
         klog('W', "reflector.go", 424, "\"watch of *v1.Node ended with: an error on the server has prevented the request from succeeding\" line=%lu", line_no);
       else if (line_no % 97 == 0)
-        klog('E', "pod_workers.go", 1294, "\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\"\" pod=\"kube-system/demo-%lu\"", line_no);
+        klog('E', "pod_workers.go", 1294, "\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\"\" pod=\"kube-system/demo\" line=%lu", line_no);
       else
         klog('I', "kubelet.go", 2180, "\"SyncLoop (housekeeping)\" line=%lu", line_no);
       next_log += 1.0 / rate;

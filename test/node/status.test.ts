@@ -22,7 +22,7 @@ describe('status on the reference node (KubeKey, CentOS 7, EPEL supervisor)', ()
     expect(exitCode).toBe(0);
     expect(json.supervisord).toEqual({ state: 'RUNNING', pid: supervisordPid, url: 'unix:///var/run/supervisor/supervisor.sock' });
     expect(json.programs).toEqual([
-      { name: 'node-exporter', group: 'node-exporter', state: 'RUNNING', pid: exporterPid, uptime_s: expect.any(Number), restarts: null, last_exit: null },
+      { name: 'node-exporter', group: 'node-exporter', state: 'RUNNING', pid: exporterPid, uptime_s: expect.any(Number), restarts: 0, last_exit: null },
     ]);
     expect(json.kubelet).toMatchObject({ healthz: 'ok', url: 'http://127.0.0.1:10248/healthz' });
   });

@@ -117,9 +117,38 @@ export class TestNode {
     return this.initPid;
   }
 
-  /** Path on this machine through which the node's files are seen (its mount namespace's root). */
+  /**
+   * Path on this machine through which the node's file is seen (its mount namespace's root). Symlinks are
+   * resolved inside the node: an absolute link such as /var/run -> /run would otherwise point at this
+   * machine's own /run.
+   */
   hostPath(nodePath: string): string {
-    return path.join(`/proc/${this.initPid}/root`, nodePath);
+    const root = `/proc/${this.initPid}/root`;
+    const parts = nodePath.split('/').filter(Boolean);
+    let resolved: string[] = [];
+    for (let hops = 0; parts.length > 0 && hops < 64; ) {
+      const part = parts.shift() as string;
+      if (part === '.') continue;
+      if (part === '..') {
+        resolved.pop();
+        continue;
+      }
+      const candidate = [...resolved, part];
+      let target: string | undefined;
+      try {
+        target = fs.readlinkSync(path.join(root, ...candidate));
+      } catch {
+        target = undefined;
+      }
+      if (target === undefined) {
+        resolved = candidate;
+        continue;
+      }
+      hops++;
+      parts.unshift(...target.split('/').filter(Boolean));
+      if (target.startsWith('/')) resolved = [];
+    }
+    return path.join(root, ...resolved);
   }
 
   readFile(nodePath: string): string {

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { LogFollower, type ByteRangeSource } from '../../src/core/log-follower.js';
+import { RpcHttpError } from '../../src/core/xmlrpc.js';
+
+/** A log file served the way supervisord's readFile serves it: byte ranges, decoded strictly as UTF-8. */
+class FakeLog implements ByteRangeSource {
+  current = Buffer.alloc(0);
+  backup: Buffer | undefined;
+  calls = 0;
+  append(text: string | Buffer) {
+    this.current = Buffer.concat([this.current, typeof text === 'string' ? Buffer.from(text) : text]);
+  }
+  rotate() {
+    this.backup = this.current;
+    this.current = Buffer.alloc(0);
+  }
+  async read(offset: number, length: number) {
+    this.calls++;
+    const bytes = this.current.subarray(offset, offset + length);
+    const text = new TextDecoder('utf-8', { fatal: true });
+    try {
+      return text.decode(bytes);
+    } catch {
+      throw new RpcHttpError(500, 'UnicodeDecodeError');
+    }
+  }
+  async size() {
+    return this.current.length;
+  }
+  async readRotated(offset: number) {
+    return this.backup?.subarray(offset);
+  }
+}
+
+async function drain(f: LogFollower) {
+  const out: string[] = [];
+  for (let i = 0; i < 20; i++) out.push(...(await f.poll()).lines);
+  return out;
+}
+
+describe('log follower', () => {
+  it('hands out whole lines once each; a partial line waits for its newline', async () => {
+    const log = new FakeLog();
+    const f = new LogFollower(log);
+    log.append('one\ntw');
+    expect((await f.poll()).lines).toEqual(['one']);
+    log.append('o\nthree\n');
+    expect((await f.poll()).lines).toEqual(['two', 'three']);
+    expect((await f.poll()).lines).toEqual([]);
+  });
+
+  it('reads multi-byte characters split across writes and across read chunks', async () => {
+    const log = new FakeLog();
+    const f = new LogFollower(log, { chunkBytes: 7 });
+    const text = 'héllo wörld ✓ 日本語 🚀 end\nzweite Zeile ü\n';
+    const bytes = Buffer.from(text);
+    for (let i = 0; i < bytes.length; i += 5) {
+      log.append(bytes.subarray(i, i + 5)); // writes that end inside characters
+      await f.poll();
+    }
+    const f2 = new LogFollower(log, { chunkBytes: 7 });
+    expect(await drain(f2)).toEqual(['héllo wörld ✓ 日本語 🚀 end', 'zweite Zeile ü']);
+  });
+
+  it('a file that ends inside a character: nothing yet, then the line once complete', async () => {
+    const log = new FakeLog();
+    const f = new LogFollower(log);
+    log.append('first\n');
+    await f.poll();
+    const rocket = Buffer.from('🚀\n');
+    log.append(rocket.subarray(0, 2));
+    expect((await f.poll()).lines).toEqual([]);
+    log.append(rocket.subarray(2));
+    expect((await f.poll()).lines).toEqual(['🚀']);
+  });
+
+  it('after a rotation, reads the rest of the old file from its backup: nothing lost or doubled', async () => {
+    const log = new FakeLog();
+    const f = new LogFollower(log);
+    log.append('a1\na2\n');
+    expect((await f.poll()).lines).toEqual(['a1', 'a2']);
+    log.append('a3\na4\n');
+    log.rotate();
+    log.append('b1\n');
+    const r = await f.poll();
+    expect(r.rotated).toBe(true);
+    expect(r.lostBytes).toBe(0);
+    expect(r.lines).toEqual(['a3', 'a4', 'b1']);
+  });
+
+  it('a truncated file without a matching backup is read from its start, and the gap is reported', async () => {
+    const log = new FakeLog();
+    const f = new LogFollower(log);
+    log.append('x1\nx2\n');
+    await f.poll();
+    log.current = Buffer.from('y1\n'); // cleared by clearProcessLogs, then written
+    const r = await f.poll();
+    expect(r).toEqual({ lines: ['y1'], rotated: true, lostBytes: null });
+  });
+
+  it('under a fast writer with frequent rotations, every line arrives exactly once, in order', async () => {
+    const log = new FakeLog();
+    const f = new LogFollower(log, { chunkBytes: 300 });
+    const seen: string[] = [];
+    let n = 0;
+    for (let round = 0; round < 200; round++) {
+      for (let k = 0; k < 1 + (round % 13); k++) log.append(`line ${n++} ✓ ${'x'.repeat(round % 17)}\n`);
+      if (log.current.length > 900) log.rotate();
+      if (round % 3 === 0) seen.push(...(await f.poll(50)).lines);
+    }
+    seen.push(...(await f.poll(50)).lines);
+    expect(seen.map((l) => Number(l.split(' ')[1]))).toEqual(Array.from({ length: n }, (_, i) => i));
+  });
+
+  it('starts near the end when asked, at a whole line', async () => {
+    const log = new FakeLog();
+    log.append('old 1\nold 2\nrecent 3\n');
+    const f = new LogFollower(log, { startTailBytes: 12 });
+    log.append('new 4\n');
+    expect((await f.poll()).lines).toEqual(['recent 3', 'new 4'].slice(1));
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { parseMainLogLine, RestartLedger } from '../../src/core/restart-ledger.js';
+
+// Lines as supervisord 4.2.5 writes them (supervisor/process.py, options.py).
+const LOG = `2026-11-26 10:00:00,001 INFO supervisord started with pid 100
+2026-11-26 10:00:01,002 INFO spawned: 'kubelet' with pid 200
+2026-11-26 10:00:04,003 INFO success: kubelet entered RUNNING state, process has stayed up for > than 3 seconds (startsecs)
+2026-11-26 10:05:00,004 WARN exited: kubelet (terminated by SIGKILL; not expected)
+2026-11-26 10:05:00,010 INFO spawned: 'kubelet' with pid 201
+2026-11-26 10:05:03,011 INFO success: kubelet entered RUNNING state, process has stayed up for > than 3 seconds (startsecs)
+2026-11-26 10:06:00,000 WARN exited: kubelet (exit status 2; not expected)
+2026-11-26 10:06:00,020 INFO spawned: 'kubelet' with pid 202
+2026-11-26 10:07:00,000 INFO exited: kubelet (exit status 0; expected)
+2026-11-26 10:07:00,030 INFO spawned: 'kubelet' with pid 203
+2026-11-26 10:08:00,000 INFO waiting for kubelet to stop
+2026-11-26 10:08:00,100 WARN stopped: kubelet (terminated by SIGTERM)
+2026-11-26 10:09:00,000 INFO spawned: 'kubelet' with pid 204
+2026-11-26 10:09:00,500 WARN exited: kubelet (exit status 1; not expected)
+`;
+
+describe('main log lines', () => {
+  it.each([
+    ["2026-11-26 10:05:00,010 INFO spawned: 'kube let' with pid 201", { kind: 'spawned', name: 'kube let', pid: 201 }],
+    ['2026-11-26 10:05:00,004 WARN exited: kubelet (terminated by SIGKILL; not expected)', { kind: 'exited', status: null, signal: 'SIGKILL', expected: false }],
+    ['2026-11-26 10:05:00,004 WARN exited: kubelet (terminated by SIGSEGV (core dumped); not expected)', { kind: 'exited', signal: 'SIGSEGV' }],
+    ['2026-11-26 10:05:00,004 INFO exited: kubelet (exit status 0; expected)', { kind: 'exited', status: 0, expected: true }],
+    ['2026-11-26 10:05:00,004 INFO gave up: kubelet entered FATAL state, too many start retries too quickly', { kind: 'gave-up', name: 'kubelet' }],
+    ['2026-11-26 10:05:00,004 INFO supervisord started with pid 77', { kind: 'started', pid: 77 }],
+  ])('%s', (line, expected) => {
+    expect(parseMainLogLine(line)).toMatchObject(expected);
+  });
+
+  it('ignores other lines', () => {
+    expect(parseMainLogLine('2026-11-26 10:00:00,001 CRIT Server running without any HTTP authentication checking')).toBeUndefined();
+    expect(parseMainLogLine('garbage')).toBeUndefined();
+  });
+});
+
+describe('restart ledger', () => {
+  it('counts unexpected exits followed by a spawn; not expected exits, stops, or an exit still waiting', () => {
+    const ledger = new RestartLedger();
+    ledger.feedLines(LOG.trim().split('\n'));
+    const h = ledger.history('kubelet');
+    expect(h.restarts).toBe(2);
+    expect(h.spawns).toBe(5);
+    expect(h.exits.map((e) => [e.status, e.signal, e.expected, e.respawned, e.duringStart])).toEqual([
+      [null, 'SIGKILL', false, true, false],
+      [2, null, false, true, false],
+      [0, null, true, true, true],
+      [1, null, false, false, true],
+    ]);
+    expect(h.lastExit).toMatchObject({ status: 1, expected: false, respawned: false });
+    expect(ledger.supervisordPid).toBe(100);
+  });
+
+  it('counts from the latest supervisord start', () => {
+    const ledger = new RestartLedger();
+    ledger.feedLines(LOG.trim().split('\n'));
+    ledger.feedLines(["2026-11-26 11:00:00,000 INFO supervisord started with pid 300", "2026-11-26 11:00:01,000 INFO spawned: 'kubelet' with pid 400"]);
+    expect(ledger.history('kubelet')).toMatchObject({ restarts: 0, spawns: 1, exits: [] });
+    expect(ledger.supervisordPid).toBe(300);
+  });
+
+  it('fed in pieces, counts the same as fed at once', () => {
+    const lines = LOG.trim().split('\n');
+    const a = new RestartLedger();
+    a.feedLines(lines);
+    const b = new RestartLedger();
+    for (const l of lines) b.feedLines([l]);
+    expect(b.history('kubelet')).toEqual(a.history('kubelet'));
+  });
+});
