@@ -1,16 +1,21 @@
 /**
  * The one place that wires real adapters together for the commands. Tests build their own Host.
  */
+import os from 'node:os';
+import { createExecaRunner } from '../adapters/execa-runner.js';
 import { createHttpProbe } from '../adapters/http-probe.js';
 import { createNodeFiles } from '../adapters/node-files.js';
 import { createProcTable } from '../adapters/proc-table.js';
 import { createRpcTransport, type RpcOptions } from '../adapters/supervisor-rpc.js';
-import type { FileReader, HttpProbe, ProcessTable, RpcTransport } from '../core/ports.js';
+import type { CommandRunner, FileReader, HttpProbe, ProcessTable, RpcTransport } from '../core/ports.js';
 
 export interface Host {
   readonly files: FileReader;
   readonly procs: ProcessTable;
   readonly http: HttpProbe;
+  readonly runner: CommandRunner;
+  readonly hostname: string;
+  readonly isRoot: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   connect(options: RpcOptions): RpcTransport & { close(): void };
   readonly now: () => number;
@@ -21,6 +26,9 @@ export function createRealHost(): Host {
     files: createNodeFiles(),
     procs: createProcTable(),
     http: createHttpProbe(),
+    runner: createExecaRunner(),
+    hostname: os.hostname(),
+    isRoot: process.getuid?.() === 0,
     env: process.env,
     connect: createRpcTransport,
     now: () => Date.now(),

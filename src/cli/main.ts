@@ -4,6 +4,7 @@
  */
 import { oneLine, ToolError, UsageError } from '../core/errors.js';
 import { HELP, parseCommandLine, type CliOptions } from './args.js';
+import { runDetect } from './commands/detect.js';
 import { runStatus } from './commands/status.js';
 import { createRealHost } from './host.js';
 import { VERSION } from './version.js';
@@ -15,6 +16,8 @@ async function dispatch(options: CliOptions): Promise<number> {
   switch (options.command) {
     case 'status':
       return runStatus(host, options, write);
+    case 'detect':
+      return runDetect(host, options, write);
     case undefined:
     case 'migrate':
     case 'monitor':

@@ -1,0 +1,22 @@
+/** Commands on the node (systemctl, kubelet --version, package managers), through execa. Never throws on exit codes. */
+import { execa } from 'execa';
+import type { CommandRunner } from '../core/ports.js';
+
+export function createExecaRunner(): CommandRunner {
+  return {
+    async run(file, args, options = {}) {
+      const r = await execa(file, [...args], {
+        reject: false,
+        timeout: options.timeoutMs ?? 30_000,
+        ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
+        env: { LC_ALL: 'C', SYSTEMD_PAGER: '', SYSTEMD_COLORS: '0' },
+      });
+      const missing = (r as { code?: string }).code === 'ENOENT';
+      return {
+        exitCode: missing ? 127 : (r.exitCode ?? (r.timedOut ? 124 : 1)),
+        stdout: String(r.stdout ?? ''),
+        stderr: missing ? `${file}: command not found` : r.timedOut ? `${file} did not finish within ${options.timeoutMs ?? 30_000} ms` : String(r.stderr ?? ''),
+      };
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/** `kubesup-tui detect`: how kubelet is started today. */
+import { detect } from '../../core/detect.js';
+import { formatDetection } from '../../core/detection-report.js';
+import type { CliOptions } from '../args.js';
+import type { Host } from '../host.js';
+
+export async function runDetect(host: Host, options: CliOptions, out: (text: string) => void): Promise<number> {
+  const detection = await detect(host, {
+    program: options.program,
+    hostname: host.hostname,
+    ...(options.supervisorConf ? { supervisorConf: options.supervisorConf } : {}),
+    ...(options.supervisorUrl ? { supervisorUrl: options.supervisorUrl } : {}),
+  });
+  const warnings = host.isRoot ? detection.warnings : ['not running as root: parts of /proc and of the unit files may be unreadable', ...detection.warnings];
+  const report = { ...detection, warnings };
+  out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatDetection(report, process.stdout.columns || 100));
+  if (report.argv.length === 0) {
+    process.stderr.write(`kubesup-tui: ${report.refusal ?? 'no kubelet command line found'}\n`);
+    return 1;
+  }
+  return 0;
+}

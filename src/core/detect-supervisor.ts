@@ -1,0 +1,185 @@
+/**
+ * Where supervisord lives on this node, for a migration: installed or not, its config and include folder,
+ * how to reach it, its systemd unit, and whether a program for kubelet already exists.
+ */
+import path from 'node:path/posix';
+import { locateSupervisord } from './find-supervisord.js';
+import type { CommandRunner, FileReader, ProcessTable } from './ports.js';
+import { expandPercent, expansionNames, getValue, parseSupervisorConfig, type SupervisorConfig } from './supervisor-config.js';
+import { configFromArgv } from './supervisor-locate.js';
+import { resolveUnit } from './systemd/resolve-unit.js';
+import { splitWords } from './systemd/exec-line.js';
+
+export interface IncludeInfo {
+  /** Absolute glob patterns from `[include] files`. */
+  readonly patterns: string[];
+  /** Where a new program file goes, and with which extension (`.ini` on EL, `.conf` on Debian). */
+  readonly programDir: string;
+  readonly extension: string;
+}
+
+export interface ExistingProgram {
+  readonly name: string;
+  readonly file: string;
+  readonly command: string;
+}
+
+export interface SupervisorDetection {
+  readonly installed: boolean;
+  readonly binary: string | null;
+  readonly version: string | null;
+  readonly config: string | null;
+  readonly configSource: string;
+  readonly include: IncludeInfo | null;
+  /** Where kubelet's program file goes: `<programDir>/<program><extension>`; null without [include]. */
+  readonly programFile: string | null;
+  readonly url: string | null;
+  /** Whether the connection needs credentials (they are never printed). */
+  readonly auth: boolean;
+  readonly unit: { readonly name: string; readonly active: string; readonly enabled: string } | null;
+  readonly pid: number | null;
+  /** A program already configured for kubelet: already migrated. */
+  readonly program: ExistingProgram | null;
+  readonly programs: string[];
+  readonly problems: string[];
+}
+
+const BINARY_PLACES = ['/usr/bin/supervisord', '/usr/local/bin/supervisord', '/bin/supervisord', '/usr/sbin/supervisord'];
+export const SUPERVISOR_UNITS = ['supervisord.service', 'supervisor.service'];
+
+function matchGlob(pattern: string, name: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\[!/g, '[^')}$`);
+  return re.test(name);
+}
+
+async function expandGlob(files: FileReader, pattern: string): Promise<string[]> {
+  const dir = path.dirname(pattern);
+  const base = path.basename(pattern);
+  if (!/[*?[]/.test(base)) return (await files.read(pattern)) ? [pattern] : [];
+  return (await files.list(dir)).filter((n) => matchGlob(base, n)).map((n) => `${dir}/${n}`);
+}
+
+export function includeInfo(config: SupervisorConfig, env: Readonly<Record<string, string | undefined>>): IncludeInfo | null {
+  const raw = getValue(config, 'include', 'files');
+  if (raw === undefined) return null;
+  const names = expansionNames(config.path, env);
+  const patterns = raw
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((p) => path.resolve(path.dirname(config.path), expandPercent(p, names)));
+  // The first pattern of the form DIR/*.EXT (or DIR/*) names where programs live.
+  const usable = patterns.find((p) => /^\*(\.[^*?[\]/]+)?$/.test(path.basename(p))) ?? patterns[0];
+  if (!usable) return null;
+  const base = path.basename(usable);
+  const extension = /^\*(\.[^*?[\]/]+)$/.exec(base)?.[1] ?? '.conf';
+  return { patterns, programDir: path.dirname(usable), extension };
+}
+
+export async function detectSupervisor(
+  ports: { files: FileReader; procs: ProcessTable; runner: CommandRunner; env: Readonly<Record<string, string | undefined>> },
+  options: { program: string; configPath?: string; url?: string },
+): Promise<SupervisorDetection> {
+  const problems: string[] = [];
+  let binary: string | null = null;
+  for (const p of BINARY_PLACES) {
+    if (await ports.files.read(p).catch(() => undefined)) {
+      binary = p;
+      break;
+    }
+  }
+  let version: string | null = null;
+  if (binary) {
+    const r = await ports.runner.run(binary, ['--version'], { timeoutMs: 10_000 });
+    version = r.exitCode === 0 ? r.stdout.trim() || null : null;
+    if (!version) problems.push(`${binary} --version failed: ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`);
+  }
+
+  // Its systemd unit: supervisord.service (EPEL, Fedora) or supervisor.service (Debian, Ubuntu).
+  let unit: SupervisorDetection['unit'] = null;
+  let unitConfig: string | undefined;
+  for (const name of SUPERVISOR_UNITS) {
+    const resolved = await resolveUnit(ports.files, name);
+    if (!resolved.fragment) continue;
+    const exec = resolved.execStart[0];
+    unitConfig = exec ? configFromArgv(exec.words) : undefined;
+    const [active, enabled] = await Promise.all(
+      ['is-active', 'is-enabled'].map(async (verb) => (await ports.runner.run('systemctl', [verb, name], { timeoutMs: 10_000 })).stdout.trim() || 'unknown'),
+    );
+    unit = { name, active: active as string, enabled: enabled as string };
+    break;
+  }
+
+  // Which config: --supervisor-conf, else the running daemon's -c, else the -c in its unit, else the search order.
+  const locate = (configPath?: string) =>
+    locateSupervisord(ports, { ...(configPath ? { configPath } : {}), ...(options.url ? { url: options.url } : {}) }).catch((error: Error) => {
+      problems.push(error.message);
+      return null;
+    });
+  let location = await locate(options.configPath);
+  let configSource = location?.configSource ?? '';
+  if (!options.configPath && unitConfig && location && location.pid === null) {
+    location = await locate(unitConfig);
+    configSource = `-c in ${unit?.name ?? 'its unit'}`;
+  }
+  const configPath = location?.configPath ?? null;
+  const config = location?.config ?? null;
+  if (config) problems.push(...config.problems);
+
+  let include: IncludeInfo | null = null;
+  const programs: ExistingProgram[] = [];
+  if (config) {
+    try {
+      include = includeInfo(config, ports.env);
+    } catch (error) {
+      problems.push(`${config.path}: [include] files: ${(error as Error).message}`);
+    }
+    if (!include) problems.push(`${config.path} has no [include] section: the migration will add one`);
+    const sources: SupervisorConfig[] = [config];
+    for (const pattern of include?.patterns ?? []) {
+      for (const file of await expandGlob(ports.files, pattern)) {
+        const text = await ports.files.read(file).catch(() => undefined);
+        if (!text) continue;
+        const parsed = parseSupervisorConfig(text.toString('utf8'), file);
+        problems.push(...parsed.problems);
+        sources.push(parsed);
+      }
+    }
+    for (const source of sources) {
+      for (const [section, keys] of source.sections) {
+        if (!section.startsWith('program:')) continue;
+        programs.push({ name: section.slice('program:'.length), file: source.path, command: keys.get('command')?.value ?? '' });
+      }
+    }
+  }
+  // Already migrated: a program of that name, or one whose command runs kubelet (a hand-made kubelet.sh too).
+  const program =
+    programs.find((p) => p.name === options.program) ??
+    programs.find((p) => {
+      const words = (() => {
+        try {
+          return splitWords(p.command, { cunescape: false, relax: true });
+        } catch {
+          return [];
+        }
+      })();
+      return words.some((w) => /(^|\/)kubelet(\.sh)?$/.test(w));
+    }) ??
+    null;
+
+  return {
+    installed: binary !== null,
+    binary,
+    version,
+    config: configPath,
+    configSource,
+    include,
+    programFile: include ? `${include.programDir}/${options.program}${include.extension}` : null,
+    url: location?.endpoint?.url ?? null,
+    auth: Boolean(location?.endpoint?.username),
+    unit,
+    pid: location?.pid ?? null,
+    program,
+    programs: programs.map((p) => p.name),
+    problems,
+  };
+}

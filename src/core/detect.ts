@@ -1,0 +1,224 @@
+/**
+ * How kubelet is started on this node today, from two sources, both reported:
+ * - running: the kubelet process found through /proc (exact argv and environment);
+ * - configured: what systemd would run, computed from the unit, its drop-ins and environment files.
+ * The migration uses `argv`: the running one when kubelet runs, else the configured one.
+ * Expected problems (a broken unit, an unreadable file, not root) are warnings, never exceptions.
+ */
+import path from 'node:path/posix';
+import { detectSupervisor, type SupervisorDetection } from './detect-supervisor.js';
+import { findKubeletProcesses } from './find-kubelet.js';
+import { flagName, flagWarnings, parseKubeletVersion } from './kubelet-flags.js';
+import { healthzFromKubeletConfig, kubeletConfigPath, type HealthzEndpoint } from './kubelet-config.js';
+import type { CommandRunner, FileReader, ProcessRecord, ProcessTable } from './ports.js';
+import { expandCommand, type SourcedArg } from './systemd/exec-line.js';
+import { resolveUnit, type ResolvedUnit } from './systemd/resolve-unit.js';
+
+export const KUBELET_UNIT = 'kubelet.service';
+
+export interface FlagSource {
+  readonly arg: string;
+  /** For people: `file:line`, with the variable when it came from one. */
+  readonly source: string;
+}
+
+export interface Detection {
+  readonly argv: string[];
+  readonly running: { readonly pid: number; readonly argv: string[]; readonly env: Record<string, string> | null; readonly managedBy: string } | null;
+  readonly configured: {
+    readonly argv: string[];
+    readonly unit: string;
+    readonly files: string[];
+    readonly env: Record<string, string>;
+    readonly execStartPre: { readonly argv: string[]; readonly ignoreFailure: boolean; readonly line: string }[];
+    readonly masked: boolean;
+    readonly active: string | null;
+    readonly enabled: string | null;
+    /** After= and Wants= of the unit, to carry the boot order over. */
+    readonly after: string[];
+    readonly wants: string[];
+  } | null;
+  readonly flags: FlagSource[];
+  readonly kubelet: { readonly version: string | null; readonly binary: string | null; readonly healthz: HealthzEndpoint & { readonly config: string | null } };
+  readonly supervisor: SupervisorDetection;
+  /** Why a migration must not go ahead, when it must not. */
+  readonly refusal: string | null;
+  readonly warnings: string[];
+}
+
+export interface DetectPorts {
+  readonly files: FileReader;
+  readonly procs: ProcessTable;
+  readonly runner: CommandRunner;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+function originText(a: SourcedArg): string {
+  const at = `${a.origin.file}:${a.origin.line}`;
+  if (!a.variable) return `${at} (ExecStart)`;
+  const v = a.variable;
+  return v.origin ? `${v.origin.file}:${v.origin.line} ($${v.name}, ${v.kind}=)` : `${at} ($${v.name}, unset)`;
+}
+
+/** Who runs this kubelet: our systemd unit, supervisord, or something kubesup-tui must leave alone. */
+async function classify(p: ProcessRecord, procs: ProcessTable, ownNs: string | undefined): Promise<{ foreign: string | null; managedBy: string }> {
+  if (ownNs && p.pidNamespace && p.pidNamespace !== ownNs) return { foreign: `pid ${p.pid} runs in another pid namespace (a container, such as a kind node)`, managedBy: 'container' };
+  const parent = p.ppid ? await procs.full(p.ppid) : undefined;
+  const parentName = path.basename(parent?.argv?.[0] ?? parent?.comm ?? '');
+  if (/^rke2/.test(parentName) || /rke2-(server|agent)\.service/.test(p.cgroup ?? '')) {
+    return { foreign: `pid ${p.pid} is run by RKE2, which supervises its own kubelet`, managedBy: 'rke2' };
+  }
+  if (/\/(docker|kubepods|libpod|lxc)[-/.]/.test(p.cgroup ?? '')) return { foreign: `pid ${p.pid} runs inside a container (${(p.cgroup ?? '').trim().split('\n')[0]})`, managedBy: 'container' };
+  const parentArgv = parent?.argv ?? [];
+  const supervised = parentArgv.some((a) => path.basename(a) === 'supervisord');
+  return { foreign: null, managedBy: supervised ? 'supervisord' : 'systemd' };
+}
+
+async function k3sPresent(procs: ProcessTable): Promise<boolean> {
+  for (const pid of await procs.pids()) {
+    const b = await procs.brief(pid);
+    if (b?.comm && /^k3s(-server|-agent)?$/.test(b.comm)) return true;
+  }
+  return false;
+}
+
+/** Names of flags that differ between two argvs. */
+export function differingFlags(a: readonly string[], b: readonly string[]): string[] {
+  const rest = [...b.slice(1)];
+  const onlyA: string[] = [];
+  for (const arg of a.slice(1)) {
+    const i = rest.indexOf(arg);
+    if (i >= 0) rest.splice(i, 1);
+    else onlyA.push(arg);
+  }
+  return [...new Set([...onlyA, ...rest].map((x) => flagName(x) ?? x))];
+}
+
+export async function detect(ports: DetectPorts, options: { program: string; supervisorConf?: string; supervisorUrl?: string; hostname?: string }): Promise<Detection> {
+  const warnings: string[] = [];
+  let refusal: string | null = null;
+
+  // Running kubelets.
+  const ownNs = await ports.procs.ownPidNamespace();
+  const candidates = await findKubeletProcesses(ports.procs);
+  const own: { p: ProcessRecord; managedBy: string }[] = [];
+  for (const p of candidates) {
+    const c = await classify(p, ports.procs, ownNs);
+    if (c.foreign) {
+      warnings.push(`${c.foreign}: ignored`);
+      if (c.managedBy === 'rke2') refusal = 'kubelet is run by RKE2, which restarts it itself; kubesup-tui does not migrate it';
+    } else own.push({ p, managedBy: c.managedBy });
+  }
+  if (own.length > 1) warnings.push(`${own.length} kubelet processes are running (pids ${own.map((o) => o.p.pid).join(', ')}): they fight over their ports`);
+  if (candidates.length === 0 && (await k3sPresent(ports.procs))) refusal = 'this is a k3s node: kubelet is embedded in the k3s process, there is no kubelet to put under supervisord';
+
+  // The unit's main pid picks our kubelet among several.
+  const mainPid = Number((await ports.runner.run('systemctl', ['show', '-p', 'MainPID', '--value', KUBELET_UNIT], { timeoutMs: 10_000 })).stdout.trim()) || 0;
+  const chosen = own.find((o) => o.p.pid === mainPid) ?? own.find((o) => o.managedBy === 'supervisord') ?? own[0];
+  let running: Detection['running'] = null;
+  if (chosen) {
+    const p = chosen.p;
+    if (!p.argv) warnings.push(`cannot read /proc/${p.pid}/cmdline (not root, or it exited)`);
+    if (!p.environ) warnings.push(`cannot read /proc/${p.pid}/environ (not root?): kubelet's environment is unknown`);
+    if (p.argv) running = { pid: p.pid, argv: [...p.argv], env: p.environ ? { ...p.environ } : null, managedBy: chosen.managedBy };
+  }
+
+  // Configured: the unit as systemd would run it.
+  let unit: ResolvedUnit | null = null;
+  let configured: Detection['configured'] = null;
+  let configuredArgs: SourcedArg[] = [];
+  try {
+    unit = await resolveUnit(ports.files, KUBELET_UNIT, options.hostname ? { hostname: options.hostname } : {});
+  } catch (error) {
+    warnings.push(`cannot read ${KUBELET_UNIT}: ${(error as Error).message}`);
+  }
+  if (unit) {
+    warnings.push(...unit.problems, ...unit.errors);
+    if (unit.masked) warnings.push(`${KUBELET_UNIT} is masked`);
+    const exec = unit.execStart[0];
+    if (exec) {
+      const expansion = expandCommand(exec, unit.environment);
+      configuredArgs = expansion.args;
+      const [active, enabled] = await Promise.all(
+        ['is-active', 'is-enabled'].map(async (verb) => (await ports.runner.run('systemctl', [verb, KUBELET_UNIT], { timeoutMs: 10_000 })).stdout.trim() || null),
+      );
+      configured = {
+        argv: expansion.args.map((a) => a.arg),
+        unit: unit.fragment ?? KUBELET_UNIT,
+        files: [...(unit.fragment ? [unit.fragment] : []), ...unit.dropIns, ...unit.environmentFiles.flatMap((f) => f.read)],
+        env: Object.fromEntries([...unit.environment].map(([k, v]) => [k, v.value])),
+        execStartPre: unit.execStartPre.map((c) => ({
+          argv: expandCommand(c, unit!.environment).args.map((a) => a.arg),
+          ignoreFailure: c.ignoreFailure,
+          line: `${c.origin.file}:${c.origin.line}`,
+        })),
+        masked: unit.masked,
+        active: active ?? null,
+        enabled: enabled ?? null,
+        after: unit.all('Unit', 'After').flatMap((e) => e.value.split(/\s+/)),
+        wants: unit.all('Unit', 'Wants').flatMap((e) => e.value.split(/\s+/)),
+      };
+    }
+  }
+
+  const argv = running?.argv ?? configured?.argv ?? [];
+  if (running && configured) {
+    const diff = differingFlags(running.argv, configured.argv);
+    if (diff.length) {
+      warnings.push(`the running kubelet (pid ${running.pid}) differs from what ${KUBELET_UNIT} would start now in ${diff.join(', ')}: the unit or its environment files changed since kubelet started; the running command line is used`);
+    }
+  }
+
+  // Each flag with its source: the configured expansion's, matched in order; else "running process only".
+  const pool = [...configuredArgs];
+  const flags: FlagSource[] = argv.map((arg) => {
+    const i = pool.findIndex((a) => a.arg === arg);
+    if (i < 0) return { arg, source: running ? `running process (pid ${running.pid}) only` : 'unknown' };
+    const [found] = pool.splice(i, 1);
+    return { arg, source: originText(found as SourcedArg) };
+  });
+
+  // kubelet's version and what it means for the flags carried over.
+  const binary = argv[0] && argv[0].startsWith('/') ? argv[0] : null;
+  let version: string | null = null;
+  if (binary) {
+    const r = await ports.runner.run(binary, ['--version'], { timeoutMs: 10_000 });
+    version = r.exitCode === 0 ? (parseKubeletVersion(r.stdout) ?? null) : null;
+    if (!version) warnings.push(`${binary} --version failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`);
+  }
+  warnings.push(...flagWarnings(argv, version ?? undefined));
+
+  const configPath = kubeletConfigPath(argv) ?? null;
+  let configText: string | undefined;
+  if (configPath) {
+    try {
+      configText = (await ports.files.read(configPath))?.toString('utf8');
+      if (configText === undefined) warnings.push(`kubelet's --config file ${configPath} does not exist`);
+    } catch (error) {
+      warnings.push(`cannot read kubelet's --config file ${configPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
+  const healthz = healthzFromKubeletConfig(configText);
+  if (healthz.problem) warnings.push(healthz.problem);
+  if (healthz.port === 0) warnings.push('kubelet has healthzPort: 0 (no healthz server): the migration cannot verify kubelet is healthy');
+
+  const supervisor = await detectSupervisor(ports, {
+    program: options.program,
+    ...(options.supervisorConf ? { configPath: options.supervisorConf } : {}),
+    ...(options.supervisorUrl ? { url: options.supervisorUrl } : {}),
+  });
+  warnings.push(...supervisor.problems);
+
+  if (argv.length === 0 && !refusal) refusal = 'no kubelet command line found: no kubelet process runs and kubelet.service has no usable ExecStart=';
+
+  return {
+    argv,
+    running,
+    configured,
+    flags,
+    kubelet: { version, binary, healthz: { ...healthz, config: configPath } },
+    supervisor,
+    refusal,
+    warnings,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * kubelet flags that a version deprecated or removed: carried over unchanged, a removed flag makes a newer
+ * kubelet exit at once ("failed to parse kubelet flag: unknown flag"). Sources in ../shared/domain-facts.md §4.
+ */
+
+export interface FlagLifecycle {
+  readonly flag: string;
+  readonly deprecated?: string;
+  readonly removed?: string;
+  readonly note: string;
+}
+
+export const FLAG_LIFECYCLE: readonly FlagLifecycle[] = [
+  { flag: '--network-plugin', deprecated: '1.20', removed: '1.24', note: 'removed with dockershim' },
+  { flag: '--cni-bin-dir', deprecated: '1.20', removed: '1.24', note: 'removed with dockershim' },
+  { flag: '--cni-conf-dir', deprecated: '1.20', removed: '1.24', note: 'removed with dockershim' },
+  { flag: '--cni-cache-dir', deprecated: '1.20', removed: '1.24', note: 'removed with dockershim' },
+  { flag: '--network-plugin-mtu', deprecated: '1.20', removed: '1.24', note: 'removed with dockershim' },
+  { flag: '--docker-endpoint', deprecated: '1.20', removed: '1.24', note: 'removed with dockershim' },
+  { flag: '--container-runtime', deprecated: '1.24', removed: '1.27', note: 'only "remote" is left' },
+  { flag: '--pod-infra-container-image', deprecated: '1.24', removed: '1.35', note: 'the sandbox image comes from the container runtime' },
+];
+
+/** `1.23.16` from "Kubernetes v1.23.16" or "v1.23.16-eks-…". */
+export function parseKubeletVersion(text: string): string | undefined {
+  return /v?(\d+\.\d+\.\d+)/.exec(text)?.[1];
+}
+
+function minor(version: string): [number, number] {
+  const [a, b] = version.split('.').map(Number);
+  return [a ?? 0, b ?? 0];
+}
+
+export function versionAtLeast(version: string, than: string): boolean {
+  const [a, b] = minor(version);
+  const [c, d] = minor(than);
+  return a > c || (a === c && b >= d);
+}
+
+/** The flag's name: `--foo` of `--foo=bar`. */
+export function flagName(arg: string): string | undefined {
+  return arg.startsWith('--') ? arg.split('=')[0] : undefined;
+}
+
+/** Warnings for the flags in argv that this kubelet version deprecates or no longer has. */
+export function flagWarnings(argv: readonly string[], version: string | undefined): string[] {
+  const warnings: string[] = [];
+  for (const arg of argv.slice(1)) {
+    const name = flagName(arg);
+    const life = FLAG_LIFECYCLE.find((f) => f.flag === name);
+    if (!life) continue;
+    if (version && life.removed && versionAtLeast(version, life.removed)) {
+      warnings.push(`${life.flag} was removed in kubelet ${life.removed} (${life.note}); kubelet v${version} will refuse to start with it`);
+    } else if (life.removed) {
+      const since = life.deprecated ? (version && !versionAtLeast(version, life.deprecated) ? ` (deprecated from ${life.deprecated})` : ` (deprecated since ${life.deprecated})`) : '';
+      warnings.push(`${life.flag} is removed in kubelet ${life.removed}${since}, ${life.note}: an upgrade to ${life.removed} will fail with it`);
+    }
+  }
+  return warnings;
+}

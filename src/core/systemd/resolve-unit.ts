@@ -1,0 +1,206 @@
+/**
+ * A service unit as systemd would load it: the fragment first found on the unit search path, drop-ins from
+ * every unit directory merged by file name, and the service's environment computed the way execution does.
+ * (systemd.unit(5) "Unit File Load Path" and drop-ins; systemd.exec(5) Environment=, EnvironmentFile=.)
+ */
+import path from 'node:path/posix';
+import type { FileReader } from '../ports.js';
+import { ExecParseError, parseCommandLine, type EnvValue, type Origin, type ParsedCommand, type SpecifierContext, splitWords, expandSpecifiers } from './exec-line.js';
+import { isValidEnvName, parseEnvFile } from './env-file.js';
+import { parseUnitFile, type UnitEntry } from './unit-file.js';
+
+/** System unit search path, highest priority first (systemd.unit(5)); /lib for distributions without merged /usr. */
+export const UNIT_SEARCH_PATH = [
+  '/etc/systemd/system.control',
+  '/run/systemd/system.control',
+  '/run/systemd/transient',
+  '/run/systemd/generator.early',
+  '/etc/systemd/system',
+  '/etc/systemd/system.attached',
+  '/run/systemd/system',
+  '/run/systemd/system.attached',
+  '/run/systemd/generator',
+  '/usr/local/lib/systemd/system',
+  '/usr/lib/systemd/system',
+  '/lib/systemd/system',
+  '/run/systemd/generator.late',
+];
+
+export interface EnvFileRef {
+  readonly path: string;
+  readonly optional: boolean;
+  readonly origin: Origin;
+  /** Files matched (a glob may match several); empty when none exists. */
+  readonly read: string[];
+}
+
+export interface ResolvedUnit {
+  readonly name: string;
+  readonly fragment: string | null;
+  readonly masked: boolean;
+  readonly dropIns: string[];
+  readonly entries: UnitEntry[];
+  readonly execStart: ParsedCommand[];
+  readonly execStartPre: ParsedCommand[];
+  /** The service's environment: Environment=, then EnvironmentFile= values overriding them. */
+  readonly environment: ReadonlyMap<string, EnvValue>;
+  readonly environmentFiles: EnvFileRef[];
+  readonly problems: string[];
+  /** Fatal problems: systemd would refuse to start the unit. */
+  readonly errors: string[];
+  /** Last value of a setting, e.g. get('Service', 'Restart'). */
+  get(section: string, key: string): string | undefined;
+  /** All values of a list setting after resets, e.g. all('Unit', 'After'). */
+  all(section: string, key: string): UnitEntry[];
+}
+
+function matchGlob(pattern: string, name: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  return re.test(name);
+}
+
+async function readText(files: FileReader, p: string): Promise<{ text?: string; problem?: string }> {
+  try {
+    const buf = await files.read(p);
+    if (!buf) return {};
+    if (buf.includes(0)) return { problem: `${p} is not a text file (it holds NUL bytes); ignored` };
+    const text = new TextDecoder('utf-8', { fatal: false }).decode(buf);
+    return { text };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { problem: `${p} cannot be read (${code ?? (error as Error).message})` };
+  }
+}
+
+export async function resolveUnit(files: FileReader, name: string, ctx: Omit<SpecifierContext, 'unitName'> = {}): Promise<ResolvedUnit> {
+  const problems: string[] = [];
+  const errors: string[] = [];
+  let fragment: string | null = null;
+  let masked = false;
+  for (const dir of UNIT_SEARCH_PATH) {
+    const p = `${dir}/${name}`;
+    const link = await files.readLink(p);
+    if (link === '/dev/null') {
+      masked = true;
+      break;
+    }
+    if (link !== undefined || (await files.read(p).catch(() => Buffer.alloc(0))) !== undefined) {
+      fragment = p;
+      break;
+    }
+  }
+  // Drop-ins: <dir>/<name>.d/*.conf and <dir>/service.d/*.conf from every directory; for one file name the
+  // highest-priority directory wins; all are applied in file-name order.
+  const byName = new Map<string, string>();
+  for (const dir of UNIT_SEARCH_PATH) {
+    for (const d of [`${dir}/service.d`, `${dir}/${name}.d`]) {
+      for (const f of await files.list(d)) {
+        if (f.endsWith('.conf') && !byName.has(f)) byName.set(f, `${d}/${f}`);
+      }
+    }
+  }
+  const dropIns = [...byName.keys()].sort().map((k) => byName.get(k) as string);
+
+  const entries: UnitEntry[] = [];
+  if (!masked) {
+    for (const file of fragment ? [fragment, ...dropIns] : []) {
+      const { text, problem } = await readText(files, file);
+      if (problem) problems.push(problem);
+      if (text === undefined) continue;
+      const parsed = parseUnitFile(text, file);
+      problems.push(...parsed.problems);
+      entries.push(...parsed.entries);
+    }
+  }
+
+  // List settings: an empty assignment resets what came before.
+  const all = (section: string, key: string): UnitEntry[] => {
+    let out: UnitEntry[] = [];
+    for (const e of entries) {
+      if (e.section !== section || e.key !== key) continue;
+      if (e.value === '') out = [];
+      else out.push(e);
+    }
+    return out;
+  };
+  const get = (section: string, key: string) => entries.filter((e) => e.section === section && e.key === key).at(-1)?.value;
+  const spec: SpecifierContext = { unitName: name, ...ctx };
+
+  const commands = (key: string): ParsedCommand[] =>
+    all('Service', key).flatMap((e) => {
+      try {
+        return [parseCommandLine(e.value, { file: e.file, line: e.line }, spec)];
+      } catch (error) {
+        problems.push(`${e.file}:${e.line}: ${key}= ignored: ${(error as Error).message}`);
+        return [];
+      }
+    });
+  const execStart = commands('ExecStart');
+  const execStartPre = commands('ExecStartPre');
+
+  const environment = new Map<string, EnvValue>();
+  for (const e of all('Service', 'Environment')) {
+    let words: string[];
+    try {
+      words = splitWords(e.value, { cunescape: true, relax: false }).map((w) => expandSpecifiers(w, spec));
+    } catch (error) {
+      problems.push(`${e.file}:${e.line}: Environment= ignored: ${(error as Error).message}`);
+      continue;
+    }
+    for (const w of words) {
+      const eq = w.indexOf('=');
+      if (eq <= 0 || !isValidEnvName(w.slice(0, eq))) {
+        problems.push(`${e.file}:${e.line}: invalid environment assignment "${w}", ignored`);
+        continue;
+      }
+      environment.set(w.slice(0, eq), { value: w.slice(eq + 1), origin: { file: e.file, line: e.line }, kind: 'Environment' });
+    }
+  }
+
+  // EnvironmentFile= values override Environment= whatever the order; later files win.
+  const environmentFiles: EnvFileRef[] = [];
+  for (const e of all('Service', 'EnvironmentFile')) {
+    const optional = e.value.startsWith('-');
+    let p = optional ? e.value.slice(1) : e.value;
+    try {
+      p = expandSpecifiers(p, spec);
+    } catch (error) {
+      problems.push(`${e.file}:${e.line}: EnvironmentFile= ignored: ${(error as Error).message}`);
+      continue;
+    }
+    const origin = { file: e.file, line: e.line };
+    let matched: string[] = [p];
+    if (/[*?]/.test(path.basename(p))) {
+      matched = (await files.list(path.dirname(p))).filter((n) => matchGlob(path.basename(p), n)).map((n) => `${path.dirname(p)}/${n}`);
+    }
+    const read: string[] = [];
+    for (const f of matched) {
+      const { text, problem } = await readText(files, f);
+      if (problem) {
+        (optional ? problems : errors).push(`${problem}${optional ? '' : ': systemd would fail to start the unit'}`);
+        continue;
+      }
+      if (text === undefined) continue;
+      read.push(f);
+      const parsed = parseEnvFile(text, f);
+      problems.push(...parsed.problems);
+      for (const a of parsed.assignments) {
+        if (a.value.includes('\uFFFD')) {
+          problems.push(`${f}:${a.line}: ${a.name} is not valid UTF-8; systemd ignores it`);
+          continue;
+        }
+        environment.set(a.name, { value: a.value, origin: { file: f, line: a.line }, kind: 'EnvironmentFile' });
+      }
+    }
+    if (read.length === 0 && !optional && !errors.some((x) => x.startsWith(p))) {
+      errors.push(`${p} (EnvironmentFile= at ${e.file}:${e.line}) does not exist: systemd would fail to start the unit`);
+    }
+    environmentFiles.push({ path: p, optional, origin, read });
+  }
+
+  if (!masked && fragment && execStart.length === 0) errors.push(`${name} has no ExecStart= (after drop-ins)`);
+  const type = get('Service', 'Type') ?? 'simple';
+  if (execStart.length > 1 && type !== 'oneshot') errors.push(`${name} has ${execStart.length} ExecStart= lines; systemd refuses more than one unless Type=oneshot`);
+
+  return { name, fragment, masked, dropIns: fragment ? dropIns : [], entries, execStart, execStartPre, environment, environmentFiles, problems, errors, get, all };
+}

@@ -1,0 +1,144 @@
+// `kubesup-tui detect` in the test nodes: the detected argv against the running stand-in's own cmdline.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kubesup, kubesupJson } from '../helpers/cli-in-node.js';
+import { TestNode, type LayoutName } from './test-node.js';
+
+const EXPECTED: Record<LayoutName, { argv: string[]; programFile: string; url: string; unit: string }> = {
+  'kubekey-centos7': {
+    argv: ['/usr/local/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--config=/var/lib/kubelet/config.yaml', '--cgroup-driver=systemd', '--network-plugin=cni', '--pod-infra-container-image=kubesphere/pause:3.6', '--node-ip=192.168.123.14', '--hostname-override=node4'],
+    programFile: '/etc/supervisord.d/kubelet.ini',
+    url: 'unix:///var/run/supervisor/supervisor.sock',
+    unit: 'supervisord.service',
+  },
+  'kubeadm-ubuntu': {
+    argv: ['/usr/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--config=/var/lib/kubelet/config.yaml', '--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock', '--pod-infra-container-image=registry.k8s.io/pause:3.9', '--node-ip=10.0.0.12', '--eviction-hard=imagefs.available<5%,nodefs.available<5%'],
+    programFile: '/etc/supervisor/conf.d/kubelet.conf',
+    url: 'unix:///var/run/supervisor.sock',
+    unit: 'supervisor.service',
+  },
+  'kubespray-debian': {
+    argv: ['/usr/local/bin/kubelet', '--v=2', '--node-ip=10.10.1.5', '--hostname-override=node1', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--config=/etc/kubernetes/kubelet-config.yaml', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock', '--runtime-cgroups=/system.slice/containerd.service', '--eviction-hard=imagefs.available<5%,memory.available<100Mi'],
+    programFile: '/etc/supervisor/conf.d/kubelet.conf',
+    url: 'unix:///var/run/supervisor.sock',
+    unit: 'supervisor.service',
+  },
+};
+
+async function runningArgv(node: TestNode): Promise<string[]> {
+  const out = await node.sh('tr "\\0" "\\n" < /proc/$(systemctl show -p MainPID --value kubelet)/cmdline');
+  return out.split('\n').slice(0, -1);
+}
+
+describe.each(Object.keys(EXPECTED) as LayoutName[])('detect on %s', (layout) => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await TestNode.up(layout);
+    await node.waitFor(`test -S ${EXPECTED[layout].url.slice('unix://'.length)}`);
+  });
+  afterAll(() => node?.down());
+
+  it("finds the running kubelet's exact argv, and the unit computes the same", async () => {
+    const { exitCode, json } = await kubesupJson(node, ['detect']);
+    expect(exitCode).toBe(0);
+    const onNode = await runningArgv(node);
+    expect(onNode).toEqual(EXPECTED[layout].argv);
+    expect(json.argv).toEqual(onNode);
+    expect(json.running).toMatchObject({ argv: onNode, managedBy: 'systemd' });
+    expect(json.configured.argv).toEqual(onNode);
+    expect(json.flags.map((f: { arg: string }) => f.arg)).toEqual(onNode);
+    expect(json.flags.every((f: { source: string }) => /^\/\S+:\d+ /.test(f.source))).toBe(true);
+    expect(json.warnings.filter((w: string) => w.includes('differs'))).toEqual([]);
+    expect(json.refusal).toBeNull();
+    expect(json.kubelet.healthz).toMatchObject({ url: 'http://127.0.0.1:10248/healthz' });
+    expect(json.supervisor).toMatchObject({ installed: true, programFile: EXPECTED[layout].programFile, url: EXPECTED[layout].url, program: null, unit: { name: EXPECTED[layout].unit, active: 'active', enabled: 'enabled' } });
+    expect(json.supervisor.pid).toBeGreaterThan(0);
+  });
+});
+
+describe('detect: what the unit carries besides flags (kubespray)', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await TestNode.up('kubespray-debian');
+  });
+  afterAll(() => node?.down());
+
+  it('keeps ExecStartPre, the environment (PATH), the boot order and the extra include pattern', async () => {
+    const { json } = await kubesupJson(node, ['detect']);
+    expect(json.configured.execStartPre).toEqual([{ argv: ['/bin/mkdir', '-p', '/run/kubelet-prestart-ran'], ignoreFailure: true, line: '/etc/systemd/system/kubelet.service:9' }]);
+    expect(json.configured.env.PATH).toBe('/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
+    expect(json.configured.after).toEqual(['containerd.service']);
+    expect(json.supervisor.include.patterns).toEqual(['/etc/supervisor/conf.d/*.conf', '/etc/supervisor/extra/*.ini']);
+    expect(json.running.env.PATH).toBe(json.configured.env.PATH);
+  });
+});
+
+describe('detect: drift, duplicates and bad input (Ubuntu node)', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await TestNode.up('kubeadm-ubuntu');
+  });
+  afterAll(() => node?.down());
+
+  it('env file changed since kubelet started: uses the running argv and names the differing flags', async () => {
+    await node.sh(`sed -i 's|"$| --max-pods=200"|; s|"\\(.*\\)--max-pods=200""|"\\1--max-pods=200"|' /var/lib/kubelet/kubeadm-flags.env`);
+    const { json } = await kubesupJson(node, ['detect']);
+    expect(json.argv).toEqual(EXPECTED['kubeadm-ubuntu'].argv);
+    expect(json.configured.argv).toContain('--max-pods=200');
+    expect(json.warnings.some((w: string) => w.includes('differs') && w.includes('--max-pods'))).toBe(true);
+    expect(json.flags.every((f: { source: string }) => !f.source.startsWith('running process'))).toBe(true);
+  });
+
+  it('two kubelets: a warning naming both pids', async () => {
+    const mainPid = (await node.sh('systemctl show -p MainPID --value kubelet')).trim();
+    await node.sh('setsid /usr/bin/kubelet --config=/nonexistent >/dev/null 2>&1 < /dev/null & echo $! > /run/second-kubelet');
+    try {
+      const second = (await node.sh('cat /run/second-kubelet')).trim();
+      const { json } = await kubesupJson(node, ['detect']);
+      const w = json.warnings.find((x: string) => x.includes('kubelet processes are running'));
+      expect(w).toContain(mainPid);
+      expect(w).toContain(second);
+      expect(json.running.pid).toBe(Number(mainPid));
+    } finally {
+      await node.sh('kill $(cat /run/second-kubelet)');
+    }
+  });
+
+  it('not root: still the command line, with what could not be read said', async () => {
+    const r = await node.exec(['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'node', '/work/main/bin/kubesup-tui.js', 'detect', '--json']);
+    expect(r.exitCode).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.argv).toEqual(EXPECTED['kubeadm-ubuntu'].argv);
+    expect(json.warnings[0]).toMatch(/not running as root/);
+    expect(json.warnings.some((w: string) => /environ/.test(w))).toBe(true);
+    expect(json.running.env).toBeNull();
+  });
+
+  it('a malformed supervisord config is a warning, not a crash', async () => {
+    await node.sh("printf 'garbage line\\n[program:x]\\ncommand\\n' > /etc/supervisor/conf.d/broken.conf");
+    try {
+      const { exitCode, json } = await kubesupJson(node, ['detect']);
+      expect(exitCode).toBe(0);
+      expect(json.warnings).toContain('/etc/supervisor/conf.d/broken.conf:1: text before any [section]');
+      expect(json.warnings).toContain('/etc/supervisor/conf.d/broken.conf:3: not a "key = value" line: command');
+    } finally {
+      await node.sh('rm /etc/supervisor/conf.d/broken.conf');
+    }
+  });
+
+  it('a unit without ExecStart and no kubelet running: exit 1, one line, JSON still says why', async () => {
+    await node.sh("systemctl stop kubelet && mkdir -p /etc/systemd/system/kubelet.service.d && printf '[Service]\\nExecStart=\\n' > /etc/systemd/system/kubelet.service.d/99-broken.conf", { timeoutMs: 30_000 });
+    const r = await kubesup(node, ['detect']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe('kubesup-tui: no kubelet command line found: no kubelet process runs and kubelet.service has no usable ExecStart=\n');
+    expect(r.stdout).toContain('kubelet.service has no ExecStart= (after drop-ins)');
+    const j = await kubesupJson(node, ['detect']);
+    expect(j.json).toMatchObject({ argv: [], running: null, configured: null });
+  });
+
+  it('no kubelet anywhere: exit 1', async () => {
+    await node.sh('rm -rf /etc/systemd/system/kubelet.service.d /usr/lib/systemd/system/kubelet.service /usr/lib/systemd/system/kubelet.service.d');
+    const r = await kubesup(node, ['detect']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+});
