@@ -73,7 +73,8 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
   if (values.json && command && !['detect', 'plan', 'status'].includes(command)) {
     throw new UsageError(`--json goes with detect, plan or status, not ${command}`);
   }
-  if (!/^[A-Za-z0-9_.-]+$/.test(values.program)) throw new UsageError(`--program: not a supervisord program name: ${values.program}`);
+  // No dots: ini writes [program:a.b] as [program:a\.b], which supervisord would read literally.
+  if (!/^[A-Za-z0-9_-]+$/.test(values.program)) throw new UsageError(`--program: use letters, digits, - and _ only: ${values.program}`);
   const url = values['supervisor-url'];
   if (url !== undefined && !/^(unix:\/\/\/.+|https?:\/\/.+)$/.test(url)) {
     throw new UsageError(`--supervisor-url: expected unix:///path.sock or http://host:port, got ${url}`);

@@ -5,12 +5,14 @@ import os from 'node:os';
 import { createExecaRunner } from '../adapters/execa-runner.js';
 import { createHttpProbe } from '../adapters/http-probe.js';
 import { createNodeFiles } from '../adapters/node-files.js';
+import { createNodeWriter } from '../adapters/node-writer.js';
 import { createProcTable } from '../adapters/proc-table.js';
 import { createRpcTransport, type RpcOptions } from '../adapters/supervisor-rpc.js';
-import type { CommandRunner, FileReader, HttpProbe, ProcessTable, RpcTransport } from '../core/ports.js';
+import type { CommandRunner, FileReader, FileWriter, HttpProbe, ProcessTable, RpcTransport } from '../core/ports.js';
 
 export interface Host {
   readonly files: FileReader;
+  readonly writer: FileWriter;
   readonly procs: ProcessTable;
   readonly http: HttpProbe;
   readonly runner: CommandRunner;
@@ -19,11 +21,13 @@ export interface Host {
   readonly env: Readonly<Record<string, string | undefined>>;
   connect(options: RpcOptions): RpcTransport & { close(): void };
   readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
 }
 
 export function createRealHost(): Host {
   return {
     files: createNodeFiles(),
+    writer: createNodeWriter(),
     procs: createProcTable(),
     http: createHttpProbe(),
     runner: createExecaRunner(),
@@ -32,5 +36,6 @@ export function createRealHost(): Host {
     env: process.env,
     connect: createRpcTransport,
     now: () => Date.now(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };
 }

@@ -5,6 +5,7 @@
 import { oneLine, ToolError, UsageError } from '../core/errors.js';
 import { HELP, parseCommandLine, type CliOptions } from './args.js';
 import { runDetect } from './commands/detect.js';
+import { runMigrate, runPlan, runRollback } from './commands/migration.js';
 import { runStatus } from './commands/status.js';
 import { createRealHost } from './host.js';
 import { VERSION } from './version.js';
@@ -18,13 +19,18 @@ async function dispatch(options: CliOptions): Promise<number> {
       return runStatus(host, options, write);
     case 'detect':
       return runDetect(host, options, write);
+    case 'plan':
+      return runPlan(host, options, write);
+    case 'rollback':
+      return runRollback(host, options, write);
     case undefined:
     case 'migrate':
     case 'monitor':
       if (!process.stdin.isTTY || !process.stdout.isTTY) {
-        if (options.command === 'migrate' && options.yes) break;
+        if (options.command === 'migrate' && options.yes) return runMigrate(host, options, write);
         throw new ToolError(`no terminal: the ${options.command ?? 'interactive'} screen needs a TTY; for scripts use status, detect, plan or migrate --yes`);
       }
+      if (options.command === 'migrate' && options.yes) return runMigrate(host, options, write);
       break;
     default:
       break;

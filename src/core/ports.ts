@@ -71,3 +71,19 @@ export interface HttpProbeResult {
 export interface HttpProbe {
   get(url: string, timeoutMs: number): Promise<HttpProbeResult>;
 }
+
+export interface FileMeta {
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** Writes to the node's files. Every write is atomic: a reader sees the old file or the new one, never half. */
+export interface FileWriter {
+  /** Temporary file in the same folder, fsync, rename over the target, fsync the folder. */
+  writeAtomic(path: string, data: string | Buffer, meta: Partial<FileMeta> & { mode: number }): Promise<void>;
+  mkdirp(path: string, mode?: number): Promise<void>;
+  /** Removes a file; a missing file is fine. */
+  remove(path: string): Promise<void>;
+  stat(path: string): Promise<FileMeta | undefined>;
+}

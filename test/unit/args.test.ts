@@ -27,7 +27,7 @@ describe('command line', () => {
     [['--bogus'], /unknown option '--bogus'/],
     [['migrate', '--json'], /--json goes with detect, plan or status/],
     [['status', '--supervisor-url', '/run/s.sock'], /expected unix:\/\/\/path.sock/],
-    [['status', '--program', 'a b'], /not a supervisord program name/],
+    [['status', '--program', 'a b'], /letters, digits, - and _ only/],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(UsageError);
     expect(() => parseCommandLine(argv)).toThrow(message);

@@ -72,7 +72,13 @@ async function readText(files: FileReader, p: string): Promise<{ text?: string; 
   }
 }
 
-export async function resolveUnit(files: FileReader, name: string, ctx: Omit<SpecifierContext, 'unitName'> = {}): Promise<ResolvedUnit> {
+export async function resolveUnit(
+  files: FileReader,
+  name: string,
+  ctx: Omit<SpecifierContext, 'unitName'> = {},
+  /** See through a mask: what the unit would run once unmasked (drift checks after a migration masked it). */
+  options: { ignoreMask?: boolean } = {},
+): Promise<ResolvedUnit> {
   const problems: string[] = [];
   const errors: string[] = [];
   let fragment: string | null = null;
@@ -82,6 +88,7 @@ export async function resolveUnit(files: FileReader, name: string, ctx: Omit<Spe
     const link = await files.readLink(p);
     if (link === '/dev/null') {
       masked = true;
+      if (options.ignoreMask) continue;
       break;
     }
     if (link !== undefined || (await files.read(p).catch(() => Buffer.alloc(0))) !== undefined) {
@@ -102,7 +109,7 @@ export async function resolveUnit(files: FileReader, name: string, ctx: Omit<Spe
   const dropIns = [...byName.keys()].sort().map((k) => byName.get(k) as string);
 
   const entries: UnitEntry[] = [];
-  if (!masked) {
+  if (!masked || options.ignoreMask) {
     for (const file of fragment ? [fragment, ...dropIns] : []) {
       const { text, problem } = await readText(files, file);
       if (problem) problems.push(problem);

@@ -1,0 +1,31 @@
+/** The plan for people: each file (new, or a diff against what is there), then every step in order. */
+import { createTwoFilesPatch } from 'diff';
+import type { Plan, PlannedFile } from './plan.js';
+
+export function fileDiff(f: PlannedFile): string {
+  if (f.before === null) return '';
+  if (f.before === f.content) return '(unchanged)';
+  return createTwoFilesPatch(`${f.path} (now)`, `${f.path} (planned)`, f.before, f.content, '', '', { context: 3 })
+    .split('\n')
+    .slice(2)
+    .join('\n')
+    .trimEnd();
+}
+
+export function formatPlan(plan: Plan): string {
+  const out: string[] = [];
+  out.push(`Plan: kubelet from systemd to supervisord as [program:${plan.program}] (${plan.supervisor.unit})`, '');
+  for (const f of plan.files) {
+    out.push(`── ${f.path}  (${f.before === null ? 'new file' : 'replaces the current file; a backup is kept'}, mode ${f.mode.toString(8)})`);
+    out.push(`   ${f.why}`);
+    out.push(f.before === null ? f.content.trimEnd() : fileDiff(f));
+    out.push('');
+  }
+  out.push('Steps:');
+  plan.steps.forEach((s, i) => out.push(`  ${String(i + 1).padStart(2)}. ${s.title}`));
+  if (plan.warnings.length) {
+    out.push('', 'Warnings:');
+    for (const w of plan.warnings) out.push(`  ! ${w}`);
+  }
+  return `${out.join('\n')}\n`;
+}

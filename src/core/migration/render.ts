@@ -1,0 +1,161 @@
+/**
+ * The files a migration writes, as text. Pure: the plan holds their exact content, so the preview shows
+ * byte for byte what apply writes.
+ */
+import ini from 'ini';
+import { quote } from 'shell-quote';
+import { getValue, parseSupervisorConfig } from '../supervisor-config.js';
+
+/** systemd's PATH for system services when the unit sets none (merged and split /usr alike). */
+export const SYSTEMD_DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** A kubelet that ran less than this long before exiting counts as failing at start. */
+export const QUICK_EXIT_S = 10;
+/** Longest wait between two starts: systemd's kubelet units use RestartSec=10. */
+export const MAX_RESTART_DELAY_S = 10;
+
+export interface WrapperInput {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly execStartPre: readonly { readonly argv: readonly string[]; readonly ignoreFailure: boolean; readonly line: string }[];
+  readonly sourceFiles: readonly string[];
+  readonly program: string;
+  readonly header: string;
+}
+
+export function renderWrapper(w: WrapperInput): string {
+  const lines: string[] = [
+    '#!/bin/bash',
+    `# kubelet under supervisord: ${w.header}`,
+    '# It does for kubelet what systemd did, from:',
+    ...w.sourceFiles.map((f) => `#   ${f}`),
+    '# Do not edit: `kubesup-tui migrate` rewrites it when those files change; `kubesup-tui rollback` removes it.',
+    'set -u',
+    '',
+    '# Restart pacing. supervisord restarts a dead program at once, and gives up (FATAL) on one that keeps',
+    `# failing at start; systemd retried kubelet every ${MAX_RESTART_DELAY_S} s forever. A kubelet that ran less than ${QUICK_EXIT_S} s`,
+    `# waits 1, 2, 4, 8, then ${MAX_RESTART_DELAY_S} s before each new try; one that ran longer starts again at once.`,
+    `pace=/run/kubesup-tui/${w.program}.pace`,
+    'mkdir -p /run/kubesup-tui',
+    'now=$(date +%s)',
+    'read -r last quick < "$pace" 2>/dev/null || { last=0; quick=0; }',
+    `if [ $((now - last)) -lt ${QUICK_EXIT_S} ]; then`,
+    '  quick=$((quick < 5 ? quick + 1 : 5))',
+    `  delay=$((1 << (quick - 1))); [ "$delay" -gt ${MAX_RESTART_DELAY_S} ] && delay=${MAX_RESTART_DELAY_S}`,
+    `  echo "kubesup-tui: kubelet exited $((now - last)) s after it started; next try in $delay s" >&2`,
+    'else',
+    '  quick=0; delay=0',
+    'fi',
+    'echo "$((now + delay)) $quick" > "$pace"',
+    '[ "$delay" -gt 0 ] && sleep "$delay"',
+    '',
+    "# The unit's environment (Environment= and EnvironmentFile=), exported to kubelet as systemd did.",
+  ];
+  const env = { ...w.env };
+  if (env.PATH === undefined) env.PATH = SYSTEMD_DEFAULT_PATH;
+  for (const [name, value] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {
+    lines.push(`export ${name}=${quote([value])}`);
+  }
+  if (w.execStartPre.length) {
+    lines.push('', '# ExecStartPre= steps, in order ("-" in the unit: a failure is ignored).');
+    for (const pre of w.execStartPre) {
+      lines.push(`# ${pre.line}`);
+      lines.push(`${quote([...pre.argv])} ${pre.ignoreFailure ? '|| true' : '|| exit $?'}`);
+    }
+  }
+  lines.push('', '# exec: kubelet takes over this process, so supervisord signals and watches kubelet itself.');
+  // One argument per line: the file is read by people at 3 a.m. (quoting by shell-quote, checked round-trip).
+  const [program, ...args] = w.argv.map((a) => quote([a]));
+  lines.push(`exec ${program}${args.map((a) => ` \\\n  ${a}`).join('')}`, '');
+  return lines.join('\n');
+}
+
+export interface ProgramInput {
+  readonly program: string;
+  readonly wrapperPath: string;
+  readonly logFile: string;
+  readonly header: string;
+}
+
+/** supervisord treats every value with %-interpolation: a literal % must be written %%. */
+export function escapePercent(value: string): string {
+  return value.replace(/%/g, '%%');
+}
+
+/**
+ * The [program:x] file. Written with `ini`, which is safe here only because every value is simple: no
+ * `;`/`#` (supervisord comments after whitespace; ini escapes them with a backslash supervisord keeps), no
+ * quotes, no newlines. That is checked, and the text is read back with supervisord's own rules.
+ */
+export function renderProgramFile(p: ProgramInput): string {
+  const section: Record<string, string | number | boolean> = {
+    command: escapePercent(p.wrapperPath),
+    directory: '/',
+    autostart: true,
+    // kubelet exits 0 on SIGTERM from someone else: restart whatever the exit status.
+    autorestart: true,
+    // The wrapper paces restarts itself (see the wrapper), so supervisord never sees a fast failure twice in a
+    // row and never gives up; startretries only matters if the wrapper itself cannot run.
+    startsecs: 1,
+    startretries: 1000000,
+    // Go programs dump goroutines and exit 2 on SIGQUIT; kubelet shuts down cleanly on SIGTERM.
+    stopsignal: 'TERM',
+    stopwaitsecs: 30,
+    // After stopwaitsecs, SIGKILL kubelet's helpers in its process group too (systemd killed its cgroup).
+    killasgroup: true,
+    priority: 10,
+    redirect_stderr: true,
+    stdout_logfile: escapePercent(p.logFile),
+    stdout_logfile_maxbytes: '50MB',
+    stdout_logfile_backups: 10,
+  };
+  for (const [k, v] of Object.entries(section)) {
+    if (/[;#"'\n\r\\]|^\s|\s$/.test(String(v))) throw new Error(`program setting ${k} has characters supervisord would misread: ${String(v)}`);
+  }
+  const body = ini.stringify({ [`program:${p.program}`]: section });
+  const text = `${p.header
+    .split('\n')
+    .map((l) => `; ${l}`.trimEnd())
+    .join('\n')}\n${body}`;
+  // Read it back as supervisord will, so that what we wrote is what supervisord runs.
+  const back = parseSupervisorConfig(text, 'generated');
+  if (back.problems.length || getValue(back, `program:${p.program}`, 'command') !== section.command) {
+    throw new Error(`the generated program file does not read back as written: ${back.problems.join('; ')}`);
+  }
+  return text;
+}
+
+/** Drop-in for supervisord's unit: kubelet's boot ordering moves with kubelet. */
+export function renderSupervisorOrderDropIn(after: readonly string[], wants: readonly string[], header: string): string {
+  return [
+    `# ${header}`,
+    '# supervisord runs kubelet now, so it starts after what kubelet.service waited for: without this,',
+    '# after a reboot kubelet could start before the container runtime.',
+    '[Unit]',
+    ...(wants.length ? [`Wants=${wants.join(' ')}`] : []),
+    ...(after.length ? [`After=${after.join(' ')}`] : []),
+    '',
+  ].join('\n');
+}
+
+/**
+ * Drop-in for kubelet.service when it cannot be masked (its unit file lives in /etc/systemd/system, where
+ * `systemctl mask` refuses): `systemctl start kubelet` (kubeadm, package upgrades) then does nothing while the
+ * program file exists, instead of starting a second kubelet.
+ */
+export function renderKubeletGuardDropIn(programFile: string, header: string): string {
+  return [
+    `# ${header}`,
+    `# kubelet runs under supervisord (${programFile}). While that file exists, systemd does not start a`,
+    '# second kubelet, whoever asks (kubeadm, package upgrades). `kubesup-tui rollback` removes this file.',
+    '[Unit]',
+    `ConditionPathExists=!${programFile}`,
+    '',
+  ].join('\n');
+}
+
+/** supervisord.conf with an [include] section added at the end (the rest kept byte for byte). */
+export function addIncludeSection(configText: string, pattern: string, header: string): string {
+  const sep = configText.endsWith('\n') ? '' : '\n';
+  return `${configText}${sep}\n; ${header}\n[include]\nfiles = ${pattern}\n`;
+}
