@@ -128,7 +128,8 @@ export async function detect(ports: DetectPorts, options: { program: string; sup
   let configured: Detection['configured'] = null;
   let configuredArgs: SourcedArg[] = [];
   try {
-    unit = await resolveUnit(ports.files, KUBELET_UNIT, options.hostname ? { hostname: options.hostname } : {});
+    // Through a mask: after a migration masked it, the unit still says how kubelet was (and would be) started.
+    unit = await resolveUnit(ports.files, KUBELET_UNIT, options.hostname ? { hostname: options.hostname } : {}, { ignoreMask: true });
   } catch (error) {
     warnings.push(`cannot read ${KUBELET_UNIT}: ${(error as Error).message}`);
   }
