@@ -31,11 +31,12 @@ async function dispatch(options: CliOptions): Promise<number> {
         throw new ToolError(`no terminal: the ${options.command ?? 'interactive'} screen needs a TTY; for scripts use status, detect, plan or migrate --yes`);
       }
       if (options.command === 'migrate' && options.yes) return runMigrate(host, options, write);
-      break;
+      // Colours off when asked: chalk reads FORCE_COLOR when Ink is first imported, just below.
+      if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
+      return (await import('./tui.js')).runTui(host, options);
     default:
-      break;
+      throw new ToolError(`unknown command ${String(options.command)}`);
   }
-  throw new ToolError(`${options.command ?? 'the interactive screen'} is not available in this version yet`);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

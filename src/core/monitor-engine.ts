@@ -77,6 +77,25 @@ export interface MonitorEngineDeps {
 
 const MAX_BACKOFF_MS = 5000;
 
+/** What the monitor shows before its first poll, or when it cannot even start (problem set). */
+export function emptyMonitorData(url: string, healthzUrl: string, problem: string | null = null): MonitorData {
+  return {
+    connected: false,
+    stale: false,
+    problem,
+    url,
+    supervisord: null,
+    supervisordPid: null,
+    programs: [],
+    updatedAt: null,
+    historyComplete: true,
+    health: { url: healthzUrl, result: null, checkedAt: null, lastOkAt: null },
+    logProgram: null,
+    logVersion: 0,
+    logNotice: null,
+  };
+}
+
 function describeProblem(error: unknown): string {
   if (error instanceof RpcFault && error.code === FaultCode.SHUTDOWN_STATE) return 'supervisord is restarting or shutting down';
   return error instanceof Error ? error.message : String(error);
@@ -101,21 +120,7 @@ export class MonitorEngine {
   constructor(private readonly deps: MonitorEngineDeps) {
     this.now = deps.now ?? Date.now;
     this.log = new LogRing(deps.logCapacity ?? 5000);
-    this.data = {
-      connected: false,
-      stale: false,
-      problem: null,
-      url: deps.url,
-      supervisord: null,
-      supervisordPid: null,
-      programs: [],
-      updatedAt: null,
-      historyComplete: true,
-      health: { url: deps.healthzUrl, result: null, checkedAt: null, lastOkAt: null },
-      logProgram: null,
-      logVersion: 0,
-      logNotice: null,
-    };
+    this.data = emptyMonitorData(deps.url, deps.healthzUrl);
   }
 
   get current(): MonitorData {

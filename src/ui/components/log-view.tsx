@@ -1,0 +1,55 @@
+/**
+ * The selected program's log: the newest lines that fit, or a window scrolled back; klog errors and warnings
+ * coloured. Lines live in the engine's ring buffer, not in React state; only the visible rows are rendered.
+ */
+import { Box, Text } from 'ink';
+import React from 'react';
+import type { LogLine, Severity } from '../../core/klog.js';
+import { atLeast, findMatches, type LogRing } from '../../core/log-ring.js';
+import type { LogViewState } from '../../store/app-store.js';
+import { severityColor } from '../theme.js';
+
+export interface LogWindow {
+  readonly lines: LogLine[];
+  readonly matches: number[];
+  readonly total: number;
+}
+
+export function logWindow(ring: LogRing | null, view: LogViewState, height: number): LogWindow {
+  if (!ring) return { lines: [], matches: [], total: 0 };
+  const all = ring.toArray(view.minSeverity === 'info' ? undefined : atLeast(view.minSeverity));
+  const matches = findMatches(all, view.query);
+  let end = all.length;
+  if (view.matchSeq !== null) {
+    const i = all.findIndex((l) => l.seq === view.matchSeq);
+    if (i >= 0) end = Math.min(all.length, i + Math.ceil(height / 2));
+  } else if (!view.follow) {
+    end = Math.max(Math.min(height, all.length), all.length - view.scroll);
+  }
+  const start = Math.max(0, end - height);
+  return { lines: all.slice(start, end), matches, total: all.length };
+}
+
+const LEVELS: Severity[] = ['info', 'warning', 'error'];
+export const nextLevel = (s: Severity): Severity => LEVELS[(LEVELS.indexOf(s) + 1) % LEVELS.length] as Severity;
+
+export function LogView({ window, view, width, height, title }: { readonly window: LogWindow; readonly view: LogViewState; readonly width: number; readonly height: number; readonly title: string }) {
+  const q = view.query.toLowerCase();
+  return (
+    <Box flexDirection="column" height={height + 1}>
+      <Text wrap="truncate-end" dimColor>
+        ── {title} · {view.follow ? 'following' : 'paused'} · level ≥ {view.minSeverity}
+        {view.query ? ` · "${view.query}" ${window.matches.length} matches` : ''} ─────
+      </Text>
+      {window.lines.map((l) => {
+        const current = view.matchSeq === l.seq;
+        const hit = q !== '' && l.text.toLowerCase().includes(q);
+        return (
+          <Text key={l.seq} color={severityColor(l.severity)} inverse={current} bold={hit && !current} wrap="truncate-end">
+            {l.text.slice(0, width) || ' '}
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}

@@ -1,0 +1,48 @@
+/** What sits over any screen: the y/n confirmation, a notice, and the help listing every key. */
+import { Box, Text } from 'ink';
+import React from 'react';
+import { useApp } from '../store-context.js';
+import type { Binding } from '../keymap.js';
+
+export function ConfirmBar() {
+  const confirm = useApp((s) => s.confirm);
+  if (!confirm) return null;
+  return (
+    <Box borderStyle="single" borderColor="yellow" paddingX={1}>
+      <Text color="yellow" wrap="truncate-end">
+        {confirm.message} [y/N]
+      </Text>
+    </Box>
+  );
+}
+
+export function NoticeLine() {
+  const notice = useApp((s) => s.notice);
+  const busy = useApp((s) => s.busy);
+  if (busy) return <Text color="cyan" wrap="truncate-end">… {busy}</Text>;
+  if (!notice) return null;
+  return (
+    <Text color={notice.ok ? 'green' : 'red'} wrap="truncate-end">
+      {notice.ok ? '✓' : '✗'} {notice.text}
+    </Text>
+  );
+}
+
+export function HelpOverlay({ groups }: { readonly groups: readonly (readonly [string, Record<string, Binding>])[] }) {
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+      <Text bold>Keys</Text>
+      {groups.map(([title, bindings]) => (
+        <Box key={title} flexDirection="column" marginTop={1}>
+          <Text underline>{title}</Text>
+          {Object.values(bindings).map((b) => (
+            <Text key={b.keys.join()} wrap="truncate-end">
+              {b.keys.join(' ').padEnd(16)} {b.help}
+            </Text>
+          ))}
+        </Box>
+      ))}
+      <Text dimColor>esc or ? closes this help</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * Wizard step 3: each step live. Finished steps are written once (Ink's Static) and stay in the terminal's
+ * scrollback after kubesup-tui exits; only the running step is redrawn.
+ */
+import { Box, Static, Text } from 'ink';
+import React from 'react';
+import { useApp } from '../store-context.js';
+import { STEP_MARK } from '../theme.js';
+import type { StepView } from '../../store/app-store.js';
+
+function StepLine({ s, n, total }: { readonly s: StepView; readonly n: number; readonly total: number }) {
+  const color = s.status === 'failed' ? 'red' : s.status === 'running' ? 'cyan' : s.status === 'pending' ? undefined : 'green';
+  return (
+    <Text wrap="truncate-end" color={color} dimColor={s.status === 'pending'}>
+      {STEP_MARK[s.status]} [{n}/{total}] {s.title}
+      {s.ms !== undefined ? <Text dimColor> {s.ms} ms</Text> : null}
+      {s.detail && s.status !== 'pending' ? <Text dimColor={s.status !== 'failed'}> · {s.detail}</Text> : null}
+    </Text>
+  );
+}
+
+export function ApplyScreen() {
+  const steps = useApp((s) => s.steps);
+  const result = useApp((s) => s.result);
+  const rollback = useApp((s) => s.rollbackLines);
+  const finished = steps.map((s, i) => ({ s, n: i + 1 })).filter(({ s }) => s.status === 'done' || s.status === 'skipped');
+  const live = steps.map((s, i) => ({ s, n: i + 1 })).filter(({ s }) => s.status !== 'done' && s.status !== 'skipped');
+  return (
+    <Box flexDirection="column">
+      <Static items={finished}>{({ s, n }) => <StepLine key={s.id} s={s} n={n} total={steps.length} />}</Static>
+      {live.map(({ s, n }) => (
+        <StepLine key={s.id} s={s} n={n} total={steps.length} />
+      ))}
+      {rollback.length ? <Text color="yellow">rolling back:</Text> : null}
+      {rollback.map((l, i) => (
+        <Text key={`r${i}`} wrap="truncate-end">
+          {'  '}
+          {l}
+        </Text>
+      ))}
+      {result && !result.ok ? (
+        <Text color="red" wrap="wrap">
+          ✗ migration failed{result.rolledBack ? ' and was rolled back: kubelet runs under systemd as before' : ', and the rollback is incomplete'}: {result.error}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,16 @@
+/** The app store, provided to every component; screens select what they draw. */
+import React, { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import type { AppState, AppStore } from '../store/app-store.js';
+
+const StoreContext = createContext<AppStore | null>(null);
+
+export function StoreProvider({ store, children }: { readonly store: AppStore; readonly children: React.ReactNode }) {
+  return <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;
+}
+
+export function useApp<T>(selector: (s: AppState) => T): T {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useApp outside <StoreProvider>');
+  return useStore(store, selector);
+}
