@@ -94,7 +94,9 @@ export interface AppActions {
   logBottom(): void;
   setMinSeverity(s: Severity): void;
   openSearch(): void;
+  /** Appends to the query as it is now (several reads can arrive before a redraw). */
   typeSearch(text: string): void;
+  eraseSearch(): void;
   closeSearch(keep: boolean): void;
   nextMatch(direction: 1 | -1, matches: readonly number[]): void;
 }
@@ -150,7 +152,7 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
         if (!services.isRoot) return set({ notice: { text: 'must run as root to change the node', ok: false } });
         set({
           confirm: {
-            message: `Apply this plan to ${services.hostname}? kubelet restarts under supervisord (${plan.steps.length} steps, rolled back by itself on failure)`,
+            message: `Apply this plan to ${services.hostname}? ${plan.steps.length} steps; rolled back by itself if anything fails`,
             run: () => {
               set({ confirm: null, screen: 'apply', steps: plan.steps.map((s) => ({ id: s.id, title: s.title, status: 'pending' })), rollbackLines: [], result: null });
               void services
@@ -240,8 +242,13 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
       openSearch() {
         set({ log: { ...get().log, typing: true, query: '' } });
       },
-      typeSearch(query) {
-        set({ log: { ...get().log, query } });
+      typeSearch(text) {
+        const l = get().log;
+        set({ log: { ...l, query: l.query + text } });
+      },
+      eraseSearch() {
+        const l = get().log;
+        set({ log: { ...l, query: l.query.slice(0, -1) } });
       },
       closeSearch(keep) {
         const l = get().log;

@@ -60,8 +60,9 @@ export function App({ hostname }: { readonly hostname: string }) {
     if (log.typing) {
       if (k === 'enter') a.closeSearch(true), a.nextMatch(-1, window.matches);
       else if (k === 'escape') a.closeSearch(false);
-      else if (k === 'backspace') a.typeSearch(log.query.slice(0, -1));
-      else if (input && !key.ctrl && !key.meta && input.length === 1) a.typeSearch(log.query + input);
+      else if (k === 'backspace') a.eraseSearch();
+      // Several characters can arrive in one read (a paste, a fast typist over SSH): take them all.
+      else if (input && !key.ctrl && !key.meta && !/[\x00-\x1f]/.test(input)) a.typeSearch(input);
       return;
     }
     a.dismissNotice();

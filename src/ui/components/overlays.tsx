@@ -9,8 +9,14 @@ export function ConfirmBar() {
   if (!confirm) return null;
   return (
     <Box borderStyle="single" borderColor="yellow" paddingX={1}>
-      <Text color="yellow" wrap="truncate-end">
-        {confirm.message} [y/N]
+      {/* The message may be cut to the width; the keys never are. */}
+      <Box flexGrow={1}>
+        <Text color="yellow" wrap="truncate-end">
+          {confirm.message}
+        </Text>
+      </Box>
+      <Text color="yellow" bold>
+        {' '}[y/N]
       </Text>
     </Box>
   );

@@ -11,7 +11,7 @@ function row(cells: string[], widths: number[]): string {
 
 export function ProgramTable({ programs, selected, stale, width }: { readonly programs: readonly ProgramRow[]; readonly selected: number; readonly stale: boolean; readonly width: number }) {
   // Narrow terminals drop the last-exit column first, then shrink the name.
-  const wide = width >= 78;
+  const wide = width >= 90;
   // Cells are joined by one space, after a 2-column selection marker: the sum must stay under the width.
   const widths = wide ? [Math.max(8, width - 67), 9, 8, 11, 8, 22] : [Math.max(8, width - 43), 9, 8, 11, 8];
   const head = wide ? ['PROGRAM', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'LAST EXIT'] : ['PROGRAM', 'STATE', 'PID', 'UPTIME', 'RESTARTS'];

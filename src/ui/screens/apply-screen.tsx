@@ -10,12 +10,22 @@ import type { StepView } from '../../store/app-store.js';
 
 function StepLine({ s, n, total }: { readonly s: StepView; readonly n: number; readonly total: number }) {
   const color = s.status === 'failed' ? 'red' : s.status === 'running' ? 'cyan' : s.status === 'pending' ? undefined : 'green';
+  const failed = s.status === 'failed';
   return (
-    <Text wrap="truncate-end" color={color} dimColor={s.status === 'pending'}>
-      {STEP_MARK[s.status]} [{n}/{total}] {s.title}
-      {s.ms !== undefined ? <Text dimColor> {s.ms} ms</Text> : null}
-      {s.detail && s.status !== 'pending' ? <Text dimColor={s.status !== 'failed'}> · {s.detail}</Text> : null}
-    </Text>
+    <Box flexDirection="column">
+      <Text wrap="truncate-end" color={color} dimColor={s.status === 'pending'}>
+        {STEP_MARK[s.status]} [{n}/{total}] {s.title}
+        {s.ms !== undefined ? <Text dimColor> {s.ms} ms</Text> : null}
+        {s.detail && !failed && s.status !== 'pending' ? <Text dimColor> · {s.detail}</Text> : null}
+      </Text>
+      {/* Why it failed is the line that matters: shown whole, wrapped. */}
+      {failed && s.detail ? (
+        <Text color="red" wrap="wrap">
+          {'    '}
+          {s.detail}
+        </Text>
+      ) : null}
+    </Box>
   );
 }
 

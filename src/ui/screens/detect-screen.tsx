@@ -5,7 +5,7 @@ import { useApp } from '../store-context.js';
 
 /** `/etc/systemd/system/kubelet.service.d/10-kubeadm.conf:3 (…)` → `kubelet.service.d/10-kubeadm.conf:3 (…)`: the end is what tells. */
 export function shortSource(source: string): string {
-  return source.replace(/(?:\/[^/\s]+)*\/([^/\s]+\/[^/\s]+:\d+)/g, '$1');
+  return source.replace(/(?:\/[^/\s]+)*\/([^/\s]+\/[^/\s]+:\d+)/g, '$1').replace(/, (Environment|EnvironmentFile)=\)/, ')');
 }
 
 export function DetectScreen({ width, height, scroll }: { readonly width: number; readonly height: number; readonly scroll: number }) {

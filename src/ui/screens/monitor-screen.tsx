@@ -19,7 +19,7 @@ export function MonitorScreen({ width, height, window, logHeight }: { readonly w
     <Box flexDirection="column" height={height}>
       {!m.connected ? (
         <Text color="red" inverse wrap="truncate-end">
-          {' '}supervisord unreachable: {m.problem} · {m.stale ? 'showing the last known state' : 'no data yet'} · reconnecting…{' '}
+          {' '}{m.stale ? 'STALE · ' : ''}supervisord unreachable, reconnecting: {m.problem}{' '}
         </Text>
       ) : (
         <Text wrap="truncate-end">

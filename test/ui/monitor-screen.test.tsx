@@ -1,0 +1,125 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeServices, KEYS, monitorData, program, renderApp } from '../helpers/render-app.js';
+
+const apps: { unmount(): void }[] = [];
+afterEach(() => apps.splice(0).forEach((a) => a.unmount()));
+
+function setup(size?: { columns: number; rows: number }) {
+  const { services, monitor } = fakeServices();
+  const app = renderApp(services, 'monitor', size);
+  apps.push(app);
+  return { app, monitor };
+}
+
+const KUBELET_CRASHED = program({
+  name: 'kubelet',
+  pid: 4242,
+  history: { restarts: 3, spawns: 4, exits: [{ time: Date.UTC(2026, 10, 26, 10, 5), status: null, signal: 'SIGKILL', expected: false, respawned: true, duringStart: false }], lastExit: { time: Date.UTC(2026, 10, 26, 10, 5), status: null, signal: 'SIGKILL', expected: false, respawned: true, duringStart: false } },
+});
+
+describe('monitor screen', () => {
+  it('shows every program with state, pid, uptime, restarts and last exit, and kubelet health', async () => {
+    const { app, monitor } = setup();
+    monitor.push(monitorData([KUBELET_CRASHED, program({ name: 'node-exporter', state: 'BACKOFF', pid: 0 }), program({ name: 'fluentd', state: 'FATAL', pid: 0 })]));
+    const f = await app.waitFor((x) => x.includes('kubelet'), 'the program table');
+    expect(f).toMatch(/› kubelet\s+RUNNING\s+4242\s+00:01:05\s+3\s+SIGKILL \(unexpected\)/);
+    expect(f).toMatch(/node-exporter\s+BACKOFF\s+-/);
+    expect(f).toMatch(/fluentd\s+FATAL/);
+    expect(f).toContain('kubelet healthz ok 1 ms');
+    expect(f).toContain('kubelet: 3 restarts since supervisord started');
+  });
+
+  it('supervisord unreachable: a banner, and the last data marked stale', async () => {
+    const { app, monitor } = setup();
+    monitor.push(monitorData([KUBELET_CRASHED]));
+    await app.waitFor((x) => x.includes('4242'), 'the table');
+    monitor.push(monitorData([KUBELET_CRASHED], { connected: false, stale: true, problem: 'no supervisord socket at /run/supervisor.sock' }));
+    const f = await app.waitFor((x) => x.includes('unreachable'), 'the banner');
+    expect(f).toContain('STALE · supervisord unreachable, reconnecting: no supervisord socket at /run/supervisor.sock');
+    expect(f).toContain('4242');
+  });
+
+  it('j selects the next program and follows its log; actions ask for y first', async () => {
+    const { app, monitor } = setup();
+    monitor.push(monitorData([KUBELET_CRASHED, program({ name: 'node-exporter' })]));
+    await app.waitFor((x) => x.includes('› kubelet'), 'kubelet selected');
+    expect(monitor.followed.at(-1)).toBe('kubelet');
+    app.press('j');
+    await app.waitFor((x) => x.includes('› node-exporter'), 'node-exporter selected');
+    expect(monitor.followed.at(-1)).toBe('node-exporter');
+
+    app.press('r');
+    await app.waitFor((x) => /restart node-exporter\?\s+\[y\/N\]/.test(x), 'the confirmation');
+    app.press('n');
+    await app.waitFor((x) => !x.includes('[y/N]'), 'the confirmation closed');
+    expect(monitor.acted).toEqual([]);
+
+    app.press('r');
+    await app.waitFor((x) => x.includes('[y/N]'), 'the confirmation');
+    app.press('y');
+    await app.waitFor((x) => x.includes('✓ node-exporter: restarted'), 'the outcome');
+    expect(monitor.acted).toEqual([['restart', 'node-exporter']]);
+  });
+
+  it('a FATAL program is recovered with s', async () => {
+    const { app, monitor } = setup();
+    monitor.push(monitorData([program({ name: 'kubelet', state: 'FATAL', pid: 0 })]));
+    await app.waitFor((x) => x.includes('FATAL'), 'FATAL');
+    app.press('s');
+    await app.waitFor((x) => /recover \(start\) FATAL kubelet\?\s+\[y\/N\]/.test(x), 'the recovery question');
+  });
+
+  it('the log: klog lines, pause, search with n, severity filter', async () => {
+    const { app, monitor } = setup();
+    monitor.push(monitorData([KUBELET_CRASHED]));
+    monitor.log([
+      'I1126 10:00:00.000001    42 kubelet.go:1] "SyncLoop" line=1',
+      'W1126 10:00:01.000001    42 reflector.go:2] "watch ended" line=2',
+      'E1126 10:00:02.000001    42 pod_workers.go:3] "Error syncing pod" line=3',
+      'I1126 10:00:03.000001    42 kubelet.go:4] "SyncLoop" line=4',
+    ]);
+    monitor.push(monitorData([KUBELET_CRASHED], { logVersion: 1 }));
+    let f = await app.waitFor((x) => x.includes('line=4'), 'the log lines');
+    expect(f).toContain('kubelet log · following · level ≥ info');
+
+    app.press('f');
+    await app.waitFor((x) => x.includes('· paused ·'), 'paused');
+    app.press('/');
+    await app.waitFor((x) => x.includes('type to search'), 'the search prompt');
+    app.press('Sync');
+    app.press('Loop');
+    await app.waitFor((x) => x.includes('/SyncLoop'), 'the search box');
+    app.press(KEYS.enter);
+    f = await app.waitFor((x) => x.includes('"SyncLoop" 2 matches'), 'the match count');
+    app.press('n');
+
+    app.press('l');
+    f = await app.waitFor((x) => x.includes('level ≥ warning'), 'the warning filter');
+    expect(f).not.toContain('line=1');
+    expect(f).toContain('line=2');
+    expect(f).toContain('line=3');
+  });
+
+  it('? lists the keys; esc closes it', async () => {
+    const { app, monitor } = setup();
+    monitor.push(monitorData([KUBELET_CRASHED]));
+    await app.waitFor((x) => x.includes('4242'), 'the table');
+    app.press('?');
+    const f = await app.waitFor((x) => x.includes('Keys'), 'help');
+    expect(f).toContain('search the log; n and N for next and previous match');
+    app.press(KEYS.escape);
+    await app.waitFor((x) => !x.includes('Keys') && x.includes('4242'), 'help closed');
+  });
+
+  it('fits 80x24: no line wider than 80, fewer than 24 rows, long names cut rather than wrapped', async () => {
+    const { app, monitor } = setup({ columns: 80, rows: 24 });
+    monitor.push(monitorData([program({ name: 'a-program-with-a-really-long-name-that-does-not-fit-anywhere', pid: 7 }), KUBELET_CRASHED]));
+    monitor.log(Array.from({ length: 100 }, (_, i) => `I1126 10:00:00.000001    42 kubelet.go:1] "line=${i} ${'x'.repeat(150)}"`));
+    monitor.push(monitorData([program({ name: 'a-program-with-a-really-long-name-that-does-not-fit-anywhere', pid: 7 }), KUBELET_CRASHED], { logVersion: 2 }));
+    const f = await app.waitFor((x) => x.includes('line=99'), 'the newest line');
+    const lines = f.split('\n');
+    expect(lines.length).toBeLessThan(24);
+    for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
+    expect(f).toMatch(/› a-program-with-a-really-long-name\S*… RUNNING/);
+  });
+});

@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Detection } from '../../src/core/detect.js';
+import type { MigrationEvent, MigrationResult } from '../../src/core/migration/apply.js';
+import type { Plan, PlanStep } from '../../src/core/migration/plan.js';
+import { fakeServices, KEYS, monitorData, program, renderApp } from '../helpers/render-app.js';
+
+const apps: { unmount(): void }[] = [];
+afterEach(() => apps.splice(0).forEach((a) => a.unmount()));
+
+const DETECTION = {
+  argv: ['/usr/local/bin/kubelet', '--config=/var/lib/kubelet/config.yaml', '--network-plugin=cni'],
+  running: { pid: 725, argv: [], env: {}, managedBy: 'systemd' },
+  configured: null,
+  flags: [
+    { arg: '/usr/local/bin/kubelet', source: '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf:12 (ExecStart)' },
+    { arg: '--config=/var/lib/kubelet/config.yaml', source: '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf:4 ($KUBELET_CONFIG_ARGS, Environment=)' },
+    { arg: '--network-plugin=cni', source: '/var/lib/kubelet/kubeadm-flags.env:1 ($KUBELET_KUBEADM_ARGS, EnvironmentFile=)' },
+  ],
+  kubelet: { version: '1.23.16', binary: '/usr/local/bin/kubelet', healthz: { address: '127.0.0.1', port: 10248, url: 'http://127.0.0.1:10248/healthz', config: '/var/lib/kubelet/config.yaml' } },
+  supervisor: { installed: true, version: '4.2.5', pid: 216, unit: { name: 'supervisord.service', active: 'active', enabled: 'enabled' }, program: null, programFile: '/etc/supervisord.d/kubelet.ini' },
+  refusal: null,
+  warnings: ['--network-plugin was removed in kubelet 1.24'],
+} as unknown as Detection;
+
+const STEPS: PlanStep[] = [
+  { id: 'write:/etc/kubernetes/kubelet.sh', kind: 'write', title: 'write /etc/kubernetes/kubelet.sh', path: '/etc/kubernetes/kubelet.sh' },
+  { id: 'stop-kubelet', kind: 'stop-systemd-kubelet', title: 'stop the systemd kubelet' },
+  { id: 'verify', kind: 'verify', title: 'verify: kubelet RUNNING, healthz ok' },
+];
+const PLAN = {
+  program: 'kubelet',
+  argv: DETECTION.argv,
+  files: [
+    { path: '/etc/kubernetes/kubelet.sh', role: 'wrapper', mode: 0o755, before: null, why: 'the wrapper', content: '#!/bin/bash\n# comment\nexport A=1\nexec /usr/local/bin/kubelet\n' },
+    { path: '/etc/supervisord.conf', role: 'supervisor-config', mode: 0o644, before: '[supervisord]\n', why: 'add [include]', content: '[supervisord]\n\n[include]\nfiles = supervisord.d/*.ini\n' },
+  ],
+  steps: STEPS,
+  warnings: [],
+} as unknown as Plan;
+
+function wizard(migrate: (plan: Plan, on: (e: MigrationEvent) => void) => Promise<MigrationResult>, over: { isRoot?: boolean } = {}) {
+  const { services, monitor } = fakeServices({ detect: async () => DETECTION, plan: async () => PLAN, migrate, ...over });
+  const app = renderApp(services, 'detect');
+  apps.push(app);
+  void app.store.getState().actions.runDetect();
+  return { app, monitor };
+}
+
+describe('migration wizard', () => {
+  it('detect → preview → confirm → apply live → done → monitor', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const { app, monitor } = wizard(async (_plan, on) => {
+      on({ type: 'step-start', step: STEPS[0]!, resumed: false });
+      on({ type: 'step-done', step: STEPS[0]!, ms: 3, detail: 'created' });
+      on({ type: 'step-start', step: STEPS[1]!, resumed: false });
+      await gate;
+      on({ type: 'step-done', step: STEPS[1]!, ms: 170 });
+      on({ type: 'step-done', step: STEPS[2]!, ms: 1040, detail: 'kubelet RUNNING as pid 978' });
+      return { ok: true, healthzGapMs: 117, error: null, rolledBack: false };
+    });
+
+    let f = await app.waitFor((x) => x.includes('running, pid 725'), 'the detect screen');
+    expect(f).toContain('1 detect');
+    expect(f).toContain('kubelet.service.d/10-kubeadm.conf:4 ($KUBELET_CONFIG_ARGS)');
+    expect(f).toContain('! --network-plugin was removed in kubelet 1.24');
+    expect(f).toContain('no; the program will go to /etc/supervisord.d/kubelet.ini');
+
+    app.press(KEYS.enter);
+    f = await app.waitFor((x) => x.includes('2 preview'), 'the preview');
+    expect(f).toContain('new file, mode 755: the wrapper');
+    expect(f).toContain('exec /usr/local/bin/kubelet');
+    app.press(KEYS.tab);
+    f = await app.waitFor((x) => x.includes('changes to the current file'), 'the diff tab');
+    expect(f).toMatch(/^\+\[include\]$/m);
+    app.press(KEYS.tab);
+    f = await app.waitFor((x) => x.includes(' 3. verify'), 'the steps tab');
+
+    app.press(KEYS.enter);
+    await app.waitFor((x) => x.includes('Apply this plan to node4?'), 'the confirmation');
+    app.press('y');
+    f = await app.waitFor((x) => x.includes('› [2/3] stop the systemd kubelet'), 'the running step');
+    expect(f).toContain('✓ [1/3] write /etc/kubernetes/kubelet.sh 3 ms · created');
+    expect(f).toContain('· [3/3] verify');
+
+    // Quitting now asks first.
+    app.press('q');
+    await app.waitFor((x) => x.includes('A migration is running'), 'the quit question');
+    app.press('n');
+
+    release();
+    f = await app.waitFor((x) => x.includes('4 done'), 'the done screen');
+    expect(f).toContain('healthz gap: 117 ms');
+    expect(f).toContain('undo: kubesup-tui rollback --yes');
+    app.press(KEYS.enter);
+    monitor.push(monitorData([program({ name: 'kubelet', pid: 978 })]));
+    await app.waitFor((x) => x.includes('› kubelet') && x.includes('978'), 'the monitor');
+  });
+
+  it('a failed apply says what went wrong and that it rolled back', async () => {
+    const { app } = wizard(async (_plan, on) => {
+      on({ type: 'step-failed', step: STEPS[2]!, error: 'not healthy within 60 s: healthz at http://127.0.0.1:10248/healthz: connection refused' });
+      on({ type: 'rollback-step', title: 'systemctl start kubelet.service', ok: true });
+      return { ok: false, healthzGapMs: null, error: 'verify: not healthy within 60 s', rolledBack: true };
+    });
+    await app.waitFor((x) => x.includes('running, pid 725'), 'detect');
+    app.press(KEYS.enter);
+    await app.waitFor((x) => x.includes('2 preview'), 'preview');
+    app.press(KEYS.enter);
+    await app.waitFor((x) => x.includes('[y/N]'), 'confirmation');
+    app.press('y');
+    const f = await app.waitFor((x) => x.includes('migration failed'), 'the failure');
+    expect(f).toContain('✗ [3/3] verify');
+    expect(f).toContain('connection refused');
+    expect(f).toContain('✓ systemctl start kubelet.service');
+    expect(f).toContain('rolled back: kubelet runs under systemd as before');
+  });
+
+  it('not root: apply is refused before anything happens', async () => {
+    let called = false;
+    const { app } = wizard(
+      async () => {
+        called = true;
+        return { ok: true, healthzGapMs: 0, error: null, rolledBack: false };
+      },
+      { isRoot: false },
+    );
+    await app.waitFor((x) => x.includes('running, pid 725'), 'detect');
+    app.press(KEYS.enter);
+    await app.waitFor((x) => x.includes('2 preview'), 'preview');
+    app.press(KEYS.enter);
+    await app.waitFor((x) => x.includes('must run as root'), 'the refusal');
+    expect(called).toBe(false);
+  });
+
+  it('esc goes back from the preview to detect', async () => {
+    const { app } = wizard(async () => ({ ok: true, healthzGapMs: 0, error: null, rolledBack: false }));
+    await app.waitFor((x) => x.includes('running, pid 725'), 'detect');
+    app.press(KEYS.enter);
+    await app.waitFor((x) => x.includes('2 preview'), 'preview');
+    app.press(KEYS.escape);
+    await app.waitFor((x) => x.includes('1 detect'), 'detect again');
+  });
+});
