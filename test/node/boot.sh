@@ -22,7 +22,9 @@ if [ ! -e "$node_dir/installed" ]; then
   install -D -m 0755 "$build_dir/kubelet" "$KUBELET_BIN"
   install -D -m 0755 "$here/systemctl-standin.mjs" /usr/bin/systemctl
   echo "$HOSTNAME_" > /etc/hostname
-  mkdir -p /etc/systemd/system
+  # The node enables only its layout's units, not what this machine happens to have enabled.
+  rm -rf /etc/systemd/system/multi-user.target.wants
+  mkdir -p /etc/systemd/system/multi-user.target.wants
   for u in "${ENABLE[@]}"; do systemctl enable --quiet "$u"; done
   touch "$node_dir/installed"
 fi

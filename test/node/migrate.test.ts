@@ -118,6 +118,7 @@ describe.each(['kubekey-centos7', 'kubeadm-ubuntu', 'kubespray-debian'] as Layou
     const [pid] = await kubeletPids(node);
     await node.sh(`kill -9 ${pid}`);
     await node.waitFor(`p=$(pgrep -x kubelet) && [ "$p" != "${pid}" ] && curl -sf 127.0.0.1:10248/healthz`, 20_000);
+    await node.waitFor(`${CTL[layout]} status kubelet | grep -q RUNNING`, 10_000);
     const status = (await kubesupJson(node, ['status'])).json;
     expect(status.programs.find((p: { name: string }) => p.name === 'kubelet')).toMatchObject({ state: 'RUNNING', restarts: 1, last_exit: { signal: 'SIGKILL', expected: false } });
   });
