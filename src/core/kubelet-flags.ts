@@ -11,13 +11,13 @@ export interface FlagLifecycle {
 }
 
 export const FLAG_LIFECYCLE: readonly FlagLifecycle[] = [
-  { flag: '--network-plugin', deprecated: '1.20', removed: '1.24', note: 'removed with dockershim' },
-  { flag: '--cni-bin-dir', deprecated: '1.20', removed: '1.24', note: 'removed with dockershim' },
-  { flag: '--cni-conf-dir', deprecated: '1.20', removed: '1.24', note: 'removed with dockershim' },
-  { flag: '--cni-cache-dir', deprecated: '1.20', removed: '1.24', note: 'removed with dockershim' },
-  { flag: '--network-plugin-mtu', deprecated: '1.20', removed: '1.24', note: 'removed with dockershim' },
-  { flag: '--docker-endpoint', deprecated: '1.20', removed: '1.24', note: 'removed with dockershim' },
-  { flag: '--container-runtime', deprecated: '1.24', removed: '1.27', note: 'only "remote" is left' },
+  { flag: '--network-plugin', deprecated: '1.20', removed: '1.24', note: 'with dockershim' },
+  { flag: '--cni-bin-dir', deprecated: '1.20', removed: '1.24', note: 'with dockershim' },
+  { flag: '--cni-conf-dir', deprecated: '1.20', removed: '1.24', note: 'with dockershim' },
+  { flag: '--cni-cache-dir', deprecated: '1.20', removed: '1.24', note: 'with dockershim' },
+  { flag: '--network-plugin-mtu', deprecated: '1.20', removed: '1.24', note: 'with dockershim' },
+  { flag: '--docker-endpoint', deprecated: '1.20', removed: '1.24', note: 'with dockershim' },
+  { flag: '--container-runtime', deprecated: '1.24', removed: '1.27', note: 'only the remote runtime is left' },
   { flag: '--pod-infra-container-image', deprecated: '1.24', removed: '1.35', note: 'the sandbox image comes from the container runtime' },
 ];
 
@@ -50,10 +50,9 @@ export function flagWarnings(argv: readonly string[], version: string | undefine
     const life = FLAG_LIFECYCLE.find((f) => f.flag === name);
     if (!life) continue;
     if (version && life.removed && versionAtLeast(version, life.removed)) {
-      warnings.push(`${life.flag} was removed in kubelet ${life.removed} (${life.note}); kubelet v${version} will refuse to start with it`);
+      warnings.push(`${life.flag}: removed in kubelet ${life.removed} (${life.note}); this kubelet, v${version}, will not start with it`);
     } else if (life.removed) {
-      const since = life.deprecated ? (version && !versionAtLeast(version, life.deprecated) ? ` (deprecated from ${life.deprecated})` : ` (deprecated since ${life.deprecated})`) : '';
-      warnings.push(`${life.flag} is removed in kubelet ${life.removed}${since}, ${life.note}: an upgrade to ${life.removed} will fail with it`);
+      warnings.push(`${life.flag}: removed in kubelet ${life.removed} (${life.note}); upgrading kubelet to ${life.removed} or later will fail with it`);
     }
   }
   return warnings;

@@ -104,6 +104,8 @@ describe.each(['kubekey-centos7', 'kubeadm-ubuntu', 'kubespray-debian'] as Layou
     const unitEnv = (await kubesupJson(node, ['detect'])).json.configured.env as Record<string, string>;
     for (const [k, v] of Object.entries(unitEnv)) expect(env).toContain(`${k}=${v}`);
     if (layout === 'kubespray-debian') expect((await node.exec(['test', '-d', '/run/kubelet-prestart-ran'])).exitCode).toBe(0);
+    // The wrapper itself says nothing on a normal start (no shell errors in kubelet's log).
+    expect(node.readFile('/var/log/kubelet/kubelet.log')).not.toMatch(/kubelet\.sh: line \d+/);
   });
 
   it('migrate again: says so, exits 0, touches nothing', async () => {

@@ -37,7 +37,7 @@ export function DetectScreen({ width, height, scroll }: { readonly width: number
       {visible.map((l, i) => (
         <Text key={`${scroll + i}`} wrap="truncate-end">
           {'  '}
-          <Text color="cyan">{l.text.length > flagCol - 1 ? `${l.text.slice(0, flagCol - 2)}…` : l.text.padEnd(flagCol)}</Text>
+          <Text color="cyan">{l.text.length > flagCol - 1 ? `${l.text.slice(0, flagCol - 3)}… ` : l.text.padEnd(flagCol)}</Text>
           <Text dimColor>{l.source}</Text>
         </Text>
       ))}

@@ -1,0 +1,3 @@
+declare module 'ansi-to-svg' {
+  export default function ansiToSvg(ansi: string, options?: Record<string, unknown>): string;
+}

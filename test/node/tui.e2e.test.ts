@@ -1,0 +1,47 @@
+// The real thing, driven through tmux in the reference node as a person would: the wizard from start to
+// the monitor, then kill -9 of kubelet, and the restart appears on screen.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/cli-in-node.js';
+import { TmuxSession } from '../helpers/tmux.js';
+import { TestNode } from './test-node.js';
+
+describe('the TUI over a terminal, on the reference node', () => {
+  let node: TestNode;
+  let tui: TmuxSession;
+  beforeAll(async () => {
+    node = await TestNode.up('kubekey-centos7');
+    await node.waitFor('test -S /var/run/supervisor/supervisor.sock && curl -sf 127.0.0.1:10248/healthz');
+    tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', 'node', BIN]), { columns: 100, rows: 30 });
+  });
+  afterAll(async () => {
+    tui?.kill();
+    await node?.down();
+  });
+
+  it('wizard: detect, preview, apply, done, then the monitor; a crash shows up on screen', async () => {
+    let s = await tui.waitFor((x) => x.includes('running, pid') && x.includes('1 detect'), 'the detect screen');
+    expect(s).toContain('migrated    no; the program will go to /etc/supervisord.d/kubelet.ini');
+    tui.send('Enter');
+    s = await tui.waitFor((x) => x.includes('2 preview'), 'the preview');
+    expect(s).toContain('#!/bin/bash');
+    tui.send('Enter');
+    await tui.waitFor((x) => x.includes('[y/N]'), 'the confirmation');
+    tui.send('y');
+    s = await tui.waitFor((x) => x.includes('4 done'), 'the done screen', 60_000);
+    expect(s).toMatch(/healthz gap: \d+ ms/);
+    tui.send('Enter');
+    s = await tui.waitFor((x) => /› kubelet\s+RUNNING\s+\d+/.test(x), 'kubelet RUNNING in the monitor');
+    const pid = Number(/› kubelet\s+RUNNING\s+(\d+)/.exec(s)![1]);
+    expect(s).toMatch(/node-exporter\s+RUNNING/);
+
+    await node.sh(`kill -9 ${pid}`);
+    const killedAt = Date.now();
+    s = await tui.waitFor((x) => /› kubelet\s+\S+\s+\S+\s+\S+\s+1\s+SIGKILL \(unexpected\)/.test(x), 'the restart counted with its signal', 10_000);
+    console.info(`the crash showed on screen ${Date.now() - killedAt} ms after the kill`);
+    s = await tui.waitFor((x) => /› kubelet\s+RUNNING\s+(\d+)/.test(x) && Number(/› kubelet\s+RUNNING\s+(\d+)/.exec(x)![1]) !== pid, 'kubelet RUNNING again with a new pid');
+    expect(s).toContain('kubelet: 1 restarts since supervisord started · last exits:');
+
+    tui.send('q');
+    await tui.waitFor((x) => x.includes('[exit 0]'), 'kubesup-tui exiting with 0');
+  });
+});
