@@ -1,10 +1,11 @@
 /** Commands on the node (systemctl, kubelet --version, package managers), through execa. Never throws on exit codes. */
-import { execa } from 'execa';
 import type { CommandRunner } from '../core/ports.js';
 
 export function createExecaRunner(): CommandRunner {
   return {
     async run(file, args, options = {}) {
+      // Loaded on first use: `status` runs no command and should not pay for execa's start-up.
+      const { execa } = await import('execa');
       const r = await execa(file, [...args], {
         reject: false,
         timeout: options.timeoutMs ?? 30_000,

@@ -4,9 +4,6 @@
  */
 import { oneLine, ToolError, UsageError } from '../core/errors.js';
 import { HELP, parseCommandLine, type CliOptions } from './args.js';
-import { runDetect } from './commands/detect.js';
-import { runMigrate, runPlan, runRollback } from './commands/migration.js';
-import { runStatus } from './commands/status.js';
 import { createRealHost } from './host.js';
 import { VERSION } from './version.js';
 
@@ -15,22 +12,23 @@ const write = (text: string) => process.stdout.write(text);
 async function dispatch(options: CliOptions): Promise<number> {
   const host = createRealHost();
   switch (options.command) {
+    // Each command loads only its own code: `status` must start faster than `supervisorctl status`.
     case 'status':
-      return runStatus(host, options, write);
+      return (await import('./commands/status.js')).runStatus(host, options, write);
     case 'detect':
-      return runDetect(host, options, write);
+      return (await import('./commands/detect.js')).runDetect(host, options, write);
     case 'plan':
-      return runPlan(host, options, write);
+      return (await import('./commands/migration.js')).runPlan(host, options, write);
     case 'rollback':
-      return runRollback(host, options, write);
+      return (await import('./commands/migration.js')).runRollback(host, options, write);
     case undefined:
     case 'migrate':
     case 'monitor':
       if (!process.stdin.isTTY || !process.stdout.isTTY) {
-        if (options.command === 'migrate' && options.yes) return runMigrate(host, options, write);
+        if (options.command === 'migrate' && options.yes) return (await import('./commands/migration.js')).runMigrate(host, options, write);
         throw new ToolError(`no terminal: the ${options.command ?? 'interactive'} screen needs a TTY; for scripts use status, detect, plan or migrate --yes`);
       }
-      if (options.command === 'migrate' && options.yes) return runMigrate(host, options, write);
+      if (options.command === 'migrate' && options.yes) return (await import('./commands/migration.js')).runMigrate(host, options, write);
       // Colours off when asked: chalk reads FORCE_COLOR when Ink is first imported, just below.
       if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
       return (await import('./tui.js')).runTui(host, options);
@@ -64,4 +62,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     return error instanceof UsageError ? 2 : 1;
   }
+}
+
+// `node dist/cli.js status` works too (a copy of dist/ on an air-gapped node): run when executed directly.
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  process.exitCode = await main(process.argv.slice(2));
 }

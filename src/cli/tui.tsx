@@ -2,6 +2,7 @@
  * The interactive screens, wired to the real node. Imported only when a terminal is about to be drawn,
  * so that headless commands never load React or Ink.
  */
+import { appendFileSync } from 'node:fs';
 import { render } from 'ink';
 import React from 'react';
 import { LogRing } from '../core/log-ring.js';
@@ -72,6 +73,22 @@ function services(host: Host, options: CliOptions): AppServices {
   };
 }
 
+function renderStats(file: string): (m: { renderTime: number }) => void {
+  let frames = 0;
+  let ms = 0;
+  let since = performance.now();
+  return (m) => {
+    frames++;
+    ms += m.renderTime;
+    if (performance.now() - since >= 1000) {
+      appendFileSync(file, `${JSON.stringify({ frames, ms: Math.round(ms * 10) / 10 })}\n`);
+      frames = 0;
+      ms = 0;
+      since = performance.now();
+    }
+  };
+}
+
 export async function runTui(host: Host, options: CliOptions): Promise<number> {
   let screen: Screen = options.command === 'monitor' ? 'monitor' : 'detect';
   if (options.command === undefined) {
@@ -85,7 +102,14 @@ export async function runTui(host: Host, options: CliOptions): Promise<number> {
     <StoreProvider store={store}>
       <App hostname={host.hostname} />
     </StoreProvider>,
-    { exitOnCtrlC: false, patchConsole: false, maxFps: 10 },
+    {
+      exitOnCtrlC: false,
+      patchConsole: false,
+      // Keys are drawn within a frame (~33 ms); data updates are batched to 10 a second in the store anyway.
+      maxFps: 30,
+      // KUBESUP_RENDER_STATS=FILE: frames and their cost, for bench/ (one line per second).
+      ...(process.env.KUBESUP_RENDER_STATS ? { onRender: renderStats(process.env.KUBESUP_RENDER_STATS) } : {}),
+    },
   );
   await app.waitUntilExit();
   store.getState().actions.stopMonitor();

@@ -118,16 +118,28 @@ export class LogFollower {
     return [];
   }
 
-  async poll(maxChunks = 8): Promise<FollowResult> {
+  /** The range the next poll reads first, so a caller can fetch it in a batch (one multicall per tick). */
+  plannedRead(): { offset: number; length: number } | null {
+    if (!this.started) return null;
+    const fpBytes = byteLength(this.fingerprint);
+    return { offset: this.offset - fpBytes, length: (this.options.chunkBytes ?? 256 * 1024) + fpBytes };
+  }
+
+  /** `prefetched`: the answer to plannedRead() when the caller already fetched it; used if still current. */
+  async poll(maxChunks = 8, prefetched?: { offset: number; length: number; text: string }): Promise<FollowResult> {
     if (!this.started) await this.begin();
     const chunk = this.options.chunkBytes ?? 256 * 1024;
     const lines: string[] = [];
     let rotated = false;
     let lostBytes: number | null = 0;
     let want = chunk;
+    let usable = prefetched;
     for (let i = 0; i < maxChunks; i++) {
       const fpBytes = byteLength(this.fingerprint);
-      const text = await this.readRange(this.offset - fpBytes, want + fpBytes, fpBytes);
+      const start = this.offset - fpBytes;
+      const text =
+        usable && usable.offset === start && usable.length === want + fpBytes ? usable.text : await this.readRange(start, want + fpBytes, fpBytes);
+      usable = undefined;
       if (!text.startsWith(this.fingerprint)) {
         // Rotated or truncated: recover the old file's rest from its backup when we can prove it is the same file.
         rotated = true;

@@ -15,8 +15,8 @@ import { parseKlogLine } from './klog.js';
 import { LogRing } from './log-ring.js';
 import type { HttpProbe, HttpProbeResult, RpcTransport } from './ports.js';
 import { RestartLedger, type ProgramHistory } from './restart-ledger.js';
-import { createSupervisorApi, namespec, type ProcessInfo, type SupervisorState } from './supervisor-api.js';
-import { FaultCode, RpcFault } from './xmlrpc.js';
+import { createSupervisorApi, namespec, toProcessInfo, unwrapMulticall, type ProcessInfo, type SupervisorState } from './supervisor-api.js';
+import { FaultCode, RpcFault, type RpcValue } from './xmlrpc.js';
 
 export interface ProgramRow extends ProcessInfo {
   readonly namespec: string;
@@ -132,9 +132,26 @@ export class MonitorEngine {
     return () => this.listeners.delete(listener);
   }
 
+  private lastSignature = '';
+  private lastNotified = 0;
+
+  /**
+   * New data reaches listeners when something visible changed, or once a second (uptimes move): a quiet
+   * node must not cost a redraw per poll.
+   */
   private update(patch: Partial<MonitorData>): void {
     this.data = { ...this.data, ...patch };
-    for (const l of this.listeners) l(this.data);
+    const d = this.data;
+    const signature = JSON.stringify([
+      d.connected, d.stale, d.problem, d.supervisord?.statename, d.supervisordPid, d.logVersion, d.logNotice, d.historyComplete,
+      d.health.result?.ok, d.health.result?.error, d.health.result?.status,
+      d.programs.map((p) => [p.namespec, p.state, p.pid, p.start, p.exitstatus, p.spawnerr, p.pidAlive, p.history.restarts, p.history.exits.length]),
+    ]);
+    const now = this.now();
+    if (signature === this.lastSignature && now - this.lastNotified < 1000) return;
+    this.lastSignature = signature;
+    this.lastNotified = now;
+    for (const l of this.listeners) l(d);
   }
 
   start(): void {
@@ -162,28 +179,59 @@ export class MonitorEngine {
     this.update({ logProgram: name, logVersion: this.data.logVersion + 1, logNotice: null });
   }
 
-  /** One poll: state, processes, main log, followed log. Public so that tests can step it. */
+  private lastMainLogRead = 0;
+  private lastProcessSignature = '';
+
+  /**
+   * One poll: state and processes in one multicall, with the followed log's next range in the same call;
+   * the main log only when the processes changed (every crash changes a pid or a state) or every 5 s.
+   * Public so that tests can step it.
+   */
   async pollOnce(): Promise<void> {
     if (!this.transport) this.transport = this.deps.connect();
-    const api = createSupervisorApi(this.transport);
-    const snapshot = await api.snapshot();
-    const pid = this.data.connected && this.data.supervisordPid ? this.data.supervisordPid : await api.getPID();
-
-    // Main log: only the new bytes since the last tick, so each line is fed to the ledger once.
     const transport = this.transport;
-    this.mainLog ??= new LogFollower({ read: async (o, l) => String(await transport.call('supervisor.readLog', [o, l])) }, { chunkBytes: 1024 * 1024 });
-    const mainLogFollower = this.mainLog;
-    try {
-      const main = await mainLogFollower.poll(64);
-      this.ledger.feedLines(main.lines);
-    } catch (error) {
-      // No main log file (logfile=/dev/stdout, syslog): counts stay unknown rather than wrong.
-      if (!(error instanceof RpcFault && error.code === FaultCode.NO_FILE)) throw error;
+    const planned = this.programLog?.plannedRead() ?? null;
+    const logName = this.data.logProgram;
+    const calls: RpcValue[] = [
+      { methodName: 'supervisor.getState', params: [] },
+      { methodName: 'supervisor.getAllProcessInfo', params: [] },
+      ...(planned && logName ? [{ methodName: 'supervisor.readProcessStdoutLog', params: [logName, planned.offset, planned.length] }] : []),
+    ];
+    const answer = await transport.call('system.multicall', [calls]);
+    if (!Array.isArray(answer)) throw new Error('unexpected answer from supervisord to system.multicall');
+    const state = unwrapMulticall(answer[0]) as Record<string, RpcValue>;
+    const all = unwrapMulticall(answer[1]);
+    const processes = (Array.isArray(all) ? all : []).map(toProcessInfo);
+    let prefetched: { offset: number; length: number; text: string } | undefined;
+    if (planned && answer.length > 2) {
+      // A failed range (a character split at its end) is simply read again by the follower.
+      try {
+        prefetched = { ...planned, text: String(unwrapMulticall(answer[2])) };
+      } catch {
+        prefetched = undefined;
+      }
+    }
+    const pid = this.data.connected && this.data.supervisordPid ? this.data.supervisordPid : await createSupervisorApi(transport).getPID();
+
+    // Main log: only the new bytes since the last read, so each line is fed to the ledger once.
+    const processSignature = JSON.stringify(processes.map((p) => [p.name, p.state, p.pid, p.start, p.stop]));
+    const now = this.now();
+    if (processSignature !== this.lastProcessSignature || now - this.lastMainLogRead >= 5000 || pid !== this.data.supervisordPid) {
+      this.mainLog ??= new LogFollower({ read: async (o, l) => String(await transport.call('supervisor.readLog', [o, l])) }, { chunkBytes: 1024 * 1024 });
+      try {
+        const main = await this.mainLog.poll(64);
+        this.ledger.feedLines(main.lines);
+        this.lastProcessSignature = processSignature;
+        this.lastMainLogRead = now;
+      } catch (error) {
+        // No main log file (logfile=/dev/stdout, syslog): counts stay unknown rather than wrong.
+        if (!(error instanceof RpcFault && error.code === FaultCode.NO_FILE)) throw error;
+      }
     }
 
     const alive = this.deps.isPidAlive;
     const programs: ProgramRow[] = await Promise.all(
-      snapshot.processes.map(async (p) => ({
+      processes.map(async (p) => ({
         ...p,
         namespec: namespec(p),
         history: this.ledger.history(p.name),
@@ -195,17 +243,17 @@ export class MonitorEngine {
       connected: true,
       stale: false,
       problem: null,
-      supervisord: snapshot.state,
+      supervisord: { statename: String(state.statename), statecode: Number(state.statecode) },
       supervisordPid: pid,
       programs,
       updatedAt: this.now(),
       historyComplete: this.ledger.sawStart,
       ...(supervisordRestarted ? { logNotice: 'supervisord restarted' } : {}),
     });
-    await this.pollProgramLog(programs);
+    await this.pollProgramLog(programs, prefetched);
   }
 
-  private async pollProgramLog(programs: readonly ProgramRow[]): Promise<void> {
+  private async pollProgramLog(programs: readonly ProgramRow[], prefetched?: { offset: number; length: number; text: string }): Promise<void> {
     const name = this.data.logProgram;
     const transport = this.transport;
     if (!name || !transport) return;
@@ -228,7 +276,7 @@ export class MonitorEngine {
     }
     let result;
     try {
-      result = await this.programLog.poll(16);
+      result = await this.programLog.poll(16, prefetched);
     } catch (error) {
       if (error instanceof RpcFault && error.code === FaultCode.NO_FILE) {
         this.update({ logNotice: `${name} has no log file yet` });

@@ -80,7 +80,7 @@ export interface Snapshot {
  * supervisord's own system.multicall (supervisor/xmlrpc.py) answers each call with its bare result, or with a
  * `{faultCode, faultString}` struct when that call failed; not the `[result]` wrapping of the XML-RPC convention.
  */
-function unwrapMulticall(entry: RpcValue | undefined): RpcValue {
+export function unwrapMulticall(entry: RpcValue | undefined): RpcValue {
   if (entry !== null && typeof entry === 'object' && !Array.isArray(entry) && 'faultCode' in entry) {
     throw new RpcFault(Number(entry.faultCode), String(entry.faultString ?? 'unknown fault'));
   }

@@ -27,13 +27,13 @@ export class TmuxSession {
     return this.tmux('capture-pane', '-p', ...(ansi ? ['-e'] : []), '-t', this.name);
   }
 
-  async waitFor(predicate: (screen: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+  async waitFor(predicate: (screen: string) => boolean, what: string, timeoutMs = 20_000, pollMs = 100): Promise<string> {
     const until = Date.now() + timeoutMs;
     let screen = '';
     while (Date.now() < until) {
       screen = this.capture();
       if (predicate(screen)) return screen;
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, pollMs));
     }
     throw new Error(`the screen never showed ${what}:\n${screen}`);
   }

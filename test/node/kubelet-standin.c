@@ -183,8 +183,10 @@ int main(int argc, char **argv) {
     }
     if (now >= next_rate_check) {
       char buf[32];
+      double was = rate;
       rate = (read_small("/run/kubelet-standin/log-rate", buf, sizeof buf) > 0) ? atof(buf) : 1;
       if (rate < 0) rate = 0;
+      if (rate != was) next_log = now; /* a new rate starts now: no burst of lines "owed" from before */
       next_rate_check = now + 1;
     }
     /* Print the lines due since the last pass: a steady rate even when the poll wakes late. */

@@ -33,23 +33,37 @@ export function logWindow(ring: LogRing | null, view: LogViewState, height: numb
 const LEVELS: Severity[] = ['info', 'warning', 'error'];
 export const nextLevel = (s: Severity): Severity => LEVELS[(LEVELS.indexOf(s) + 1) % LEVELS.length] as Severity;
 
+/** Tabs and other control characters would move the cursor or widen a line past the screen. */
+function printable(text: string, width: number): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\t/g, '  ').replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, width);
+}
+
 export function LogView({ window, view, width, height, title }: { readonly window: LogWindow; readonly view: LogViewState; readonly width: number; readonly height: number; readonly title: string }) {
   const q = view.query.toLowerCase();
+  // One text node for all the lines, coloured spans inside: a frame under a log flood costs one layout
+  // measurement, not one per line.
   return (
     <Box flexDirection="column" height={height + 1}>
       <Text wrap="truncate-end" dimColor>
         ── {title} · {view.follow ? 'following' : 'paused'} · level ≥ {view.minSeverity}
         {view.query ? ` · "${view.query}" ${window.matches.length} matches` : ''} ─────
       </Text>
-      {window.lines.map((l) => {
-        const current = view.matchSeq === l.seq;
-        const hit = q !== '' && l.text.toLowerCase().includes(q);
-        return (
-          <Text key={l.seq} color={severityColor(l.severity)} inverse={current} bold={hit && !current} wrap="truncate-end">
-            {l.text.slice(0, width) || ' '}
-          </Text>
-        );
-      })}
+      <Text wrap="truncate-end">
+        {window.lines.map((l, i) => {
+          const current = view.matchSeq === l.seq;
+          const hit = q !== '' && l.text.toLowerCase().includes(q);
+          const text = `${printable(l.text, width) || ' '}${i < window.lines.length - 1 ? '\n' : ''}`;
+          const color = severityColor(l.severity);
+          return color || current || hit ? (
+            <Text key={l.seq} color={color} inverse={current} bold={hit && !current}>
+              {text}
+            </Text>
+          ) : (
+            text
+          );
+        })}
+      </Text>
     </Box>
   );
 }
