@@ -31,6 +31,10 @@ async function dispatch(options: CliOptions): Promise<number> {
       if (options.command === 'migrate' && options.yes) return (await import('./commands/migration.js')).runMigrate(host, options, write);
       // Colours off when asked: chalk reads FORCE_COLOR when Ink is first imported, just below.
       if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
+      // Ink draws only a final frame when CI is set (is-in-ci, read at import). We checked for a TTY above:
+      // a person is looking at it, whatever the environment of the shell says.
+      delete process.env.CI;
+      delete process.env.CONTINUOUS_INTEGRATION;
       return (await import('./tui.js')).runTui(host, options);
     default:
       throw new ToolError(`unknown command ${String(options.command)}`);

@@ -8,6 +8,7 @@ import React from 'react';
 import { LogRing } from '../core/log-ring.js';
 import { emptyMonitorData, MonitorEngine, type Action } from '../core/monitor-engine.js';
 import { applyPlan, startJournal } from '../core/migration/apply.js';
+import { driftWarning } from '../core/migration/drift.js';
 import { readJournal } from '../core/migration/journal.js';
 import { rollbackMigration } from '../core/migration/rollback.js';
 import { detect } from '../core/detect.js';
@@ -31,6 +32,7 @@ function services(host: Host, options: CliOptions): AppServices {
         ...(options.supervisorUrl ? { supervisorUrl: options.supervisorUrl } : {}),
       }),
     plan: () => buildPlan(host, options),
+    driftWarning: () => driftWarning(host.files, host.hostname),
     async migrate(plan, onEvent) {
       const journal = await startJournal(plan, migrationDeps(host));
       return applyPlan(journal, migrationDeps(host), onEvent, rollbackMigration);

@@ -4,6 +4,7 @@
  */
 import path from 'node:path/posix';
 import { locateSupervisord } from './find-supervisord.js';
+import { matchGlob } from './glob.js';
 import type { CommandRunner, FileReader, ProcessTable } from './ports.js';
 import { expandPercent, expansionNames, getValue, parseSupervisorConfig, type SupervisorConfig } from './supervisor-config.js';
 import { configFromArgv } from './supervisor-locate.js';
@@ -47,10 +48,6 @@ export interface SupervisorDetection {
 const BINARY_PLACES = ['/usr/bin/supervisord', '/usr/local/bin/supervisord', '/bin/supervisord', '/usr/sbin/supervisord'];
 export const SUPERVISOR_UNITS = ['supervisord.service', 'supervisor.service'];
 
-function matchGlob(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\[!/g, '[^')}$`);
-  return re.test(name);
-}
 
 async function expandGlob(files: FileReader, pattern: string): Promise<string[]> {
   const dir = path.dirname(pattern);

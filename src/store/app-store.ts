@@ -28,6 +28,8 @@ export interface AppServices {
   migrate(plan: Plan, onEvent: (e: MigrationEvent) => void): Promise<MigrationResult>;
   /** Starts the monitor; returns the log ring it fills and a way to stop it. */
   startMonitor(onData: (d: MonitorData) => void): { log: LogRing; follow(name: string | null): void; act(a: Action, name: string): Promise<ActionOutcome>; stop(): void };
+  /** Why the monitored node is not what its unit says (drift since the migration), if it is not. */
+  driftWarning?(): Promise<string | null>;
   readonly isRoot: boolean;
   readonly hostname: string;
 }
@@ -67,6 +69,7 @@ export interface AppState {
   readonly result: MigrationResult | null;
   // monitor
   readonly monitor: MonitorData | null;
+  readonly warning: string | null;
   readonly selected: number;
   readonly log: LogViewState;
   readonly logRing: LogRing | null;
@@ -185,6 +188,7 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
           }, 100);
         });
         set({ screen: 'monitor', logRing: monitor.log, log: FRESH_LOG });
+        void services.driftWarning?.().then((warning) => set({ warning }), () => undefined);
       },
       stopMonitor() {
         if (flushTimer) clearTimeout(flushTimer);
@@ -283,6 +287,7 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
       rollbackLines: [],
       result: null,
       monitor: null,
+      warning: null,
       selected: 0,
       log: FRESH_LOG,
       logRing: null,

@@ -116,6 +116,25 @@ describe.each(['kubekey-centos7', 'kubeadm-ubuntu', 'kubespray-debian'] as Layou
     expect(await snapshot(node)).toEqual(snap);
   });
 
+  it('kubeadm upgrade rewrites the env file: status warns, migrate shows the drift and regenerates', async () => {
+    const envFile = layout === 'kubespray-debian' ? '/etc/kubernetes/kubelet.env' : '/var/lib/kubelet/kubeadm-flags.env';
+    const original = node.readFile(envFile);
+    await node.sh(`sed -i '0,/"$/s//  --max-pods=150"/' ${envFile}`);
+    const status = await kubesupJson(node, ['status']);
+    expect(status.json.warnings.join('\n')).toMatch(/changed since the migration \(flags --max-pods\)/);
+    const r = await kubesup(node, ['migrate', '--yes'], { timeoutMs: 180_000 });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('+ --max-pods=150');
+    expect(r.stdout).toMatch(/^migrated:/m);
+    const [pid] = await kubeletPids(node);
+    expect(await node.sh(`tr '\\0' '\\n' < /proc/${pid}/cmdline`)).toContain('--max-pods=150');
+    // Put the file back as it was, and migrate to it again, so that the rest of the proof starts from the layout.
+    await node.sh(`cat > ${envFile} <<'EOF'\n${original}EOF`);
+    const back = await kubesup(node, ['migrate', '--yes'], { timeoutMs: 180_000 });
+    expect(back.exitCode, back.stdout + back.stderr).toBe(0);
+    expect((await kubesupJson(node, ['status'])).json.warnings.filter((w: string) => w.includes('changed since'))).toEqual([]);
+  });
+
   it('kill -9 of the supervised kubelet: it is back', async () => {
     const [pid] = await kubeletPids(node);
     await node.sh(`kill -9 ${pid}`);

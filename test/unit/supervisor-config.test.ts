@@ -66,3 +66,19 @@ describe('where supervisorctl connects', () => {
     expect(resolveEndpoint(parseSupervisorConfig('[supervisord]\nlogfile=/tmp/x\n', '/etc/s.conf'))).toBeUndefined();
   });
 });
+
+import { matchGlob } from '../../src/core/glob.js';
+describe('globs in include patterns and EnvironmentFile=', () => {
+  it.each([
+    ['*.ini', 'kubelet.ini', true],
+    ['*.ini', 'kubelet.conf', false],
+    ['*.conf', '.hidden.conf', false],
+    ['.*.conf', '.hidden.conf', true],
+    ['1?.env', '10.env', true],
+    ['[0-9]*.conf', '50-x.conf', true],
+    ['[!0-9]*.conf', '50-x.conf', false],
+    ['a.b', 'aXb', false],
+  ])('%s matches %s: %s', (pattern, name, expected) => {
+    expect(matchGlob(pattern, name)).toBe(expected);
+  });
+});

@@ -1,5 +1,6 @@
 /** `kubesup-tui status`: a one-shot look at supervisord's programs, their restarts, and kubelet's health. */
 import { ToolError } from '../../core/errors.js';
+import { driftWarning } from '../../core/migration/drift.js';
 import { MonitorEngine } from '../../core/monitor-engine.js';
 import { buildStatusReport, formatStatusReport } from '../../core/status-report.js';
 import type { CliOptions } from '../args.js';
@@ -17,7 +18,8 @@ export async function runStatus(host: Host, options: CliOptions, out: (text: str
   } finally {
     engine.stop();
   }
-  const report = buildStatusReport(engine.current, wiring.warnings);
+  const drift = await driftWarning(host.files, host.hostname);
+  const report = buildStatusReport(engine.current, drift ? [...wiring.warnings, drift] : wiring.warnings);
   out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatusReport(report));
   return report.programs.some((p) => p.state !== 'RUNNING') ? 3 : 0;
 }

@@ -39,3 +39,14 @@ export function describeDrift(d: Drift): string[] {
     ...d.removed.map((a) => `- ${a}`),
   ];
 }
+
+/** One warning line for status and the monitor, or null when the node runs what its unit says. */
+export async function driftWarning(files: FileReader, hostname?: string): Promise<string | null> {
+  const { readJournal } = await import('./journal.js');
+  const journal = await readJournal(files).catch(() => null);
+  if (journal?.state !== 'migrated') return null;
+  const drift = await computeDrift(files, journal, hostname);
+  if (!drift) return null;
+  const what = drift.flags.length ? `flags ${drift.flags.join(', ')}` : `files ${drift.changedFiles.join(', ')}`;
+  return `kubelet.service changed since the migration (${what}): the supervised kubelet runs the old command line; run kubesup-tui migrate --yes to regenerate`;
+}

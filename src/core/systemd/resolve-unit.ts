@@ -4,6 +4,7 @@
  * (systemd.unit(5) "Unit File Load Path" and drop-ins; systemd.exec(5) Environment=, EnvironmentFile=.)
  */
 import path from 'node:path/posix';
+import { matchGlob } from '../glob.js';
 import type { FileReader } from '../ports.js';
 import { ExecParseError, parseCommandLine, type EnvValue, type Origin, type ParsedCommand, type SpecifierContext, splitWords, expandSpecifiers } from './exec-line.js';
 import { isValidEnvName, parseEnvFile } from './env-file.js';
@@ -54,10 +55,6 @@ export interface ResolvedUnit {
   all(section: string, key: string): UnitEntry[];
 }
 
-function matchGlob(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
-  return re.test(name);
-}
 
 async function readText(files: FileReader, p: string): Promise<{ text?: string; problem?: string }> {
   try {

@@ -10,6 +10,7 @@ export function MonitorScreen({ width, height, window, logHeight }: { readonly w
   const m = useApp((s) => s.monitor);
   const selected = useApp((s) => s.selected);
   const view = useApp((s) => s.log);
+  const warning = useApp((s) => s.warning);
   if (!m) return <Text>connecting to supervisord…</Text>;
   const p = m.programs[selected];
   const h = m.health.result;
@@ -36,6 +37,11 @@ export function MonitorScreen({ width, height, window, logHeight }: { readonly w
         )}
         <Text dimColor> · {m.health.url}</Text>
       </Text>
+      {warning ? (
+        <Text color="yellow" wrap="truncate-end">
+          ! {warning}
+        </Text>
+      ) : null}
       <ProgramTable programs={m.programs} selected={selected} stale={m.stale} width={width} />
       {p ? (
         <Text wrap="truncate-end" dimColor>
