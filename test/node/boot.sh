@@ -16,6 +16,8 @@ ip link set lo up
 if [ ! -e "$node_dir/installed" ]; then
   # shellcheck source=/dev/null
   source "$layout_dir/layout.sh"
+  # Files a layout removes but a stand-in installer puts back later (STASH, optional).
+  for p in "${STASH[@]:-}"; do [ -n "$p" ] && install -D "$p" "/usr/local/share/kubesup-standin-stash$p"; done
   for p in "${REMOVE[@]}"; do rm -rf "$p"; done
   for p in "${MKDIRS[@]}"; do mkdir -p "$p"; done
   cp -a "$layout_dir/files/." /

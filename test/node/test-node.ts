@@ -21,7 +21,7 @@ import { execa } from 'execa';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, '../..');
-export const LAYOUTS = ['kubekey-centos7', 'kubeadm-ubuntu', 'kubespray-debian'] as const;
+export const LAYOUTS = ['kubekey-centos7', 'kubeadm-ubuntu', 'kubespray-debian', 'kubeadm-rocky-nosup'] as const;
 export type LayoutName = (typeof LAYOUTS)[number];
 
 export interface ExecResult {
