@@ -7,12 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, kubesup, kubesupJson } from '../helpers/cli-in-node.js';
 import { TestNode, type LayoutName } from './test-node.js';
 
-const CTL: Record<LayoutName, string> = {
+type SupervisedLayout = Exclude<LayoutName, 'kubeadm-rocky-nosup'>;
+
+const CTL: Record<SupervisedLayout, string> = {
   'kubekey-centos7': 'supervisorctl -c /etc/supervisord.conf',
   'kubeadm-ubuntu': 'supervisorctl -c /etc/supervisor/supervisord.conf',
   'kubespray-debian': 'supervisorctl -c /etc/supervisor/supervisord.conf',
 };
-const SOCKET: Record<LayoutName, string> = {
+const SOCKET: Record<SupervisedLayout, string> = {
   'kubekey-centos7': '/var/run/supervisor/supervisor.sock',
   'kubeadm-ubuntu': '/var/run/supervisor.sock',
   'kubespray-debian': '/var/run/supervisor.sock',
@@ -45,7 +47,7 @@ async function parentName(node: TestNode, pid: number): Promise<string> {
   return (await node.sh(`ps -o args= -p $(ps -o ppid= -p ${pid})`)).trim();
 }
 
-describe.each(['kubekey-centos7', 'kubeadm-ubuntu', 'kubespray-debian'] as LayoutName[])('migration on %s', (layout) => {
+describe.each(['kubekey-centos7', 'kubeadm-ubuntu', 'kubespray-debian'] as SupervisedLayout[])('migration on %s', (layout) => {
   let node: TestNode;
   let before: Record<string, string>;
   let argv: string[];

@@ -45,3 +45,21 @@ describe('the TUI over a terminal, on the reference node', () => {
     await tui.waitFor((x) => x.includes('[exit 0]'), 'kubesup-tui exiting with 0');
   });
 });
+
+describe('NO_COLOR', () => {
+  it('the monitor draws no colour at all, and still reads: states and severities are words', async () => {
+    const node = await TestNode.up('kubekey-centos7');
+    const tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', 'NO_COLOR=1', 'node', BIN, 'monitor']), { columns: 100, rows: 30 });
+    try {
+      await tui.waitFor((x) => /node-exporter\s+RUNNING/.test(x), 'the monitor');
+      const screen = tui.capture(true);
+      // Every SGR sequence tmux reports for the cells: none may set a foreground or background colour.
+      const colours = [...screen.matchAll(/\u001b\[([0-9;]*)m/g)].flatMap((m) => (m[1] ?? '').split(';')).filter((p) => /^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(p));
+      expect(colours).toEqual([]);
+      expect(screen).toContain('RUNNING');
+    } finally {
+      tui.kill();
+      await node.down();
+    }
+  });
+});
