@@ -2,7 +2,10 @@
  * What the monitor engine needs on a real node: where supervisord is, kubelet's healthz address, and
  * local reads for rotated logs and pid checks. Shared by `status` and the live monitor.
  */
+import path from 'node:path';
+import { findMainLogStart } from '../adapters/main-log-start.js';
 import { findKubeletProcesses } from '../core/find-kubelet.js';
+import { expandPercent, expansionNames, getValue } from '../core/supervisor-config.js';
 import { locateSupervisord, requireEndpoint } from '../core/find-supervisord.js';
 import { healthzFromKubeletConfig, kubeletConfigPath } from '../core/kubelet-config.js';
 import type { MonitorEngineDeps } from '../core/monitor-engine.js';
@@ -26,6 +29,17 @@ export async function connectMonitor(host: Host, options: CliOptions): Promise<{
   if (kubelets.length > 1) warnings.push(`${kubelets.length} kubelet processes are running (pids ${kubelets.map((k) => k.pid).join(', ')})`);
   if (healthz.problem) warnings.push(healthz.problem);
 
+  // supervisord's main log ([supervisord] logfile, default supervisord.log in its working directory, `/` under
+  // systemd): read locally to find where its latest start is, so history is not rebuilt from the first byte.
+  const config = location.config;
+  const rawLog = config ? getValue(config, 'supervisord', 'logfile') : undefined;
+  let mainLogPath: string | undefined;
+  try {
+    mainLogPath = config ? path.resolve('/', expandPercent(rawLog ?? 'supervisord.log', expansionNames(config.path, host.env))) : undefined;
+  } catch {
+    mainLogPath = undefined;
+  }
+
   const deps: MonitorEngineDeps = {
     connect: () =>
       host.connect({
@@ -38,6 +52,7 @@ export async function connectMonitor(host: Host, options: CliOptions): Promise<{
     healthzUrl: healthz.url,
     readRotated: async (path, offset) => (await host.files.read(path))?.subarray(offset),
     isPidAlive: async (pid) => (await host.procs.brief(pid)) !== undefined,
+    ...(mainLogPath && !options.supervisorUrl?.startsWith('http') ? { mainLogStart: () => findMainLogStart(mainLogPath as string) } : {}),
   };
   return { deps, warnings };
 }

@@ -66,8 +66,15 @@ export class LogFollower {
 
   constructor(
     private readonly source: ByteRangeSource,
-    private readonly options: { chunkBytes?: number; startTailBytes?: number } = {},
-  ) {}
+    private readonly options: {
+      chunkBytes?: number;
+      startTailBytes?: number;
+      /** Begin at this byte offset (a line start) instead of the file's start. */
+      startOffset?: number;
+    } = {},
+  ) {
+    this.offset = options.startOffset ?? 0;
+  }
 
   /** Byte offset of the next unread byte (always at a line boundary). */
   get position(): number {

@@ -69,6 +69,11 @@ export interface MonitorEngineDeps {
   /** Reads the rotated backup of a program's log (`<path>.1`) from `offset`, when the files are local. */
   readRotated?(path: string, offset: number): Promise<Buffer | undefined>;
   isPidAlive?(pid: number): Promise<boolean>;
+  /**
+   * Byte offset in supervisord's main log of its latest start line, when the log can be read locally: the
+   * restart history is rebuilt from there instead of from the first byte of a possibly large log.
+   */
+  mainLogStart?(): Promise<number | undefined>;
   readonly now?: () => number;
   readonly pollMs?: number;
   readonly healthMs?: number;
@@ -217,7 +222,10 @@ export class MonitorEngine {
     const processSignature = JSON.stringify(processes.map((p) => [p.name, p.state, p.pid, p.start, p.stop]));
     const now = this.now();
     if (processSignature !== this.lastProcessSignature || now - this.lastMainLogRead >= 5000 || pid !== this.data.supervisordPid) {
-      this.mainLog ??= new LogFollower({ read: async (o, l) => String(await transport.call('supervisor.readLog', [o, l])) }, { chunkBytes: 1024 * 1024 });
+      if (!this.mainLog) {
+        const startOffset = (await this.deps.mainLogStart?.().catch(() => undefined)) ?? 0;
+        this.mainLog = new LogFollower({ read: async (o, l) => String(await transport.call('supervisor.readLog', [o, l])) }, { chunkBytes: 1024 * 1024, startOffset });
+      }
       try {
         const main = await this.mainLog.poll(64);
         this.ledger.feedLines(main.lines);

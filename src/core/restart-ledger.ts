@@ -45,6 +45,22 @@ export type MainLogEvent =
 
 const TIME = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d),(\d{3}) \w+ /;
 
+/** The marker a restart history is counted from. */
+export const SUPERVISORD_START = 'supervisord started with pid ';
+
+/**
+ * Where the latest supervisord start line begins in a main-log tail: `tail` holds the last bytes of the log
+ * and starts at byte `tailStart`. Undefined when the tail holds no start line.
+ */
+export function lastStartOffset(tail: Buffer, tailStart: number): number | undefined {
+  const at = tail.lastIndexOf(SUPERVISORD_START);
+  if (at < 0) return undefined;
+  const lineStart = tail.lastIndexOf(0x0a, at) + 1;
+  // A line cut off at the tail's first byte may not be whole: only trust a line that starts inside the tail.
+  if (lineStart === 0 && tailStart > 0) return undefined;
+  return tailStart + lineStart;
+}
+
 /** Parses one main-log line; undefined for lines that are not process transitions. */
 export function parseMainLogLine(line: string): MainLogEvent | undefined {
   const t = TIME.exec(line);

@@ -70,3 +70,18 @@ describe('restart ledger', () => {
     expect(b.history('kubelet')).toEqual(a.history('kubelet'));
   });
 });
+
+import { lastStartOffset } from '../../src/core/restart-ledger.js';
+describe('where the latest supervisord start is', () => {
+  const log = Buffer.from(`a\n2026-11-26 10:00:00,001 INFO supervisord started with pid 1\nb\n2026-11-26 11:00:00,001 INFO supervisord started with pid 2\nc\n`);
+  it('finds the last start line in a tail, as a byte offset in the file', () => {
+    const second = log.indexOf('2026-11-26 11');
+    expect(lastStartOffset(log, 0)).toBe(second);
+    expect(lastStartOffset(log.subarray(10), 10)).toBe(second);
+  });
+  it('none in the tail, or only a line cut at its first byte: undefined (read a larger tail)', () => {
+    expect(lastStartOffset(Buffer.from('x\ny\n'), 0)).toBeUndefined();
+    const cut = log.subarray(log.indexOf('INFO supervisord started with pid 2'));
+    expect(lastStartOffset(cut, 100)).toBeUndefined();
+  });
+});
