@@ -113,3 +113,33 @@ describe('status on an Ubuntu node (kubeadm packages, Debian supervisor)', () =>
     expect(text.stdout).toContain('(no programs configured)');
   });
 });
+
+describe('status against a supervisord that requires a password', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await TestNode.up('kubeadm-ubuntu');
+    await node.waitFor('test -S /var/run/supervisor.sock');
+    await node.sh(
+      "sed -i 's|^chmod=0700.*|chmod=0700\\nusername=ops\\npassword=s3cret;not-a-comment|; s|^serverurl=.*|serverurl=unix:///var/run/supervisor.sock\\nusername=ops\\npassword=s3cret;not-a-comment|' /etc/supervisor/supervisord.conf && systemctl restart supervisor",
+      { timeoutMs: 60_000 },
+    );
+    await node.waitFor('supervisorctl -c /etc/supervisor/supervisord.conf status >/dev/null; [ $? -ne 4 ]');
+  });
+  afterAll(() => node?.down());
+
+  it('uses the credentials from the config (Basic auth), and never prints them', async () => {
+    const r = await kubesup(node, ['status', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).supervisord.state).toBe('RUNNING');
+    const d = await kubesup(node, ['detect', '--json']);
+    expect(JSON.parse(d.stdout).supervisor.auth).toBe(true);
+    expect(d.stdout + r.stdout).not.toContain('s3cret');
+  });
+
+  it('wrong credentials: exit 1, one line, no password in it', async () => {
+    await node.sh("sed -i '0,/^password=s3cret;not-a-comment/! s|^password=s3cret;not-a-comment|password=wrong|' /etc/supervisor/supervisord.conf");
+    const r = await kubesup(node, ['status']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe('kubesup-tui: supervisord at /var/run/supervisor.sock refused the credentials (HTTP 401)\n');
+  });
+});

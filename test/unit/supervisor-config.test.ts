@@ -82,3 +82,22 @@ describe('globs in include patterns and EnvironmentFile=', () => {
     expect(matchGlob(pattern, name)).toBe(expected);
   });
 });
+
+import { includeInfo } from '../../src/core/detect-supervisor.js';
+describe("supervisord's own sample config (pip install, echo_supervisord_conf)", () => {
+  const c = parseSupervisorConfig(fixture('pip-sample.conf'), '/etc/supervisord.conf');
+  it('is reached at the /tmp socket, and has no [include] (commented out): the migration adds one', () => {
+    expect(resolveEndpoint(c)?.url).toBe('unix:///tmp/supervisor.sock');
+    expect(includeInfo(c, {})).toBeNull();
+    expect(c.problems).toEqual([]);
+  });
+});
+
+describe('include patterns', () => {
+  it('EPEL: relative to the config folder, .ini; several patterns: the first DIR/*.EXT names the folder', () => {
+    const epel = parseSupervisorConfig(fixture('epel-supervisord.conf'), '/etc/supervisord.conf');
+    expect(includeInfo(epel, {})).toEqual({ patterns: ['/etc/supervisord.d/*.ini'], programDir: '/etc/supervisord.d', extension: '.ini' });
+    const several = parseSupervisorConfig('[include]\nfiles = /opt/a/b.conf %(here)s/progs/*.cfg\n  extra/*\n', '/etc/sv/supervisord.conf');
+    expect(includeInfo(several, {})).toEqual({ patterns: ['/opt/a/b.conf', '/etc/sv/progs/*.cfg', '/etc/sv/extra/*'], programDir: '/etc/sv/progs', extension: '.cfg' });
+  });
+});
