@@ -9,6 +9,7 @@ import type { CommandRunner, FileReader, ProcessTable } from './ports.js';
 import { expandPercent, expansionNames, getValue, parseSupervisorConfig, type SupervisorConfig } from './supervisor-config.js';
 import { configFromArgv } from './supervisor-locate.js';
 import { resolveUnit } from './systemd/resolve-unit.js';
+import { unitState } from './systemd/unit-state.js';
 import { splitWords } from './systemd/exec-line.js';
 
 export interface IncludeInfo {
@@ -99,10 +100,8 @@ export async function detectSupervisor(
     if (!resolved.fragment) continue;
     const exec = resolved.execStart[0];
     unitConfig = exec ? configFromArgv(exec.words) : undefined;
-    const [active, enabled] = await Promise.all(
-      ['is-active', 'is-enabled'].map(async (verb) => (await ports.runner.run('systemctl', [verb, name], { timeoutMs: 10_000 })).stdout.trim() || 'unknown'),
-    );
-    unit = { name, active: active as string, enabled: enabled as string };
+    const state = await unitState(ports.runner, name);
+    unit = { name, active: state.active || 'unknown', enabled: state.enabled || 'unknown' };
     break;
   }
 

@@ -13,6 +13,7 @@ import { healthzFromKubeletConfig, kubeletConfigPath, type HealthzEndpoint } fro
 import type { CommandRunner, FileReader, ProcessRecord, ProcessTable } from './ports.js';
 import { expandCommand, type SourcedArg } from './systemd/exec-line.js';
 import { resolveUnit, type ResolvedUnit } from './systemd/resolve-unit.js';
+import { unitState } from './systemd/unit-state.js';
 
 export const KUBELET_UNIT = 'kubelet.service';
 
@@ -140,9 +141,7 @@ export async function detect(ports: DetectPorts, options: { program: string; sup
     if (exec) {
       const expansion = expandCommand(exec, unit.environment);
       configuredArgs = expansion.args;
-      const [active, enabled] = await Promise.all(
-        ['is-active', 'is-enabled'].map(async (verb) => (await ports.runner.run('systemctl', [verb, KUBELET_UNIT], { timeoutMs: 10_000 })).stdout.trim() || null),
-      );
+      const { active, enabled } = await unitState(ports.runner, KUBELET_UNIT);
       configured = {
         argv: expansion.args.map((a) => a.arg),
         unit: unit.fragment ?? KUBELET_UNIT,
@@ -154,8 +153,8 @@ export async function detect(ports: DetectPorts, options: { program: string; sup
           line: `${c.origin.file}:${c.origin.line}`,
         })),
         masked: unit.masked,
-        active: active ?? null,
-        enabled: enabled ?? null,
+        active: active || null,
+        enabled: enabled || null,
         after: unit.all('Unit', 'After').flatMap((e) => e.value.split(/\s+/)),
         wants: unit.all('Unit', 'Wants').flatMap((e) => e.value.split(/\s+/)),
       };

@@ -71,11 +71,6 @@ export function namespec(p: Pick<ProcessInfo, 'name' | 'group'>): string {
   return p.group === p.name ? p.name : `${p.group}:${p.name}`;
 }
 
-export interface Snapshot {
-  readonly state: SupervisorState;
-  readonly processes: readonly ProcessInfo[];
-}
-
 /**
  * supervisord's own system.multicall (supervisor/xmlrpc.py) answers each call with its bare result, or with a
  * `{faultCode, faultString}` struct when that call failed; not the `[result]` wrapping of the XML-RPC convention.
@@ -90,25 +85,8 @@ export function unwrapMulticall(entry: RpcValue | undefined): RpcValue {
 export function createSupervisorApi(transport: RpcTransport) {
   const call = (method: string, ...params: RpcValue[]) => transport.call(method, params);
   return {
-    /** getState and getAllProcessInfo in one round trip, as the monitor polls. */
-    async snapshot(): Promise<Snapshot> {
-      const answer = await call('system.multicall', [
-        { methodName: 'supervisor.getState', params: [] },
-        { methodName: 'supervisor.getAllProcessInfo', params: [] },
-      ]);
-      if (!Array.isArray(answer)) throw new Error('unexpected answer from supervisord to system.multicall');
-      const state = asStruct(unwrapMulticall(answer[0]));
-      const all = unwrapMulticall(answer[1]);
-      return {
-        state: { statename: String(state.statename), statecode: Number(state.statecode) },
-        processes: (Array.isArray(all) ? all : []).map(toProcessInfo),
-      };
-    },
     async getPID(): Promise<number> {
       return Number(await call('supervisor.getPID'));
-    },
-    async getSupervisorVersion(): Promise<string> {
-      return String(await call('supervisor.getSupervisorVersion'));
     },
   };
 }

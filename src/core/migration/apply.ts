@@ -7,6 +7,7 @@
  * moment resumes from the journal.
  */
 import { findKubeletProcesses } from '../find-kubelet.js';
+import { unitState } from '../systemd/unit-state.js';
 import type { CommandRunner, FileReader, FileWriter, HttpProbe, ProcessTable, RpcTransport } from '../ports.js';
 import { createSupervisorApi, toProcessInfo } from '../supervisor-api.js';
 import { parseSupervisorConfig, resolveEndpoint } from '../supervisor-config.js';
@@ -46,7 +47,7 @@ export interface MigrationResult {
 export class StepFailed extends Error {}
 
 /** Runs systemctl; a non-zero exit fails the step with systemctl's own words. */
-async function systemctl(runner: CommandRunner, args: readonly string[], ok: readonly number[] = [0]): Promise<string> {
+export async function systemctl(runner: CommandRunner, args: readonly string[], ok: readonly number[] = [0]): Promise<string> {
   const r = await runner.run('systemctl', args, { timeoutMs: 120_000 });
   if (!ok.includes(r.exitCode)) throw new StepFailed(`systemctl ${args.join(' ')} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`);
   return r.stdout;
@@ -235,7 +236,7 @@ async function runStep(step: PlanStep, plan: Plan, deps: MigrationDeps, journal:
       }
     }
     case 'supervisor-start-unit': {
-      const active = (await deps.runner.run('systemctl', ['is-active', plan.supervisor.unit])).stdout.trim() === 'active';
+      const active = (await unitState(deps.runner, plan.supervisor.unit)).active === 'active';
       if (!active) {
         await systemctl(deps.runner, ['start', plan.supervisor.unit]);
         await waitForSupervisor(deps, plan, 30_000);

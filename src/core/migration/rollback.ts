@@ -4,7 +4,8 @@
  * kubelet.service unmasked, enabled as before and running again.
  */
 import { FaultCode, RpcFault } from '../xmlrpc.js';
-import { supervisorTransport, type MigrationDeps, type MigrationEvent } from './apply.js';
+import { unitState } from '../systemd/unit-state.js';
+import { supervisorTransport, systemctl as systemctlOrFail, type MigrationDeps, type MigrationEvent } from './apply.js';
 import { saveJournal, sha256, type Journal } from './journal.js';
 
 async function attempt(onEvent: (e: MigrationEvent) => void, title: string, fn: () => Promise<string | void>): Promise<boolean> {
@@ -31,12 +32,11 @@ export async function rollbackMigration(journal: Journal, deps: MigrationDeps, o
     ok = (await attempt(onEvent, title, fn)) && ok;
   };
   const systemctl = async (...args: string[]) => {
-    const r = await deps.runner.run('systemctl', args, { timeoutMs: 120_000 });
-    if (r.exitCode !== 0) throw new Error(`systemctl ${args.join(' ')}: ${(r.stderr || r.stdout).trim().split('\n')[0] ?? `exit ${r.exitCode}`}`);
+    await systemctlOrFail(deps.runner, args);
   };
 
   // 1. Only the kubelet program leaves supervisord.
-  const supervisorUp = (await deps.runner.run('systemctl', ['is-active', plan.supervisor.unit])).stdout.trim() === 'active';
+  const supervisorUp = (await unitState(deps.runner, plan.supervisor.unit)).active === 'active';
   if (supervisorUp) {
     await step(`supervisord: stop and remove [program:${plan.program}]`, async () => {
       const t = await supervisorTransport(deps, plan);
