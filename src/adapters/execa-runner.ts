@@ -1,5 +1,5 @@
 /** Commands on the node (systemctl, kubelet --version, package managers), through execa. Never throws on exit codes. */
-import type { CommandRunner } from '../core/ports.js';
+import type { CommandRunner } from '../core/host.js';
 
 export function createExecaRunner(): CommandRunner {
   return {

@@ -1,6 +1,6 @@
 /** Plain HTTP GET with a deadline, for kubelet's /healthz. */
 import http from 'node:http';
-import type { HttpProbe } from '../core/ports.js';
+import type { HttpProbe } from '../core/host.js';
 
 export function createHttpProbe(): HttpProbe {
   return {

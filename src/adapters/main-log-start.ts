@@ -1,6 +1,6 @@
 /** Finds supervisord's latest start line in its main log file, reading backwards from the end (local nodes). */
 import fs from 'node:fs/promises';
-import { lastStartOffset } from '../core/restart-ledger.js';
+import { lastStartOffset } from '../core/monitor/restart-history.js';
 
 const CHUNK = 256 * 1024;
 

@@ -1,6 +1,6 @@
 /** The node's files, read through node:fs. */
 import fs from 'node:fs/promises';
-import type { FileReader } from '../core/ports.js';
+import type { FileReader } from '../core/host.js';
 
 export function createNodeFiles(root = '/'): FileReader {
   // `root` lets tests and the demo read a node's files from outside it (/proc/PID/root).

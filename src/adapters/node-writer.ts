@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { FileWriter } from '../core/ports.js';
+import type { FileWriter } from '../core/host.js';
 
 export function createNodeWriter(): FileWriter {
   return {

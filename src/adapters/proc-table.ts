@@ -1,6 +1,6 @@
 /** Processes, read from /proc (never by parsing `ps`). */
 import fs from 'node:fs/promises';
-import type { ProcessRecord, ProcessTable } from '../core/ports.js';
+import type { ProcessRecord, ProcessTable } from '../core/host.js';
 
 async function readOr(path: string): Promise<Buffer | undefined> {
   try {

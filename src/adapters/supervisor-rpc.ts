@@ -3,8 +3,8 @@
  * the way supervisorctl's SupervisorTransport talks to it. Basic auth when the config sets a username.
  */
 import http from 'node:http';
-import { decodeResponse, encodeCall, RpcHttpError, type RpcValue } from '../core/xmlrpc.js';
-import type { RpcTransport } from '../core/ports.js';
+import { decodeResponse, encodeCall, RpcHttpError, type RpcValue } from '../core/supervisor/xmlrpc.js';
+import type { RpcTransport } from '../core/host.js';
 
 export interface RpcOptions {
   /** `unix:///run/supervisor.sock` or `http://127.0.0.1:9001`. */

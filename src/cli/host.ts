@@ -8,7 +8,7 @@ import { createNodeFiles } from '../adapters/node-files.js';
 import { createNodeWriter } from '../adapters/node-writer.js';
 import { createProcTable } from '../adapters/proc-table.js';
 import { createRpcTransport, type RpcOptions } from '../adapters/supervisor-rpc.js';
-import type { CommandRunner, FileReader, FileWriter, HttpProbe, ProcessTable, RpcTransport } from '../core/ports.js';
+import type { CommandRunner, FileReader, FileWriter, HttpProbe, ProcessTable, RpcTransport } from '../core/host.js';
 
 export interface Host {
   readonly files: FileReader;

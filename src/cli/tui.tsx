@@ -5,20 +5,20 @@
 import { appendFileSync } from 'node:fs';
 import { render } from 'ink';
 import React from 'react';
-import { LogRing } from '../core/log-ring.js';
-import { emptyMonitorData, MonitorEngine, type Action } from '../core/monitor-engine.js';
+import { LogRing } from '../core/monitor/log-ring.js';
+import { emptyMonitorData, MonitorEngine, type Action } from '../core/monitor/engine.js';
 import { applyPlan, startJournal } from '../core/migration/apply.js';
 import { driftWarning } from '../core/migration/drift.js';
 import { readJournal } from '../core/migration/journal.js';
 import { rollbackMigration } from '../core/migration/rollback.js';
-import { detect } from '../core/detect.js';
+import { detect } from '../core/detect/detect.js';
 import { createAppStore, type AppServices, type Screen } from '../store/app-store.js';
 import { App } from '../ui/app.js';
-import { StoreProvider } from '../ui/store-context.js';
+import { StoreProvider } from '../store/store-context.js';
 import type { CliOptions } from './args.js';
 import { buildPlan, migrationDeps } from './commands/migration.js';
 import type { Host } from './host.js';
-import { connectMonitor } from './monitor-wiring.js';
+import { connectMonitor } from '../core/monitor/connect.js';
 
 function services(host: Host, options: CliOptions): AppServices {
   return {

@@ -4,12 +4,12 @@
  * read state and call actions (side effects start here, never during render).
  */
 import { createStore } from 'zustand/vanilla';
-import type { Detection } from '../core/detect.js';
-import type { Severity } from '../core/klog.js';
-import type { LogRing } from '../core/log-ring.js';
+import type { Detection } from '../core/detect/detect.js';
+import type { Severity } from '../core/kubelet/klog.js';
+import type { LogRing } from '../core/monitor/log-ring.js';
 import type { MigrationEvent, MigrationResult } from '../core/migration/apply.js';
 import type { Plan } from '../core/migration/plan.js';
-import type { Action, ActionOutcome, MonitorData } from '../core/monitor-engine.js';
+import type { Action, ActionOutcome, MonitorData } from '../core/monitor/engine.js';
 
 export type Screen = 'detect' | 'preview' | 'apply' | 'done' | 'monitor';
 

@@ -15,8 +15,8 @@ import { DetectScreen } from './screens/detect-screen.js';
 import { DoneScreen } from './screens/done-screen.js';
 import { MonitorScreen } from './screens/monitor-screen.js';
 import { PreviewScreen } from './screens/preview-screen.js';
-import { useApp } from './store-context.js';
-import { useWindowSize } from './use-window-size.js';
+import { useApp } from '../store/store-context.js';
+import { useWindowSize } from './hooks/use-window-size.js';
 
 const SCREEN_KEYS: Record<Screen, Record<string, Binding>> = { detect: DETECT, preview: PREVIEW, apply: {}, done: DONE, monitor: MONITOR };
 const TITLES: Record<Screen, string> = { detect: '1 detect', preview: '2 preview', apply: '3 apply', done: '4 done', monitor: 'monitor' };

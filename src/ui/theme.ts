@@ -1,5 +1,5 @@
 /** Colours by meaning. Everything also reads without colour (NO_COLOR): states and severities are words. */
-import type { Severity } from '../core/klog.js';
+import type { Severity } from '../core/kubelet/klog.js';
 
 export function stateColor(state: string): string | undefined {
   if (state === 'RUNNING') return 'green';

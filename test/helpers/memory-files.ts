@@ -1,5 +1,5 @@
 // An in-memory node filesystem for core tests: paths to contents, symlinks, and unreadable files.
-import type { FileReader } from '../../src/core/ports.js';
+import type { FileReader } from '../../src/core/host.js';
 
 export function memoryFiles(files: Record<string, string | Buffer>, options: { links?: Record<string, string>; unreadable?: string[] } = {}): FileReader {
   const links = options.links ?? {};

@@ -1,12 +1,12 @@
 // Renders the app over a store with fake services, and waits on frames by condition, never by sleeping.
 import { render } from 'ink-testing-library';
 import React from 'react';
-import { LogRing } from '../../src/core/log-ring.js';
-import { emptyMonitorData, type ActionOutcome, type MonitorData, type ProgramRow } from '../../src/core/monitor-engine.js';
-import { parseKlogLine } from '../../src/core/klog.js';
+import { LogRing } from '../../src/core/monitor/log-ring.js';
+import { emptyMonitorData, type ActionOutcome, type MonitorData, type ProgramRow } from '../../src/core/monitor/engine.js';
+import { parseKlogLine } from '../../src/core/kubelet/klog.js';
 import { createAppStore, type AppServices, type Screen } from '../../src/store/app-store.js';
 import { App } from '../../src/ui/app.js';
-import { StoreProvider } from '../../src/ui/store-context.js';
+import { StoreProvider } from '../../src/store/store-context.js';
 
 export const KEYS = { enter: '\r', escape: '\u001b', down: '\u001b[B', up: '\u001b[A', tab: '\t' } as const;
 

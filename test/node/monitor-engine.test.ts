@@ -2,8 +2,8 @@
 // reconnects. The engine runs here and reaches the node's socket through /proc/PID/root.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRpcTransport } from '../../src/adapters/supervisor-rpc.js';
-import { MonitorEngine } from '../../src/core/monitor-engine.js';
-import type { HttpProbe } from '../../src/core/ports.js';
+import { MonitorEngine } from '../../src/core/monitor/engine.js';
+import type { HttpProbe } from '../../src/core/host.js';
 import { TestNode } from './test-node.js';
 
 const SOCK = '/var/run/supervisor/supervisor.sock';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Detection } from '../../src/core/detect.js';
+import type { Detection } from '../../src/core/detect/detect.js';
 import type { MigrationEvent, MigrationResult } from '../../src/core/migration/apply.js';
 import type { Plan, PlanStep } from '../../src/core/migration/plan.js';
 import { fakeServices, KEYS, monitorData, program, renderApp } from '../helpers/render-app.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flagWarnings, parseKubeletVersion } from '../../src/core/kubelet-flags.js';
+import { flagWarnings, parseKubeletVersion } from '../../src/core/kubelet/flags.js';
 
 describe('flags a kubelet version removed', () => {
   it('reads kubelet --version', () => {

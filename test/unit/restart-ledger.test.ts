@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMainLogLine, RestartLedger } from '../../src/core/restart-ledger.js';
+import { parseMainLogLine, RestartLedger } from '../../src/core/monitor/restart-history.js';
 
 // Lines as supervisord 4.2.5 writes them (supervisor/process.py, options.py).
 const LOG = `2026-11-26 10:00:00,001 INFO supervisord started with pid 100
@@ -71,7 +71,7 @@ describe('restart ledger', () => {
   });
 });
 
-import { lastStartOffset } from '../../src/core/restart-ledger.js';
+import { lastStartOffset } from '../../src/core/monitor/restart-history.js';
 describe('where the latest supervisord start is', () => {
   const log = Buffer.from(`a\n2026-11-26 10:00:00,001 INFO supervisord started with pid 1\nb\n2026-11-26 11:00:00,001 INFO supervisord started with pid 2\nc\n`);
   it('finds the last start line in a tail, as a byte offset in the file', () => {

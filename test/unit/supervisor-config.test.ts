@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { expandPercent, getValue, parseSupervisorConfig, resolveEndpoint, stripInlineComment } from '../../src/core/supervisor-config.js';
+import { expandPercent, getValue, parseSupervisorConfig, resolveEndpoint, stripInlineComment } from '../../src/core/supervisor/config.js';
 
 const fixture = (name: string) => fs.readFileSync(new URL(`../fixtures/supervisor/${name}`, import.meta.url), 'utf8');
 
@@ -83,7 +83,7 @@ describe('globs in include patterns and EnvironmentFile=', () => {
   });
 });
 
-import { includeInfo } from '../../src/core/detect-supervisor.js';
+import { includeInfo } from '../../src/core/detect/supervisor.js';
 describe("supervisord's own sample config (pip install, echo_supervisord_conf)", () => {
   const c = parseSupervisorConfig(fixture('pip-sample.conf'), '/etc/supervisord.conf');
   it('is reached at the /tmp socket, and has no [include] (commented out): the migration adds one', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeResponse, encodeCall, RpcFault } from '../../src/core/xmlrpc.js';
+import { decodeResponse, encodeCall, RpcFault } from '../../src/core/supervisor/xmlrpc.js';
 
 const wrap = (value: string) => `<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value>${value}</value>\n</param>\n</params>\n</methodResponse>\n`;
 

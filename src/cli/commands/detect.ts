@@ -1,6 +1,6 @@
 /** `kubesup-tui detect`: how kubelet is started today. */
-import { detect } from '../../core/detect.js';
-import { formatDetection } from '../../core/detection-report.js';
+import { detect } from '../../core/detect/detect.js';
+import { formatDetection } from '../format/detection.js';
 import type { CliOptions } from '../args.js';
 import type { Host } from '../host.js';
 

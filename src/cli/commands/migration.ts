@@ -1,11 +1,11 @@
 /** `plan`, `migrate --yes` and `rollback --yes`: the migration, headless, one line per step. */
-import { detect } from '../../core/detect.js';
+import { detect } from '../../core/detect/detect.js';
 import { ToolError } from '../../core/errors.js';
 import { applyPlan, startJournal, type MigrationDeps, type MigrationEvent } from '../../core/migration/apply.js';
 import { computeDrift, describeDrift } from '../../core/migration/drift.js';
 import { archiveJournal, JOURNAL_PATH, readJournal, saveJournal, type Journal } from '../../core/migration/journal.js';
 import { planMigration, PlanRefused, type Plan } from '../../core/migration/plan.js';
-import { formatPlan } from '../../core/migration/plan-report.js';
+import { formatPlan } from '../format/plan.js';
 import { rollbackMigration } from '../../core/migration/rollback.js';
 import type { CliOptions } from '../args.js';
 import type { Host } from '../host.js';

@@ -1,11 +1,11 @@
 /** `kubesup-tui status`: a one-shot look at supervisord's programs, their restarts, and kubelet's health. */
 import { ToolError } from '../../core/errors.js';
 import { driftWarning } from '../../core/migration/drift.js';
-import { MonitorEngine } from '../../core/monitor-engine.js';
-import { buildStatusReport, formatStatusReport } from '../../core/status-report.js';
+import { MonitorEngine } from '../../core/monitor/engine.js';
+import { buildStatusReport, formatStatusReport } from '../../core/monitor/status-report.js';
 import type { CliOptions } from '../args.js';
 import type { Host } from '../host.js';
-import { connectMonitor } from '../monitor-wiring.js';
+import { connectMonitor } from '../../core/monitor/connect.js';
 
 export async function runStatus(host: Host, options: CliOptions, out: (text: string) => void): Promise<number> {
   const wiring = await connectMonitor(host, options);

@@ -6,12 +6,12 @@
  * their pid: supervisord itself is never restarted). Every step is safe to run again, so a run killed at any
  * moment resumes from the journal.
  */
-import { findKubeletProcesses } from '../find-kubelet.js';
+import { findKubeletProcesses } from '../kubelet/processes.js';
 import { unitState } from '../systemd/unit-state.js';
-import type { CommandRunner, FileReader, FileWriter, HttpProbe, ProcessTable, RpcTransport } from '../ports.js';
-import { createSupervisorApi, toProcessInfo } from '../supervisor-api.js';
-import { parseSupervisorConfig, resolveEndpoint } from '../supervisor-config.js';
-import { FaultCode, RpcFault, type RpcValue } from '../xmlrpc.js';
+import type { CommandRunner, FileReader, FileWriter, HttpProbe, ProcessTable, RpcTransport } from '../host.js';
+import { createSupervisorApi, toProcessInfo } from '../supervisor/client.js';
+import { parseSupervisorConfig, resolveEndpoint } from '../supervisor/config.js';
+import { FaultCode, RpcFault, type RpcValue } from '../supervisor/xmlrpc.js';
 import { digestSources, saveJournal, sha256, type Journal } from './journal.js';
 import { STATE_DIR, type Plan, type PlanStep } from './plan.js';
 

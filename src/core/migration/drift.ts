@@ -2,8 +2,8 @@
  * Drift: the unit or its environment files changed since the migration (kubeadm upgrade rewrites
  * kubeadm-flags.env), so the supervised kubelet no longer runs what systemd would run now.
  */
-import { differingFlags } from '../detect.js';
-import type { FileReader } from '../ports.js';
+import { differingFlags } from '../detect/detect.js';
+import type { FileReader } from '../host.js';
 import { expandCommand } from '../systemd/exec-line.js';
 import { resolveUnit } from '../systemd/resolve-unit.js';
 import { digestSources, type Journal } from './journal.js';

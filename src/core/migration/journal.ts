@@ -4,7 +4,7 @@
  * moment leaves what the next `migrate` needs to resume and `rollback` needs to restore.
  */
 import { createHash } from 'node:crypto';
-import type { FileMeta, FileReader, FileWriter } from '../ports.js';
+import type { FileMeta, FileReader, FileWriter } from '../host.js';
 import { STATE_DIR, type Plan } from './plan.js';
 
 export const JOURNAL_PATH = `${STATE_DIR}/journal.json`;

@@ -4,11 +4,11 @@
  * from the journal when resumed, so what was shown is what is done.
  */
 import path from 'node:path/posix';
-import type { Detection } from '../detect.js';
-import type { FileReader } from '../ports.js';
-import { SUPERVISOR_UNITS } from '../detect-supervisor.js';
+import type { Detection } from '../detect/detect.js';
+import type { FileReader } from '../host.js';
+import { SUPERVISOR_UNITS } from '../detect/supervisor.js';
 import { resolveUnit } from '../systemd/resolve-unit.js';
-import { addIncludeSection, renderKubeletGuardDropIn, renderProgramFile, renderSupervisorOrderDropIn, renderWrapper } from './render.js';
+import { addIncludeSection, renderKubeletGuardDropIn, renderProgramFile, renderSupervisorOrderDropIn, renderWrapper } from './render-files.js';
 
 export const STATE_DIR = '/var/lib/kubesup-tui';
 export const RUNTIME_UNITS = ['containerd.service', 'crio.service', 'docker.service', 'cri-docker.service'];

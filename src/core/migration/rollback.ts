@@ -3,7 +3,7 @@
  * untouched), every file the migration created removed and every file it replaced restored byte for byte,
  * kubelet.service unmasked, enabled as before and running again.
  */
-import { FaultCode, RpcFault } from '../xmlrpc.js';
+import { FaultCode, RpcFault } from '../supervisor/xmlrpc.js';
 import { unitState } from '../systemd/unit-state.js';
 import { supervisorTransport, systemctl as systemctlOrFail, type MigrationDeps, type MigrationEvent } from './apply.js';
 import { saveJournal, sha256, type Journal } from './journal.js';

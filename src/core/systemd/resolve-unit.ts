@@ -5,7 +5,7 @@
  */
 import path from 'node:path/posix';
 import { matchGlob } from '../glob.js';
-import type { FileReader } from '../ports.js';
+import type { FileReader } from '../host.js';
 import { ExecParseError, parseCommandLine, type EnvValue, type Origin, type ParsedCommand, type SpecifierContext, splitWords, expandSpecifiers } from './exec-line.js';
 import { isValidEnvName, parseEnvFile } from './env-file.js';
 import { parseUnitFile, type UnitEntry } from './unit-file.js';

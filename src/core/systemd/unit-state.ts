@@ -1,5 +1,5 @@
 /** What systemctl says of a unit now: is-active and is-enabled, as printed ("active", "masked", ...). */
-import type { CommandRunner } from '../ports.js';
+import type { CommandRunner } from '../host.js';
 
 export interface UnitState {
   /** active, inactive, failed, activating, ... ; "" when systemctl printed nothing. */

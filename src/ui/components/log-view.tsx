@@ -4,8 +4,8 @@
  */
 import { Box, Text } from 'ink';
 import React from 'react';
-import type { LogLine, Severity } from '../../core/klog.js';
-import { atLeast, findMatches, type LogRing } from '../../core/log-ring.js';
+import type { LogLine, Severity } from '../../core/kubelet/klog.js';
+import { atLeast, findMatches, type LogRing } from '../../core/monitor/log-ring.js';
 import type { LogViewState } from '../../store/app-store.js';
 import { severityColor } from '../theme.js';
 

@@ -1,7 +1,7 @@
 /** What sits over any screen: the y/n confirmation, a notice, and the help listing every key. */
 import { Box, Text } from 'ink';
 import React from 'react';
-import { useApp } from '../store-context.js';
+import { useApp } from '../../store/store-context.js';
 import type { Binding } from '../keymap.js';
 
 export function ConfirmBar() {

@@ -1,8 +1,8 @@
 /** supervisord's programs: state (coloured, and a word), pid, uptime, restarts, last exit. */
 import { Box, Text } from 'ink';
 import React from 'react';
-import type { ProgramRow } from '../../core/monitor-engine.js';
-import { formatDuration, formatLastExit, uptimeSeconds } from '../../core/status-report.js';
+import type { ProgramRow } from '../../core/monitor/engine.js';
+import { formatDuration, formatLastExit, uptimeSeconds } from '../../core/monitor/status-report.js';
 import { stateColor } from '../theme.js';
 
 function row(cells: string[], widths: number[]): string {

@@ -4,7 +4,7 @@
  */
 import { Box, Static, Text } from 'ink';
 import React from 'react';
-import { useApp } from '../store-context.js';
+import { useApp } from '../../store/store-context.js';
 import { STEP_MARK } from '../theme.js';
 import type { StepView } from '../../store/app-store.js';
 

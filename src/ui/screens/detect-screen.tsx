@@ -1,7 +1,7 @@
 /** Wizard step 1: how kubelet is started today, at a glance. */
 import { Box, Text } from 'ink';
 import React from 'react';
-import { useApp } from '../store-context.js';
+import { useApp } from '../../store/store-context.js';
 
 /** `/etc/systemd/system/kubelet.service.d/10-kubeadm.conf:3 (…)` → `kubelet.service.d/10-kubeadm.conf:3 (…)`: the end is what tells. */
 export function shortSource(source: string): string {

@@ -1,7 +1,7 @@
 /** Wizard step 4: what was measured, where things are, how to undo; then on to the monitor. */
 import { Box, Text } from 'ink';
 import React from 'react';
-import { useApp } from '../store-context.js';
+import { useApp } from '../../store/store-context.js';
 
 export function DoneScreen() {
   const plan = useApp((s) => s.plan);

@@ -1,9 +1,9 @@
 /** Wizard step 2: the plan object apply will carry out: each file (new, or its diff) and the steps in order. */
 import { Box, Text } from 'ink';
 import React from 'react';
-import { fileDiff } from '../../core/migration/plan-report.js';
+import { fileDiff } from '../../cli/format/plan.js';
 import type { Plan } from '../../core/migration/plan.js';
-import { useApp } from '../store-context.js';
+import { useApp } from '../../store/store-context.js';
 
 type Line = { readonly text: string; readonly color?: string; readonly dim?: boolean };
 

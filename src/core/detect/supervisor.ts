@@ -3,14 +3,14 @@
  * how to reach it, its systemd unit, and whether a program for kubelet already exists.
  */
 import path from 'node:path/posix';
-import { locateSupervisord } from './find-supervisord.js';
-import { matchGlob } from './glob.js';
-import type { CommandRunner, FileReader, ProcessTable } from './ports.js';
-import { expandPercent, expansionNames, getValue, parseSupervisorConfig, type SupervisorConfig } from './supervisor-config.js';
-import { configFromArgv } from './supervisor-locate.js';
-import { resolveUnit } from './systemd/resolve-unit.js';
-import { unitState } from './systemd/unit-state.js';
-import { splitWords } from './systemd/exec-line.js';
+import { locateSupervisord } from '../supervisor/locate.js';
+import { matchGlob } from '../glob.js';
+import type { CommandRunner, FileReader, ProcessTable } from '../host.js';
+import { expandPercent, expansionNames, getValue, parseSupervisorConfig, type SupervisorConfig } from '../supervisor/config.js';
+import { configFromArgv } from '../supervisor/search-order.js';
+import { resolveUnit } from '../systemd/resolve-unit.js';
+import { unitState } from '../systemd/unit-state.js';
+import { splitWords } from '../systemd/exec-line.js';
 
 export interface IncludeInfo {
   /** Absolute glob patterns from `[include] files`. */

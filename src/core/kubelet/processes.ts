@@ -2,7 +2,7 @@
  * kubelet processes on this node, found through /proc by their executable (not by grepping ps).
  */
 import path from 'node:path/posix';
-import type { ProcessRecord, ProcessTable } from './ports.js';
+import type { ProcessRecord, ProcessTable } from '../host.js';
 
 /** kubelet itself, or `hyperkube kubelet …` on old nodes (comm is then "hyperkube"). */
 export function isKubeletArgv(argv: readonly string[] | undefined, exe?: string): boolean {

@@ -6,14 +6,14 @@
  * Expected problems (a broken unit, an unreadable file, not root) are warnings, never exceptions.
  */
 import path from 'node:path/posix';
-import { detectSupervisor, type SupervisorDetection } from './detect-supervisor.js';
-import { findKubeletProcesses } from './find-kubelet.js';
-import { flagName, flagWarnings, parseKubeletVersion } from './kubelet-flags.js';
-import { healthzFromKubeletConfig, kubeletConfigPath, type HealthzEndpoint } from './kubelet-config.js';
-import type { CommandRunner, FileReader, ProcessRecord, ProcessTable } from './ports.js';
-import { expandCommand, type SourcedArg } from './systemd/exec-line.js';
-import { resolveUnit, type ResolvedUnit } from './systemd/resolve-unit.js';
-import { unitState } from './systemd/unit-state.js';
+import { detectSupervisor, type SupervisorDetection } from './supervisor.js';
+import { findKubeletProcesses } from '../kubelet/processes.js';
+import { flagName, flagWarnings, parseKubeletVersion } from '../kubelet/flags.js';
+import { healthzFromKubeletConfig, kubeletConfigPath, type HealthzEndpoint } from '../kubelet/config.js';
+import type { CommandRunner, FileReader, ProcessRecord, ProcessTable } from '../host.js';
+import { expandCommand, type SourcedArg } from '../systemd/exec-line.js';
+import { resolveUnit, type ResolvedUnit } from '../systemd/resolve-unit.js';
+import { unitState } from '../systemd/unit-state.js';
 
 export const KUBELET_UNIT = 'kubelet.service';
 

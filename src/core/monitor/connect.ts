@@ -3,14 +3,14 @@
  * local reads for rotated logs and pid checks. Shared by `status` and the live monitor.
  */
 import path from 'node:path';
-import { findMainLogStart } from '../adapters/main-log-start.js';
-import { findKubeletProcesses } from '../core/find-kubelet.js';
-import { expandPercent, expansionNames, getValue } from '../core/supervisor-config.js';
-import { locateSupervisord, requireEndpoint } from '../core/find-supervisord.js';
-import { healthzFromKubeletConfig, kubeletConfigPath } from '../core/kubelet-config.js';
-import type { MonitorEngineDeps } from '../core/monitor-engine.js';
-import type { CliOptions } from './args.js';
-import type { Host } from './host.js';
+import { findMainLogStart } from '../../adapters/main-log-start.js';
+import { findKubeletProcesses } from '../kubelet/processes.js';
+import { expandPercent, expansionNames, getValue } from '../supervisor/config.js';
+import { locateSupervisord, requireEndpoint } from '../supervisor/locate.js';
+import { healthzFromKubeletConfig, kubeletConfigPath } from '../kubelet/config.js';
+import type { MonitorEngineDeps } from './engine.js';
+import type { CliOptions } from '../../cli/args.js';
+import type { Host } from '../../cli/host.js';
 
 export async function connectMonitor(host: Host, options: CliOptions): Promise<{ deps: MonitorEngineDeps; warnings: string[] }> {
   const location = await locateSupervisord(host, {

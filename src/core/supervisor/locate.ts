@@ -2,10 +2,10 @@
  * Where supervisord lives on this node: its running daemon, the config file it reads, and how to reach it.
  * Works only through ports, so it runs the same on a real node, in the test node and on fakes.
  */
-import { ToolError } from './errors.js';
-import type { FileReader, ProcessTable } from './ports.js';
-import { parseSupervisorConfig, resolveEndpoint, type SupervisorConfig, type SupervisorEndpoint } from './supervisor-config.js';
-import { configFromArgv, configSearchOrder, isSupervisordArgv } from './supervisor-locate.js';
+import { ToolError } from '../errors.js';
+import type { FileReader, ProcessTable } from '../host.js';
+import { parseSupervisorConfig, resolveEndpoint, type SupervisorConfig, type SupervisorEndpoint } from './config.js';
+import { configFromArgv, configSearchOrder, isSupervisordArgv } from './search-order.js';
 
 export interface SupervisordLocation {
   /** The running daemon, if any. */

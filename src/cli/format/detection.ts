@@ -1,5 +1,5 @@
 /** `kubesup-tui detect` for people: the state at a glance, the command line with each flag's source, warnings. */
-import type { Detection } from './detect.js';
+import type { Detection } from '../../core/detect/detect.js';
 
 export function formatDetection(d: Detection, width = 100): string {
   const out: string[] = [];

@@ -4,7 +4,7 @@
  */
 import ini from 'ini';
 import { quote } from 'shell-quote';
-import { getValue, parseSupervisorConfig } from '../supervisor-config.js';
+import { getValue, parseSupervisorConfig } from '../supervisor/config.js';
 
 /** systemd's PATH for system services when the unit sets none (merged and split /usr alike). */
 export const SYSTEMD_DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

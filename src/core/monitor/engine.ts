@@ -11,12 +11,12 @@
  * - Actions use a second connection: startProcess(wait) blocks for startsecs and must not stall the polls.
  */
 import { LogFollower } from './log-follower.js';
-import { parseKlogLine } from './klog.js';
+import { parseKlogLine } from '../kubelet/klog.js';
 import { LogRing } from './log-ring.js';
-import type { HttpProbe, HttpProbeResult, RpcTransport } from './ports.js';
-import { RestartLedger, type ProgramHistory } from './restart-ledger.js';
-import { createSupervisorApi, namespec, toProcessInfo, unwrapMulticall, type ProcessInfo, type SupervisorState } from './supervisor-api.js';
-import { FaultCode, RpcFault, type RpcValue } from './xmlrpc.js';
+import type { HttpProbe, HttpProbeResult, RpcTransport } from '../host.js';
+import { RestartLedger, type ProgramHistory } from './restart-history.js';
+import { createSupervisorApi, namespec, toProcessInfo, unwrapMulticall, type ProcessInfo, type SupervisorState } from '../supervisor/client.js';
+import { FaultCode, RpcFault, type RpcValue } from '../supervisor/xmlrpc.js';
 
 export interface ProgramRow extends ProcessInfo {
   readonly namespec: string;

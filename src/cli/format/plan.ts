@@ -1,6 +1,6 @@
 /** The plan for people: each file (new, or a diff against what is there), then every step in order. */
 import { createTwoFilesPatch } from 'diff';
-import type { Plan, PlannedFile } from './plan.js';
+import type { Plan, PlannedFile } from '../../core/migration/plan.js';
 
 export function fileDiff(f: PlannedFile): string {
   if (f.before === null) return '';

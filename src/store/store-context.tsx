@@ -1,7 +1,7 @@
 /** The app store, provided to every component; screens select what they draw. */
 import React, { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
-import type { AppState, AppStore } from '../store/app-store.js';
+import type { AppState, AppStore } from './app-store.js';
 
 const StoreContext = createContext<AppStore | null>(null);
 

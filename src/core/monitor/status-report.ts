@@ -1,9 +1,9 @@
 /**
  * `kubesup-tui status`: what supervisord runs, and kubelet's health, as JSON and as a table for people.
  */
-import type { MonitorData } from './monitor-engine.js';
-import type { ExitRecord } from './restart-ledger.js';
-import type { ProcessInfo } from './supervisor-api.js';
+import type { MonitorData } from './engine.js';
+import type { ExitRecord } from './restart-history.js';
+import type { ProcessInfo } from '../supervisor/client.js';
 
 export interface ProgramStatus {
   readonly name: string;

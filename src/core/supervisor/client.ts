@@ -1,7 +1,7 @@
 /**
  * Typed calls to supervisord's XML-RPC interface (namespace `supervisor.`), over any RpcTransport.
  */
-import type { RpcTransport } from './ports.js';
+import type { RpcTransport } from '../host.js';
 import { RpcFault, type RpcValue } from './xmlrpc.js';
 
 /** supervisord's process states (supervisor/states.py). */

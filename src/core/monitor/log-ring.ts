@@ -2,7 +2,7 @@
  * A bounded buffer of log lines: memory stays flat however long kubelet logs. New lines push out the oldest.
  * Search and severity filtering work over what the buffer holds.
  */
-import type { LogLine, Severity } from './klog.js';
+import type { LogLine, Severity } from '../kubelet/klog.js';
 
 export class LogRing {
   private readonly lines: (LogLine | undefined)[];

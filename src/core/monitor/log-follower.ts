@@ -12,7 +12,7 @@
  *   and its bytes at the fingerprint match; otherwise the gap is reported, never papered over.
  * Only whole lines are handed out; a partial last line waits for its newline.
  */
-import { RpcFault, RpcHttpError } from './xmlrpc.js';
+import { RpcFault, RpcHttpError } from '../supervisor/xmlrpc.js';
 
 export interface ByteRangeSource {
   /** Text of bytes [offset, offset + length) of the current file ('' past its end). */

@@ -2,7 +2,7 @@
  * The small interfaces through which core/ logic reaches the world. adapters/ implements them for a real
  * node; tests hand in sandboxed or fake ones. Nothing in core/ imports node:fs or node:child_process.
  */
-import type { RpcValue } from './xmlrpc.js';
+import type { RpcValue } from './supervisor/xmlrpc.js';
 
 /** One XML-RPC call to supervisord. */
 export interface RpcTransport {
