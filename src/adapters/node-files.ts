@@ -2,6 +2,8 @@
 import fs from 'node:fs/promises';
 import type { FileReader } from '../core/host.js';
 
+const isMissing = (error: unknown) => ['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '');
+
 export function createNodeFiles(root = '/'): FileReader {
   // `root` lets tests and the demo read a node's files from outside it (/proc/PID/root).
   const at = (p: string) => (root === '/' ? p : `${root.replace(/\/$/, '')}${p}`);
@@ -10,7 +12,7 @@ export function createNodeFiles(root = '/'): FileReader {
       try {
         return await fs.readFile(at(path));
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+        if (isMissing(error)) return undefined;
         throw error;
       }
     },
@@ -26,6 +28,38 @@ export function createNodeFiles(root = '/'): FileReader {
         return await fs.readlink(at(path));
       } catch {
         return undefined;
+      }
+    },
+    async exists(path) {
+      try {
+        await fs.lstat(at(path));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async readRange(path, offset, length) {
+      let handle: fs.FileHandle;
+      try {
+        handle = await fs.open(at(path), 'r');
+      } catch (error) {
+        if (isMissing(error)) return undefined;
+        throw error;
+      }
+      try {
+        const buf = Buffer.alloc(length);
+        const { bytesRead } = await handle.read(buf, 0, length, offset);
+        return buf.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
+    },
+    async size(path) {
+      try {
+        return (await fs.stat(at(path))).size;
+      } catch (error) {
+        if (isMissing(error)) return undefined;
+        throw error;
       }
     },
   };

@@ -4,16 +4,7 @@
  */
 import http from 'node:http';
 import { decodeResponse, encodeCall, RpcHttpError, type RpcValue } from '../core/supervisor/xmlrpc.js';
-import type { RpcTransport } from '../core/host.js';
-
-export interface RpcOptions {
-  /** `unix:///run/supervisor.sock` or `http://127.0.0.1:9001`. */
-  readonly url: string;
-  readonly username?: string;
-  readonly password?: string;
-  /** Per-call timeout; startProcess(wait=true) waits for startsecs, so callers raise it. */
-  readonly timeoutMs?: number;
-}
+import type { ConnectOptions, SupervisorConnection } from '../core/host.js';
 
 /** A failure to reach supervisord at all, as opposed to a fault it answered with. */
 export class SupervisorUnreachable extends Error {
@@ -45,7 +36,7 @@ function describeSocketError(error: NodeJS.ErrnoException, where: string): strin
   }
 }
 
-export function createRpcTransport(options: RpcOptions): RpcTransport & { readonly where: string; close(): void } {
+export function createRpcTransport(options: ConnectOptions): SupervisorConnection & { readonly where: string } {
   const url = options.url;
   let target: { socketPath?: string; host?: string; port?: number; basePath: string };
   let where: string;

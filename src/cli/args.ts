@@ -1,6 +1,7 @@
 /** The command line: `kubesup-tui [COMMAND] [OPTIONS]`, parsed with node's util.parseArgs. */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors.js';
+import type { SupervisorOverrides } from '../core/supervisor/locate.js';
 
 export const COMMANDS = ['migrate', 'monitor', 'detect', 'plan', 'status', 'rollback'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -88,5 +89,13 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
     supervisorUrl: url,
     help: values.help,
     version: values.version,
+  };
+}
+
+/** --supervisor-conf and --supervisor-url, as core takes them. */
+export function supervisorOverrides(options: CliOptions): SupervisorOverrides {
+  return {
+    ...(options.supervisorConf ? { configPath: options.supervisorConf } : {}),
+    ...(options.supervisorUrl ? { url: options.supervisorUrl } : {}),
   };
 }

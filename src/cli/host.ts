@@ -1,5 +1,6 @@
 /**
- * The one place that wires real adapters together for the commands. Tests build their own Host.
+ * The one place that wires the real adapters into a Host for the commands. Tests build a fake one
+ * (test/helpers/fake-host.ts) or run the real one inside a test node.
  */
 import os from 'node:os';
 import { createExecaRunner } from '../adapters/execa-runner.js';
@@ -7,22 +8,9 @@ import { createHttpProbe } from '../adapters/http-probe.js';
 import { createNodeFiles } from '../adapters/node-files.js';
 import { createNodeWriter } from '../adapters/node-writer.js';
 import { createProcTable } from '../adapters/proc-table.js';
-import { createRpcTransport, type RpcOptions } from '../adapters/supervisor-rpc.js';
-import type { CommandRunner, FileReader, FileWriter, HttpProbe, ProcessTable, RpcTransport } from '../core/host.js';
-
-export interface Host {
-  readonly files: FileReader;
-  readonly writer: FileWriter;
-  readonly procs: ProcessTable;
-  readonly http: HttpProbe;
-  readonly runner: CommandRunner;
-  readonly hostname: string;
-  readonly isRoot: boolean;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  connect(options: RpcOptions): RpcTransport & { close(): void };
-  readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
-}
+import { createRpcTransport } from '../adapters/supervisor-rpc.js';
+import { createSystemClock } from '../adapters/system-clock.js';
+import type { Host } from '../core/host.js';
 
 export function createRealHost(): Host {
   return {
@@ -31,11 +19,10 @@ export function createRealHost(): Host {
     procs: createProcTable(),
     http: createHttpProbe(),
     runner: createExecaRunner(),
+    clock: createSystemClock(),
+    connect: createRpcTransport,
     hostname: os.hostname(),
     isRoot: process.getuid?.() === 0,
     env: process.env,
-    connect: createRpcTransport,
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };
 }

@@ -1,12 +1,50 @@
 /**
- * The small interfaces through which core/ logic reaches the world. adapters/ implements them for a real
- * node; tests hand in sandboxed or fake ones. Nothing in core/ imports node:fs or node:child_process.
+ * The Host: everything core/ may touch of the world, handed in as one object. adapters/ implement it for a
+ * real node (cli/host.ts wires them); tests hand in test/helpers/fake-host.ts. Nothing in core/ imports
+ * node:fs, node:child_process or node:http, or reads the real clock.
  */
 import type { RpcValue } from './supervisor/xmlrpc.js';
+
+export interface Host {
+  readonly files: FileReader;
+  readonly writer: FileWriter;
+  readonly procs: ProcessTable;
+  readonly runner: CommandRunner;
+  readonly http: HttpProbe;
+  readonly clock: Clock;
+  /** Opens a connection to supervisord's XML-RPC interface (unix socket or TCP). */
+  connect(options: ConnectOptions): SupervisorConnection;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly hostname: string;
+  readonly isRoot: boolean;
+}
+
+/** Time, so that tests can move it by hand: every wait and every timer in core/ goes through it. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  /** Runs `fn` once after `ms`; the returned function cancels it. */
+  schedule(fn: () => void, ms: number): () => void;
+}
 
 /** One XML-RPC call to supervisord. */
 export interface RpcTransport {
   call(method: string, params?: readonly RpcValue[], timeoutMs?: number): Promise<RpcValue>;
+}
+
+/** A connection to supervisord; close it when done (it keeps one socket open between calls). */
+export interface SupervisorConnection extends RpcTransport {
+  close(): void;
+}
+
+export interface ConnectOptions {
+  /** `unix:///run/supervisor.sock` or `http://127.0.0.1:9001`. */
+  readonly url: string;
+  readonly username?: string;
+  readonly password?: string;
+  /** Per-call timeout; startProcess(wait=true) waits for startsecs, so callers raise it. */
+  readonly timeoutMs?: number;
 }
 
 /** Read-only view of the node's files (detection and planning never write). */
@@ -17,6 +55,12 @@ export interface FileReader {
   list(dir: string): Promise<string[]>;
   /** Where a symlink points, or undefined when the path is not a symlink. */
   readLink(path: string): Promise<string | undefined>;
+  /** Whether anything (file, folder, link) is at the path, without reading it. */
+  exists(path: string): Promise<boolean>;
+  /** Up to `length` bytes from `offset`; undefined when the file does not exist. */
+  readRange(path: string, offset: number, length: number): Promise<Buffer | undefined>;
+  /** The file's size in bytes; undefined when it does not exist. */
+  size(path: string): Promise<number | undefined>;
 }
 
 /** The result of running a command: never throws for a non-zero exit. */

@@ -9,7 +9,7 @@ import type { Severity } from '../core/kubelet/klog.js';
 import type { LogRing } from '../core/monitor/log-ring.js';
 import type { MigrationEvent, MigrationResult } from '../core/migration/apply.js';
 import type { Plan } from '../core/migration/plan.js';
-import type { Action, ActionOutcome, MonitorData } from '../core/monitor/engine.js';
+import type { Action, ActionOutcome, MonitorData } from '../core/monitor/monitor-data.js';
 
 export type Screen = 'detect' | 'preview' | 'apply' | 'done' | 'monitor';
 

@@ -2,7 +2,7 @@
 import { render } from 'ink-testing-library';
 import React from 'react';
 import { LogRing } from '../../src/core/monitor/log-ring.js';
-import { emptyMonitorData, type ActionOutcome, type MonitorData, type ProgramRow } from '../../src/core/monitor/engine.js';
+import { emptyMonitorData, type ActionOutcome, type MonitorData, type ProgramRow } from '../../src/core/monitor/monitor-data.js';
 import { parseKlogLine } from '../../src/core/kubelet/klog.js';
 import { createAppStore, type AppServices, type Screen } from '../../src/store/app-store.js';
 import { App } from '../../src/ui/app.js';

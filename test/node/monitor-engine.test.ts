@@ -1,9 +1,11 @@
 // The monitor's engine against the real supervisord in the reference node: restart counts, log follow,
 // reconnects. The engine runs here and reaches the node's socket through /proc/PID/root.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeFiles } from '../../src/adapters/node-files.js';
 import { createRpcTransport } from '../../src/adapters/supervisor-rpc.js';
+import { createSystemClock } from '../../src/adapters/system-clock.js';
 import { MonitorEngine } from '../../src/core/monitor/engine.js';
-import type { HttpProbe } from '../../src/core/host.js';
+import type { Host, HttpProbe, ProcessTable } from '../../src/core/host.js';
 import { TestNode } from './test-node.js';
 
 const SOCK = '/var/run/supervisor/supervisor.sock';
@@ -14,22 +16,31 @@ const noHttp: HttpProbe = { get: async () => ({ ok: false, latencyMs: 0, error: 
 let node: TestNode;
 const engines: MonitorEngine[] = [];
 
-function engineFor(n: TestNode, options: { logCapacity?: number } = {}): MonitorEngine {
-  const engine = new MonitorEngine({
-    ...options,
-    connect: () => createRpcTransport({ url: `unix://${n.hostPath(SOCK)}`, timeoutMs: 5000 }),
-    url: `unix://${SOCK}`,
+// The node's pids are in its own pid namespace: not checked from here.
+const noProcs: ProcessTable = { pids: async () => [], brief: async (pid) => ({ pid }), full: async (pid) => ({ pid }), ownPidNamespace: async () => undefined };
+
+/** This machine as the engine's host, seeing the node's files and socket from outside it. */
+function hostFor(n: TestNode): Host {
+  const unused = () => {
+    throw new Error('not used by the monitor');
+  };
+  return {
+    files: createNodeFiles(n.hostPath('/')),
+    writer: { writeAtomic: unused, mkdirp: unused, remove: unused, stat: unused },
+    procs: noProcs,
+    runner: { run: unused },
     http: noHttp,
-    healthzUrl: 'http://127.0.0.1:10248/healthz',
-    readRotated: async (path, offset) => {
-      try {
-        return (await import('node:fs')).readFileSync(n.hostPath(path)).subarray(offset);
-      } catch {
-        return undefined;
-      }
-    },
-    pollMs: 250,
-  });
+    clock: createSystemClock(),
+    connect: (o) => createRpcTransport({ ...o, url: `unix://${n.hostPath(SOCK)}` }),
+    env: {},
+    hostname: 'node4',
+    isRoot: true,
+  };
+}
+
+function engineFor(n: TestNode, options: { logCapacity?: number } = {}): MonitorEngine {
+  const target = { endpoint: { url: `unix://${SOCK}`, timeoutMs: 5000 }, healthzUrl: 'http://127.0.0.1:10248/healthz', mainLogPath: null };
+  const engine = new MonitorEngine(hostFor(n), target, { ...options, pollMs: 250 });
   engines.push(engine);
   return engine;
 }

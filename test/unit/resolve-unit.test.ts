@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { expandCommand } from '../../src/core/systemd/exec-line.js';
 import { resolveUnit } from '../../src/core/systemd/resolve-unit.js';
-import { memoryFiles } from '../helpers/memory-files.js';
+import { memoryFiles } from '../helpers/fake-host/index.js';
 
 const KUBEADM_DROPIN = (envFile: string, bin = '/usr/bin/kubelet') => `# Note: This dropin only works with kubeadm and kubelet v1.11+
 [Service]

@@ -1,16 +1,6 @@
 /** The plan for people: each file (new, or a diff against what is there), then every step in order. */
-import { createTwoFilesPatch } from 'diff';
-import type { Plan, PlannedFile } from '../../core/migration/plan.js';
-
-export function fileDiff(f: PlannedFile): string {
-  if (f.before === null) return '';
-  if (f.before === f.content) return '(unchanged)';
-  return createTwoFilesPatch(`${f.path} (now)`, `${f.path} (planned)`, f.before, f.content, '', '', { context: 3 })
-    .split('\n')
-    .slice(2)
-    .join('\n')
-    .trimEnd();
-}
+import { fileDiff } from '../../core/migration/file-diff.js';
+import type { Plan } from '../../core/migration/plan.js';
 
 export function formatPlan(plan: Plan): string {
   const out: string[] = [];

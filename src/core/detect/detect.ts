@@ -8,9 +8,10 @@
 import path from 'node:path/posix';
 import { detectSupervisor, type SupervisorDetection } from './supervisor.js';
 import { findKubeletProcesses } from '../kubelet/processes.js';
-import { flagName, flagWarnings, parseKubeletVersion } from '../kubelet/flags.js';
+import { differingFlags, flagWarnings, parseKubeletVersion } from '../kubelet/flags.js';
 import { healthzFromKubeletConfig, kubeletConfigPath, type HealthzEndpoint } from '../kubelet/config.js';
-import type { CommandRunner, FileReader, ProcessRecord, ProcessTable } from '../host.js';
+import type { Host, ProcessRecord, ProcessTable } from '../host.js';
+import type { SupervisorOverrides } from '../supervisor/locate.js';
 import { expandCommand, type SourcedArg } from '../systemd/exec-line.js';
 import { resolveUnit, type ResolvedUnit } from '../systemd/resolve-unit.js';
 import { unitState } from '../systemd/unit-state.js';
@@ -42,16 +43,28 @@ export interface Detection {
   readonly flags: FlagSource[];
   readonly kubelet: { readonly version: string | null; readonly binary: string | null; readonly healthz: HealthzEndpoint & { readonly config: string | null } };
   readonly supervisor: SupervisorDetection;
+  readonly node: NodeFacts;
   /** Why a migration must not go ahead, when it must not. */
   readonly refusal: string | null;
   readonly warnings: string[];
 }
 
-export interface DetectPorts {
-  readonly files: FileReader;
-  readonly procs: ProcessTable;
-  readonly runner: CommandRunner;
-  readonly env: Readonly<Record<string, string | undefined>>;
+/** What else on the node shapes a migration plan, gathered here so that planning probes nothing. */
+export interface NodeFacts {
+  /** How supervisord would be installed if it is missing. */
+  readonly packageManager: 'apt-get' | 'dnf' | 'yum' | null;
+  /** Container runtime units present: kubelet's supervisord starts after them. */
+  readonly runtimeUnits: string[];
+  /** kubelet.service's own file lives in /etc/systemd/system, where `systemctl mask` refuses. */
+  readonly kubeletUnitInEtc: boolean;
+}
+
+/** Container runtimes kubelet may need started first. */
+export const RUNTIME_UNITS = ['containerd.service', 'crio.service', 'docker.service', 'cri-docker.service'];
+
+export interface DetectOptions {
+  readonly program: string;
+  readonly supervisor?: SupervisorOverrides;
 }
 
 function originText(a: SourcedArg): string {
@@ -83,38 +96,35 @@ async function k3sPresent(procs: ProcessTable): Promise<boolean> {
   return false;
 }
 
-/** Names of flags that differ between two argvs. */
-export function differingFlags(a: readonly string[], b: readonly string[]): string[] {
-  const rest = [...b.slice(1)];
-  const onlyA: string[] = [];
-  for (const arg of a.slice(1)) {
-    const i = rest.indexOf(arg);
-    if (i >= 0) rest.splice(i, 1);
-    else onlyA.push(arg);
-  }
-  return [...new Set([...onlyA, ...rest].map((x) => flagName(x) ?? x))];
+async function nodeFacts(host: Host): Promise<NodeFacts> {
+  const has = (p: string) => host.files.exists(p);
+  const packageManager = (await has('/usr/bin/apt-get')) ? 'apt-get' : (await has('/usr/bin/dnf')) ? 'dnf' : (await has('/usr/bin/yum')) ? 'yum' : null;
+  const runtimeUnits: string[] = [];
+  for (const u of RUNTIME_UNITS) if ((await resolveUnit(host.files, u)).fragment) runtimeUnits.push(u);
+  const kubeletUnitInEtc = (await has(`/etc/systemd/system/${KUBELET_UNIT}`)) || (await host.files.readLink(`/etc/systemd/system/${KUBELET_UNIT}`)) !== undefined;
+  return { packageManager, runtimeUnits, kubeletUnitInEtc };
 }
 
-export async function detect(ports: DetectPorts, options: { program: string; supervisorConf?: string; supervisorUrl?: string; hostname?: string }): Promise<Detection> {
+export async function detect(host: Host, options: DetectOptions): Promise<Detection> {
   const warnings: string[] = [];
   let refusal: string | null = null;
 
   // Running kubelets.
-  const ownNs = await ports.procs.ownPidNamespace();
-  const candidates = await findKubeletProcesses(ports.procs);
+  const ownNs = await host.procs.ownPidNamespace();
+  const candidates = await findKubeletProcesses(host.procs);
   const own: { p: ProcessRecord; managedBy: string }[] = [];
   for (const p of candidates) {
-    const c = await classify(p, ports.procs, ownNs);
+    const c = await classify(p, host.procs, ownNs);
     if (c.foreign) {
       warnings.push(`${c.foreign}: ignored`);
       if (c.managedBy === 'rke2') refusal = 'kubelet is run by RKE2, which restarts it itself; kubesup-tui does not migrate it';
     } else own.push({ p, managedBy: c.managedBy });
   }
   if (own.length > 1) warnings.push(`${own.length} kubelet processes are running (pids ${own.map((o) => o.p.pid).join(', ')}): they fight over their ports`);
-  if (candidates.length === 0 && (await k3sPresent(ports.procs))) refusal = 'this is a k3s node: kubelet is embedded in the k3s process, there is no kubelet to put under supervisord';
+  if (candidates.length === 0 && (await k3sPresent(host.procs))) refusal = 'this is a k3s node: kubelet is embedded in the k3s process, there is no kubelet to put under supervisord';
 
   // The unit's main pid picks our kubelet among several.
-  const mainPid = Number((await ports.runner.run('systemctl', ['show', '-p', 'MainPID', '--value', KUBELET_UNIT], { timeoutMs: 10_000 })).stdout.trim()) || 0;
+  const mainPid = Number((await host.runner.run('systemctl', ['show', '-p', 'MainPID', '--value', KUBELET_UNIT], { timeoutMs: 10_000 })).stdout.trim()) || 0;
   const chosen = own.find((o) => o.p.pid === mainPid) ?? own.find((o) => o.managedBy === 'supervisord') ?? own[0];
   let running: Detection['running'] = null;
   if (chosen) {
@@ -130,7 +140,7 @@ export async function detect(ports: DetectPorts, options: { program: string; sup
   let configuredArgs: SourcedArg[] = [];
   try {
     // Through a mask: after a migration masked it, the unit still says how kubelet was (and would be) started.
-    unit = await resolveUnit(ports.files, KUBELET_UNIT, options.hostname ? { hostname: options.hostname } : {}, { ignoreMask: true });
+    unit = await resolveUnit(host.files, KUBELET_UNIT, { hostname: host.hostname }, { ignoreMask: true });
   } catch (error) {
     warnings.push(`cannot read ${KUBELET_UNIT}: ${(error as Error).message}`);
   }
@@ -141,7 +151,7 @@ export async function detect(ports: DetectPorts, options: { program: string; sup
     if (exec) {
       const expansion = expandCommand(exec, unit.environment);
       configuredArgs = expansion.args;
-      const { active, enabled } = await unitState(ports.runner, KUBELET_UNIT);
+      const { active, enabled } = await unitState(host.runner, KUBELET_UNIT);
       configured = {
         argv: expansion.args.map((a) => a.arg),
         unit: unit.fragment ?? KUBELET_UNIT,
@@ -182,7 +192,7 @@ export async function detect(ports: DetectPorts, options: { program: string; sup
   const binary = argv[0] && argv[0].startsWith('/') ? argv[0] : null;
   let version: string | null = null;
   if (binary) {
-    const r = await ports.runner.run(binary, ['--version'], { timeoutMs: 10_000 });
+    const r = await host.runner.run(binary, ['--version'], { timeoutMs: 10_000 });
     version = r.exitCode === 0 ? (parseKubeletVersion(r.stdout) ?? null) : null;
     if (!version) warnings.push(`${binary} --version failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`);
   }
@@ -192,7 +202,7 @@ export async function detect(ports: DetectPorts, options: { program: string; sup
   let configText: string | undefined;
   if (configPath) {
     try {
-      configText = (await ports.files.read(configPath))?.toString('utf8');
+      configText = (await host.files.read(configPath))?.toString('utf8');
       if (configText === undefined) warnings.push(`kubelet's --config file ${configPath} does not exist`);
     } catch (error) {
       warnings.push(`cannot read kubelet's --config file ${configPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
@@ -202,11 +212,7 @@ export async function detect(ports: DetectPorts, options: { program: string; sup
   if (healthz.problem) warnings.push(healthz.problem);
   if (healthz.port === 0) warnings.push('kubelet has healthzPort: 0 (no healthz server): the migration cannot verify kubelet is healthy');
 
-  const supervisor = await detectSupervisor(ports, {
-    program: options.program,
-    ...(options.supervisorConf ? { configPath: options.supervisorConf } : {}),
-    ...(options.supervisorUrl ? { url: options.supervisorUrl } : {}),
-  });
+  const supervisor = await detectSupervisor(host, options.program, options.supervisor);
   warnings.push(...supervisor.problems);
 
   if (argv.length === 0 && !refusal) refusal = 'no kubelet command line found: no kubelet process runs and kubelet.service has no usable ExecStart=';
@@ -218,6 +224,7 @@ export async function detect(ports: DetectPorts, options: { program: string; sup
     flags,
     kubelet: { version, binary, healthz: { ...healthz, config: configPath } },
     supervisor,
+    node: await nodeFacts(host),
     refusal,
     warnings,
   };

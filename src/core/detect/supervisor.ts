@@ -3,11 +3,10 @@
  * how to reach it, its systemd unit, and whether a program for kubelet already exists.
  */
 import path from 'node:path/posix';
-import { locateSupervisord } from '../supervisor/locate.js';
+import { configFromArgv, locateSupervisord, type SupervisorOverrides } from '../supervisor/locate.js';
 import { matchGlob } from '../glob.js';
-import type { CommandRunner, FileReader, ProcessTable } from '../host.js';
+import type { FileReader, Host } from '../host.js';
 import { expandPercent, expansionNames, getValue, parseSupervisorConfig, type SupervisorConfig } from '../supervisor/config.js';
-import { configFromArgv } from '../supervisor/search-order.js';
 import { resolveUnit } from '../systemd/resolve-unit.js';
 import { unitState } from '../systemd/unit-state.js';
 import { splitWords } from '../systemd/exec-line.js';
@@ -73,21 +72,18 @@ export function includeInfo(config: SupervisorConfig, env: Readonly<Record<strin
   return { patterns, programDir: path.dirname(usable), extension };
 }
 
-export async function detectSupervisor(
-  ports: { files: FileReader; procs: ProcessTable; runner: CommandRunner; env: Readonly<Record<string, string | undefined>> },
-  options: { program: string; configPath?: string; url?: string },
-): Promise<SupervisorDetection> {
+export async function detectSupervisor(host: Host, programName: string, overrides: SupervisorOverrides = {}): Promise<SupervisorDetection> {
   const problems: string[] = [];
   let binary: string | null = null;
   for (const p of BINARY_PLACES) {
-    if (await ports.files.read(p).catch(() => undefined)) {
+    if (await host.files.exists(p)) {
       binary = p;
       break;
     }
   }
   let version: string | null = null;
   if (binary) {
-    const r = await ports.runner.run(binary, ['--version'], { timeoutMs: 10_000 });
+    const r = await host.runner.run(binary, ['--version'], { timeoutMs: 10_000 });
     version = r.exitCode === 0 ? r.stdout.trim() || null : null;
     if (!version) problems.push(`${binary} --version failed: ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`);
   }
@@ -96,24 +92,24 @@ export async function detectSupervisor(
   let unit: SupervisorDetection['unit'] = null;
   let unitConfig: string | undefined;
   for (const name of SUPERVISOR_UNITS) {
-    const resolved = await resolveUnit(ports.files, name);
+    const resolved = await resolveUnit(host.files, name);
     if (!resolved.fragment) continue;
     const exec = resolved.execStart[0];
     unitConfig = exec ? configFromArgv(exec.words) : undefined;
-    const state = await unitState(ports.runner, name);
+    const state = await unitState(host.runner, name);
     unit = { name, active: state.active || 'unknown', enabled: state.enabled || 'unknown' };
     break;
   }
 
   // Which config: --supervisor-conf, else the running daemon's -c, else the -c in its unit, else the search order.
   const locate = (configPath?: string) =>
-    locateSupervisord(ports, { ...(configPath ? { configPath } : {}), ...(options.url ? { url: options.url } : {}) }).catch((error: Error) => {
+    locateSupervisord(host, { ...(configPath ? { configPath } : {}), ...(overrides.url ? { url: overrides.url } : {}) }).catch((error: Error) => {
       problems.push(error.message);
       return null;
     });
-  let location = await locate(options.configPath);
+  let location = await locate(overrides.configPath);
   let configSource = location?.configSource ?? '';
-  if (!options.configPath && unitConfig && location && location.pid === null) {
+  if (!overrides.configPath && unitConfig && location && location.pid === null) {
     location = await locate(unitConfig);
     configSource = `-c in ${unit?.name ?? 'its unit'}`;
   }
@@ -125,15 +121,15 @@ export async function detectSupervisor(
   const programs: ExistingProgram[] = [];
   if (config) {
     try {
-      include = includeInfo(config, ports.env);
+      include = includeInfo(config, host.env);
     } catch (error) {
       problems.push(`${config.path}: [include] files: ${(error as Error).message}`);
     }
     if (!include) problems.push(`${config.path} has no [include] section: the migration will add one`);
     const sources: SupervisorConfig[] = [config];
     for (const pattern of include?.patterns ?? []) {
-      for (const file of await expandGlob(ports.files, pattern)) {
-        const text = await ports.files.read(file).catch(() => undefined);
+      for (const file of await expandGlob(host.files, pattern)) {
+        const text = await host.files.read(file).catch(() => undefined);
         if (!text) continue;
         const parsed = parseSupervisorConfig(text.toString('utf8'), file);
         problems.push(...parsed.problems);
@@ -149,7 +145,7 @@ export async function detectSupervisor(
   }
   // Already migrated: a program of that name, or one whose command runs kubelet (a hand-made kubelet.sh too).
   const program =
-    programs.find((p) => p.name === options.program) ??
+    programs.find((p) => p.name === programName) ??
     programs.find((p) => {
       const words = (() => {
         try {
@@ -169,7 +165,7 @@ export async function detectSupervisor(
     config: configPath,
     configSource,
     include,
-    programFile: include ? `${include.programDir}/${options.program}${include.extension}` : null,
+    programFile: include ? `${include.programDir}/${programName}${include.extension}` : null,
     url: location?.endpoint?.url ?? null,
     auth: Boolean(location?.endpoint?.username),
     unit,

@@ -57,3 +57,15 @@ export function flagWarnings(argv: readonly string[], version: string | undefine
   }
   return warnings;
 }
+
+/** Names of flags that differ between two argvs. */
+export function differingFlags(a: readonly string[], b: readonly string[]): string[] {
+  const rest = [...b.slice(1)];
+  const onlyA: string[] = [];
+  for (const arg of a.slice(1)) {
+    const i = rest.indexOf(arg);
+    if (i >= 0) rest.splice(i, 1);
+    else onlyA.push(arg);
+  }
+  return [...new Set([...onlyA, ...rest].map((x) => flagName(x) ?? x))];
+}

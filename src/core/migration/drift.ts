@@ -2,11 +2,11 @@
  * Drift: the unit or its environment files changed since the migration (kubeadm upgrade rewrites
  * kubeadm-flags.env), so the supervised kubelet no longer runs what systemd would run now.
  */
-import { differingFlags } from '../detect/detect.js';
 import type { FileReader } from '../host.js';
+import { differingFlags } from '../kubelet/flags.js';
 import { expandCommand } from '../systemd/exec-line.js';
 import { resolveUnit } from '../systemd/resolve-unit.js';
-import { digestSources, type Journal } from './journal.js';
+import { digestSources, readJournal, type Journal } from './journal.js';
 
 export interface Drift {
   readonly changedFiles: string[];
@@ -42,7 +42,6 @@ export function describeDrift(d: Drift): string[] {
 
 /** One warning line for status and the monitor, or null when the node runs what its unit says. */
 export async function driftWarning(files: FileReader, hostname?: string): Promise<string | null> {
-  const { readJournal } = await import('./journal.js');
   const journal = await readJournal(files).catch(() => null);
   if (journal?.state !== 'migrated') return null;
   const drift = await computeDrift(files, journal, hostname);

@@ -4,7 +4,7 @@
  * moment leaves what the next `migrate` needs to resume and `rollback` needs to restore.
  */
 import { createHash } from 'node:crypto';
-import type { FileMeta, FileReader, FileWriter } from '../host.js';
+import type { FileMeta, FileReader, Host } from '../host.js';
 import { STATE_DIR, type Plan } from './plan.js';
 
 export const JOURNAL_PATH = `${STATE_DIR}/journal.json`;
@@ -55,10 +55,27 @@ export async function readJournal(files: FileReader): Promise<Journal | null> {
   }
 }
 
-export async function saveJournal(writer: FileWriter, journal: Journal, now: Date): Promise<void> {
-  journal.updatedAt = now.toISOString();
-  await writer.mkdirp(STATE_DIR, 0o700);
-  await writer.writeAtomic(JOURNAL_PATH, `${JSON.stringify(journal, null, 2)}\n`, { mode: 0o600 });
+/** Written atomically: a run killed at any moment leaves the old journal or the new one, never half. */
+export async function saveJournal(host: Host, journal: Journal): Promise<void> {
+  journal.updatedAt = new Date(host.clock.now()).toISOString();
+  await host.writer.mkdirp(STATE_DIR, 0o700);
+  await host.writer.writeAtomic(JOURNAL_PATH, `${JSON.stringify(journal, null, 2)}\n`, { mode: 0o600 });
+}
+
+export function newJournal(plan: Plan, sourceDigests: Record<string, string | null>, now: Date): Journal {
+  return { version: 1, state: 'in-progress', plan, steps: {}, backups: {}, sourceDigests, healthzGapMs: null, error: null, updatedAt: now.toISOString() };
+}
+
+/** A new journal for this plan, saved before anything changes on the node. */
+export async function startJournal(host: Host, plan: Plan): Promise<Journal> {
+  const journal = newJournal(plan, await digestSources(host.files, plan.kubelet.sources), new Date(host.clock.now()));
+  await saveJournal(host, journal);
+  return journal;
+}
+
+/** Where this migration keeps the originals of the files it replaces (the same path below it). */
+export function backupDir(plan: Plan): string {
+  return `${STATE_DIR}/backups/${plan.createdAt.replace(/[:.]/g, '-')}`;
 }
 
 export async function digestSources(files: FileReader, paths: readonly string[]): Promise<Record<string, string | null>> {
@@ -71,10 +88,10 @@ export async function digestSources(files: FileReader, paths: readonly string[])
 }
 
 /** Moves a finished journal aside, so that the next migration starts afresh (and the history stays). */
-export async function archiveJournal(files: FileReader, writer: FileWriter, journal: Journal, now: Date): Promise<string> {
-  const to = `${STATE_DIR}/journal-${now.toISOString().replace(/[:.]/g, '-')}-${journal.state}.json`;
-  const bytes = await files.read(JOURNAL_PATH);
-  if (bytes) await writer.writeAtomic(to, bytes, { mode: 0o600 });
-  await writer.remove(JOURNAL_PATH);
+export async function archiveJournal(host: Host, journal: Journal): Promise<string> {
+  const to = `${STATE_DIR}/journal-${new Date(host.clock.now()).toISOString().replace(/[:.]/g, '-')}-${journal.state}.json`;
+  const bytes = await host.files.read(JOURNAL_PATH);
+  if (bytes) await host.writer.writeAtomic(to, bytes, { mode: 0o600 });
+  await host.writer.remove(JOURNAL_PATH);
   return to;
 }

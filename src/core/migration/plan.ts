@@ -4,14 +4,12 @@
  * from the journal when resumed, so what was shown is what is done.
  */
 import path from 'node:path/posix';
-import type { Detection } from '../detect/detect.js';
-import type { FileReader } from '../host.js';
+import { detect, type Detection, type DetectOptions } from '../detect/detect.js';
 import { SUPERVISOR_UNITS } from '../detect/supervisor.js';
-import { resolveUnit } from '../systemd/resolve-unit.js';
+import type { FileReader, Host } from '../host.js';
 import { addIncludeSection, renderKubeletGuardDropIn, renderProgramFile, renderSupervisorOrderDropIn, renderWrapper } from './render-files.js';
 
 export const STATE_DIR = '/var/lib/kubesup-tui';
-export const RUNTIME_UNITS = ['containerd.service', 'crio.service', 'docker.service', 'cri-docker.service'];
 
 export type FileRole = 'wrapper' | 'program' | 'supervisor-order' | 'kubelet-guard' | 'supervisor-config';
 
@@ -77,15 +75,15 @@ export class PlanRefused extends Error {
   override name = 'PlanRefused';
 }
 
-async function exists(files: FileReader, p: string): Promise<boolean> {
-  return (await files.read(p).catch(() => Buffer.alloc(0))) !== undefined || (await files.readLink(p)) !== undefined;
-}
-
 async function currentText(files: FileReader, p: string): Promise<string | null> {
   const b = await files.read(p);
   return b === undefined ? null : b.toString('utf8');
 }
 
+/**
+ * The plan, from the detection and the current text of the files it would write (shown as diffs):
+ * everything else it needs about the node is in the detection, so planning probes nothing.
+ */
 export async function planMigration(d: Detection, files: FileReader, o: PlanOptions): Promise<Plan> {
   if (d.refusal) throw new PlanRefused(d.refusal);
   if (d.argv.length === 0) throw new PlanRefused('no kubelet command line found');
@@ -104,13 +102,13 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
   let programFile = s.programFile;
   let includeToAdd: { pattern: string; dir: string } | null = null;
   if (!s.installed) {
-    if (await exists(files, '/usr/bin/apt-get')) {
+    const manager = d.node.packageManager;
+    if (manager === 'apt-get') {
       installCommand = ['apt-get', 'install', '-y', 'supervisor'];
       supUnit = 'supervisor.service';
       config = '/etc/supervisor/supervisord.conf';
       programFile = `/etc/supervisor/conf.d/${o.program}.conf`;
     } else {
-      const manager = (await exists(files, '/usr/bin/dnf')) ? 'dnf' : (await exists(files, '/usr/bin/yum')) ? 'yum' : null;
       if (!manager) throw new PlanRefused('supervisord is not installed and no apt-get, dnf or yum was found to install it');
       installCommand = [manager, 'install', '-y', 'supervisor'];
       supUnit = 'supervisord.service';
@@ -134,9 +132,8 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
   if (!supUnit || !config || !programFile) throw new PlanRefused('cannot tell where supervisord keeps its programs');
 
   const c = d.configured;
-  const mask = !(await exists(files, '/etc/systemd/system/kubelet.service'));
-  const runtimeAfter: string[] = [];
-  for (const u of RUNTIME_UNITS) if ((await resolveUnit(files, u)).fragment) runtimeAfter.push(u);
+  const mask = !d.node.kubeletUnitInEtc;
+  const runtimeAfter = d.node.runtimeUnits;
   // kubelet needs the network whatever its unit said (KubeKey's says nothing), and the container runtime.
   const after = [...new Set(['network-online.target', ...(c?.after ?? []), ...runtimeAfter])];
   const wants = [...new Set(['network-online.target', ...(c?.wants ?? [])])];
@@ -204,4 +201,11 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
     },
     warnings,
   };
+}
+
+/** Detects how kubelet starts on this node and plans its migration, with detection's warnings carried along. */
+export async function planForNode(host: Host, options: DetectOptions & { readonly tool: string }): Promise<Plan> {
+  const detection = await detect(host, options);
+  const plan = await planMigration(detection, host.files, { program: options.program, now: new Date(host.clock.now()), tool: options.tool });
+  return { ...plan, warnings: [...detection.warnings, ...plan.warnings] };
 }

@@ -1,22 +1,26 @@
 /**
- * What the monitor engine needs on a real node: where supervisord is, kubelet's healthz address, and
- * local reads for rotated logs and pid checks. Shared by `status` and the live monitor.
+ * What the monitor watches on a node: where supervisord listens (and with which credentials), where its main
+ * log is, and kubelet's healthz address. Shared by `status` and the live monitor.
  */
-import path from 'node:path';
-import { findMainLogStart } from '../../adapters/main-log-start.js';
-import { findKubeletProcesses } from '../kubelet/processes.js';
-import { expandPercent, expansionNames, getValue } from '../supervisor/config.js';
-import { locateSupervisord, requireEndpoint } from '../supervisor/locate.js';
+import type { ConnectOptions, Host } from '../host.js';
 import { healthzFromKubeletConfig, kubeletConfigPath } from '../kubelet/config.js';
-import type { MonitorEngineDeps } from './engine.js';
-import type { CliOptions } from '../../cli/args.js';
-import type { Host } from '../../cli/host.js';
+import { findKubeletProcesses } from '../kubelet/processes.js';
+import { locateSupervisord, requireEndpoint, type SupervisorOverrides } from '../supervisor/locate.js';
+import { mainLogPath } from '../supervisor/main-log.js';
 
-export async function connectMonitor(host: Host, options: CliOptions): Promise<{ deps: MonitorEngineDeps; warnings: string[] }> {
-  const location = await locateSupervisord(host, {
-    ...(options.supervisorConf ? { configPath: options.supervisorConf } : {}),
-    ...(options.supervisorUrl ? { url: options.supervisorUrl } : {}),
-  });
+export interface MonitorTarget {
+  /** How to connect to supervisord. */
+  readonly endpoint: ConnectOptions;
+  readonly healthzUrl: string;
+  /**
+   * supervisord's main log, when it is a local file: the restart history is rebuilt from its latest start
+   * line instead of from its first byte. Null when supervisord is reached over TCP (maybe another host).
+   */
+  readonly mainLogPath: string | null;
+}
+
+export async function findMonitorTarget(host: Host, overrides: SupervisorOverrides = {}): Promise<{ target: MonitorTarget; warnings: string[] }> {
+  const location = await locateSupervisord(host, overrides);
   const endpoint = requireEndpoint(location);
 
   // kubelet's healthz address: from the --config of the running kubelet, else kubelet's defaults.
@@ -29,30 +33,18 @@ export async function connectMonitor(host: Host, options: CliOptions): Promise<{
   if (kubelets.length > 1) warnings.push(`${kubelets.length} kubelet processes are running (pids ${kubelets.map((k) => k.pid).join(', ')})`);
   if (healthz.problem) warnings.push(healthz.problem);
 
-  // supervisord's main log ([supervisord] logfile, default supervisord.log in its working directory, `/` under
-  // systemd): read locally to find where its latest start is, so history is not rebuilt from the first byte.
-  const config = location.config;
-  const rawLog = config ? getValue(config, 'supervisord', 'logfile') : undefined;
-  let mainLogPath: string | undefined;
-  try {
-    mainLogPath = config ? path.resolve('/', expandPercent(rawLog ?? 'supervisord.log', expansionNames(config.path, host.env))) : undefined;
-  } catch {
-    mainLogPath = undefined;
-  }
-
-  const deps: MonitorEngineDeps = {
-    connect: () =>
-      host.connect({
+  const local = !overrides.url?.startsWith('http');
+  const logPath = location.config && local ? mainLogPath(location.config, host.env) : undefined;
+  return {
+    target: {
+      endpoint: {
         url: endpoint.url,
         ...(endpoint.username ? { username: endpoint.username, password: endpoint.password ?? '' } : {}),
         timeoutMs: 5000,
-      }),
-    url: endpoint.url,
-    http: host.http,
-    healthzUrl: healthz.url,
-    readRotated: async (path, offset) => (await host.files.read(path))?.subarray(offset),
-    isPidAlive: async (pid) => (await host.procs.brief(pid)) !== undefined,
-    ...(mainLogPath && !options.supervisorUrl?.startsWith('http') ? { mainLogStart: () => findMainLogStart(mainLogPath as string) } : {}),
+      },
+      healthzUrl: healthz.url,
+      mainLogPath: logPath ?? null,
+    },
+    warnings,
   };
-  return { deps, warnings };
 }

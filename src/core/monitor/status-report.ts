@@ -1,7 +1,7 @@
 /**
  * `kubesup-tui status`: what supervisord runs, and kubelet's health, as JSON and as a table for people.
  */
-import type { MonitorData } from './engine.js';
+import type { MonitorData } from './monitor-data.js';
 import type { ExitRecord } from './restart-history.js';
 import type { ProcessInfo } from '../supervisor/client.js';
 
@@ -70,43 +70,4 @@ export function buildStatusReport(data: MonitorData, extraWarnings: readonly str
     },
     warnings,
   };
-}
-
-/** `1d 02:03:04` / `02:03:04`, like supervisorctl's uptime but with days. */
-export function formatDuration(seconds: number | null): string {
-  if (seconds === null) return '-';
-  const s = Math.floor(seconds);
-  const d = Math.floor(s / 86400);
-  const hms = [Math.floor((s % 86400) / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, '0')).join(':');
-  return d > 0 ? `${d}d ${hms}` : hms;
-}
-
-export function formatLastExit(e: LastExit | null): string {
-  if (!e) return '-';
-  const what = e.signal ? e.signal : `exit ${e.status}`;
-  return `${what}${e.expected ? '' : ' (unexpected)'}`;
-}
-
-/** Plain table for people; columns padded, nothing coloured (pipes and NO_COLOR read it as it is). */
-export function formatStatusReport(r: StatusReport): string {
-  const rows = [
-    ['PROGRAM', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'LAST EXIT'],
-    ...r.programs.map((p) => [
-      p.group === p.name ? p.name : `${p.group}:${p.name}`,
-      p.state,
-      p.pid === null ? '-' : String(p.pid),
-      formatDuration(p.uptime_s),
-      p.restarts === null ? '?' : String(p.restarts),
-      formatLastExit(p.last_exit),
-    ]),
-  ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] as string).length)));
-  const table = rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd());
-  const lines = [
-    `supervisord ${r.supervisord.state}${r.supervisord.pid ? ` (pid ${r.supervisord.pid})` : ''} at ${r.supervisord.url}`,
-    ...(r.programs.length ? table : ['(no programs configured)']),
-    `kubelet healthz ${r.kubelet.healthz}${r.kubelet.latency_ms !== null ? ` in ${r.kubelet.latency_ms} ms` : ''} at ${r.kubelet.url}${r.kubelet.error ? ` (${r.kubelet.error})` : ''}`,
-    ...r.warnings.map((w) => `warning: ${w}`),
-  ];
-  return `${lines.join('\n')}\n`;
 }

@@ -1,11 +1,20 @@
 /**
  * Where supervisord lives on this node: its running daemon, the config file it reads, and how to reach it.
- * Works only through ports, so it runs the same on a real node, in the test node and on fakes.
+ *
+ * The running daemon's own `-c`/`--configuration` is the truth; otherwise supervisord's search order
+ * (supervisor/options.py): <exe>/../etc/supervisord.conf, <exe>/../supervisord.conf, ./supervisord.conf,
+ * ./etc/supervisord.conf, /etc/supervisord.conf, /etc/supervisor/supervisord.conf.
  */
+import path from 'node:path/posix';
 import { ToolError } from '../errors.js';
-import type { FileReader, ProcessTable } from '../host.js';
+import type { Host } from '../host.js';
 import { parseSupervisorConfig, resolveEndpoint, type SupervisorConfig, type SupervisorEndpoint } from './config.js';
-import { configFromArgv, configSearchOrder, isSupervisordArgv } from './search-order.js';
+
+/** What the command line says of supervisord (--supervisor-conf, --supervisor-url), when it says anything. */
+export interface SupervisorOverrides {
+  readonly configPath?: string;
+  readonly url?: string;
+}
 
 export interface SupervisordLocation {
   /** The running daemon, if any. */
@@ -18,7 +27,38 @@ export interface SupervisordLocation {
   readonly endpoint: SupervisorEndpoint | null;
 }
 
-export async function findSupervisordProcess(procs: ProcessTable): Promise<{ pid: number; argv: readonly string[] } | undefined> {
+/** The value of `-c`/`--configuration` in a supervisord argv, if any. */
+export function configFromArgv(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if ((a === '-c' || a === '--configuration') && i + 1 < argv.length) return argv[i + 1];
+    if (a.startsWith('--configuration=')) return a.slice('--configuration='.length);
+    if (a.startsWith('-c') && a.length > 2 && !a.startsWith('--')) return a.slice(2);
+  }
+  return undefined;
+}
+
+/** supervisord's own search order when no -c is given; cwd is `/` for a daemon started by init. */
+export function configSearchOrder(supervisordExe = '/usr/bin/supervisord', cwd = '/'): string[] {
+  const exeDir = path.dirname(supervisordExe);
+  return [
+    path.resolve(exeDir, '../etc/supervisord.conf'),
+    path.resolve(exeDir, '../supervisord.conf'),
+    path.resolve(cwd, 'supervisord.conf'),
+    path.resolve(cwd, 'etc/supervisord.conf'),
+    '/etc/supervisord.conf',
+    '/etc/supervisor/supervisord.conf',
+  ];
+}
+
+/** Is this argv a supervisord daemon (`supervisord …` or `python3 /usr/bin/supervisord …`)? */
+export function isSupervisordArgv(argv: readonly string[]): boolean {
+  const first = path.basename(argv[0] ?? '');
+  if (first === 'supervisord') return true;
+  return /^python[0-9.]*$/.test(first) && path.basename(argv[1] ?? '') === 'supervisord';
+}
+
+export async function findSupervisordProcess(procs: Host['procs']): Promise<{ pid: number; argv: readonly string[] } | undefined> {
   for (const pid of await procs.pids()) {
     const brief = await procs.brief(pid);
     if (brief?.comm !== 'supervisord' && !(brief?.comm ?? '').startsWith('python')) continue;
@@ -28,11 +68,8 @@ export async function findSupervisordProcess(procs: ProcessTable): Promise<{ pid
   return undefined;
 }
 
-export async function locateSupervisord(
-  ports: { files: FileReader; procs: ProcessTable; env: Readonly<Record<string, string | undefined>> },
-  overrides: { configPath?: string; url?: string } = {},
-): Promise<SupervisordLocation> {
-  const running = await findSupervisordProcess(ports.procs);
+export async function locateSupervisord(host: Host, overrides: SupervisorOverrides = {}): Promise<SupervisordLocation> {
+  const running = await findSupervisordProcess(host.procs);
   let configPath: string | undefined;
   let configSource: string;
   if (overrides.configPath) {
@@ -45,7 +82,7 @@ export async function locateSupervisord(
     const exe = running?.argv.find((a) => a.endsWith('/supervisord')) ?? '/usr/bin/supervisord';
     configSource = "supervisord's search order";
     for (const candidate of configSearchOrder(exe)) {
-      if (await ports.files.read(candidate)) {
+      if (await host.files.read(candidate)) {
         configPath = candidate;
         break;
       }
@@ -54,7 +91,7 @@ export async function locateSupervisord(
 
   let config: SupervisorConfig | null = null;
   if (configPath) {
-    const bytes = await ports.files.read(configPath);
+    const bytes = await host.files.read(configPath);
     if (!bytes) {
       if (overrides.configPath) throw new ToolError(`no supervisord config at ${configPath}`);
     } else {
@@ -65,10 +102,10 @@ export async function locateSupervisord(
   if (overrides.url) {
     endpoint = { url: overrides.url, source: '--supervisor-url' };
     // Credentials still come from the config, when there is one.
-    const fromConfig = config ? resolveEndpoint(config, ports.env) : undefined;
+    const fromConfig = config ? resolveEndpoint(config, host.env) : undefined;
     if (fromConfig?.username) endpoint = { ...endpoint, username: fromConfig.username, ...(fromConfig.password !== undefined ? { password: fromConfig.password } : {}) };
   } else if (config) {
-    endpoint = resolveEndpoint(config, ports.env) ?? null;
+    endpoint = resolveEndpoint(config, host.env) ?? null;
   }
   return {
     pid: running?.pid ?? null,

@@ -1,8 +1,9 @@
 /** supervisord's programs: state (coloured, and a word), pid, uptime, restarts, last exit. */
 import { Box, Text } from 'ink';
 import React from 'react';
-import type { ProgramRow } from '../../core/monitor/engine.js';
-import { formatDuration, formatLastExit, uptimeSeconds } from '../../core/monitor/status-report.js';
+import type { ProgramRow } from '../../core/monitor/monitor-data.js';
+import { uptimeSeconds } from '../../core/monitor/status-report.js';
+import { formatDuration, formatLastExit } from '../../core/monitor/words.js';
 import { stateColor } from '../theme.js';
 
 function row(cells: string[], widths: number[]): string {

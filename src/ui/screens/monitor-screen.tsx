@@ -1,7 +1,7 @@
 /** The live monitor: programs, kubelet health, the selected program's restart history and log. */
 import { Box, Text } from 'ink';
 import React from 'react';
-import { formatDuration } from '../../core/monitor/status-report.js';
+import { formatDuration } from '../../core/monitor/words.js';
 import { useApp } from '../../store/store-context.js';
 import { LogView, type LogWindow } from '../components/log-view.js';
 import { ProgramTable } from '../components/program-table.js';

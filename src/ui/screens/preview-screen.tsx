@@ -1,7 +1,7 @@
 /** Wizard step 2: the plan object apply will carry out: each file (new, or its diff) and the steps in order. */
 import { Box, Text } from 'ink';
 import React from 'react';
-import { fileDiff } from '../../cli/format/plan.js';
+import { fileDiff } from '../../core/migration/file-diff.js';
 import type { Plan } from '../../core/migration/plan.js';
 import { useApp } from '../../store/store-context.js';
 

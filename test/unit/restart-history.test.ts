@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseMainLogLine, RestartLedger } from '../../src/core/monitor/restart-history.js';
+import { RestartHistory } from '../../src/core/monitor/restart-history.js';
+import { findLatestStart, lastStartOffset, parseMainLogLine } from '../../src/core/supervisor/main-log.js';
+import { FakeFiles } from '../helpers/fake-host/index.js';
 
 // Lines as supervisord 4.2.5 writes them (supervisor/process.py, options.py).
 const LOG = `2026-11-26 10:00:00,001 INFO supervisord started with pid 100
@@ -36,11 +38,11 @@ describe('main log lines', () => {
   });
 });
 
-describe('restart ledger', () => {
+describe('restart history', () => {
   it('counts unexpected exits followed by a spawn; not expected exits, stops, or an exit still waiting', () => {
-    const ledger = new RestartLedger();
-    ledger.feedLines(LOG.trim().split('\n'));
-    const h = ledger.history('kubelet');
+    const history = new RestartHistory();
+    history.feedLines(LOG.trim().split('\n'));
+    const h = history.history('kubelet');
     expect(h.restarts).toBe(2);
     expect(h.spawns).toBe(5);
     expect(h.exits.map((e) => [e.status, e.signal, e.expected, e.respawned, e.duringStart])).toEqual([
@@ -50,28 +52,27 @@ describe('restart ledger', () => {
       [1, null, false, false, true],
     ]);
     expect(h.lastExit).toMatchObject({ status: 1, expected: false, respawned: false });
-    expect(ledger.supervisordPid).toBe(100);
+    expect(history.supervisordPid).toBe(100);
   });
 
   it('counts from the latest supervisord start', () => {
-    const ledger = new RestartLedger();
-    ledger.feedLines(LOG.trim().split('\n'));
-    ledger.feedLines(["2026-11-26 11:00:00,000 INFO supervisord started with pid 300", "2026-11-26 11:00:01,000 INFO spawned: 'kubelet' with pid 400"]);
-    expect(ledger.history('kubelet')).toMatchObject({ restarts: 0, spawns: 1, exits: [] });
-    expect(ledger.supervisordPid).toBe(300);
+    const history = new RestartHistory();
+    history.feedLines(LOG.trim().split('\n'));
+    history.feedLines(["2026-11-26 11:00:00,000 INFO supervisord started with pid 300", "2026-11-26 11:00:01,000 INFO spawned: 'kubelet' with pid 400"]);
+    expect(history.history('kubelet')).toMatchObject({ restarts: 0, spawns: 1, exits: [] });
+    expect(history.supervisordPid).toBe(300);
   });
 
   it('fed in pieces, counts the same as fed at once', () => {
     const lines = LOG.trim().split('\n');
-    const a = new RestartLedger();
+    const a = new RestartHistory();
     a.feedLines(lines);
-    const b = new RestartLedger();
+    const b = new RestartHistory();
     for (const l of lines) b.feedLines([l]);
     expect(b.history('kubelet')).toEqual(a.history('kubelet'));
   });
 });
 
-import { lastStartOffset } from '../../src/core/monitor/restart-history.js';
 describe('where the latest supervisord start is', () => {
   const log = Buffer.from(`a\n2026-11-26 10:00:00,001 INFO supervisord started with pid 1\nb\n2026-11-26 11:00:00,001 INFO supervisord started with pid 2\nc\n`);
   it('finds the last start line in a tail, as a byte offset in the file', () => {
@@ -83,5 +84,20 @@ describe('where the latest supervisord start is', () => {
     expect(lastStartOffset(Buffer.from('x\ny\n'), 0)).toBeUndefined();
     const cut = log.subarray(log.indexOf('INFO supervisord started with pid 2'));
     expect(lastStartOffset(cut, 100)).toBeUndefined();
+  });
+});
+
+describe('the latest start in a main log file, read backwards', () => {
+  it('reads a growing window from the end until it holds a start line', async () => {
+    const filler = 'x'.repeat(300_000);
+    const text = `2026-11-26 10:00:00,001 INFO supervisord started with pid 1\n${filler}\n2026-11-26 11:00:00,001 INFO supervisord started with pid 2\n${filler}\n`;
+    const files = new FakeFiles({ '/var/log/supervisor/supervisord.log': text });
+    expect(await findLatestStart(files, '/var/log/supervisor/supervisord.log')).toBe(text.indexOf('2026-11-26 11'));
+  });
+
+  it('no start line at all, or no file: undefined', async () => {
+    const files = new FakeFiles({ '/log': 'nothing here\n' });
+    expect(await findLatestStart(files, '/log')).toBeUndefined();
+    expect(await findLatestStart(files, '/missing')).toBeUndefined();
   });
 });

@@ -1,0 +1,71 @@
+/**
+ * The migration session: what the journal on the node means, and what may be done next. The CLI and the TUI
+ * both go through here, so that they cannot disagree about when to start, resume, refuse or regenerate.
+ *
+ *   no journal, or a rolled-back one  -> a fresh migration (the old journal is archived first)
+ *   in-progress                       -> resume it from its first unfinished step
+ *   failed or rolling-back            -> refuse: its rollback must finish first
+ *   migrated, unit unchanged          -> nothing to do
+ *   migrated, unit changed (drift)    -> regenerate: roll back, then migrate with the unit as it is now
+ */
+import type { Host } from '../host.js';
+import { applyPlan, type ApplyOptions, type MigrationResult, type OnMigrationEvent } from './apply.js';
+import { computeDrift, type Drift } from './drift.js';
+import { archiveJournal, JOURNAL_PATH, readJournal, startJournal, type Journal } from './journal.js';
+import type { Plan } from './plan.js';
+import { rollbackMigration } from './rollback.js';
+
+export type SessionState =
+  | { readonly kind: 'fresh' }
+  | { readonly kind: 'resume'; readonly journal: Journal }
+  | { readonly kind: 'migrated'; readonly journal: Journal }
+  | { readonly kind: 'drifted'; readonly journal: Journal; readonly drift: Drift }
+  | { readonly kind: 'refused'; readonly journal: Journal; readonly reason: string };
+
+/** Reads the journal and says what it means; a rolled-back journal is archived on the way. */
+export async function openSession(host: Host): Promise<SessionState> {
+  const journal = await readJournal(host.files);
+  if (!journal) return { kind: 'fresh' };
+  switch (journal.state) {
+    case 'rolled-back':
+      await archiveJournal(host, journal);
+      return { kind: 'fresh' };
+    case 'failed':
+    case 'rolling-back':
+      return {
+        kind: 'refused',
+        journal,
+        reason: `an earlier migration failed and its rollback did not finish (${JOURNAL_PATH}): run kubesup-tui rollback --yes`,
+      };
+    case 'in-progress':
+      return { kind: 'resume', journal };
+    case 'migrated': {
+      const drift = await computeDrift(host.files, journal, host.hostname);
+      return drift ? { kind: 'drifted', journal, drift } : { kind: 'migrated', journal };
+    }
+  }
+}
+
+/**
+ * Carries out the journal's plan; on a failure rolls back by itself and archives the journal once the node
+ * is as it was (an incomplete rollback keeps the journal, so that `rollback` can finish it).
+ */
+export async function carryOut(host: Host, journal: Journal, onEvent: OnMigrationEvent, options: ApplyOptions = {}): Promise<MigrationResult> {
+  const outcome = await applyPlan(host, journal, onEvent, options);
+  if (outcome.ok) return { ok: true, healthzGapMs: outcome.healthzGapMs, error: null, rolledBack: false };
+  onEvent({ type: 'rollback-start', reason: outcome.error });
+  const rolledBack = await rollbackMigration(host, journal, onEvent);
+  if (rolledBack) await archiveJournal(host, journal);
+  return { ok: false, healthzGapMs: null, error: outcome.error, rolledBack };
+}
+
+/** A new migration of this plan: journaled before anything changes, then carried out. */
+export async function beginMigration(host: Host, plan: Plan, onEvent: OnMigrationEvent, options: ApplyOptions = {}): Promise<MigrationResult> {
+  return carryOut(host, await startJournal(host, plan), onEvent, options);
+}
+
+/** Rolls the journal's migration back; archives the journal when every step succeeded. */
+export async function rollBack(host: Host, journal: Journal, onEvent: OnMigrationEvent): Promise<{ ok: boolean; archived: string | null }> {
+  const ok = await rollbackMigration(host, journal, onEvent);
+  return { ok, archived: ok ? await archiveJournal(host, journal) : null };
+}

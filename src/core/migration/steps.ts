@@ -1,0 +1,131 @@
+/**
+ * What each kind of plan step does. Every step is safe to run again: a run killed at any moment resumes from
+ * the journal, and a step met half-done finishes (a file already as planned, a program already added).
+ */
+import type { Host } from '../host.js';
+import { FaultCode } from '../supervisor/xmlrpc.js';
+import { ignoreFaults, isFault } from '../supervisor/client.js';
+import { systemctl } from '../systemd/systemctl.js';
+import { unitState } from '../systemd/unit-state.js';
+import type { GapMeter } from './gap-meter.js';
+import { backupDir, saveJournal, sha256, type Journal } from './journal.js';
+import type { Plan, PlanStep } from './plan.js';
+import { MigrationStepFailed, waitForSupervisor, withSupervisor } from './supervisor-link.js';
+import { verifyMigration } from './verify.js';
+
+export interface StepContext {
+  readonly host: Host;
+  readonly plan: Plan;
+  readonly journal: Journal;
+  readonly gap: GapMeter;
+  readonly verifyTimeoutMs: number;
+}
+
+/** Writes a planned file, keeping the original (bytes, mode, owner, hash) in the journal's backups first. */
+async function backupThenWrite(c: StepContext, path: string, content: string, mode: number): Promise<string> {
+  const { host, journal } = c;
+  const current = await host.files.read(path);
+  if (current && current.toString('utf8') === content) return 'already as planned';
+  if (!(path in journal.backups)) {
+    const meta = current ? await host.writer.stat(path) : undefined;
+    let backup: string | null = null;
+    if (current) {
+      backup = `${backupDir(journal.plan)}${path}`;
+      await host.writer.writeAtomic(backup, current, { mode: 0o600 });
+    }
+    journal.backups[path] = { backup, meta: meta ?? null, sha256: current ? sha256(current) : null };
+    await saveJournal(host, journal);
+  }
+  const meta = journal.backups[path]?.meta;
+  await host.writer.writeAtomic(path, content, { mode, uid: meta?.uid ?? 0, gid: meta?.gid ?? 0 });
+  return current ? 'replaced (backup kept)' : 'created';
+}
+
+/** supervisord re-reads its config: the kubelet program must be among what it found (nothing starts yet). */
+async function reread(c: StepContext): Promise<string> {
+  const { plan } = c;
+  return withSupervisor(c.host, plan, async (supervisor) => {
+    let changes;
+    try {
+      changes = await supervisor.reloadConfig();
+    } catch (error) {
+      if (isFault(error, FaultCode.CANT_REREAD)) throw new MigrationStepFailed(`supervisord cannot read its config: ${error.faultString}`);
+      throw error;
+    }
+    const present = (await supervisor.getAllProcessInfo()).some((p) => p.group === plan.program);
+    if (!changes.added.includes(plan.program) && !changes.changed.includes(plan.program) && !present) {
+      throw new MigrationStepFailed(`supervisord did not pick up ${plan.supervisor.programFile}: check its [include] files`);
+    }
+    return `added: ${changes.added.join(', ') || '-'}`;
+  });
+}
+
+async function addProgram(c: StepContext): Promise<string> {
+  const { plan } = c;
+  return withSupervisor(c.host, plan, async (supervisor) => {
+    try {
+      await supervisor.addProcessGroup(plan.program);
+      return 'added; supervisord starts it (autostart)';
+    } catch (error) {
+      if (!isFault(error, FaultCode.ALREADY_ADDED)) throw error;
+      // Resumed after a kill: already there; make sure it runs.
+      await supervisor.startProcess(plan.program, false).catch(ignoreFaults(FaultCode.ALREADY_STARTED));
+      return 'already added';
+    }
+  });
+}
+
+async function startSupervisorUnit(c: StepContext): Promise<string> {
+  const { host, plan } = c;
+  const active = (await unitState(host.runner, plan.supervisor.unit)).active === 'active';
+  if (!active) {
+    await systemctl(host.runner, ['start', plan.supervisor.unit]);
+    await waitForSupervisor(host, plan, 30_000);
+    return `started ${plan.supervisor.unit}`;
+  }
+  // Already running (e.g. the package's postinst started it): load only the kubelet program.
+  await waitForSupervisor(host, plan, 30_000);
+  await withSupervisor(host, plan, async (supervisor) => {
+    await supervisor.reloadConfig();
+    await supervisor.addProcessGroup(plan.program).catch(ignoreFaults(FaultCode.ALREADY_ADDED));
+  });
+  return `${plan.supervisor.unit} was running: kubelet program added`;
+}
+
+/** Carries out one step; returns a detail for people, or undefined. Throws when the step failed. */
+export async function runStep(step: PlanStep, c: StepContext): Promise<string | undefined> {
+  const { host, plan } = c;
+  switch (step.kind) {
+    case 'install-supervisor': {
+      const r = await host.runner.run(step.command[0] as string, step.command.slice(1), { timeoutMs: 600_000 });
+      if (r.exitCode !== 0) {
+        throw new MigrationStepFailed(`${step.command.join(' ')} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n').at(-1) ?? ''}`);
+      }
+      if (!(await host.files.read(plan.supervisor.config))) throw new MigrationStepFailed(`supervisord was installed but ${plan.supervisor.config} is not there`);
+      return 'installed';
+    }
+    case 'mkdir':
+      await host.writer.mkdirp(step.path, 0o755);
+      return undefined;
+    case 'write': {
+      const f = plan.files.find((x) => x.path === step.path);
+      if (!f) throw new MigrationStepFailed(`the plan has no content for ${step.path}`);
+      return backupThenWrite(c, f.path, f.content, f.mode);
+    }
+    case 'systemctl':
+      await systemctl(host.runner, step.args, step.okExitCodes);
+      return undefined;
+    case 'supervisor-reread':
+      return reread(c);
+    case 'stop-systemd-kubelet':
+      c.gap.start();
+      await systemctl(host.runner, ['stop', plan.kubelet.unit]);
+      return undefined;
+    case 'supervisor-add':
+      return addProgram(c);
+    case 'supervisor-start-unit':
+      return startSupervisorUnit(c);
+    case 'verify':
+      return verifyMigration(host, plan, c.gap, c.verifyTimeoutMs);
+  }
+}

@@ -1,0 +1,66 @@
+/** What the monitor knows at a moment: plain data for the store, the screens and `status`. */
+import type { HttpProbeResult } from '../host.js';
+import type { ProcessInfo, SupervisorState } from '../supervisor/client.js';
+import type { ProgramHistory } from './restart-history.js';
+
+export interface ProgramRow extends ProcessInfo {
+  readonly namespec: string;
+  readonly history: ProgramHistory;
+  /** From /proc when the engine can check: false when supervisord still reports a pid that is gone. */
+  readonly pidAlive?: boolean;
+}
+
+export interface HealthState {
+  readonly url: string;
+  readonly result: HttpProbeResult | null;
+  readonly checkedAt: number | null;
+  /** When healthz last answered ok. */
+  readonly lastOkAt: number | null;
+}
+
+export interface MonitorData {
+  readonly connected: boolean;
+  /** True when the programs shown are the last known ones, not current. */
+  readonly stale: boolean;
+  /** One line: why supervisord cannot be reached, or is restarting. */
+  readonly problem: string | null;
+  readonly url: string;
+  readonly supervisord: SupervisorState | null;
+  readonly supervisordPid: number | null;
+  readonly programs: readonly ProgramRow[];
+  readonly updatedAt: number | null;
+  /** Counts may miss what a rotated-away main log held. */
+  readonly historyComplete: boolean;
+  readonly health: HealthState;
+  /** Which program's log is followed. */
+  readonly logProgram: string | null;
+  /** Increases whenever log lines arrive; the lines themselves stay in the ring. */
+  readonly logVersion: number;
+  readonly logNotice: string | null;
+}
+
+export interface ActionOutcome {
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+export type Action = 'start' | 'stop' | 'restart';
+
+/** What the monitor shows before its first poll, or when it cannot even start (problem set). */
+export function emptyMonitorData(url: string, healthzUrl: string, problem: string | null = null): MonitorData {
+  return {
+    connected: false,
+    stale: false,
+    problem,
+    url,
+    supervisord: null,
+    supervisordPid: null,
+    programs: [],
+    updatedAt: null,
+    historyComplete: true,
+    health: { url: healthzUrl, result: null, checkedAt: null, lastOkAt: null },
+    logProgram: null,
+    logVersion: 0,
+    logNotice: null,
+  };
+}

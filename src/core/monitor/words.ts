@@ -1,0 +1,17 @@
+/** How the monitor says durations and exits, the same in `status`, its JSON and the TUI. */
+import type { LastExit } from './status-report.js';
+
+/** `1d 02:03:04` / `02:03:04`, like supervisorctl's uptime but with days. */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null) return '-';
+  const s = Math.floor(seconds);
+  const d = Math.floor(s / 86400);
+  const hms = [Math.floor((s % 86400) / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, '0')).join(':');
+  return d > 0 ? `${d}d ${hms}` : hms;
+}
+
+export function formatLastExit(e: LastExit | null): string {
+  if (!e) return '-';
+  const what = e.signal ? e.signal : `exit ${e.status}`;
+  return `${what}${e.expected ? '' : ' (unexpected)'}`;
+}

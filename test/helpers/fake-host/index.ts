@@ -1,0 +1,158 @@
+/**
+ * A whole node in memory for fast tests of core/, the store and the TUI's services: files, processes,
+ * systemd, supervisord, kubelet's healthz and a clock moved by hand, behind one Host.
+ *
+ *   const node = fakeNode('kubekey-centos7');       // a test node layout, kubelet running under systemd
+ *   await detect(node.host, { program: 'kubelet' });
+ *   node.supervisord.crash('kubelet');  await node.clock.advance(250);
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Host, HttpProbe } from '../../../src/core/host.js';
+import { ManualClock } from './clock.js';
+import { FakeFiles } from './files.js';
+import { FakeProcesses } from './processes.js';
+import { FakeSupervisord } from './supervisord.js';
+import { FakeSystemd } from './systemd.js';
+
+export { ManualClock, settle } from './clock.js';
+export { FakeFiles, memoryFiles } from './files.js';
+export { FakeProcesses } from './processes.js';
+export { FakeSupervisord } from './supervisord.js';
+export { FakeSystemd } from './systemd.js';
+
+const TEST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface FakeHost {
+  readonly host: Host;
+  readonly files: FakeFiles;
+  readonly procs: FakeProcesses;
+  readonly systemd: FakeSystemd;
+  readonly clock: ManualClock;
+  /** kubelet's healthz answers ok while this says so (by default: while a kubelet process runs). */
+  healthy: () => boolean;
+}
+
+export function fakeHost(files = new FakeFiles(), options: { isRoot?: boolean; hostname?: string } = {}): FakeHost {
+  const procs = new FakeProcesses();
+  const clock = new ManualClock();
+  const systemd = new FakeSystemd(files);
+  const fake: FakeHost = {
+    files,
+    procs,
+    systemd,
+    clock,
+    healthy: () => procs.named('kubelet').length > 0,
+    host: undefined as unknown as Host,
+  };
+  const http: HttpProbe = {
+    get: async () => (fake.healthy() ? { ok: true, status: 200, body: 'ok', latencyMs: 1 } : { ok: false, latencyMs: 0, error: 'connection refused' }),
+  };
+  (fake as { host: Host }).host = {
+    files,
+    writer: files,
+    procs,
+    runner: systemd.runner,
+    http,
+    clock,
+    connect: () => {
+      throw new Error('no supervisord on this fake host');
+    },
+    env: {},
+    hostname: options.hostname ?? 'node4',
+    isRoot: options.isRoot ?? true,
+  };
+  return fake;
+}
+
+export interface FakeNode extends FakeHost {
+  readonly supervisord: FakeSupervisord;
+  /** The command line kubelet runs with, as systemd starts it on this layout. */
+  readonly kubeletArgv: readonly string[];
+}
+
+const LAYOUTS = {
+  'kubekey-centos7': {
+    hostname: 'node4',
+    kubeletArgv: [
+      '/usr/local/bin/kubelet',
+      '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf',
+      '--kubeconfig=/etc/kubernetes/kubelet.conf',
+      '--config=/var/lib/kubelet/config.yaml',
+      '--cgroup-driver=systemd',
+      '--network-plugin=cni',
+      '--pod-infra-container-image=kubesphere/pause:3.6',
+      '--node-ip=192.168.123.14',
+      '--hostname-override=node4',
+    ],
+    supervisorUnit: 'supervisord.service',
+    supervisorConf: '/etc/supervisord.conf',
+    supervisorVersion: '3.4.0',
+    packageManager: '/usr/bin/yum',
+    extraFiles: {} as Record<string, string>,
+  },
+  'kubeadm-ubuntu': {
+    hostname: 'worker-ubuntu',
+    kubeletArgv: [
+      '/usr/bin/kubelet',
+      '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf',
+      '--kubeconfig=/etc/kubernetes/kubelet.conf',
+      '--config=/var/lib/kubelet/config.yaml',
+      '--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock',
+      '--pod-infra-container-image=registry.k8s.io/pause:3.9',
+      '--node-ip=10.0.0.12',
+      '--eviction-hard=imagefs.available<5%,nodefs.available<5%',
+    ],
+    supervisorUnit: 'supervisor.service',
+    supervisorConf: '/etc/supervisor/supervisord.conf',
+    supervisorVersion: '4.2.5',
+    packageManager: '/usr/bin/apt-get',
+    extraFiles: {
+      '/lib/systemd/system/supervisor.service':
+        '[Unit]\nDescription=Supervisor process control system for UNIX\nAfter=network.target\n\n[Service]\nExecStart=/usr/bin/supervisord -n -c /etc/supervisor/supervisord.conf\nKillMode=process\nRestart=on-failure\n\n[Install]\nWantedBy=multi-user.target\n',
+    } as Record<string, string>,
+  },
+} as const;
+
+export type FakeLayout = keyof typeof LAYOUTS;
+
+/**
+ * A node laid out as test/node/layouts/<layout> is, in memory: kubelet running under systemd with its exact
+ * command line, supervisord running (with the layout's other programs), both units enabled.
+ */
+export function fakeNode(layout: FakeLayout, options: { isRoot?: boolean } = {}): FakeNode {
+  const spec = LAYOUTS[layout];
+  const files = new FakeFiles();
+  files.loadTree(path.join(TEST_DIR, 'node/layouts', layout, 'files'));
+  if (layout === 'kubeadm-ubuntu') files.put(spec.supervisorConf, fs.readFileSync(path.join(TEST_DIR, 'fixtures/supervisor/debian-supervisord.conf')));
+  for (const [p, text] of Object.entries(spec.extraFiles)) files.put(p, text);
+  const kubelet = spec.kubeletArgv[0] as string;
+  for (const binary of [kubelet, '/usr/bin/supervisord', '/usr/bin/supervisorctl', spec.packageManager]) files.put(binary, '', 0o755);
+  const base = fakeHost(files, { hostname: spec.hostname, ...options });
+  const supervisord = new FakeSupervisord(files, base.procs, base.clock, spec.supervisorConf);
+  // The wrapper ends in `exec kubelet …`: the supervised process is kubelet itself.
+  supervisord.spawnArgv = (_name, command) => (command.endsWith('kubelet.sh') ? [...spec.kubeletArgv] : command.split(/\s+/));
+  let kubeletPid = 0;
+  base.systemd.define(
+    'kubelet.service',
+    { active: true },
+    {
+      start: () => (kubeletPid = base.procs.spawn(spec.kubeletArgv)),
+      stop: () => base.procs.kill(kubeletPid),
+      mainPid: () => (base.procs.table.has(kubeletPid) ? kubeletPid : 0),
+    },
+  );
+  kubeletPid = base.procs.spawn(spec.kubeletArgv);
+  base.systemd.define(spec.supervisorUnit, { active: true }, { start: () => supervisord.start(), stop: () => supervisord.stop(), mainPid: () => supervisord.pid });
+  supervisord.start();
+  for (const unit of ['kubelet.service', spec.supervisorUnit]) {
+    const fragment = base.systemd.fragment(unit);
+    if (fragment) files.link(`/etc/systemd/system/multi-user.target.wants/${unit}`, fragment);
+  }
+  const version = files.text('/etc/kubelet-standin/version')?.trim() ?? 'v1.28.4';
+  base.systemd.programs.set(kubelet, () => ({ exitCode: 0, stdout: `Kubernetes ${version}\n`, stderr: '' }));
+  base.systemd.programs.set('/usr/bin/supervisord', () => ({ exitCode: 0, stdout: `${spec.supervisorVersion}\n`, stderr: '' }));
+  const host: Host = { ...base.host, connect: (o) => supervisord.connect(o) };
+  return Object.assign(base, { host, supervisord, kubeletArgv: spec.kubeletArgv });
+}
