@@ -9,8 +9,9 @@ export function StoreProvider({ store, children }: { readonly store: AppStore; r
   return <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;
 }
 
-export function useApp<T>(selector: (s: AppState) => T): T {
+/** Selects from the app store; redraws only when the selected value changes. */
+export function useAppStore<T>(selector: (s: AppState) => T): T {
   const store = useContext(StoreContext);
-  if (!store) throw new Error('useApp outside <StoreProvider>');
+  if (!store) throw new Error('useAppStore outside <StoreProvider>');
   return useStore(store, selector);
 }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeServices, KEYS, monitorData, program, renderApp } from '../helpers/render-app.js';
 
 const apps: { unmount(): void }[] = [];
@@ -67,6 +67,10 @@ describe('monitor screen', () => {
     await app.waitFor((x) => x.includes('FATAL'), 'FATAL');
     app.press('s');
     await app.waitFor((x) => /recover \(start\) FATAL kubelet\?\s+\[y\/N\]/.test(x), 'the recovery question');
+    expect(monitor.acted).toEqual([]);
+    app.press('y');
+    await app.waitFor((x) => x.includes('✓ kubelet: started'), 'the outcome');
+    expect(monitor.acted).toEqual([['start', 'kubelet']]);
   });
 
   it('the log: klog lines, pause, search with n, severity filter', async () => {
@@ -91,7 +95,12 @@ describe('monitor screen', () => {
     await app.waitFor((x) => x.includes('/SyncLoop'), 'the search box');
     app.press(KEYS.enter);
     f = await app.waitFor((x) => x.includes('"SyncLoop" 2 matches'), 'the match count');
+    // Enter lands on the newest match (line=4, the 4th line); n goes on to the next one, wrapping to line=1.
+    expect(app.store.getState().log.matchSeq).toBe(4);
     app.press('n');
+    await vi.waitFor(() => expect(app.store.getState().log.matchSeq).toBe(1));
+    app.press('N');
+    await vi.waitFor(() => expect(app.store.getState().log.matchSeq).toBe(4));
 
     app.press('l');
     f = await app.waitFor((x) => x.includes('level ≥ warning'), 'the warning filter');

@@ -117,6 +117,10 @@ describe('log follower', () => {
     log.append('old 1\nold 2\nrecent 3\n');
     const f = new LogFollower(log, { startTailBytes: 12 });
     log.append('new 4\n');
-    expect((await f.poll()).lines).toEqual(['recent 3', 'new 4'].slice(1));
+    // The tail is measured at the first poll (27 bytes): its last 12 start inside "recent 3", a partial line
+    // that is skipped rather than shown cut.
+    expect((await f.poll()).lines).toEqual(['new 4']);
+    const wider = new LogFollower(log, { startTailBytes: 17 });
+    expect((await wider.poll()).lines).toEqual(['recent 3', 'new 4']);
   });
 });

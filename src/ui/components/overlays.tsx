@@ -1,11 +1,11 @@
 /** What sits over any screen: the y/n confirmation, a notice, and the help listing every key. */
 import { Box, Text } from 'ink';
 import React from 'react';
-import { useApp } from '../../store/store-context.js';
+import { useAppStore } from '../../store/store-context.js';
 import type { Binding } from '../keymap.js';
 
 export function ConfirmBar() {
-  const confirm = useApp((s) => s.confirm);
+  const confirm = useAppStore((s) => s.confirm);
   if (!confirm) return null;
   return (
     <Box borderStyle="single" borderColor="yellow" paddingX={1}>
@@ -23,8 +23,8 @@ export function ConfirmBar() {
 }
 
 export function NoticeLine() {
-  const notice = useApp((s) => s.notice);
-  const busy = useApp((s) => s.busy);
+  const notice = useAppStore((s) => s.notice);
+  const busy = useAppStore((s) => s.busy);
   if (busy) return <Text color="cyan" wrap="truncate-end">… {busy}</Text>;
   if (!notice) return null;
   return (

@@ -4,9 +4,13 @@
  */
 import { Box, Static, Text } from 'ink';
 import React from 'react';
-import { useApp } from '../../store/store-context.js';
+import { useAppStore } from '../../store/store-context.js';
+import type { Binding } from '../keymap.js';
 import { STEP_MARK } from '../theme.js';
 import type { StepView } from '../../store/app-store.js';
+
+/** Nothing to press while the steps run; quitting asks first (app.tsx). */
+export const APPLY_KEYS = {} satisfies Record<string, Binding>;
 
 function StepLine({ s, n, total }: { readonly s: StepView; readonly n: number; readonly total: number }) {
   const color = s.status === 'failed' ? 'red' : s.status === 'running' ? 'cyan' : s.status === 'pending' ? undefined : 'green';
@@ -30,9 +34,9 @@ function StepLine({ s, n, total }: { readonly s: StepView; readonly n: number; r
 }
 
 export function ApplyScreen() {
-  const steps = useApp((s) => s.steps);
-  const result = useApp((s) => s.result);
-  const rollback = useApp((s) => s.rollbackLines);
+  const steps = useAppStore((s) => s.steps);
+  const result = useAppStore((s) => s.result);
+  const rollback = useAppStore((s) => s.rollbackLines);
   const finished = steps.map((s, i) => ({ s, n: i + 1 })).filter(({ s }) => s.status === 'done' || s.status === 'skipped');
   const live = steps.map((s, i) => ({ s, n: i + 1 })).filter(({ s }) => s.status !== 'done' && s.status !== 'skipped');
   return (

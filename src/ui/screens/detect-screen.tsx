@@ -1,16 +1,39 @@
 /** Wizard step 1: how kubelet is started today, at a glance. */
 import { Box, Text } from 'ink';
-import React from 'react';
-import { useApp } from '../../store/store-context.js';
+import React, { useState } from 'react';
+import { useAppStore } from '../../store/store-context.js';
+import { useKeys } from '../hooks/use-keys.js';
+import type { Binding } from '../keymap.js';
+
+export const DETECT_KEYS = {
+  next: { keys: ['enter'], hint: '⏎ preview', help: 'plan the migration and preview it' },
+  refresh: { keys: ['r'], hint: 'r refresh', help: 'detect again' },
+  monitor: { keys: ['m'], hint: 'm monitor', help: 'open the live monitor' },
+  down: { keys: ['j', 'down'], help: 'scroll down' },
+  up: { keys: ['k', 'up'], help: 'scroll up' },
+} satisfies Record<string, Binding>;
 
 /** `/etc/systemd/system/kubelet.service.d/10-kubeadm.conf:3 (…)` → `kubelet.service.d/10-kubeadm.conf:3 (…)`: the end is what tells. */
 export function shortSource(source: string): string {
   return source.replace(/(?:\/[^/\s]+)*\/([^/\s]+\/[^/\s]+:\d+)/g, '$1').replace(/, (Environment|EnvironmentFile)=\)/, ')');
 }
 
-export function DetectScreen({ width, height, scroll }: { readonly width: number; readonly height: number; readonly scroll: number }) {
-  const d = useApp((s) => s.detection);
-  const error = useApp((s) => s.error);
+export function DetectScreen({ width, height, keysActive }: { readonly width: number; readonly height: number; readonly keysActive: boolean }) {
+  const d = useAppStore((s) => s.detection);
+  const error = useAppStore((s) => s.error);
+  const a = useAppStore((s) => s.actions);
+  const [scroll, setScroll] = useState(0);
+  useKeys(
+    DETECT_KEYS,
+    {
+      next: () => void (d && !d.refusal && a.toPreview()),
+      refresh: () => void a.runDetect(),
+      monitor: () => a.startMonitor(),
+      down: () => setScroll((n) => Math.min(n + 1, Math.max(0, (d?.flags.length ?? 1) - 1))),
+      up: () => setScroll((n) => Math.max(0, n - 1)),
+    },
+    keysActive,
+  );
   if (!d) return <Text color={error ? 'red' : undefined}>{error ?? 'detecting…'}</Text>;
   const s = d.supervisor;
   const glance: [string, string, string | undefined][] = [

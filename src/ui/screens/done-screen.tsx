@@ -1,11 +1,19 @@
 /** Wizard step 4: what was measured, where things are, how to undo; then on to the monitor. */
 import { Box, Text } from 'ink';
 import React from 'react';
-import { useApp } from '../../store/store-context.js';
+import { useAppStore } from '../../store/store-context.js';
+import { useKeys } from '../hooks/use-keys.js';
+import type { Binding } from '../keymap.js';
 
-export function DoneScreen() {
-  const plan = useApp((s) => s.plan);
-  const result = useApp((s) => s.result);
+export const DONE_KEYS = {
+  monitor: { keys: ['enter', 'm'], hint: '⏎ monitor', help: 'open the live monitor' },
+} satisfies Record<string, Binding>;
+
+export function DoneScreen({ keysActive }: { readonly keysActive: boolean }) {
+  const plan = useAppStore((s) => s.plan);
+  const result = useAppStore((s) => s.result);
+  const a = useAppStore((s) => s.actions);
+  useKeys(DONE_KEYS, { monitor: a.startMonitor }, keysActive);
   if (!plan || !result) return null;
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="green" paddingX={1}>

@@ -1,16 +1,80 @@
-/** The live monitor: programs, kubelet health, the selected program's restart history and log. */
-import { Box, Text } from 'ink';
+/** The live monitor: programs, kubelet health, the selected program's restart history and log, and its keys. */
+import { Box, Text, useInput } from 'ink';
 import React from 'react';
 import { formatDuration } from '../../core/monitor/words.js';
-import { useApp } from '../../store/store-context.js';
-import { LogView, type LogWindow } from '../components/log-view.js';
+import { useAppStore } from '../../store/store-context.js';
+import { LogView, logWindow, nextLevel } from '../components/log-view.js';
 import { ProgramTable } from '../components/program-table.js';
+import { useKeys } from '../hooks/use-keys.js';
+import { keyName, type Binding } from '../keymap.js';
 
-export function MonitorScreen({ width, height, window, logHeight }: { readonly width: number; readonly height: number; readonly window: LogWindow; readonly logHeight: number }) {
-  const m = useApp((s) => s.monitor);
-  const selected = useApp((s) => s.selected);
-  const view = useApp((s) => s.log);
-  const warning = useApp((s) => s.warning);
+export const MONITOR_KEYS = {
+  down: { keys: ['j', 'down'], hint: 'j/k select', help: 'select the next program' },
+  up: { keys: ['k', 'up'], help: 'select the previous program' },
+  restart: { keys: ['r'], hint: 'r restart', help: 'restart the selected program (asks for y)' },
+  stop: { keys: ['x'], hint: 'x stop', help: 'stop the selected program (asks for y)' },
+  start: { keys: ['s'], hint: 's start', help: 'start the selected program, or recover it from FATAL (asks for y)' },
+  follow: { keys: ['f', 'space'], hint: 'f follow', help: 'pause or follow the log' },
+  search: { keys: ['/'], hint: '/ search', help: 'search the log; n and N for next and previous match' },
+  nextMatch: { keys: ['n'], help: 'next match' },
+  prevMatch: { keys: ['N'], help: 'previous match' },
+  level: { keys: ['l'], hint: 'l level', help: 'show only warnings and errors, only errors, or everything' },
+  logUp: { keys: ['pageup', 'K'], help: 'scroll the log back' },
+  logDown: { keys: ['pagedown', 'J'], help: 'scroll the log forward' },
+  logTop: { keys: ['g'], help: 'oldest line kept' },
+  logBottom: { keys: ['G'], help: 'newest line, following' },
+} satisfies Record<string, Binding>;
+
+/** Rows above the log: supervisord, healthz, a warning, the table's header, the history line, the log's title. */
+const CHROME_ROWS = 6;
+
+export function MonitorScreen({ width, height, keysActive }: { readonly width: number; readonly height: number; readonly keysActive: boolean }) {
+  const m = useAppStore((s) => s.monitor);
+  const selected = useAppStore((s) => s.selected);
+  const view = useAppStore((s) => s.log);
+  const warning = useAppStore((s) => s.warning);
+  const ring = useAppStore((s) => s.logRing);
+  useAppStore((s) => s.monitor?.logVersion); // redraw when lines arrive (at most every 100 ms, batched in the store)
+  const a = useAppStore((s) => s.actions);
+  const logHeight = Math.max(2, height - CHROME_ROWS - Math.max(1, m?.programs.length ?? 0));
+  const window = logWindow(ring, view, logHeight);
+
+  useKeys(
+    MONITOR_KEYS,
+    {
+      down: () => a.select(1),
+      up: () => a.select(-1),
+      restart: () => a.askAction('restart'),
+      stop: () => a.askAction('stop'),
+      start: () => a.askAction('start'),
+      follow: a.toggleFollow,
+      search: a.openSearch,
+      nextMatch: () => a.nextMatch(1, window.matches),
+      prevMatch: () => a.nextMatch(-1, window.matches),
+      level: () => a.setMinSeverity(nextLevel(view.minSeverity)),
+      logUp: () => a.scrollLog(-(logHeight - 1)),
+      logDown: () => a.scrollLog(logHeight - 1),
+      logTop: a.logTop,
+      logBottom: a.logBottom,
+    },
+    keysActive && !view.typing,
+  );
+  // The search box takes every key while it is open.
+  useInput(
+    (input, key) => {
+      const k = keyName(input, key);
+      if (k === 'enter') {
+        a.closeSearch(true);
+        a.nextMatch(-1, window.matches);
+      } else if (k === 'escape') a.closeSearch(false);
+      else if (k === 'backspace') a.eraseSearch();
+      // Several characters can arrive in one read (a paste, a fast typist over SSH): take them all.
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is kept out
+      else if (input && !key.ctrl && !key.meta && !/[\x00-\x1f]/.test(input)) a.typeSearch(input);
+    },
+    { isActive: view.typing },
+  );
+
   if (!m) return <Text>connecting to supervisord…</Text>;
   const p = m.programs[selected];
   const h = m.health.result;
@@ -20,7 +84,8 @@ export function MonitorScreen({ width, height, window, logHeight }: { readonly w
     <Box flexDirection="column" height={height}>
       {!m.connected ? (
         <Text color="red" inverse wrap="truncate-end">
-          {' '}{m.stale ? 'STALE · ' : ''}supervisord unreachable, reconnecting: {m.problem}{' '}
+          {' '}
+          {m.stale ? 'STALE · ' : ''}supervisord unreachable, reconnecting: {m.problem}{' '}
         </Text>
       ) : (
         <Text wrap="truncate-end">

@@ -3,7 +3,19 @@ import { Box, Text } from 'ink';
 import React from 'react';
 import { fileDiff } from '../../core/migration/file-diff.js';
 import type { Plan } from '../../core/migration/plan.js';
-import { useApp } from '../../store/store-context.js';
+import { useAppStore } from '../../store/store-context.js';
+import { useKeys } from '../hooks/use-keys.js';
+import type { Binding } from '../keymap.js';
+
+export const PREVIEW_KEYS = {
+  apply: { keys: ['enter'], hint: '⏎ apply', help: 'apply the plan (asks for y first)' },
+  nextTab: { keys: ['tab', 'right', 'l'], hint: 'tab file', help: 'next file' },
+  prevTab: { keys: ['shift-tab', 'left', 'h'], help: 'previous file' },
+  down: { keys: ['j', 'down'], hint: 'j/k scroll', help: 'scroll down' },
+  up: { keys: ['k', 'up'], help: 'scroll up' },
+  pageDown: { keys: ['pagedown', 'space'], help: 'page down' },
+  pageUp: { keys: ['pageup'], help: 'page up' },
+} satisfies Record<string, Binding>;
 
 type Line = { readonly text: string; readonly color?: string; readonly dim?: boolean };
 
@@ -35,10 +47,25 @@ export function previewTabs(plan: Plan): { title: string; lines: Line[] }[] {
   return tabs;
 }
 
-export function PreviewScreen({ width, height }: { readonly width: number; readonly height: number }) {
-  const plan = useApp((s) => s.plan);
-  const tab = useApp((s) => s.previewTab);
-  const scroll = useApp((s) => s.previewScroll);
+export function PreviewScreen({ width, height, keysActive }: { readonly width: number; readonly height: number; readonly keysActive: boolean }) {
+  const plan = useAppStore((s) => s.plan);
+  const tab = useAppStore((s) => s.previewTab);
+  const scroll = useAppStore((s) => s.previewScroll);
+  const a = useAppStore((s) => s.actions);
+  const page = height - 3;
+  useKeys(
+    PREVIEW_KEYS,
+    {
+      apply: a.askApply,
+      nextTab: () => a.setPreviewTab(1),
+      prevTab: () => a.setPreviewTab(-1),
+      down: () => a.scrollPreview(1),
+      up: () => a.scrollPreview(-1),
+      pageDown: () => a.scrollPreview(page),
+      pageUp: () => a.scrollPreview(-page),
+    },
+    keysActive,
+  );
   if (!plan) return null;
   const tabs = previewTabs(plan);
   const current = tabs[tab] ?? tabs[0]!;

@@ -46,12 +46,13 @@ export class ManualClock implements Clock {
   async advance(ms: number): Promise<void> {
     const end = this.t + ms;
     for (;;) {
+      // Work already under way may schedule the next timer: let it run first.
+      for (let i = 0; i < 5; i++) await settle();
       const due = this.timers.filter((x) => x.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0];
       if (!due) break;
       this.timers = this.timers.filter((x) => x.id !== due.id);
       this.t = Math.max(this.t, due.at);
       due.fn();
-      for (let i = 0; i < 5; i++) await settle();
     }
     this.t = Math.max(this.t, end);
   }

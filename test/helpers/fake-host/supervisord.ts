@@ -30,7 +30,7 @@ export class FakeSupervisord {
   pid = 0;
   readonly groups = new Map<string, FakeProgram>();
   mainLog = Buffer.alloc(0);
-  /** XML-RPC methods that answer with this fault instead (e.g. 'supervisor.addProcessGroup' -> 90). */
+  /** XML-RPC methods that answer once with this fault instead (e.g. 'supervisor.addProcessGroup' -> 50). */
   readonly faults = new Map<string, number>();
   readonly calls: string[] = [];
   /** What a program's process runs: its command's words by default (a test maps a wrapper to kubelet). */
@@ -165,7 +165,10 @@ export class FakeSupervisord {
   dispatch(method: string, params: readonly RpcValue[]): RpcValue {
     this.calls.push(method);
     const fault = this.faults.get(method);
-    if (fault !== undefined) throw new RpcFault(fault, `injected fault ${fault}`);
+    if (fault !== undefined) {
+      this.faults.delete(method);
+      throw new RpcFault(fault, `injected fault ${fault}`);
+    }
     const [a, b, c] = params;
     switch (method) {
       case 'system.multicall':

@@ -20,7 +20,7 @@ const fail = (exitCode: number, stderr: string): CommandResult => ({ exitCode, s
 export class FakeSystemd {
   /** Every command run, as one line: `systemctl stop kubelet.service`. */
   readonly calls: string[] = [];
-  /** A command line that fails instead of running. */
+  /** A command line that fails, once, instead of running. */
   readonly failures = new Map<string, CommandResult>();
   /** Other programs (kubelet --version, apt-get, ...) by path or name. */
   readonly programs = new Map<string, (args: readonly string[]) => CommandResult>();
@@ -120,7 +120,10 @@ export class FakeSystemd {
       const line = [file, ...args].join(' ');
       this.calls.push(line);
       const failure = this.failures.get(line);
-      if (failure) return failure;
+      if (failure) {
+        this.failures.delete(line);
+        return failure;
+      }
       if (file === 'systemctl') return this.systemctl(args);
       const program = this.programs.get(file) ?? this.programs.get(path.basename(file));
       return program ? program(args) : fail(127, `${file}: command not found`);

@@ -1,0 +1,30 @@
+/**
+ * A screen's keys: its binding table (the same one the hint bar and help show) mapped to handlers, active
+ * only while the screen has the keyboard (no dialog, help or search box over it). A key press clears the
+ * last notice before its handler runs, so a handler's own notice stays.
+ */
+import { useInput } from 'ink';
+import { useAppStore } from '../../store/store-context.js';
+import { keyName, matches, type Binding, type KeyName } from '../keymap.js';
+
+/** Whether any of these bindings takes the key. */
+export function binds(bindings: Record<string, Binding>, name: KeyName): boolean {
+  return Object.values(bindings).some((b) => matches(b, name));
+}
+
+export function useKeys<K extends string>(bindings: Record<K, Binding>, handlers: Partial<Record<K, () => void>>, isActive: boolean): void {
+  const dismissNotice = useAppStore((s) => s.actions.dismissNotice);
+  useInput(
+    (input, key) => {
+      const name = keyName(input, key);
+      for (const command of Object.keys(bindings) as K[]) {
+        if (matches(bindings[command], name)) {
+          dismissNotice();
+          handlers[command]?.();
+          return;
+        }
+      }
+    },
+    { isActive },
+  );
+}

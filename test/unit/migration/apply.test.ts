@@ -1,0 +1,135 @@
+// apply and rollback on a node in memory: every step, a failure at each step rolled back byte for byte,
+// and a run killed between any two steps resumed to the same end.
+import { describe, expect, it } from 'vitest';
+import { detect } from '../../../src/core/detect/detect.js';
+import type { MigrationEvent } from '../../../src/core/migration/apply.js';
+import { JOURNAL_PATH, readJournal } from '../../../src/core/migration/journal.js';
+import { planMigration, type Plan } from '../../../src/core/migration/plan.js';
+import { beginMigration, carryOut, rollBack } from '../../../src/core/migration/session.js';
+import { FaultCode } from '../../../src/core/supervisor/xmlrpc.js';
+import { fakeNode, type FakeLayout, type FakeNode } from '../../helpers/fake-host/index.js';
+
+async function planOn(node: FakeNode): Promise<Plan> {
+  const d = await detect(node.host, { program: 'kubelet' });
+  return planMigration(d, node.host.files, { program: 'kubelet', now: new Date(node.clock.now()), tool: 'kubesup-tui test' });
+}
+
+/** What a person checks on the node: its files and links under /etc, /usr and /lib. */
+const systemFiles = (node: FakeNode) => ({ ...node.files.snapshot('/etc'), ...node.files.snapshot('/usr'), ...node.files.snapshot('/lib') });
+
+/** The kubelets running, and who runs them. */
+function kubelets(node: FakeNode): string[] {
+  return node.procs.named('kubelet').map((pid) => (node.procs.table.get(pid)?.ppid === node.supervisord.pid ? 'supervisord' : 'systemd'));
+}
+
+async function migrate(node: FakeNode, onEvent: (e: MigrationEvent) => void = () => undefined) {
+  return beginMigration(node.host, await planOn(node), onEvent, { verifyTimeoutMs: 5000 });
+}
+
+describe.each<FakeLayout>(['kubekey-centos7', 'kubeadm-ubuntu'])('migration on %s', (layout) => {
+  it('ends with one kubelet, run by supervisord with the same command line, and the unit out of the way', async () => {
+    const node = fakeNode(layout);
+    const events: MigrationEvent[] = [];
+    const result = await migrate(node, (e) => events.push(e));
+    expect(result).toMatchObject({ ok: true, error: null, rolledBack: false });
+    expect(kubelets(node)).toEqual(['supervisord']);
+    expect(node.procs.table.get(node.supervisord.groups.get('kubelet')?.pid ?? 0)?.argv).toEqual(node.kubeletArgv);
+    expect(node.systemd.enabled('kubelet.service')).toBe(layout === 'kubeadm-ubuntu' ? 'masked' : 'disabled');
+    expect(node.systemd.isActive('kubelet.service')).toBe(false);
+    expect((await readJournal(node.files))?.state).toBe('migrated');
+    expect(events.filter((e) => e.type === 'step-done').length).toBe((await readJournal(node.files))?.plan.steps.length);
+    // Other programs keep their process: supervisord itself was never restarted.
+    expect(node.supervisord.calls).not.toContain('supervisor.restart');
+  });
+
+  it('systemctl start kubelet afterwards starts no second kubelet (mask or guard)', async () => {
+    const node = fakeNode(layout);
+    await migrate(node);
+    await node.systemd.runner.run('systemctl', ['start', 'kubelet.service']);
+    expect(kubelets(node)).toEqual(['supervisord']);
+  });
+
+  it('rollback restores every file and link byte for byte, and kubelet runs under systemd again', async () => {
+    const node = fakeNode(layout);
+    const before = systemFiles(node);
+    await migrate(node);
+    const journal = await readJournal(node.files);
+    const undone = await rollBack(node.host, journal!, () => undefined);
+    expect(undone.ok).toBe(true);
+    expect(undone.archived).toMatch(/^\/var\/lib\/kubesup-tui\/journal-.*-rolled-back\.json$/);
+    expect(systemFiles(node)).toEqual(before);
+    expect(kubelets(node)).toEqual(['systemd']);
+    expect(node.systemd.enabled('kubelet.service')).toBe('enabled');
+    expect(await node.files.exists(JOURNAL_PATH)).toBe(false);
+  });
+});
+
+/** A way to make each step fail once, as the node would. */
+const FAILURES: Record<string, (node: FakeNode, plan: Plan) => void> = {
+  'write:/etc/kubernetes/kubelet.sh': (node) => node.files.failWrites.add('/etc/kubernetes/kubelet.sh'),
+  'write:/etc/supervisord.d/kubelet.ini': (node) => node.files.failWrites.add('/etc/supervisord.d/kubelet.ini'),
+  'daemon-reload': (node) => node.systemd.failures.set('systemctl daemon-reload', { exitCode: 1, stdout: '', stderr: 'Failed to reload daemon: Access denied' }),
+  reread: (node) => node.supervisord.faults.set('supervisor.reloadConfig', FaultCode.CANT_REREAD),
+  disable: (node) => node.systemd.failures.set('systemctl disable kubelet.service', { exitCode: 1, stdout: '', stderr: 'Failed to disable unit' }),
+  'stop-kubelet': (node) => node.systemd.failures.set('systemctl stop kubelet.service', { exitCode: 1, stdout: '', stderr: 'Job for kubelet.service canceled.' }),
+  add: (node) => node.supervisord.faults.set('supervisor.addProcessGroup', FaultCode.SPAWN_ERROR),
+  verify: (node) => (node.supervisord.spawnArgv = () => ['/usr/local/bin/kubelet', '--some-other-flag']),
+};
+
+describe('a failure at any step rolls back by itself (reference node)', () => {
+  it.each(Object.keys(FAILURES))('fails at %s: the step says why, and the node is as it was', async (stepId) => {
+    const node = fakeNode('kubekey-centos7');
+    const before = systemFiles(node);
+    const plan = await planOn(node);
+    FAILURES[stepId]!(node, plan);
+    const events: MigrationEvent[] = [];
+    const result = await beginMigration(node.host, plan, (e) => events.push(e), { verifyTimeoutMs: 3000 });
+    expect(result.ok).toBe(false);
+    expect(result.rolledBack).toBe(true);
+    expect(events.find((e) => e.type === 'step-failed')).toMatchObject({ step: { id: stepId } });
+    expect(events.at(-1)).toEqual({ type: 'rollback-done', ok: true });
+    expect(systemFiles(node)).toEqual(before);
+    expect(kubelets(node)).toEqual(['systemd']);
+    expect([...node.supervisord.groups.keys()]).toEqual(['node-exporter']);
+    // The failed journal is archived once the node is as it was: the next migrate starts afresh.
+    expect(await node.files.exists(JOURNAL_PATH)).toBe(false);
+  });
+});
+
+describe('a run killed between two steps resumes to the same end', () => {
+  it.each([1, 3, 5, 7, 8, 9, 10])('killed after step %i, then migrate again', async (after) => {
+    const node = fakeNode('kubekey-centos7');
+    const plan = await planOn(node);
+    const killed = new Error('SIGKILL');
+    let done = 0;
+    // The kill lands as the next step begins: everything up to it is done and journaled.
+    await expect(
+      beginMigration(node.host, plan, (e) => {
+        if (e.type === 'step-done') done++;
+        if (e.type === 'step-start' && done === after) throw killed;
+      }),
+    ).rejects.toBe(killed);
+    const journal = await readJournal(node.files);
+    expect(journal?.state).toBe('in-progress');
+    const events: MigrationEvent[] = [];
+    const result = await carryOut(node.host, journal!, (e) => events.push(e), { verifyTimeoutMs: 5000 });
+    expect(result.ok).toBe(true);
+    expect(events.filter((e) => e.type === 'step-done' && e.skipped).length).toBeGreaterThanOrEqual(after - 1);
+    expect(kubelets(node)).toEqual(['supervisord']);
+  });
+
+  it('a step left "running" by the kill is run again, and is safe to run twice', async () => {
+    const node = fakeNode('kubekey-centos7');
+    const plan = await planOn(node);
+    const first = await migrate(node);
+    expect(first.ok).toBe(true);
+    const journal = (await readJournal(node.files))!;
+    journal.state = 'in-progress';
+    journal.steps.add = { status: 'running', at: journal.updatedAt };
+    journal.steps.verify = { status: 'running', at: journal.updatedAt };
+    const result = await carryOut(node.host, journal, () => undefined, { verifyTimeoutMs: 5000 });
+    expect(result.ok).toBe(true);
+    expect(plan.steps.length).toBe(journal.plan.steps.length);
+    expect(kubelets(node)).toEqual(['supervisord']);
+  });
+});

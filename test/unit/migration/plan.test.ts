@@ -1,0 +1,89 @@
+// The plan as a function of the detection: what it writes, in which order, and what it refuses.
+import { describe, expect, it } from 'vitest';
+import { detect } from '../../../src/core/detect/detect.js';
+import { planMigration, PlanRefused, type Plan } from '../../../src/core/migration/plan.js';
+import { fakeNode, type FakeNode } from '../../helpers/fake-host/index.js';
+
+const NOW = new Date('2026-11-27T03:00:00Z');
+async function planOn(node: FakeNode): Promise<Plan> {
+  const d = await detect(node.host, { program: 'kubelet' });
+  return planMigration(d, node.host.files, { program: 'kubelet', now: NOW, tool: 'kubesup-tui test' });
+}
+const steps = (p: Plan) => p.steps.map((s) => s.id);
+
+describe('planning on the reference node (KubeKey, CentOS 7, supervisord running)', () => {
+  it('writes the wrapper, the program, the boot-order drop-in and a guard (kubelet.service lives in /etc)', async () => {
+    const node = fakeNode('kubekey-centos7');
+    const plan = await planOn(node);
+    expect(plan.argv).toEqual(node.kubeletArgv);
+    expect(plan.files.map((f) => [f.path, f.role, f.before === null])).toEqual([
+      ['/etc/kubernetes/kubelet.sh', 'wrapper', true],
+      ['/etc/supervisord.d/kubelet.ini', 'program', true],
+      ['/etc/systemd/system/supervisord.service.d/50-kubesup-tui-kubelet-order.conf', 'supervisor-order', true],
+      ['/etc/systemd/system/kubelet.service.d/99-kubesup-tui-supervised.conf', 'kubelet-guard', true],
+    ]);
+    expect(plan.kubelet.mask).toBe(false);
+    expect(steps(plan)).toEqual([
+      'mkdir-log',
+      'write:/etc/kubernetes/kubelet.sh',
+      'write:/etc/supervisord.d/kubelet.ini',
+      'write:/etc/systemd/system/supervisord.service.d/50-kubesup-tui-kubelet-order.conf',
+      'write:/etc/systemd/system/kubelet.service.d/99-kubesup-tui-supervised.conf',
+      'daemon-reload',
+      'reread',
+      'disable',
+      'stop-kubelet',
+      'add',
+      'verify',
+    ]);
+    expect(plan.supervisor).toMatchObject({ unit: 'supervisord.service', wasRunning: true, wasEnabled: true, installed: true });
+  });
+
+  it('planning reads but never writes, and runs nothing that changes the node', async () => {
+    const node = fakeNode('kubekey-centos7');
+    const before = node.files.snapshot();
+    await planOn(node);
+    expect(node.files.snapshot()).toEqual(before);
+    expect(node.systemd.calls.filter((c) => !/^systemctl (is-active|is-enabled|show)|--version$/.test(c))).toEqual([]);
+  });
+});
+
+describe('planning on Ubuntu (kubeadm packages, Debian supervisor)', () => {
+  it('masks kubelet.service (its file is in /usr/lib) instead of a guard, and uses conf.d', async () => {
+    const plan = await planOn(fakeNode('kubeadm-ubuntu'));
+    expect(plan.kubelet.mask).toBe(true);
+    expect(plan.files.map((f) => f.role)).toEqual(['wrapper', 'program', 'supervisor-order']);
+    expect(plan.supervisor.programFile).toBe('/etc/supervisor/conf.d/kubelet.conf');
+    expect(steps(plan)).toContain('mask');
+  });
+
+  it('supervisord missing: installs it with apt-get, then starts and enables its unit', async () => {
+    const node = fakeNode('kubeadm-ubuntu');
+    node.supervisord.stop();
+    for (const p of ['/usr/bin/supervisord', '/etc/supervisor/supervisord.conf', '/lib/systemd/system/supervisor.service']) await node.files.remove(p);
+    const plan = await planOn(node);
+    expect(plan.steps[0]).toMatchObject({ kind: 'install-supervisor', command: ['apt-get', 'install', '-y', 'supervisor'] });
+    expect(steps(plan).slice(-3)).toEqual(['start-supervisord', 'enable-supervisord', 'verify']);
+  });
+});
+
+describe('refusals', () => {
+  it('a program for kubelet already exists', async () => {
+    const node = fakeNode('kubekey-centos7');
+    node.files.put('/etc/supervisord.d/kubelet.ini', '[program:kubelet]\ncommand=/etc/kubernetes/kubelet.sh\n');
+    await expect(planOn(node)).rejects.toThrow(PlanRefused);
+    await expect(planOn(node)).rejects.toThrow(/a program for kubelet already exists: \[program:kubelet\] in \/etc\/supervisord.d\/kubelet.ini/);
+  });
+
+  it('supervisord installed but no unit for it: kubelet would not come back after a reboot', async () => {
+    const node = fakeNode('kubekey-centos7');
+    await node.files.remove('/usr/lib/systemd/system/supervisord.service');
+    await expect(planOn(node)).rejects.toThrow(/supervisord has no systemd unit/);
+  });
+
+  it('supervisord missing and no package manager', async () => {
+    const node = fakeNode('kubekey-centos7');
+    for (const p of ['/usr/bin/supervisord', '/usr/bin/yum']) await node.files.remove(p);
+    await expect(planOn(node)).rejects.toThrow(/no apt-get, dnf or yum/);
+  });
+});

@@ -1,0 +1,140 @@
+// The monitor engine on a node in memory, its timers stepped by hand: restart counts, log follow,
+// supervisord going away and coming back, redraws only on change, actions.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MonitorTarget } from '../../../src/core/monitor/connect.js';
+import { MonitorEngine } from '../../../src/core/monitor/engine.js';
+import type { MonitorData } from '../../../src/core/monitor/monitor-data.js';
+import { fakeNode, type FakeNode } from '../../helpers/fake-host/index.js';
+
+const TARGET: MonitorTarget = {
+  endpoint: { url: 'unix:///var/run/supervisor/supervisor.sock', timeoutMs: 5000 },
+  healthzUrl: 'http://127.0.0.1:10248/healthz',
+  mainLogPath: '/var/log/supervisor/supervisord.log',
+};
+
+const engines: MonitorEngine[] = [];
+afterEach(() => engines.splice(0).forEach((e) => e.stop()));
+
+function watch(node: FakeNode): MonitorEngine {
+  const engine = new MonitorEngine(node.host, TARGET, { pollMs: 250, healthMs: 2000 });
+  engines.push(engine);
+  return engine;
+}
+
+const row = (e: MonitorEngine, name: string) => e.current.programs.find((p) => p.name === name);
+
+describe('restart counts', () => {
+  it('counts a crash from before the monitor started and two between one poll and the next', async () => {
+    const node = fakeNode('kubekey-centos7');
+    node.supervisord.crash('node-exporter');
+    const engine = watch(node);
+    await engine.pollOnce();
+    expect(row(engine, 'node-exporter')?.history.restarts).toBe(1);
+    node.supervisord.crash('node-exporter', { status: 2 });
+    node.supervisord.crash('node-exporter');
+    await engine.pollOnce();
+    const history = row(engine, 'node-exporter')?.history;
+    expect(history?.restarts).toBe(3);
+    expect(history?.lastExit).toMatchObject({ signal: 'SIGKILL', expected: false });
+    expect(history?.exits.map((x) => x.status)).toEqual([null, 2, null]);
+    expect(engine.current.historyComplete).toBe(true);
+  });
+
+  it('polled again without news, counts nothing twice', async () => {
+    const node = fakeNode('kubekey-centos7');
+    node.supervisord.crash('node-exporter');
+    const engine = watch(node);
+    for (let i = 0; i < 5; i++) await engine.pollOnce();
+    expect(row(engine, 'node-exporter')?.history.restarts).toBe(1);
+  });
+});
+
+describe('log follow', () => {
+  it("shows the followed program's lines once each, with klog severities", async () => {
+    const node = fakeNode('kubekey-centos7');
+    const engine = watch(node);
+    await engine.pollOnce();
+    engine.followLog('node-exporter');
+    node.supervisord.write('node-exporter', 'I1127 03:00:00.000001    1 server.go:1] up\nE1127 03:00:01.000001    1 server.go:2] broke\n');
+    await engine.pollOnce();
+    await engine.pollOnce();
+    node.supervisord.write('node-exporter', 'W1127 03:00:02.000001    1 server.go:3] hm\n');
+    await engine.pollOnce();
+    expect(engine.log.toArray().map((l) => [l.severity, l.text.split('] ')[1]])).toEqual([
+      ['info', 'up'],
+      ['error', 'broke'],
+      ['warning', 'hm'],
+    ]);
+  });
+});
+
+describe('supervisord going away', () => {
+  it('keeps the last data marked stale, says why, reconnects by itself with backoff, and counts nothing twice', async () => {
+    const node = fakeNode('kubekey-centos7');
+    node.supervisord.crash('node-exporter');
+    const engine = watch(node);
+    engine.start();
+    await node.clock.advance(300);
+    expect(engine.current.connected).toBe(true);
+    const pidBefore = engine.current.supervisordPid;
+    node.supervisord.stop();
+    await node.clock.advance(250);
+    expect(engine.current).toMatchObject({ connected: false, stale: true });
+    expect(engine.current.problem).toMatch(/no supervisord socket at \/var\/run\/supervisor\/supervisor.sock/);
+    expect(row(engine, 'node-exporter')).toBeDefined();
+    node.supervisord.start();
+    await node.clock.advance(6000);
+    expect(engine.current).toMatchObject({ connected: true, stale: false, problem: null, logNotice: 'supervisord restarted' });
+    expect(engine.current.supervisordPid).not.toBe(pidBefore);
+    // Counts are "since supervisord started": the new supervisord has restarted nothing.
+    expect(row(engine, 'node-exporter')?.history.restarts).toBe(0);
+  });
+});
+
+describe('redraws', () => {
+  it('a quiet node notifies once a second at most; a change at once', async () => {
+    const node = fakeNode('kubekey-centos7');
+    const engine = watch(node);
+    const seen: MonitorData[] = [];
+    engine.subscribe((d) => seen.push(d));
+    engine.start();
+    await node.clock.advance(100);
+    const first = seen.length;
+    await node.clock.advance(750);
+    expect(seen.length).toBe(first);
+    await node.clock.advance(500);
+    expect(seen.length).toBe(first + 1);
+    node.supervisord.crash('node-exporter');
+    await node.clock.advance(250);
+    expect(seen.length).toBe(first + 2);
+  });
+});
+
+describe('health', () => {
+  it('says when healthz last answered, and what it answers now', async () => {
+    const node = fakeNode('kubekey-centos7');
+    const engine = watch(node);
+    await engine.checkHealth();
+    const okAt = engine.current.health.lastOkAt;
+    expect(engine.current.health.result?.ok).toBe(true);
+    node.healthy = () => false;
+    await node.clock.sleep(5000);
+    await engine.checkHealth();
+    expect(engine.current.health).toMatchObject({ result: { ok: false, error: 'connection refused' }, lastOkAt: okAt });
+  });
+});
+
+describe('actions', () => {
+  it('restart gives the program a new pid; stopping a stopped program says so in one line', async () => {
+    const node = fakeNode('kubekey-centos7');
+    const engine = watch(node);
+    await engine.pollOnce();
+    const pid = row(engine, 'node-exporter')?.pid;
+    expect(await engine.act('restart', 'node-exporter')).toEqual({ ok: true, message: 'node-exporter: restarted' });
+    await engine.pollOnce();
+    expect(row(engine, 'node-exporter')?.pid).not.toBe(pid);
+    expect(await engine.act('stop', 'node-exporter')).toEqual({ ok: true, message: 'node-exporter: stopped' });
+    expect(await engine.act('stop', 'node-exporter')).toEqual({ ok: false, message: 'node-exporter: stop failed: not running' });
+    expect(await engine.act('start', 'nope')).toEqual({ ok: false, message: 'nope: start failed: no such program in supervisord' });
+  });
+});
