@@ -16,7 +16,11 @@ export function createExecaRunner(): CommandRunner {
       return {
         exitCode: missing ? 127 : (r.exitCode ?? (r.timedOut ? 124 : 1)),
         stdout: String(r.stdout ?? ''),
-        stderr: missing ? `${file}: command not found` : r.timedOut ? `${file} did not finish within ${options.timeoutMs ?? 30_000} ms` : String(r.stderr ?? ''),
+        stderr: missing
+          ? `${file}: command not found`
+          : r.timedOut
+            ? `${file} did not finish within ${options.timeoutMs ?? 30_000} ms`
+            : String(r.stderr ?? ''),
       };
     },
   };

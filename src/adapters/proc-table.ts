@@ -38,7 +38,10 @@ export function createProcTable(procRoot = '/proc'): ProcessTable {
   return {
     async pids() {
       const names = await fs.readdir(procRoot).catch(() => [] as string[]);
-      return names.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
+      return names
+        .filter((n) => /^\d+$/.test(n))
+        .map(Number)
+        .sort((a, b) => a - b);
     },
     async brief(pid) {
       const comm = await readOr(`${procRoot}/${pid}/comm`);

@@ -3,8 +3,8 @@
  * the way supervisorctl's SupervisorTransport talks to it. Basic auth when the config sets a username.
  */
 import http from 'node:http';
-import { decodeResponse, encodeCall, RpcHttpError, type RpcValue } from '../core/supervisor/xmlrpc.js';
 import type { ConnectOptions, SupervisorConnection } from '../core/host.js';
+import { decodeResponse, encodeCall, RpcHttpError, type RpcValue } from '../core/supervisor/xmlrpc.js';
 
 /** A failure to reach supervisord at all, as opposed to a fault it answered with. */
 export class SupervisorUnreachable extends Error {
@@ -59,7 +59,11 @@ export function createRpcTransport(options: ConnectOptions): SupervisorConnectio
       ? `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}`
       : undefined;
 
-  function call(method: string, params: readonly RpcValue[] = [], timeoutMs = options.timeoutMs ?? 10_000): Promise<RpcValue> {
+  function call(
+    method: string,
+    params: readonly RpcValue[] = [],
+    timeoutMs = options.timeoutMs ?? 10_000,
+  ): Promise<RpcValue> {
     const body = Buffer.from(encodeCall(method, params), 'utf8');
     return new Promise((resolve, reject) => {
       const req = http.request(
@@ -80,7 +84,9 @@ export function createRpcTransport(options: ConnectOptions): SupervisorConnectio
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', (e) => reject(new SupervisorUnreachable(describeSocketError(e, where), (e as NodeJS.ErrnoException).code)));
+          res.on('error', (e) =>
+            reject(new SupervisorUnreachable(describeSocketError(e, where), (e as NodeJS.ErrnoException).code)),
+          );
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
             if (res.statusCode === 401) {
@@ -88,7 +94,12 @@ export function createRpcTransport(options: ConnectOptions): SupervisorConnectio
               return;
             }
             if (res.statusCode !== 200) {
-              reject(new RpcHttpError(res.statusCode ?? 0, `supervisord at ${where} answered HTTP ${res.statusCode} to ${method}`));
+              reject(
+                new RpcHttpError(
+                  res.statusCode ?? 0,
+                  `supervisord at ${where} answered HTTP ${res.statusCode} to ${method}`,
+                ),
+              );
               return;
             }
             try {

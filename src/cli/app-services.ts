@@ -9,9 +9,9 @@ import { beginMigration } from '../core/migration/session.js';
 import { findMonitorTarget } from '../core/monitor/connect.js';
 import { MonitorEngine } from '../core/monitor/engine.js';
 import { LogRing } from '../core/monitor/log-ring.js';
-import { emptyMonitorData, type Action } from '../core/monitor/monitor-data.js';
+import { type Action, emptyMonitorData } from '../core/monitor/monitor-data.js';
 import type { AppServices } from '../store/app-store.js';
-import { supervisorOverrides, type CliOptions } from './args.js';
+import { type CliOptions, supervisorOverrides } from './args.js';
 import { buildPlan } from './plan-node.js';
 
 export function createAppServices(host: Host, options: CliOptions): AppServices {

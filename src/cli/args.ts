@@ -43,26 +43,34 @@ Exit codes: 0 success; 1 failure (one-line reason on stderr); 2 bad usage;
             status: 3 when a program is not RUNNING.
 `;
 
+function parseOptions(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      yes: { type: 'boolean', short: 'y', default: false },
+      program: { type: 'string', default: 'kubelet' },
+      'supervisor-conf': { type: 'string' },
+      'supervisor-url': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'v', default: false },
+    },
+  });
+}
+
 export function parseCommandLine(argv: readonly string[]): CliOptions {
-  let parsed;
+  let parsed: ReturnType<typeof parseOptions>;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        yes: { type: 'boolean', short: 'y', default: false },
-        program: { type: 'string', default: 'kubelet' },
-        'supervisor-conf': { type: 'string' },
-        'supervisor-url': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', short: 'v', default: false },
-      },
-    });
+    parsed = parseOptions(argv);
   } catch (error) {
     // parseArgs' messages are long and mention "parseArgs"; keep the part a user needs.
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/^Unknown option/, 'unknown option'));
+    throw new UsageError(
+      (error as Error).message
+        .replace(/\. To specify a positional argument.*$/s, '')
+        .replace(/^Unknown option/, 'unknown option'),
+    );
   }
   const { values, positionals } = parsed;
   if (positionals.length > 1) throw new UsageError(`one command at a time (got: ${positionals.join(' ')})`);
@@ -75,7 +83,8 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
     throw new UsageError(`--json goes with detect, plan or status, not ${command}`);
   }
   // No dots: ini writes [program:a.b] as [program:a\.b], which supervisord would read literally.
-  if (!/^[A-Za-z0-9_-]+$/.test(values.program)) throw new UsageError(`--program: use letters, digits, - and _ only: ${values.program}`);
+  if (!/^[A-Za-z0-9_-]+$/.test(values.program))
+    throw new UsageError(`--program: use letters, digits, - and _ only: ${values.program}`);
   const url = values['supervisor-url'];
   if (url !== undefined && !/^(unix:\/\/\/.+|https?:\/\/.+)$/.test(url)) {
     throw new UsageError(`--supervisor-url: expected unix:///path.sock or http://host:port, got ${url}`);

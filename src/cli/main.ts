@@ -3,7 +3,7 @@
  * Headless commands never load React or Ink: the TUI is imported only when it is about to be drawn.
  */
 import { oneLine, ToolError, UsageError } from '../core/errors.js';
-import { HELP, parseCommandLine, type CliOptions } from './args.js';
+import { type CliOptions, HELP, parseCommandLine } from './args.js';
 import { createRealHost } from './host.js';
 import { VERSION } from './version.js';
 
@@ -25,10 +25,14 @@ async function dispatch(options: CliOptions): Promise<number> {
     case 'migrate':
     case 'monitor':
       if (!process.stdin.isTTY || !process.stdout.isTTY) {
-        if (options.command === 'migrate' && options.yes) return (await import('./commands/migrate.js')).runMigrate(host, options, write);
-        throw new ToolError(`no terminal: the ${options.command ?? 'interactive'} screen needs a TTY; for scripts use status, detect, plan or migrate --yes`);
+        if (options.command === 'migrate' && options.yes)
+          return (await import('./commands/migrate.js')).runMigrate(host, options, write);
+        throw new ToolError(
+          `no terminal: the ${options.command ?? 'interactive'} screen needs a TTY; for scripts use status, detect, plan or migrate --yes`,
+        );
       }
-      if (options.command === 'migrate' && options.yes) return (await import('./commands/migrate.js')).runMigrate(host, options, write);
+      if (options.command === 'migrate' && options.yes)
+        return (await import('./commands/migrate.js')).runMigrate(host, options, write);
       // Colours off when asked: chalk reads FORCE_COLOR when Ink is first imported, just below.
       if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
       // Ink draws only a final frame when CI is set (is-in-ci, read at import). We checked for a TTY above:

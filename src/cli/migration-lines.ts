@@ -24,7 +24,11 @@ export function printEvents(steps: readonly PlanStep[], write: (t: string) => vo
         write(`  rollback: ${e.title}: ${e.ok ? 'ok' : `FAILED: ${e.detail}`}\n`);
         return;
       case 'rollback-done':
-        write(e.ok ? 'rolled back: kubelet runs under systemd again, every file restored\n' : 'ROLLBACK INCOMPLETE: see the lines above; the journal is kept\n');
+        write(
+          e.ok
+            ? 'rolled back: kubelet runs under systemd again, every file restored\n'
+            : 'ROLLBACK INCOMPLETE: see the lines above; the journal is kept\n',
+        );
         return;
     }
   };

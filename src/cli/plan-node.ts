@@ -1,13 +1,17 @@
 /** The plan for this node as the commands and the TUI make it: a refusal becomes a one-line ToolError. */
 import { ToolError } from '../core/errors.js';
 import type { Host } from '../core/host.js';
-import { PlanRefused, planForNode, type Plan } from '../core/migration/plan.js';
-import { supervisorOverrides, type CliOptions } from './args.js';
+import { type Plan, PlanRefused, planForNode } from '../core/migration/plan.js';
+import { type CliOptions, supervisorOverrides } from './args.js';
 import { VERSION } from './version.js';
 
 export async function buildPlan(host: Host, options: CliOptions): Promise<Plan> {
   try {
-    return await planForNode(host, { program: options.program, supervisor: supervisorOverrides(options), tool: `kubesup-tui ${VERSION}` });
+    return await planForNode(host, {
+      program: options.program,
+      supervisor: supervisorOverrides(options),
+      tool: `kubesup-tui ${VERSION}`,
+    });
   } catch (error) {
     if (error instanceof PlanRefused) throw new ToolError(`no migration: ${error.message}`);
     throw error;

@@ -4,7 +4,6 @@
  */
 import { appendFileSync } from 'node:fs';
 import { render } from 'ink';
-import React from 'react';
 import type { Host } from '../core/host.js';
 import { readJournal } from '../core/migration/journal.js';
 import { createAppStore, type Screen } from '../store/app-store.js';

@@ -17,5 +17,9 @@ export class ToolError extends Error {
 /** Reduce any thrown value to one line, for stderr. */
 export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n').map((l) => l.trim()).filter(Boolean).join('; ');
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('; ');
 }

@@ -5,11 +5,11 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { Detection } from '../core/detect/detect.js';
-import type { Severity } from '../core/kubelet/klog.js';
-import type { LogRing } from '../core/monitor/log-ring.js';
 import type { MigrationEvent, MigrationResult } from '../core/migration/apply.js';
 import type { Plan } from '../core/migration/plan.js';
+import type { LogRing } from '../core/monitor/log-ring.js';
 import type { Action, ActionOutcome, MonitorData } from '../core/monitor/monitor-data.js';
+import { createLogViewActions, FRESH_LOG, type LogViewActions, type LogViewState } from './log-view.js';
 
 export type Screen = 'detect' | 'preview' | 'apply' | 'done' | 'monitor';
 
@@ -27,7 +27,12 @@ export interface AppServices {
   plan(): Promise<Plan>;
   migrate(plan: Plan, onEvent: (e: MigrationEvent) => void): Promise<MigrationResult>;
   /** Starts the monitor; returns the log ring it fills and a way to stop it. */
-  startMonitor(onData: (d: MonitorData) => void): { log: LogRing; follow(name: string | null): void; act(a: Action, name: string): Promise<ActionOutcome>; stop(): void };
+  startMonitor(onData: (d: MonitorData) => void): {
+    log: LogRing;
+    follow(name: string | null): void;
+    act(a: Action, name: string): Promise<ActionOutcome>;
+    stop(): void;
+  };
   /** Why the monitored node is not what its unit says (drift since the migration), if it is not. */
   driftWarning?(): Promise<string | null>;
   readonly isRoot: boolean;
@@ -37,19 +42,6 @@ export interface AppServices {
 export interface Confirm {
   readonly message: string;
   readonly run: () => void;
-}
-
-export interface LogViewState {
-  /** Following the end of the log; false while paused or scrolled back. */
-  readonly follow: boolean;
-  /** Lines scrolled back from the end (when not following). */
-  readonly scroll: number;
-  readonly minSeverity: Severity;
-  readonly query: string;
-  /** The search box is open and takes the keys. */
-  readonly typing: boolean;
-  /** Sequence number of the current match. */
-  readonly matchSeq: number | null;
 }
 
 export interface AppState {
@@ -76,7 +68,7 @@ export interface AppState {
   readonly actions: AppActions;
 }
 
-export interface AppActions {
+export interface AppActions extends LogViewActions {
   runDetect(): Promise<void>;
   toPreview(): Promise<void>;
   back(): void;
@@ -90,21 +82,7 @@ export interface AppActions {
   setConfirm(c: Confirm | null): void;
   toggleHelp(): void;
   dismissNotice(): void;
-  // log view
-  toggleFollow(): void;
-  scrollLog(delta: number): void;
-  logTop(): void;
-  logBottom(): void;
-  setMinSeverity(s: Severity): void;
-  openSearch(): void;
-  /** Appends to the query as it is now (several reads can arrive before a redraw). */
-  typeSearch(text: string): void;
-  eraseSearch(): void;
-  closeSearch(keep: boolean): void;
-  nextMatch(direction: 1 | -1, matches: readonly number[]): void;
 }
-
-const FRESH_LOG: LogViewState = { follow: true, scroll: 0, minSeverity: 'info', query: '', typing: false, matchSeq: null };
 
 export function createAppStore(services: AppServices, initial: { screen: Screen }) {
   let monitor: ReturnType<AppServices['startMonitor']> | null = null;
@@ -157,18 +135,37 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
           confirm: {
             message: `Apply this plan to ${services.hostname}? ${plan.steps.length} steps; rolled back by itself if anything fails`,
             run: () => {
-              set({ confirm: null, screen: 'apply', steps: plan.steps.map((s) => ({ id: s.id, title: s.title, status: 'pending' })), rollbackLines: [], result: null });
+              set({
+                confirm: null,
+                screen: 'apply',
+                steps: plan.steps.map((s) => ({ id: s.id, title: s.title, status: 'pending' })),
+                rollbackLines: [],
+                result: null,
+              });
               void services
                 .migrate(plan, (e) => {
-                  const patch = (id: string, v: Partial<StepView>) => set({ steps: get().steps.map((s) => (s.id === id ? { ...s, ...v } : s)) });
+                  const patch = (id: string, v: Partial<StepView>) =>
+                    set({ steps: get().steps.map((s) => (s.id === id ? { ...s, ...v } : s)) });
                   if (e.type === 'step-start') patch(e.step.id, { status: 'running' });
-                  else if (e.type === 'step-done') patch(e.step.id, { status: e.skipped ? 'skipped' : 'done', ms: e.ms, ...(e.detail ? { detail: e.detail } : {}) });
+                  else if (e.type === 'step-done')
+                    patch(e.step.id, {
+                      status: e.skipped ? 'skipped' : 'done',
+                      ms: e.ms,
+                      ...(e.detail ? { detail: e.detail } : {}),
+                    });
                   else if (e.type === 'step-failed') patch(e.step.id, { status: 'failed', detail: e.error });
-                  else if (e.type === 'rollback-step') set({ rollbackLines: [...get().rollbackLines, `${e.ok ? '✓' : '✗'} ${e.title}${e.detail && !e.ok ? `: ${e.detail}` : ''}`] });
+                  else if (e.type === 'rollback-step')
+                    set({
+                      rollbackLines: [
+                        ...get().rollbackLines,
+                        `${e.ok ? '✓' : '✗'} ${e.title}${e.detail && !e.ok ? `: ${e.detail}` : ''}`,
+                      ],
+                    });
                 })
                 .then(
                   (result) => set({ result, screen: result.ok ? 'done' : 'apply' }),
-                  (error: Error) => set({ result: { ok: false, healthzGapMs: null, error: error.message, rolledBack: false } }),
+                  (error: Error) =>
+                    set({ result: { ok: false, healthzGapMs: null, error: error.message, rolledBack: false } }),
                 );
             },
           },
@@ -188,7 +185,10 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
           }, 100);
         });
         set({ screen: 'monitor', logRing: monitor.log, log: FRESH_LOG });
-        void services.driftWarning?.().then((warning) => set({ warning }), () => undefined);
+        void services.driftWarning?.().then(
+          (warning) => set({ warning }),
+          () => undefined,
+        );
       },
       stopMonitor() {
         if (flushTimer) clearTimeout(flushTimer);
@@ -225,52 +225,7 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
       dismissNotice() {
         set({ notice: null });
       },
-      toggleFollow() {
-        const l = get().log;
-        set({ log: { ...l, follow: !l.follow, scroll: l.follow ? l.scroll : 0 } });
-      },
-      scrollLog(delta) {
-        const l = get().log;
-        const scroll = Math.max(0, l.scroll - delta);
-        set({ log: { ...l, scroll, follow: scroll === 0 && delta > 0 ? l.follow : false } });
-      },
-      logTop() {
-        set({ log: { ...get().log, follow: false, scroll: Number.MAX_SAFE_INTEGER } });
-      },
-      logBottom() {
-        set({ log: { ...get().log, follow: true, scroll: 0 } });
-      },
-      setMinSeverity(minSeverity) {
-        set({ log: { ...get().log, minSeverity } });
-      },
-      openSearch() {
-        set({ log: { ...get().log, typing: true, query: '' } });
-      },
-      typeSearch(text) {
-        const l = get().log;
-        set({ log: { ...l, query: l.query + text } });
-      },
-      eraseSearch() {
-        const l = get().log;
-        set({ log: { ...l, query: l.query.slice(0, -1) } });
-      },
-      closeSearch(keep) {
-        const l = get().log;
-        set({ log: { ...l, typing: false, query: keep ? l.query : '', matchSeq: null, follow: keep ? false : l.follow } });
-      },
-      nextMatch(direction, matches) {
-        if (!matches.length) return;
-        const l = get().log;
-        const cur = l.matchSeq;
-        let next: number;
-        if (cur === null) next = direction > 0 ? (matches[0] as number) : (matches.at(-1) as number);
-        else {
-          const i = matches.indexOf(cur);
-          const j = i < 0 ? (direction > 0 ? 0 : matches.length - 1) : (i + direction + matches.length) % matches.length;
-          next = matches[j] as number;
-        }
-        set({ log: { ...l, matchSeq: next, follow: false } });
-      },
+      ...createLogViewActions(get, set),
     };
     return {
       screen: initial.screen,

@@ -1,5 +1,6 @@
 /** The app store, provided to every component; screens select what they draw. */
-import React, { createContext, useContext } from 'react';
+import type React from 'react';
+import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { AppState, AppStore } from './app-store.js';
 

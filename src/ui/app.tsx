@@ -4,7 +4,6 @@
  * height (Ink would otherwise clear the whole screen: flicker). Each screen maps its own keys.
  */
 import { Box, useApp as useInkApp, useInput } from 'ink';
-import React from 'react';
 import type { Screen } from '../store/app-store.js';
 import { useAppStore } from '../store/store-context.js';
 import { Header } from './components/header.js';
@@ -26,7 +25,13 @@ const SCREEN_KEYS: Record<Screen, Record<string, Binding>> = {
   done: DONE_KEYS,
   monitor: MONITOR_KEYS,
 };
-const TITLES: Record<Screen, string> = { detect: '1 detect', preview: '2 preview', apply: '3 apply', done: '4 done', monitor: 'monitor' };
+const TITLES: Record<Screen, string> = {
+  detect: '1 detect',
+  preview: '2 preview',
+  apply: '3 apply',
+  done: '4 done',
+  monitor: 'monitor',
+};
 
 function assertNever(value: never): never {
   throw new Error(`no screen for ${String(value)}`);
@@ -96,7 +101,11 @@ export function App({ hostname }: { readonly hostname: string }) {
     : search !== null
       ? ['type to search', '⏎ keep', 'esc cancel']
       : [...hints(SCREEN_KEYS[screen]), ...hints(GLOBAL)];
-  const groups = [['everywhere', GLOBAL], [TITLES[screen], SCREEN_KEYS[screen]], ['dialogs', CONFIRM]] as const;
+  const groups = [
+    ['everywhere', GLOBAL],
+    [TITLES[screen], SCREEN_KEYS[screen]],
+    ['dialogs', CONFIRM],
+  ] as const;
   return (
     <Box flexDirection="column" width={columns}>
       <Header title={TITLES[screen]} right={hostname} width={columns} />

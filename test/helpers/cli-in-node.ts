@@ -1,14 +1,21 @@
 // Runs the built kubesup-tui inside a test node, as root on that node would.
 import path from 'node:path';
-import { REPO_ROOT, type ExecResult, type TestNode } from '../node/test-node.js';
+import { type ExecResult, REPO_ROOT, type TestNode } from '../node/test-node.js';
 
 export const BIN = path.join(REPO_ROOT, 'bin', 'kubesup-tui.js');
 
-export function kubesup(node: TestNode, args: readonly string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<ExecResult> {
+export function kubesup(
+  node: TestNode,
+  args: readonly string[],
+  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<ExecResult> {
   return node.exec(['node', BIN, ...args], options);
 }
 
-export async function kubesupJson<T = any>(node: TestNode, args: readonly string[]): Promise<{ exitCode: number; json: T; stderr: string }> {
+export async function kubesupJson<T = any>(
+  node: TestNode,
+  args: readonly string[],
+): Promise<{ exitCode: number; json: T; stderr: string }> {
   const r = await kubesup(node, [...args, '--json']);
   let json: T;
   try {

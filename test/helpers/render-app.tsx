@@ -1,16 +1,21 @@
 // Renders the app over a store with fake services, and waits on frames by condition, never by sleeping.
 import { render } from 'ink-testing-library';
-import React from 'react';
-import { LogRing } from '../../src/core/monitor/log-ring.js';
-import { emptyMonitorData, type ActionOutcome, type MonitorData, type ProgramRow } from '../../src/core/monitor/monitor-data.js';
 import { parseKlogLine } from '../../src/core/kubelet/klog.js';
-import { createAppStore, type AppServices, type Screen } from '../../src/store/app-store.js';
-import { App } from '../../src/ui/app.js';
+import { LogRing } from '../../src/core/monitor/log-ring.js';
+import {
+  type ActionOutcome,
+  emptyMonitorData,
+  type MonitorData,
+  type ProgramRow,
+} from '../../src/core/monitor/monitor-data.js';
+import { type AppServices, createAppStore, type Screen } from '../../src/store/app-store.js';
 import { StoreProvider } from '../../src/store/store-context.js';
+import { App } from '../../src/ui/app.js';
 
 export const KEYS = { enter: '\r', escape: '\u001b', down: '\u001b[B', up: '\u001b[A', tab: '\t' } as const;
 
 /** Strip colours and other escapes: assertions read what a person reads. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escapes are what is stripped
 export const plain = (s: string | undefined) => (s ?? '').replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
 
 export function program(over: Partial<ProgramRow> & { name: string }): ProgramRow {
@@ -39,7 +44,12 @@ export function monitorData(programs: ProgramRow[], over: Partial<MonitorData> =
     supervisord: { statename: 'RUNNING', statecode: 1 },
     supervisordPid: 42,
     programs,
-    health: { url: 'http://127.0.0.1:10248/healthz', result: { ok: true, status: 200, body: 'ok', latencyMs: 1 }, checkedAt: 1, lastOkAt: 1 },
+    health: {
+      url: 'http://127.0.0.1:10248/healthz',
+      result: { ok: true, status: 200, body: 'ok', latencyMs: 1 },
+      checkedAt: 1,
+      lastOkAt: 1,
+    },
     ...over,
   };
 }
@@ -59,7 +69,9 @@ export function fakeServices(over: Partial<AppServices> = {}): { services: AppSe
   const followed: (string | null)[] = [];
   const monitor: FakeMonitor = {
     push: (d) => onData?.(d),
-    log: (lines) => lines.forEach((l) => ring.push(parseKlogLine(++seq, l))),
+    log: (lines) => {
+      for (const l of lines) ring.push(parseKlogLine(++seq, l));
+    },
     acted,
     followed,
   };

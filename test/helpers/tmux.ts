@@ -8,9 +8,21 @@ export class TmuxSession {
 
   constructor(argv: readonly string[], size: { columns: number; rows: number }, env: Record<string, string> = {}) {
     const command = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    const envPrefix = Object.entries(env).map(([k, v]) => `${k}='${v}'`).join(' ');
+    const envPrefix = Object.entries(env)
+      .map(([k, v]) => `${k}='${v}'`)
+      .join(' ');
     // `; sleep` keeps the pane after exit so the last screen and the exit code can be read.
-    this.tmux('new-session', '-d', '-s', this.name, '-x', String(size.columns), '-y', String(size.rows), `${envPrefix} ${command}; echo "[exit $?]"; sleep 600`);
+    this.tmux(
+      'new-session',
+      '-d',
+      '-s',
+      this.name,
+      '-x',
+      String(size.columns),
+      '-y',
+      String(size.rows),
+      `${envPrefix} ${command}; echo "[exit $?]"; sleep 600`,
+    );
   }
 
   private tmux(...args: string[]): string {
@@ -27,7 +39,12 @@ export class TmuxSession {
     return this.tmux('capture-pane', '-p', ...(ansi ? ['-e'] : []), '-t', this.name);
   }
 
-  async waitFor(predicate: (screen: string) => boolean, what: string, timeoutMs = 20_000, pollMs = 100): Promise<string> {
+  async waitFor(
+    predicate: (screen: string) => boolean,
+    what: string,
+    timeoutMs = 20_000,
+    pollMs = 100,
+  ): Promise<string> {
     const until = Date.now() + timeoutMs;
     let screen = '';
     while (Date.now() < until) {

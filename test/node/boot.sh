@@ -22,7 +22,8 @@ if [ ! -e "$node_dir/installed" ]; then
   for p in "${MKDIRS[@]}"; do mkdir -p "$p"; done
   cp -a "$layout_dir/files/." /
   install -D -m 0755 "$build_dir/kubelet" "$KUBELET_BIN"
-  install -D -m 0755 "$here/systemctl-standin.mjs" /usr/bin/systemctl
+  install -D -m 0755 -t /usr/lib/systemctl-standin "$here"/systemctl-standin/*.mjs
+  ln -sf /usr/lib/systemctl-standin/main.mjs /usr/bin/systemctl
   echo "$HOSTNAME_" > /etc/hostname
   # The node enables only its layout's units, not what this machine happens to have enabled.
   rm -rf /etc/systemd/system/multi-user.target.wants

@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { ensurePrerequisites } from './prerequisites.js';
-import { REPO_ROOT, TestNode, LAYOUTS, type LayoutName } from './test-node.js';
+import { LAYOUTS, type LayoutName, REPO_ROOT, TestNode } from './test-node.js';
 
 async function main(): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
@@ -30,10 +30,20 @@ async function main(): Promise<number> {
   const node = await TestNode.up(layout);
   let exitCode = 1;
   try {
-    await node.waitFor('curl -sf 127.0.0.1:10248/healthz && ls /var/run/supervisor*.sock /var/run/supervisor/*.sock 2>/dev/null | grep -q sock', 30_000);
+    await node.waitFor(
+      'curl -sf 127.0.0.1:10248/healthz && ls /var/run/supervisor*.sock /var/run/supervisor/*.sock 2>/dev/null | grep -q sock',
+      30_000,
+    );
     // The TUI owns the terminal; Ctrl-C is its key (it quits), not ours.
     process.on('SIGINT', () => undefined);
-    const argv = node.enterArgv(['env', `TERM=${process.env.TERM ?? 'xterm-256color'}`, ...(process.env.NO_COLOR ? ['NO_COLOR=1'] : []), 'node', `${REPO_ROOT}/bin/kubesup-tui.js`, ...process.argv.slice(3)]);
+    const argv = node.enterArgv([
+      'env',
+      `TERM=${process.env.TERM ?? 'xterm-256color'}`,
+      ...(process.env.NO_COLOR ? ['NO_COLOR=1'] : []),
+      'node',
+      `${REPO_ROOT}/bin/kubesup-tui.js`,
+      ...process.argv.slice(3),
+    ]);
     exitCode = await new Promise<number>((resolve) => {
       const child = spawn(argv[0] as string, argv.slice(1), { stdio: 'inherit' });
       child.on('exit', (code) => resolve(code ?? 1));
@@ -45,7 +55,10 @@ async function main(): Promise<number> {
   return exitCode;
 }
 
-main().then((code) => process.exit(code), (error: Error) => {
-  process.stderr.write(`demo: ${error.message}\n`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`demo: ${error.message}\n`);
+    process.exit(1);
+  },
+);

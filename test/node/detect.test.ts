@@ -1,26 +1,56 @@
 // `kubesup-tui detect` in the test nodes: the detected argv against the running stand-in's own cmdline.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubesup, kubesupJson } from '../helpers/cli-in-node.js';
-import { TestNode, type LayoutName } from './test-node.js';
+import { type LayoutName, TestNode } from './test-node.js';
 
 /** The layouts that start with supervisord installed (kubeadm-rocky-nosup has none: see migrate-edge). */
 type SupervisedLayout = Exclude<LayoutName, 'kubeadm-rocky-nosup'>;
 
 const EXPECTED: Record<SupervisedLayout, { argv: string[]; programFile: string; url: string; unit: string }> = {
   'kubekey-centos7': {
-    argv: ['/usr/local/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--config=/var/lib/kubelet/config.yaml', '--cgroup-driver=systemd', '--network-plugin=cni', '--pod-infra-container-image=kubesphere/pause:3.6', '--node-ip=192.168.123.14', '--hostname-override=node4'],
+    argv: [
+      '/usr/local/bin/kubelet',
+      '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf',
+      '--kubeconfig=/etc/kubernetes/kubelet.conf',
+      '--config=/var/lib/kubelet/config.yaml',
+      '--cgroup-driver=systemd',
+      '--network-plugin=cni',
+      '--pod-infra-container-image=kubesphere/pause:3.6',
+      '--node-ip=192.168.123.14',
+      '--hostname-override=node4',
+    ],
     programFile: '/etc/supervisord.d/kubelet.ini',
     url: 'unix:///var/run/supervisor/supervisor.sock',
     unit: 'supervisord.service',
   },
   'kubeadm-ubuntu': {
-    argv: ['/usr/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--config=/var/lib/kubelet/config.yaml', '--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock', '--pod-infra-container-image=registry.k8s.io/pause:3.9', '--node-ip=10.0.0.12', '--eviction-hard=imagefs.available<5%,nodefs.available<5%'],
+    argv: [
+      '/usr/bin/kubelet',
+      '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf',
+      '--kubeconfig=/etc/kubernetes/kubelet.conf',
+      '--config=/var/lib/kubelet/config.yaml',
+      '--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock',
+      '--pod-infra-container-image=registry.k8s.io/pause:3.9',
+      '--node-ip=10.0.0.12',
+      '--eviction-hard=imagefs.available<5%,nodefs.available<5%',
+    ],
     programFile: '/etc/supervisor/conf.d/kubelet.conf',
     url: 'unix:///var/run/supervisor.sock',
     unit: 'supervisor.service',
   },
   'kubespray-debian': {
-    argv: ['/usr/local/bin/kubelet', '--v=2', '--node-ip=10.10.1.5', '--hostname-override=node1', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--config=/etc/kubernetes/kubelet-config.yaml', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock', '--runtime-cgroups=/system.slice/containerd.service', '--eviction-hard=imagefs.available<5%,memory.available<100Mi'],
+    argv: [
+      '/usr/local/bin/kubelet',
+      '--v=2',
+      '--node-ip=10.10.1.5',
+      '--hostname-override=node1',
+      '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf',
+      '--config=/etc/kubernetes/kubelet-config.yaml',
+      '--kubeconfig=/etc/kubernetes/kubelet.conf',
+      '--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock',
+      '--runtime-cgroups=/system.slice/containerd.service',
+      '--eviction-hard=imagefs.available<5%,memory.available<100Mi',
+    ],
     programFile: '/etc/supervisor/conf.d/kubelet.conf',
     url: 'unix:///var/run/supervisor.sock',
     unit: 'supervisor.service',
@@ -53,7 +83,13 @@ describe.each(Object.keys(EXPECTED) as SupervisedLayout[])('detect on %s', (layo
     expect(json.warnings.filter((w: string) => w.includes('differs'))).toEqual([]);
     expect(json.refusal).toBeNull();
     expect(json.kubelet.healthz).toMatchObject({ url: 'http://127.0.0.1:10248/healthz' });
-    expect(json.supervisor).toMatchObject({ installed: true, programFile: EXPECTED[layout].programFile, url: EXPECTED[layout].url, program: null, unit: { name: EXPECTED[layout].unit, active: 'active', enabled: 'enabled' } });
+    expect(json.supervisor).toMatchObject({
+      installed: true,
+      programFile: EXPECTED[layout].programFile,
+      url: EXPECTED[layout].url,
+      program: null,
+      unit: { name: EXPECTED[layout].unit, active: 'active', enabled: 'enabled' },
+    });
     expect(json.supervisor.pid).toBeGreaterThan(0);
   });
 });
@@ -67,8 +103,16 @@ describe('detect: what the unit carries besides flags (kubespray)', () => {
 
   it('keeps ExecStartPre, the environment (PATH), the boot order and the extra include pattern', async () => {
     const { json } = await kubesupJson(node, ['detect']);
-    expect(json.configured.execStartPre).toEqual([{ argv: ['/bin/mkdir', '-p', '/run/kubelet-prestart-ran'], ignoreFailure: true, line: '/etc/systemd/system/kubelet.service:9' }]);
-    expect(json.configured.env.PATH).toBe('/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
+    expect(json.configured.execStartPre).toEqual([
+      {
+        argv: ['/bin/mkdir', '-p', '/run/kubelet-prestart-ran'],
+        ignoreFailure: true,
+        line: '/etc/systemd/system/kubelet.service:9',
+      },
+    ]);
+    expect(json.configured.env.PATH).toBe(
+      '/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    );
     expect(json.configured.after).toEqual(['containerd.service']);
     expect(json.supervisor.include.patterns).toEqual(['/etc/supervisor/conf.d/*.conf', '/etc/supervisor/extra/*.ini']);
     expect(json.running.env.PATH).toBe(json.configured.env.PATH);
@@ -83,7 +127,9 @@ describe('detect: drift, duplicates and bad input (Ubuntu node)', () => {
   afterAll(() => node?.down());
 
   it('env file changed since kubelet started: uses the running argv and names the differing flags', async () => {
-    await node.sh(`sed -i 's|"$| --max-pods=200"|; s|"\\(.*\\)--max-pods=200""|"\\1--max-pods=200"|' /var/lib/kubelet/kubeadm-flags.env`);
+    await node.sh(
+      `sed -i 's|"$| --max-pods=200"|; s|"\\(.*\\)--max-pods=200""|"\\1--max-pods=200"|' /var/lib/kubelet/kubeadm-flags.env`,
+    );
     const { json } = await kubesupJson(node, ['detect']);
     expect(json.argv).toEqual(EXPECTED['kubeadm-ubuntu'].argv);
     expect(json.configured.argv).toContain('--max-pods=200');
@@ -93,7 +139,9 @@ describe('detect: drift, duplicates and bad input (Ubuntu node)', () => {
 
   it('two kubelets: a warning naming both pids', async () => {
     const mainPid = (await node.sh('systemctl show -p MainPID --value kubelet')).trim();
-    await node.sh('setsid /usr/bin/kubelet --config=/nonexistent >/dev/null 2>&1 < /dev/null & echo $! > /run/second-kubelet');
+    await node.sh(
+      'setsid /usr/bin/kubelet --config=/nonexistent >/dev/null 2>&1 < /dev/null & echo $! > /run/second-kubelet',
+    );
     try {
       const second = (await node.sh('cat /run/second-kubelet')).trim();
       const { json } = await kubesupJson(node, ['detect']);
@@ -107,7 +155,16 @@ describe('detect: drift, duplicates and bad input (Ubuntu node)', () => {
   });
 
   it('not root: still the command line, with what could not be read said', async () => {
-    const r = await node.exec(['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'node', '/work/main/bin/kubesup-tui.js', 'detect', '--json']);
+    const r = await node.exec([
+      'setpriv',
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      'node',
+      '/work/main/bin/kubesup-tui.js',
+      'detect',
+      '--json',
+    ]);
     expect(r.exitCode).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.argv).toEqual(EXPECTED['kubeadm-ubuntu'].argv);
@@ -129,17 +186,24 @@ describe('detect: drift, duplicates and bad input (Ubuntu node)', () => {
   });
 
   it('a unit without ExecStart and no kubelet running: exit 1, one line, JSON still says why', async () => {
-    await node.sh("systemctl stop kubelet && mkdir -p /etc/systemd/system/kubelet.service.d && printf '[Service]\\nExecStart=\\n' > /etc/systemd/system/kubelet.service.d/99-broken.conf", { timeoutMs: 30_000 });
+    await node.sh(
+      "systemctl stop kubelet && mkdir -p /etc/systemd/system/kubelet.service.d && printf '[Service]\\nExecStart=\\n' > /etc/systemd/system/kubelet.service.d/99-broken.conf",
+      { timeoutMs: 30_000 },
+    );
     const r = await kubesup(node, ['detect']);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toBe('kubesup-tui: no kubelet command line found: no kubelet process runs and kubelet.service has no usable ExecStart=\n');
+    expect(r.stderr).toBe(
+      'kubesup-tui: no kubelet command line found: no kubelet process runs and kubelet.service has no usable ExecStart=\n',
+    );
     expect(r.stdout).toContain('kubelet.service has no ExecStart= (after drop-ins)');
     const j = await kubesupJson(node, ['detect']);
     expect(j.json).toMatchObject({ argv: [], running: null, configured: null });
   });
 
   it('no kubelet anywhere: exit 1', async () => {
-    await node.sh('rm -rf /etc/systemd/system/kubelet.service.d /usr/lib/systemd/system/kubelet.service /usr/lib/systemd/system/kubelet.service.d');
+    await node.sh(
+      'rm -rf /etc/systemd/system/kubelet.service.d /usr/lib/systemd/system/kubelet.service /usr/lib/systemd/system/kubelet.service.d',
+    );
     const r = await kubesup(node, ['detect']);
     expect(r.exitCode).toBe(1);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);

@@ -10,7 +10,9 @@ describe('a supervisord config without [include]', () => {
     node = await TestNode.up('kubekey-centos7');
     await node.waitFor('test -S /var/run/supervisor/supervisor.sock && curl -sf 127.0.0.1:10248/healthz');
     // An operator's config that keeps every program in the main file.
-    await node.sh("sed -i '/^\\[include\\]/,$d' /etc/supervisord.conf && cat /etc/supervisord.d/node-exporter.ini >> /etc/supervisord.conf && rm /etc/supervisord.d/node-exporter.ini && supervisorctl -c /etc/supervisord.conf reread >/dev/null");
+    await node.sh(
+      "sed -i '/^\\[include\\]/,$d' /etc/supervisord.conf && cat /etc/supervisord.d/node-exporter.ini >> /etc/supervisord.conf && rm /etc/supervisord.d/node-exporter.ini && supervisorctl -c /etc/supervisord.conf reread >/dev/null",
+    );
     original = node.readFile('/etc/supervisord.conf');
   });
   afterAll(() => node?.down());
@@ -26,7 +28,10 @@ describe('a supervisord config without [include]', () => {
     const r = await kubesup(node, ['migrate', '--yes'], { timeoutMs: 120_000 });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     const status = (await kubesupJson(node, ['status'])).json;
-    expect(status.programs.map((p: { name: string; state: string }) => `${p.name}:${p.state}`).sort()).toEqual(['kubelet:RUNNING', 'node-exporter:RUNNING']);
+    expect(status.programs.map((p: { name: string; state: string }) => `${p.name}:${p.state}`).sort()).toEqual([
+      'kubelet:RUNNING',
+      'node-exporter:RUNNING',
+    ]);
 
     const back = await kubesup(node, ['rollback', '--yes'], { timeoutMs: 120_000 });
     expect(back.exitCode, back.stdout + back.stderr).toBe(0);
@@ -44,18 +49,31 @@ describe('refusals leave the node untouched', () => {
   afterAll(() => node?.down());
 
   it('not root: exit 1, "must run as root", nothing changed', async () => {
-    const r = await node.exec(['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'node', '/work/main/bin/kubesup-tui.js', 'migrate', '--yes']);
+    const r = await node.exec([
+      'setpriv',
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      'node',
+      '/work/main/bin/kubesup-tui.js',
+      'migrate',
+      '--yes',
+    ]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toBe('kubesup-tui: must run as root (nothing was changed)\n');
     expect((await node.exec(['test', '-e', '/var/lib/kubesup-tui'])).exitCode).not.toBe(0);
   });
 
   it('a program for kubelet already configured by hand: the plan refuses and says where', async () => {
-    await node.sh("printf '[program:kubelet]\\ncommand=/etc/kubernetes/kubelet.sh run\\nautostart=false\\n' > /etc/supervisor/conf.d/kubelet.conf");
+    await node.sh(
+      "printf '[program:kubelet]\\ncommand=/etc/kubernetes/kubelet.sh run\\nautostart=false\\n' > /etc/supervisor/conf.d/kubelet.conf",
+    );
     try {
       const r = await kubesup(node, ['plan']);
       expect(r.exitCode).toBe(1);
-      expect(r.stderr).toBe('kubesup-tui: no migration: a program for kubelet already exists: [program:kubelet] in /etc/supervisor/conf.d/kubelet.conf\n');
+      expect(r.stderr).toBe(
+        'kubesup-tui: no migration: a program for kubelet already exists: [program:kubelet] in /etc/supervisor/conf.d/kubelet.conf\n',
+      );
     } finally {
       await node.sh('rm /etc/supervisor/conf.d/kubelet.conf');
     }
@@ -64,7 +82,9 @@ describe('refusals leave the node untouched', () => {
   it('rollback with nothing to roll back: exit 1 with the reason', async () => {
     const r = await kubesup(node, ['rollback', '--yes']);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toBe('kubesup-tui: nothing to roll back: no migration journal at /var/lib/kubesup-tui/journal.json\n');
+    expect(r.stderr).toBe(
+      'kubesup-tui: nothing to roll back: no migration journal at /var/lib/kubesup-tui/journal.json\n',
+    );
   });
 });
 
@@ -81,10 +101,23 @@ describe('supervisord missing (Rocky node, kubeadm rpm): the migration installs 
   it('detect says it is missing; plan installs it with dnf, EPEL layout; migrate ends with kubelet supervised', async () => {
     const d = (await kubesupJson(node, ['detect'])).json;
     expect(d.supervisor).toMatchObject({ installed: false, binary: null, unit: null });
-    expect(argv).toEqual(['/usr/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--config=/var/lib/kubelet/config.yaml', '--container-runtime-endpoint=unix:///run/containerd/containerd.sock']);
+    expect(argv).toEqual([
+      '/usr/bin/kubelet',
+      '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf',
+      '--kubeconfig=/etc/kubernetes/kubelet.conf',
+      '--config=/var/lib/kubelet/config.yaml',
+      '--container-runtime-endpoint=unix:///run/containerd/containerd.sock',
+    ]);
     const plan = (await kubesupJson(node, ['plan'])).json;
-    expect(plan.steps[0]).toMatchObject({ kind: 'install-supervisor', command: ['dnf', 'install', '-y', 'supervisor'] });
-    expect(plan.supervisor).toMatchObject({ unit: 'supervisord.service', config: '/etc/supervisord.conf', programFile: '/etc/supervisord.d/kubelet.ini' });
+    expect(plan.steps[0]).toMatchObject({
+      kind: 'install-supervisor',
+      command: ['dnf', 'install', '-y', 'supervisor'],
+    });
+    expect(plan.supervisor).toMatchObject({
+      unit: 'supervisord.service',
+      config: '/etc/supervisord.conf',
+      programFile: '/etc/supervisord.d/kubelet.ini',
+    });
     expect(plan.steps.map((s: { id: string }) => s.id)).toContain('enable-supervisord');
 
     const r = await kubesup(node, ['migrate', '--yes'], { timeoutMs: 180_000 });
@@ -96,7 +129,10 @@ describe('supervisord missing (Rocky node, kubeadm rpm): the migration installs 
     expect((await node.exec(['systemctl', 'is-enabled', 'kubelet'])).stdout.trim()).toBe('masked');
 
     await node.reboot();
-    await node.waitFor('curl -sf 127.0.0.1:10248/healthz && supervisorctl -c /etc/supervisord.conf status kubelet | grep -q RUNNING', 30_000);
+    await node.waitFor(
+      'curl -sf 127.0.0.1:10248/healthz && supervisorctl -c /etc/supervisord.conf status kubelet | grep -q RUNNING',
+      30_000,
+    );
     expect((await node.exec(['pgrep', '-x', 'kubelet'])).stdout.trim().split('\n')).toHaveLength(1);
   });
 });

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, kubesup, kubesupJson } from '../helpers/cli-in-node.js';
-import { TestNode, type LayoutName } from './test-node.js';
+import { type LayoutName, TestNode } from './test-node.js';
 
 type SupervisedLayout = Exclude<LayoutName, 'kubeadm-rocky-nosup'>;
 
@@ -30,7 +30,8 @@ async function snapshot(node: TestNode): Promise<Record<string, string>> {
         const p = path.join(dir, e.name);
         if (e.isDirectory()) walk(p);
         else if (e.isSymbolicLink()) out[p.slice(root.length - 1)] = `-> ${fs.readlinkSync(p)}`;
-        else if (e.isFile()) out[p.slice(root.length - 1)] = crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex');
+        else if (e.isFile())
+          out[p.slice(root.length - 1)] = crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex');
       }
     };
     walk(path.join(root, top));
@@ -47,130 +48,151 @@ async function parentName(node: TestNode, pid: number): Promise<string> {
   return (await node.sh(`ps -o args= -p $(ps -o ppid= -p ${pid})`)).trim();
 }
 
-describe.each(['kubekey-centos7', 'kubeadm-ubuntu', 'kubespray-debian'] as SupervisedLayout[])('migration on %s', (layout) => {
-  let node: TestNode;
-  let before: Record<string, string>;
-  let argv: string[];
-  beforeAll(async () => {
-    node = await TestNode.up(layout);
-    await node.waitFor(`test -S ${SOCKET[layout]} && curl -sf 127.0.0.1:10248/healthz`);
-    argv = (await kubesupJson(node, ['detect'])).json.argv;
-    before = await snapshot(node);
-  });
-  afterAll(() => node?.down());
+describe.each(['kubekey-centos7', 'kubeadm-ubuntu', 'kubespray-debian'] as SupervisedLayout[])(
+  'migration on %s',
+  (layout) => {
+    let node: TestNode;
+    let before: Record<string, string>;
+    let argv: string[];
+    beforeAll(async () => {
+      node = await TestNode.up(layout);
+      await node.waitFor(`test -S ${SOCKET[layout]} && curl -sf 127.0.0.1:10248/healthz`);
+      argv = (await kubesupJson(node, ['detect'])).json.argv;
+      before = await snapshot(node);
+    });
+    afterAll(() => node?.down());
 
-  it('plan changes no file', async () => {
-    const r = await kubesup(node, ['plan']);
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain('Steps:');
-    const json = await kubesupJson(node, ['plan']);
-    expect(json.json.argv).toEqual(argv);
-    expect(await snapshot(node)).toEqual(before);
-  });
+    it('plan changes no file', async () => {
+      const r = await kubesup(node, ['plan']);
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toContain('Steps:');
+      const json = await kubesupJson(node, ['plan']);
+      expect(json.json.argv).toEqual(argv);
+      expect(await snapshot(node)).toEqual(before);
+    });
 
-  it('migrate: kubelet RUNNING under supervisord with the same argv, one kubelet, others untouched', async () => {
-    const supervisordPid = (await kubesupJson(node, ['status'])).json.supervisord.pid;
-    const othersBefore = (await kubesupJson(node, ['status'])).json.programs;
-    const r = await kubesup(node, ['migrate', '--yes'], { timeoutMs: 120_000 });
-    expect(r.stderr).toBe('');
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/^migrated: kubelet runs under supervisord as \[program:kubelet\]; healthz gap \d+ ms$/m);
-    for (const line of r.stdout.split('\n').filter((l) => l.startsWith('['))) expect(line).toMatch(/^\[\d+\/\d+\] .*: ok/);
+    it('migrate: kubelet RUNNING under supervisord with the same argv, one kubelet, others untouched', async () => {
+      const supervisordPid = (await kubesupJson(node, ['status'])).json.supervisord.pid;
+      const othersBefore = (await kubesupJson(node, ['status'])).json.programs;
+      const r = await kubesup(node, ['migrate', '--yes'], { timeoutMs: 120_000 });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toMatch(
+        /^migrated: kubelet runs under supervisord as \[program:kubelet\]; healthz gap \d+ ms$/m,
+      );
+      for (const line of r.stdout.split('\n').filter((l) => l.startsWith('[')))
+        expect(line).toMatch(/^\[\d+\/\d+\] .*: ok/);
 
-    const status = (await kubesupJson(node, ['status'])).json;
-    const kubelet = status.programs.find((p: { name: string }) => p.name === 'kubelet');
-    expect(kubelet.state).toBe('RUNNING');
-    expect(status.supervisord.pid).toBe(supervisordPid);
-    for (const other of othersBefore) expect(status.programs.find((p: { name: string }) => p.name === other.name).pid).toBe(other.pid);
-    expect(status.kubelet.healthz).toBe('ok');
+      const status = (await kubesupJson(node, ['status'])).json;
+      const kubelet = status.programs.find((p: { name: string }) => p.name === 'kubelet');
+      expect(kubelet.state).toBe('RUNNING');
+      expect(status.supervisord.pid).toBe(supervisordPid);
+      for (const other of othersBefore)
+        expect(status.programs.find((p: { name: string }) => p.name === other.name).pid).toBe(other.pid);
+      expect(status.kubelet.healthz).toBe('ok');
 
-    const pids = await kubeletPids(node);
-    expect(pids).toEqual([kubelet.pid]);
-    expect((await node.sh(`tr '\\0' '\\n' < /proc/${kubelet.pid}/cmdline`)).split('\n').slice(0, -1)).toEqual(argv);
-    expect(await parentName(node, kubelet.pid)).toMatch(/supervisord/);
+      const pids = await kubeletPids(node);
+      expect(pids).toEqual([kubelet.pid]);
+      expect((await node.sh(`tr '\\0' '\\n' < /proc/${kubelet.pid}/cmdline`)).split('\n').slice(0, -1)).toEqual(argv);
+      expect(await parentName(node, kubelet.pid)).toMatch(/supervisord/);
 
-    // kubeadm and package upgrades run `systemctl start/restart kubelet`: no second kubelet.
-    await node.exec(['systemctl', 'restart', 'kubelet']);
-    await new Promise((res) => setTimeout(res, 500));
-    expect(await kubeletPids(node)).toEqual([kubelet.pid]);
-    expect((await node.exec(['systemctl', 'is-enabled', 'kubelet'])).stdout.trim()).toMatch(layout === 'kubeadm-ubuntu' ? /^masked$/ : /^disabled$/);
-    expect((await node.exec(['systemctl', 'is-enabled', layout === 'kubekey-centos7' ? 'supervisord' : 'supervisor'])).stdout.trim()).toBe('enabled');
-  });
+      // kubeadm and package upgrades run `systemctl start/restart kubelet`: no second kubelet.
+      await node.exec(['systemctl', 'restart', 'kubelet']);
+      await new Promise((res) => setTimeout(res, 500));
+      expect(await kubeletPids(node)).toEqual([kubelet.pid]);
+      expect((await node.exec(['systemctl', 'is-enabled', 'kubelet'])).stdout.trim()).toMatch(
+        layout === 'kubeadm-ubuntu' ? /^masked$/ : /^disabled$/,
+      );
+      expect(
+        (
+          await node.exec(['systemctl', 'is-enabled', layout === 'kubekey-centos7' ? 'supervisord' : 'supervisor'])
+        ).stdout.trim(),
+      ).toBe('enabled');
+    });
 
-  it('the wrapper reproduces the unit: environment, ExecStartPre, exact argv', async () => {
-    const wrapper = node.readFile('/etc/kubernetes/kubelet.sh');
-    expect(wrapper).toMatch(/^#!\/bin\/bash\n/);
-    expect(wrapper).toContain('exec ');
-    const pid = (await kubeletPids(node))[0];
-    const env = (await node.sh(`tr '\\0' '\\n' < /proc/${pid}/environ`)).split('\n');
-    const unitEnv = (await kubesupJson(node, ['detect'])).json.configured.env as Record<string, string>;
-    for (const [k, v] of Object.entries(unitEnv)) expect(env).toContain(`${k}=${v}`);
-    if (layout === 'kubespray-debian') expect((await node.exec(['test', '-d', '/run/kubelet-prestart-ran'])).exitCode).toBe(0);
-    // The wrapper itself says nothing on a normal start (no shell errors in kubelet's log).
-    expect(node.readFile('/var/log/kubelet/kubelet.log')).not.toMatch(/kubelet\.sh: line \d+/);
-  });
+    it('the wrapper reproduces the unit: environment, ExecStartPre, exact argv', async () => {
+      const wrapper = node.readFile('/etc/kubernetes/kubelet.sh');
+      expect(wrapper).toMatch(/^#!\/bin\/bash\n/);
+      expect(wrapper).toContain('exec ');
+      const pid = (await kubeletPids(node))[0];
+      const env = (await node.sh(`tr '\\0' '\\n' < /proc/${pid}/environ`)).split('\n');
+      const unitEnv = (await kubesupJson(node, ['detect'])).json.configured.env as Record<string, string>;
+      for (const [k, v] of Object.entries(unitEnv)) expect(env).toContain(`${k}=${v}`);
+      if (layout === 'kubespray-debian')
+        expect((await node.exec(['test', '-d', '/run/kubelet-prestart-ran'])).exitCode).toBe(0);
+      // The wrapper itself says nothing on a normal start (no shell errors in kubelet's log).
+      expect(node.readFile('/var/log/kubelet/kubelet.log')).not.toMatch(/kubelet\.sh: line \d+/);
+    });
 
-  it('migrate again: says so, exits 0, touches nothing', async () => {
-    const snap = await snapshot(node);
-    const r = await kubesup(node, ['migrate', '--yes']);
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/^already migrated on .*nothing to do$/m);
-    expect(await snapshot(node)).toEqual(snap);
-  });
+    it('migrate again: says so, exits 0, touches nothing', async () => {
+      const snap = await snapshot(node);
+      const r = await kubesup(node, ['migrate', '--yes']);
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toMatch(/^already migrated on .*nothing to do$/m);
+      expect(await snapshot(node)).toEqual(snap);
+    });
 
-  it('kubeadm upgrade rewrites the env file: status warns, migrate shows the drift and regenerates', async () => {
-    const envFile = layout === 'kubespray-debian' ? '/etc/kubernetes/kubelet.env' : '/var/lib/kubelet/kubeadm-flags.env';
-    const original = node.readFile(envFile);
-    await node.sh(`sed -i '0,/"$/s//  --max-pods=150"/' ${envFile}`);
-    const status = await kubesupJson(node, ['status']);
-    expect(status.json.warnings.join('\n')).toMatch(/changed since the migration \(flags --max-pods\)/);
-    const r = await kubesup(node, ['migrate', '--yes'], { timeoutMs: 180_000 });
-    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toContain('+ --max-pods=150');
-    expect(r.stdout).toMatch(/^migrated:/m);
-    const [pid] = await kubeletPids(node);
-    expect(await node.sh(`tr '\\0' '\\n' < /proc/${pid}/cmdline`)).toContain('--max-pods=150');
-    // Put the file back as it was, and migrate to it again, so that the rest of the proof starts from the layout.
-    await node.sh(`cat > ${envFile} <<'EOF'\n${original}EOF`);
-    const back = await kubesup(node, ['migrate', '--yes'], { timeoutMs: 180_000 });
-    expect(back.exitCode, back.stdout + back.stderr).toBe(0);
-    expect((await kubesupJson(node, ['status'])).json.warnings.filter((w: string) => w.includes('changed since'))).toEqual([]);
-  });
+    it('kubeadm upgrade rewrites the env file: status warns, migrate shows the drift and regenerates', async () => {
+      const envFile =
+        layout === 'kubespray-debian' ? '/etc/kubernetes/kubelet.env' : '/var/lib/kubelet/kubeadm-flags.env';
+      const original = node.readFile(envFile);
+      await node.sh(`sed -i '0,/"$/s//  --max-pods=150"/' ${envFile}`);
+      const status = await kubesupJson(node, ['status']);
+      expect(status.json.warnings.join('\n')).toMatch(/changed since the migration \(flags --max-pods\)/);
+      const r = await kubesup(node, ['migrate', '--yes'], { timeoutMs: 180_000 });
+      expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain('+ --max-pods=150');
+      expect(r.stdout).toMatch(/^migrated:/m);
+      const [pid] = await kubeletPids(node);
+      expect(await node.sh(`tr '\\0' '\\n' < /proc/${pid}/cmdline`)).toContain('--max-pods=150');
+      // Put the file back as it was, and migrate to it again, so that the rest of the proof starts from the layout.
+      await node.sh(`cat > ${envFile} <<'EOF'\n${original}EOF`);
+      const back = await kubesup(node, ['migrate', '--yes'], { timeoutMs: 180_000 });
+      expect(back.exitCode, back.stdout + back.stderr).toBe(0);
+      expect(
+        (await kubesupJson(node, ['status'])).json.warnings.filter((w: string) => w.includes('changed since')),
+      ).toEqual([]);
+    });
 
-  it('kill -9 of the supervised kubelet: it is back', async () => {
-    const [pid] = await kubeletPids(node);
-    await node.sh(`kill -9 ${pid}`);
-    await node.waitFor(`p=$(pgrep -x kubelet) && [ "$p" != "${pid}" ] && curl -sf 127.0.0.1:10248/healthz`, 20_000);
-    await node.waitFor(`${CTL[layout]} status kubelet | grep -q RUNNING`, 10_000);
-    const status = (await kubesupJson(node, ['status'])).json;
-    expect(status.programs.find((p: { name: string }) => p.name === 'kubelet')).toMatchObject({ state: 'RUNNING', restarts: 1, last_exit: { signal: 'SIGKILL', expected: false } });
-  });
+    it('kill -9 of the supervised kubelet: it is back', async () => {
+      const [pid] = await kubeletPids(node);
+      await node.sh(`kill -9 ${pid}`);
+      await node.waitFor(`p=$(pgrep -x kubelet) && [ "$p" != "${pid}" ] && curl -sf 127.0.0.1:10248/healthz`, 20_000);
+      await node.waitFor(`${CTL[layout]} status kubelet | grep -q RUNNING`, 10_000);
+      const status = (await kubesupJson(node, ['status'])).json;
+      expect(status.programs.find((p: { name: string }) => p.name === 'kubelet')).toMatchObject({
+        state: 'RUNNING',
+        restarts: 1,
+        last_exit: { signal: 'SIGKILL', expected: false },
+      });
+    });
 
-  it('a reboot brings back exactly one kubelet, supervised', async () => {
-    await node.reboot();
-    await node.waitFor('curl -sf 127.0.0.1:10248/healthz', 30_000);
-    await node.waitFor(`${CTL[layout]} status kubelet | grep -q RUNNING`, 20_000);
-    const pids = await kubeletPids(node);
-    expect(pids).toHaveLength(1);
-    expect(await parentName(node, pids[0]!)).toMatch(/supervisord/);
-    expect((await node.exec(['systemctl', 'is-active', 'kubelet'])).stdout.trim()).not.toBe('active');
-  });
+    it('a reboot brings back exactly one kubelet, supervised', async () => {
+      await node.reboot();
+      await node.waitFor('curl -sf 127.0.0.1:10248/healthz', 30_000);
+      await node.waitFor(`${CTL[layout]} status kubelet | grep -q RUNNING`, 20_000);
+      const pids = await kubeletPids(node);
+      expect(pids).toHaveLength(1);
+      expect(await parentName(node, pids[0]!)).toMatch(/supervisord/);
+      expect((await node.exec(['systemctl', 'is-active', 'kubelet'])).stdout.trim()).not.toBe('active');
+    });
 
-  it('rollback restores every file byte for byte, and kubelet runs under systemd again', async () => {
-    const r = await kubesup(node, ['rollback', '--yes'], { timeoutMs: 120_000 });
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain('rolled back: kubelet runs under systemd again, every file restored');
-    const after = await snapshot(node);
-    // Only kubesup-tui's own record of what it did remains (under /var, not compared).
-    expect(after).toEqual(before);
-    expect((await node.exec(['systemctl', 'is-active', 'kubelet'])).stdout.trim()).toBe('active');
-    const mainPid = Number((await node.sh('systemctl show -p MainPID --value kubelet')).trim());
-    expect(await kubeletPids(node)).toEqual([mainPid]);
-    expect((await node.sh(`tr '\\0' '\\n' < /proc/${mainPid}/cmdline`)).split('\n').slice(0, -1)).toEqual(argv);
-    const progs = (await kubesupJson(node, ['status'])).json.programs.map((p: { name: string }) => p.name);
-    expect(progs).not.toContain('kubelet');
-  });
-});
+    it('rollback restores every file byte for byte, and kubelet runs under systemd again', async () => {
+      const r = await kubesup(node, ['rollback', '--yes'], { timeoutMs: 120_000 });
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toContain('rolled back: kubelet runs under systemd again, every file restored');
+      const after = await snapshot(node);
+      // Only kubesup-tui's own record of what it did remains (under /var, not compared).
+      expect(after).toEqual(before);
+      expect((await node.exec(['systemctl', 'is-active', 'kubelet'])).stdout.trim()).toBe('active');
+      const mainPid = Number((await node.sh('systemctl show -p MainPID --value kubelet')).trim());
+      expect(await kubeletPids(node)).toEqual([mainPid]);
+      expect((await node.sh(`tr '\\0' '\\n' < /proc/${mainPid}/cmdline`)).split('\n').slice(0, -1)).toEqual(argv);
+      const progs = (await kubesupJson(node, ['status'])).json.programs.map((p: { name: string }) => p.name);
+      expect(progs).not.toContain('kubelet');
+    });
+  },
+);
 
 describe('restart policy on the reference node: never FATAL, paced, quick after a single crash', () => {
   let node: TestNode;
@@ -187,7 +209,9 @@ describe('restart policy on the reference node: never FATAL, paced, quick after 
     const states = new Set<string>();
     const until = Date.now() + 30_000;
     while (Date.now() < until) {
-      states.add((await node.sh('supervisorctl -c /etc/supervisord.conf status kubelet || true')).split(/\s+/)[1] ?? '');
+      states.add(
+        (await node.sh('supervisorctl -c /etc/supervisord.conf status kubelet || true')).split(/\s+/)[1] ?? '',
+      );
       await new Promise((res) => setTimeout(res, 300));
     }
     expect(states.has('FATAL')).toBe(false);

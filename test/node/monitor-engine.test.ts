@@ -4,8 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeFiles } from '../../src/adapters/node-files.js';
 import { createRpcTransport } from '../../src/adapters/supervisor-rpc.js';
 import { createSystemClock } from '../../src/adapters/system-clock.js';
-import { MonitorEngine } from '../../src/core/monitor/engine.js';
 import type { Host, HttpProbe, ProcessTable } from '../../src/core/host.js';
+import { MonitorEngine } from '../../src/core/monitor/engine.js';
 import { TestNode } from './test-node.js';
 
 const SOCK = '/var/run/supervisor/supervisor.sock';
@@ -17,7 +17,12 @@ let node: TestNode;
 const engines: MonitorEngine[] = [];
 
 // The node's pids are in its own pid namespace: not checked from here.
-const noProcs: ProcessTable = { pids: async () => [], brief: async (pid) => ({ pid }), full: async (pid) => ({ pid }), ownPidNamespace: async () => undefined };
+const noProcs: ProcessTable = {
+  pids: async () => [],
+  brief: async (pid) => ({ pid }),
+  full: async (pid) => ({ pid }),
+  ownPidNamespace: async () => undefined,
+};
 
 /** This machine as the engine's host, seeing the node's files and socket from outside it. */
 function hostFor(n: TestNode): Host {
@@ -39,14 +44,20 @@ function hostFor(n: TestNode): Host {
 }
 
 function engineFor(n: TestNode, options: { logCapacity?: number } = {}): MonitorEngine {
-  const target = { endpoint: { url: `unix://${SOCK}`, timeoutMs: 5000 }, healthzUrl: 'http://127.0.0.1:10248/healthz', mainLogPath: null };
+  const target = {
+    endpoint: { url: `unix://${SOCK}`, timeoutMs: 5000 },
+    healthzUrl: 'http://127.0.0.1:10248/healthz',
+    mainLogPath: null,
+  };
   const engine = new MonitorEngine(hostFor(n), target, { ...options, pollMs: 250 });
   engines.push(engine);
   return engine;
 }
 
 async function addProgram(name: string, body: string): Promise<void> {
-  await node.sh(`cat > /etc/supervisord.d/${name}.ini <<'EOF'\n[program:${name}]\n${body}\nEOF\n${CTL} update ${name} >/dev/null`);
+  await node.sh(
+    `cat > /etc/supervisord.d/${name}.ini <<'EOF'\n[program:${name}]\n${body}\nEOF\n${CTL} update ${name} >/dev/null`,
+  );
   await node.waitFor(`${CTL} status ${name} | grep -q RUNNING`);
 }
 
@@ -73,7 +84,10 @@ afterAll(() => node?.down());
 
 describe('restart counts', () => {
   it('counts crashes that happened before the monitor started, and several between two polls', async () => {
-    await addProgram('crasher', 'command=/bin/sleep 31337\nstartsecs=0\nautorestart=true\nstdout_logfile=/var/log/supervisor/crasher.log');
+    await addProgram(
+      'crasher',
+      'command=/bin/sleep 31337\nstartsecs=0\nautorestart=true\nstdout_logfile=/var/log/supervisor/crasher.log',
+    );
     for (let i = 0; i < 3; i++) await node.sh(crashOnce('/bin/sleep 31337'));
 
     const engine = engineFor(node);
@@ -106,7 +120,10 @@ describe('restart counts', () => {
 describe('actions', () => {
   it('reports faults as one line', async () => {
     const engine = engineFor(node);
-    expect(await engine.act('start', 'no-such-program')).toEqual({ ok: false, message: 'no-such-program: start failed: no such program in supervisord' });
+    expect(await engine.act('start', 'no-such-program')).toEqual({
+      ok: false,
+      message: 'no-such-program: start failed: no such program in supervisord',
+    });
     expect(await engine.act('stop', 'crasher')).toEqual({ ok: true, message: 'crasher: stopped' });
     expect(await engine.act('stop', 'crasher')).toEqual({ ok: false, message: 'crasher: stop failed: not running' });
     expect(await engine.act('start', 'crasher')).toEqual({ ok: true, message: 'crasher: started' });
@@ -145,7 +162,9 @@ describe('log follow', () => {
     expect(rotations).toBeGreaterThan(0);
     expect(numbers.length).toBeGreaterThan(5000);
     const first = numbers[0] as number;
-    const breaks = numbers.flatMap((n, i) => (i > 0 && n !== (numbers[i - 1] as number) + 1 ? [`${numbers[i - 1]}->${n}`] : []));
+    const breaks = numbers.flatMap((n, i) =>
+      i > 0 && n !== (numbers[i - 1] as number) + 1 ? [`${numbers[i - 1]}->${n}`] : [],
+    );
     expect(breaks).toEqual([]);
     expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => first + i));
     expect(engine.log.toArray().filter((l) => l.severity === 'warning').length).toBeGreaterThan(0);
@@ -184,7 +203,9 @@ describe('supervisord going away', () => {
 
     // The orphans of the killed supervisord would otherwise hold on; then start it again as the node would.
     // (Bracketed patterns, so that pkill -f does not match this very shell's command line.)
-    await node.sh("pkill -9 -f -x '/bin/sleep 3133[7]' ; pkill -9 -f -x '/bin/sleep 3133[8]' ; pkill -9 -f -x '/bin/sleep infinit[y]'; pkill -9 -f 'healthz-port-ignore[d]'; true");
+    await node.sh(
+      "pkill -9 -f -x '/bin/sleep 3133[7]' ; pkill -9 -f -x '/bin/sleep 3133[8]' ; pkill -9 -f -x '/bin/sleep infinit[y]'; pkill -9 -f 'healthz-port-ignore[d]'; true",
+    );
     await node.sh('systemctl start supervisord');
     await until(() => engine.current.connected && engine.current.supervisordPid !== pidBefore, 15_000);
     expect(engine.current.stale).toBe(false);

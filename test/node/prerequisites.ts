@@ -23,19 +23,30 @@ const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]
 
 export function ensurePrerequisites(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): void {
   if (process.platform !== 'linux') throw new Error('the test node needs Linux (namespaces and overlay mounts)');
-  if (process.getuid?.() !== 0) throw new Error('the test node needs root (namespaces and overlay mounts): run this as root, e.g. with sudo');
+  if (process.getuid?.() !== 0)
+    throw new Error('the test node needs root (namespaces and overlay mounts): run this as root, e.g. with sudo');
   const missing = [...new Set(NEEDS.filter(([c]) => !has(c)).map(([, p]) => p))];
   if (missing.length === 0) return;
-  if (!has('apt-get')) throw new Error(`missing ${missing.join(', ')}, and there is no apt-get here to install them; install them by hand`);
+  if (!has('apt-get'))
+    throw new Error(
+      `missing ${missing.join(', ')}, and there is no apt-get here to install them; install them by hand`,
+    );
   log(`kubesup-tui test node: installing ${missing.join(' ')} with apt-get (missing on this machine)`);
   const policy = '/usr/sbin/policy-rc.d';
   const ownPolicy = !fs.existsSync(policy);
-  if (ownPolicy) fs.writeFileSync(policy, '#!/bin/sh\n# kubesup-tui: no service starts during this install\nexit 101\n', { mode: 0o755 });
+  if (ownPolicy)
+    fs.writeFileSync(policy, '#!/bin/sh\n# kubesup-tui: no service starts during this install\nexit 101\n', {
+      mode: 0o755,
+    });
   try {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
+    for (const args of [
+      ['update', '-qq'],
+      ['install', '-y', '-qq', '--no-install-recommends', ...missing],
+    ]) {
       const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
-      if (r.status !== 0) throw new Error(`apt-get ${args[0]} failed (exit ${r.status}); install ${missing.join(' ')} by hand`);
+      if (r.status !== 0)
+        throw new Error(`apt-get ${args[0]} failed (exit ${r.status}); install ${missing.join(' ')} by hand`);
     }
   } finally {
     if (ownPolicy) fs.rmSync(policy, { force: true });

@@ -15,10 +15,18 @@ const OUT = path.join(REPO_ROOT, 'screenshots');
 function save(tui: TmuxSession, name: string): void {
   // tmux leaves trailing blank lines; a picture of them says nothing.
   const screen = tui.capture(true).replace(/(\n\s*)+$/, '\n');
-  const svg = ansiToSvg(screen, { paddingTop: 8, paddingBottom: 8, paddingLeft: 8, paddingRight: 8, colors: { backgroundColor: '#101418' } });
+  const svg = ansiToSvg(screen, {
+    paddingTop: 8,
+    paddingBottom: 8,
+    paddingLeft: 8,
+    paddingRight: 8,
+    colors: { backgroundColor: '#101418' },
+  });
   // Every text gets its colour itself (some SVG renderers do not inherit the group's fill), and runs of
   // spaces are kept (columns line up only if they are).
-  const fixed = svg.replace(/<text (?![^>]*fill=)/g, '<text fill="#D3D3D3" ').replace('<svg ', '<svg xml:space="preserve" ');
+  const fixed = svg
+    .replace(/<text (?![^>]*fill=)/g, '<text fill="#D3D3D3" ')
+    .replace('<svg ', '<svg xml:space="preserve" ');
   fs.writeFileSync(path.join(OUT, `${name}.svg`), fixed);
   process.stderr.write(`screenshots/${name}.svg\n`);
 }

@@ -20,9 +20,21 @@ describe('status on the reference node (KubeKey, CentOS 7, EPEL supervisor)', ()
     const supervisordPid = Number((await node.sh('cat /var/run/supervisord.pid')).trim());
     const exporterPid = Number((await node.sh('supervisorctl -c /etc/supervisord.conf pid node-exporter')).trim());
     expect(exitCode).toBe(0);
-    expect(json.supervisord).toEqual({ state: 'RUNNING', pid: supervisordPid, url: 'unix:///var/run/supervisor/supervisor.sock' });
+    expect(json.supervisord).toEqual({
+      state: 'RUNNING',
+      pid: supervisordPid,
+      url: 'unix:///var/run/supervisor/supervisor.sock',
+    });
     expect(json.programs).toEqual([
-      { name: 'node-exporter', group: 'node-exporter', state: 'RUNNING', pid: exporterPid, uptime_s: expect.any(Number), restarts: 0, last_exit: null },
+      {
+        name: 'node-exporter',
+        group: 'node-exporter',
+        state: 'RUNNING',
+        pid: exporterPid,
+        uptime_s: expect.any(Number),
+        restarts: 0,
+        last_exit: null,
+      },
     ]);
     expect(json.kubelet).toMatchObject({ healthz: 'ok', url: 'http://127.0.0.1:10248/healthz' });
   });
@@ -76,9 +88,19 @@ describe('status on the reference node (KubeKey, CentOS 7, EPEL supervisor)', ()
   it('the packed tarball installs into an empty prefix and runs', async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kubesup-pack-'));
     try {
-      const tgz = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], { cwd: REPO_ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+      const tgz = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      })
+        .trim()
+        .split('\n')
+        .pop()!;
       const prefix = path.join(work, 'prefix');
-      execFileSync('npm', ['install', '-g', '--silent', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, path.join(work, tgz)], { encoding: 'utf8' });
+      execFileSync(
+        'npm',
+        ['install', '-g', '--silent', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, path.join(work, tgz)],
+        { encoding: 'utf8' },
+      );
       const r = await node.exec([path.join(prefix, 'bin', 'kubesup-tui'), 'status', '--json']);
       expect(r.exitCode).toBe(0);
       expect(JSON.parse(r.stdout).programs.map((p: { name: string }) => p.name)).toEqual(['node-exporter']);
@@ -137,7 +159,9 @@ describe('status against a supervisord that requires a password', () => {
   });
 
   it('wrong credentials: exit 1, one line, no password in it', async () => {
-    await node.sh("sed -i '0,/^password=s3cret;not-a-comment/! s|^password=s3cret;not-a-comment|password=wrong|' /etc/supervisor/supervisord.conf");
+    await node.sh(
+      "sed -i '0,/^password=s3cret;not-a-comment/! s|^password=s3cret;not-a-comment|password=wrong|' /etc/supervisor/supervisord.conf",
+    );
     const r = await kubesup(node, ['status']);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toBe('kubesup-tui: supervisord at /var/run/supervisor.sock refused the credentials (HTTP 401)\n');

@@ -40,7 +40,8 @@ export function missingPrerequisite(): string | undefined {
     ['supervisord', 'supervisor'],
     ['cc', 'gcc'],
   ] as const) {
-    if (spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0) return `${bin} is missing (apt-get install -y ${pkg})`;
+    if (spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0)
+      return `${bin} is missing (apt-get install -y ${pkg})`;
   }
   return undefined;
 }
@@ -90,9 +91,19 @@ export class TestNode {
     const child = spawn(
       'unshare',
       [
-        '--mount', '--pid', '--net', '--uts', '--fork', '--mount-proc', '--propagation', 'private',
+        '--mount',
+        '--pid',
+        '--net',
+        '--uts',
+        '--fork',
+        '--mount-proc',
+        '--propagation',
+        'private',
         path.join(this.buildDir, 'node-init'),
-        path.join(HERE, 'boot.sh'), this.dir, path.join(HERE, 'layouts', this.layout), this.buildDir,
+        path.join(HERE, 'boot.sh'),
+        this.dir,
+        path.join(HERE, 'layouts', this.layout),
+        this.buildDir,
       ],
       { detached: true, stdio: ['ignore', 'ignore', fs.openSync(path.join(this.dir, 'boot.log'), 'a')] },
     );
@@ -107,7 +118,9 @@ export class TestNode {
       if (child.exitCode !== null || !fs.existsSync(`/proc/${this.unsharePid}`)) break;
       await sleep(50);
     }
-    const log = fs.existsSync(path.join(this.dir, 'boot.log')) ? fs.readFileSync(path.join(this.dir, 'boot.log'), 'utf8') : '';
+    const log = fs.existsSync(path.join(this.dir, 'boot.log'))
+      ? fs.readFileSync(path.join(this.dir, 'boot.log'), 'utf8')
+      : '';
     await this.kill();
     throw new Error(`test node ${this.layout} did not boot:\n${log.slice(-2000)}`);
   }

@@ -36,9 +36,16 @@ describe('the TUI over a terminal, on the reference node', () => {
 
     await node.sh(`kill -9 ${pid}`);
     const killedAt = Date.now();
-    s = await tui.waitFor((x) => /› kubelet\s+\S+\s+\S+\s+\S+\s+1\s+SIGKILL \(unexpected\)/.test(x), 'the restart counted with its signal', 10_000);
+    s = await tui.waitFor(
+      (x) => /› kubelet\s+\S+\s+\S+\s+\S+\s+1\s+SIGKILL \(unexpected\)/.test(x),
+      'the restart counted with its signal',
+      10_000,
+    );
     console.info(`the crash showed on screen ${Date.now() - killedAt} ms after the kill`);
-    s = await tui.waitFor((x) => /› kubelet\s+RUNNING\s+(\d+)/.test(x) && Number(/› kubelet\s+RUNNING\s+(\d+)/.exec(x)![1]) !== pid, 'kubelet RUNNING again with a new pid');
+    s = await tui.waitFor(
+      (x) => /› kubelet\s+RUNNING\s+(\d+)/.test(x) && Number(/› kubelet\s+RUNNING\s+(\d+)/.exec(x)![1]) !== pid,
+      'kubelet RUNNING again with a new pid',
+    );
     expect(s).toContain('kubelet: 1 restarts since supervisord started · last exits:');
 
     tui.send('q');
@@ -49,12 +56,18 @@ describe('the TUI over a terminal, on the reference node', () => {
 describe('NO_COLOR', () => {
   it('the monitor draws no colour at all, and still reads: states and severities are words', async () => {
     const node = await TestNode.up('kubekey-centos7');
-    const tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', 'NO_COLOR=1', 'node', BIN, 'monitor']), { columns: 100, rows: 30 });
+    const tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', 'NO_COLOR=1', 'node', BIN, 'monitor']), {
+      columns: 100,
+      rows: 30,
+    });
     try {
       await tui.waitFor((x) => /node-exporter\s+RUNNING/.test(x), 'the monitor');
       const screen = tui.capture(true);
       // Every SGR sequence tmux reports for the cells: none may set a foreground or background colour.
-      const colours = [...screen.matchAll(/\u001b\[([0-9;]*)m/g)].flatMap((m) => (m[1] ?? '').split(';')).filter((p) => /^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(p));
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the colour escapes are what is counted
+      const colours = [...screen.matchAll(/\u001b\[([0-9;]*)m/g)]
+        .flatMap((m) => (m[1] ?? '').split(';'))
+        .filter((p) => /^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(p));
       expect(colours).toEqual([]);
       expect(screen).toContain('RUNNING');
     } finally {

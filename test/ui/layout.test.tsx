@@ -4,7 +4,9 @@ import type { Detection } from '../../src/core/detect/detect.js';
 import { fakeServices, monitorData, program, renderApp } from '../helpers/render-app.js';
 
 const apps: { unmount(): void }[] = [];
-afterEach(() => apps.splice(0).forEach((a) => a.unmount()));
+afterEach(() => {
+  for (const a of apps.splice(0)) a.unmount();
+});
 
 const DETECTION = {
   argv: ['/usr/local/bin/kubelet', `--pod-infra-container-image=${'registry.example.com/'.repeat(5)}pause:3.9`],
@@ -12,12 +14,28 @@ const DETECTION = {
   configured: null,
   flags: [
     { arg: '/usr/local/bin/kubelet', source: '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf:12 (ExecStart)' },
-    { arg: `--pod-infra-container-image=${'registry.example.com/'.repeat(5)}pause:3.9`, source: '/var/lib/kubelet/kubeadm-flags.env:1 ($KUBELET_KUBEADM_ARGS, EnvironmentFile=)' },
+    {
+      arg: `--pod-infra-container-image=${'registry.example.com/'.repeat(5)}pause:3.9`,
+      source: '/var/lib/kubelet/kubeadm-flags.env:1 ($KUBELET_KUBEADM_ARGS, EnvironmentFile=)',
+    },
   ],
-  kubelet: { version: '1.23.16', binary: '/usr/local/bin/kubelet', healthz: { address: '127.0.0.1', port: 10248, url: 'http://127.0.0.1:10248/healthz', config: null } },
-  supervisor: { installed: true, version: '4.2.5', pid: 216, unit: { name: 'supervisord.service', active: 'active', enabled: 'enabled' }, program: null, programFile: '/etc/supervisord.d/kubelet.ini' },
+  kubelet: {
+    version: '1.23.16',
+    binary: '/usr/local/bin/kubelet',
+    healthz: { address: '127.0.0.1', port: 10248, url: 'http://127.0.0.1:10248/healthz', config: null },
+  },
+  supervisor: {
+    installed: true,
+    version: '4.2.5',
+    pid: 216,
+    unit: { name: 'supervisord.service', active: 'active', enabled: 'enabled' },
+    program: null,
+    programFile: '/etc/supervisord.d/kubelet.ini',
+  },
   refusal: null,
-  warnings: ['--pod-infra-container-image: removed in kubelet 1.35 (the sandbox image comes from the container runtime); upgrading kubelet to 1.35 or later will fail with it'],
+  warnings: [
+    '--pod-infra-container-image: removed in kubelet 1.35 (the sandbox image comes from the container runtime); upgrading kubelet to 1.35 or later will fail with it',
+  ],
 } as unknown as Detection;
 
 const fits = (frame: string, columns: number, rows: number) => {

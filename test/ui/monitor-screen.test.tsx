@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeServices, KEYS, monitorData, program, renderApp } from '../helpers/render-app.js';
 
 const apps: { unmount(): void }[] = [];
-afterEach(() => apps.splice(0).forEach((a) => a.unmount()));
+afterEach(() => {
+  for (const a of apps.splice(0)) a.unmount();
+});
 
 function setup(size?: { columns: number; rows: number }) {
   const { services, monitor } = fakeServices();
@@ -14,13 +16,40 @@ function setup(size?: { columns: number; rows: number }) {
 const KUBELET_CRASHED = program({
   name: 'kubelet',
   pid: 4242,
-  history: { restarts: 3, spawns: 4, exits: [{ time: Date.UTC(2026, 10, 26, 10, 5), status: null, signal: 'SIGKILL', expected: false, respawned: true, duringStart: false }], lastExit: { time: Date.UTC(2026, 10, 26, 10, 5), status: null, signal: 'SIGKILL', expected: false, respawned: true, duringStart: false } },
+  history: {
+    restarts: 3,
+    spawns: 4,
+    exits: [
+      {
+        time: Date.UTC(2026, 10, 26, 10, 5),
+        status: null,
+        signal: 'SIGKILL',
+        expected: false,
+        respawned: true,
+        duringStart: false,
+      },
+    ],
+    lastExit: {
+      time: Date.UTC(2026, 10, 26, 10, 5),
+      status: null,
+      signal: 'SIGKILL',
+      expected: false,
+      respawned: true,
+      duringStart: false,
+    },
+  },
 });
 
 describe('monitor screen', () => {
   it('shows every program with state, pid, uptime, restarts and last exit, and kubelet health', async () => {
     const { app, monitor } = setup();
-    monitor.push(monitorData([KUBELET_CRASHED, program({ name: 'node-exporter', state: 'BACKOFF', pid: 0 }), program({ name: 'fluentd', state: 'FATAL', pid: 0 })]));
+    monitor.push(
+      monitorData([
+        KUBELET_CRASHED,
+        program({ name: 'node-exporter', state: 'BACKOFF', pid: 0 }),
+        program({ name: 'fluentd', state: 'FATAL', pid: 0 }),
+      ]),
+    );
     const f = await app.waitFor((x) => x.includes('kubelet'), 'the program table');
     expect(f).toMatch(/› kubelet\s+RUNNING\s+4242\s+00:01:05\s+3\s+SIGKILL \(unexpected\)/);
     expect(f).toMatch(/node-exporter\s+BACKOFF\s+-/);
@@ -33,7 +62,13 @@ describe('monitor screen', () => {
     const { app, monitor } = setup();
     monitor.push(monitorData([KUBELET_CRASHED]));
     await app.waitFor((x) => x.includes('4242'), 'the table');
-    monitor.push(monitorData([KUBELET_CRASHED], { connected: false, stale: true, problem: 'no supervisord socket at /run/supervisor.sock' }));
+    monitor.push(
+      monitorData([KUBELET_CRASHED], {
+        connected: false,
+        stale: true,
+        problem: 'no supervisord socket at /run/supervisor.sock',
+      }),
+    );
     const f = await app.waitFor((x) => x.includes('unreachable'), 'the banner');
     expect(f).toContain('STALE · supervisord unreachable, reconnecting: no supervisord socket at /run/supervisor.sock');
     expect(f).toContain('4242');
@@ -122,9 +157,21 @@ describe('monitor screen', () => {
 
   it('fits 80x24: no line wider than 80, fewer than 24 rows, long names cut rather than wrapped', async () => {
     const { app, monitor } = setup({ columns: 80, rows: 24 });
-    monitor.push(monitorData([program({ name: 'a-program-with-a-really-long-name-that-does-not-fit-anywhere', pid: 7 }), KUBELET_CRASHED]));
-    monitor.log(Array.from({ length: 100 }, (_, i) => `I1126 10:00:00.000001    42 kubelet.go:1] "line=${i} ${'x'.repeat(150)}"`));
-    monitor.push(monitorData([program({ name: 'a-program-with-a-really-long-name-that-does-not-fit-anywhere', pid: 7 }), KUBELET_CRASHED], { logVersion: 2 }));
+    monitor.push(
+      monitorData([
+        program({ name: 'a-program-with-a-really-long-name-that-does-not-fit-anywhere', pid: 7 }),
+        KUBELET_CRASHED,
+      ]),
+    );
+    monitor.log(
+      Array.from({ length: 100 }, (_, i) => `I1126 10:00:00.000001    42 kubelet.go:1] "line=${i} ${'x'.repeat(150)}"`),
+    );
+    monitor.push(
+      monitorData(
+        [program({ name: 'a-program-with-a-really-long-name-that-does-not-fit-anywhere', pid: 7 }), KUBELET_CRASHED],
+        { logVersion: 2 },
+      ),
+    );
     const f = await app.waitFor((x) => x.includes('line=99'), 'the newest line');
     const lines = f.split('\n');
     expect(lines.length).toBeLessThan(24);

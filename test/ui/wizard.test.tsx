@@ -5,7 +5,9 @@ import type { Plan, PlanStep } from '../../src/core/migration/plan.js';
 import { fakeServices, KEYS, monitorData, program, renderApp } from '../helpers/render-app.js';
 
 const apps: { unmount(): void }[] = [];
-afterEach(() => apps.splice(0).forEach((a) => a.unmount()));
+afterEach(() => {
+  for (const a of apps.splice(0)) a.unmount();
+});
 
 const DETECTION = {
   argv: ['/usr/local/bin/kubelet', '--config=/var/lib/kubelet/config.yaml', '--network-plugin=cni'],
@@ -13,17 +15,44 @@ const DETECTION = {
   configured: null,
   flags: [
     { arg: '/usr/local/bin/kubelet', source: '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf:12 (ExecStart)' },
-    { arg: '--config=/var/lib/kubelet/config.yaml', source: '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf:4 ($KUBELET_CONFIG_ARGS, Environment=)' },
-    { arg: '--network-plugin=cni', source: '/var/lib/kubelet/kubeadm-flags.env:1 ($KUBELET_KUBEADM_ARGS, EnvironmentFile=)' },
+    {
+      arg: '--config=/var/lib/kubelet/config.yaml',
+      source: '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf:4 ($KUBELET_CONFIG_ARGS, Environment=)',
+    },
+    {
+      arg: '--network-plugin=cni',
+      source: '/var/lib/kubelet/kubeadm-flags.env:1 ($KUBELET_KUBEADM_ARGS, EnvironmentFile=)',
+    },
   ],
-  kubelet: { version: '1.23.16', binary: '/usr/local/bin/kubelet', healthz: { address: '127.0.0.1', port: 10248, url: 'http://127.0.0.1:10248/healthz', config: '/var/lib/kubelet/config.yaml' } },
-  supervisor: { installed: true, version: '4.2.5', pid: 216, unit: { name: 'supervisord.service', active: 'active', enabled: 'enabled' }, program: null, programFile: '/etc/supervisord.d/kubelet.ini' },
+  kubelet: {
+    version: '1.23.16',
+    binary: '/usr/local/bin/kubelet',
+    healthz: {
+      address: '127.0.0.1',
+      port: 10248,
+      url: 'http://127.0.0.1:10248/healthz',
+      config: '/var/lib/kubelet/config.yaml',
+    },
+  },
+  supervisor: {
+    installed: true,
+    version: '4.2.5',
+    pid: 216,
+    unit: { name: 'supervisord.service', active: 'active', enabled: 'enabled' },
+    program: null,
+    programFile: '/etc/supervisord.d/kubelet.ini',
+  },
   refusal: null,
   warnings: ['--network-plugin was removed in kubelet 1.24'],
 } as unknown as Detection;
 
 const STEPS: PlanStep[] = [
-  { id: 'write:/etc/kubernetes/kubelet.sh', kind: 'write', title: 'write /etc/kubernetes/kubelet.sh', path: '/etc/kubernetes/kubelet.sh' },
+  {
+    id: 'write:/etc/kubernetes/kubelet.sh',
+    kind: 'write',
+    title: 'write /etc/kubernetes/kubelet.sh',
+    path: '/etc/kubernetes/kubelet.sh',
+  },
   { id: 'stop-kubelet', kind: 'stop-systemd-kubelet', title: 'stop the systemd kubelet' },
   { id: 'verify', kind: 'verify', title: 'verify: kubelet RUNNING, healthz ok' },
 ];
@@ -31,15 +60,37 @@ const PLAN = {
   program: 'kubelet',
   argv: DETECTION.argv,
   files: [
-    { path: '/etc/kubernetes/kubelet.sh', role: 'wrapper', mode: 0o755, before: null, why: 'the wrapper', content: '#!/bin/bash\n# comment\nexport A=1\nexec /usr/local/bin/kubelet\n' },
-    { path: '/etc/supervisord.conf', role: 'supervisor-config', mode: 0o644, before: '[supervisord]\n', why: 'add [include]', content: '[supervisord]\n\n[include]\nfiles = supervisord.d/*.ini\n' },
+    {
+      path: '/etc/kubernetes/kubelet.sh',
+      role: 'wrapper',
+      mode: 0o755,
+      before: null,
+      why: 'the wrapper',
+      content: '#!/bin/bash\n# comment\nexport A=1\nexec /usr/local/bin/kubelet\n',
+    },
+    {
+      path: '/etc/supervisord.conf',
+      role: 'supervisor-config',
+      mode: 0o644,
+      before: '[supervisord]\n',
+      why: 'add [include]',
+      content: '[supervisord]\n\n[include]\nfiles = supervisord.d/*.ini\n',
+    },
   ],
   steps: STEPS,
   warnings: [],
 } as unknown as Plan;
 
-function wizard(migrate: (plan: Plan, on: (e: MigrationEvent) => void) => Promise<MigrationResult>, over: { isRoot?: boolean } = {}) {
-  const { services, monitor } = fakeServices({ detect: async () => DETECTION, plan: async () => PLAN, migrate, ...over });
+function wizard(
+  migrate: (plan: Plan, on: (e: MigrationEvent) => void) => Promise<MigrationResult>,
+  over: { isRoot?: boolean } = {},
+) {
+  const { services, monitor } = fakeServices({
+    detect: async () => DETECTION,
+    plan: async () => PLAN,
+    migrate,
+    ...over,
+  });
   const app = renderApp(services, 'detect');
   apps.push(app);
   void app.store.getState().actions.runDetect();
@@ -99,7 +150,11 @@ describe('migration wizard', () => {
 
   it('a failed apply says what went wrong and that it rolled back', async () => {
     const { app } = wizard(async (_plan, on) => {
-      on({ type: 'step-failed', step: STEPS[2]!, error: 'not healthy within 60 s: healthz at http://127.0.0.1:10248/healthz: connection refused' });
+      on({
+        type: 'step-failed',
+        step: STEPS[2]!,
+        error: 'not healthy within 60 s: healthz at http://127.0.0.1:10248/healthz: connection refused',
+      });
       on({ type: 'rollback-step', title: 'systemctl start kubelet.service', ok: true });
       return { ok: false, healthzGapMs: null, error: 'verify: not healthy within 60 s', rolledBack: true };
     });

@@ -13,7 +13,9 @@ describe('command line', () => {
       json: true,
       supervisorUrl: 'unix:///run/s.sock',
     });
-    expect(parseCommandLine(['migrate', '--yes', '--program', 'kubelet2', '--supervisor-conf', '/etc/s.conf'])).toMatchObject({
+    expect(
+      parseCommandLine(['migrate', '--yes', '--program', 'kubelet2', '--supervisor-conf', '/etc/s.conf']),
+    ).toMatchObject({
       command: 'migrate',
       yes: true,
       program: 'kubelet2',
@@ -34,7 +36,21 @@ describe('command line', () => {
   });
 
   it('help lists every command and option', () => {
-    for (const word of ['migrate', 'monitor', 'detect', 'plan', 'status', 'rollback', '--json', '--yes', '--program', '--supervisor-conf', '--supervisor-url', '--help', '--version']) {
+    for (const word of [
+      'migrate',
+      'monitor',
+      'detect',
+      'plan',
+      'status',
+      'rollback',
+      '--json',
+      '--yes',
+      '--program',
+      '--supervisor-conf',
+      '--supervisor-url',
+      '--help',
+      '--version',
+    ]) {
       expect(HELP).toContain(word);
     }
   });

@@ -15,7 +15,12 @@ describe('flags a kubelet version removed', () => {
   });
 
   it('on an older kubelet: the upgrade that will break', () => {
-    expect(flagWarnings(['/usr/bin/kubelet', '--container-runtime=remote', '--pod-infra-container-image=pause:3.6'], '1.23.16')).toEqual([
+    expect(
+      flagWarnings(
+        ['/usr/bin/kubelet', '--container-runtime=remote', '--pod-infra-container-image=pause:3.6'],
+        '1.23.16',
+      ),
+    ).toEqual([
       '--container-runtime: removed in kubelet 1.27 (only the remote runtime is left); upgrading kubelet to 1.27 or later will fail with it',
       '--pod-infra-container-image: removed in kubelet 1.35 (the sandbox image comes from the container runtime); upgrading kubelet to 1.35 or later will fail with it',
     ]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LogFollower, type ByteRangeSource } from '../../src/core/monitor/log-follower.js';
+import { type ByteRangeSource, LogFollower } from '../../src/core/monitor/log-follower.js';
 import { RpcHttpError } from '../../src/core/supervisor/xmlrpc.js';
 
 /** A log file served the way supervisord's readFile serves it: byte ranges, decoded strictly as UTF-8. */

@@ -4,250 +4,20 @@ import { expandCommand } from '../../src/core/systemd/exec-line.js';
 import { resolveUnit } from '../../src/core/systemd/resolve-unit.js';
 import { memoryFiles } from '../helpers/fake-host/index.js';
 
-const KUBEADM_DROPIN = (envFile: string, bin = '/usr/bin/kubelet') => `# Note: This dropin only works with kubeadm and kubelet v1.11+
-[Service]
-Environment="KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf"
-Environment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml"
-# This is a file that "kubeadm init" and "kubeadm join" generates at runtime, populating the KUBELET_KUBEADM_ARGS variable dynamically
-EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env
-# This is a file that the user can use for overrides of the kubelet args as a last resort.
-EnvironmentFile=-${envFile}
-ExecStart=
-ExecStart=${bin} $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS
-`;
-const KUBELET_SERVICE = (bin = '/usr/bin/kubelet') => `[Unit]
-Description=kubelet: The Kubernetes Node Agent
-Wants=network-online.target
-After=network-online.target
-
-[Service]
-ExecStart=${bin}
-Restart=always
-StartLimitInterval=0
-RestartSec=10
-
-[Install]
-WantedBy=multi-user.target
-`;
-const KUBEKEY_SERVICE = `[Unit]
-Description=kubelet: The Kubernetes Node Agent
-Documentation=http://kubernetes.io/docs/
-
-[Service]
-CPUAccounting=true
-MemoryAccounting=true
-ExecStart=/usr/local/bin/kubelet
-Restart=always
-StartLimitInterval=0
-RestartSec=10
-
-[Install]
-WantedBy=multi-user.target
-`;
-const KUBEKEY_DROPIN = `# Note: This dropin only works with kubeadm and kubelet v1.11+
-[Service]
-Environment="KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf"
-Environment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml"
-EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env
-EnvironmentFile=-/etc/default/kubelet
-Environment="KUBELET_EXTRA_ARGS=--node-ip=192.168.123.14 --hostname-override=node4 "
-ExecStart=
-ExecStart=/usr/local/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS
-`;
-const KUBESPRAY_SERVICE = `[Unit]
-Description=Kubernetes Kubelet Server
-Documentation=https://github.com/GoogleCloudPlatform/kubernetes
-After=containerd.service
-Wants=containerd.service
-
-[Service]
-EnvironmentFile=-/etc/kubernetes/kubelet.env
-ExecStartPre=-/bin/mkdir -p /sys/fs/cgroup/cpuset/system.slice/kubelet.service
-ExecStart=/usr/local/bin/kubelet \\
-		$KUBE_LOGTOSTDERR \\
-		$KUBE_LOG_LEVEL \\
-		$KUBELET_API_SERVER \\
-		$KUBELET_ADDRESS \\
-		$KUBELET_PORT \\
-		$KUBELET_HOSTNAME \\
-		$KUBELET_ARGS \\
-		$DOCKER_SOCKET \\
-		$KUBELET_NETWORK_PLUGIN \\
-		$KUBELET_VOLUME_PLUGIN \\
-		$KUBELET_CLOUDPROVIDER
-Restart=always
-RestartSec=10s
-
-[Install]
-WantedBy=multi-user.target
-`;
-const KUBESPRAY_ENV = `KUBE_LOGTOSTDERR="--logtostderr=true"
-KUBE_LOG_LEVEL="--v=2"
-KUBELET_ADDRESS="--node-ip=10.10.1.5"
-KUBELET_HOSTNAME="--hostname-override=node1"
-
-KUBELET_ARGS="--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf \\
---config=/etc/kubernetes/kubelet-config.yaml \\
---kubeconfig=/etc/kubernetes/kubelet.conf \\
---container-runtime-endpoint=unix:///var/run/containerd/containerd.sock \\
---runtime-cgroups=/system.slice/containerd.service \\
- "
-KUBELET_NETWORK_PLUGIN="--network-plugin=cni --cni-conf-dir=/etc/cni/net.d --cni-bin-dir=/opt/cni/bin"
-KUBELET_VOLUME_PLUGIN="--volume-plugin-dir=/usr/libexec/kubernetes/kubelet-plugins/volume/exec"
-KUBELET_CLOUDPROVIDER=""
-
-PATH=/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-`;
-
-interface Case {
-  readonly name: string;
-  readonly files: Record<string, string>;
-  readonly links?: Record<string, string>;
-  readonly argv: string[];
-  readonly env?: Record<string, string>;
-  readonly pre?: string[][];
-}
-
-const CASES: Case[] = [
-  {
-    name: 'kubeadm deb, pkgs.k8s.io (drop-in under /usr/lib, /etc/default/kubelet)',
-    files: {
-      '/usr/lib/systemd/system/kubelet.service': KUBELET_SERVICE(),
-      '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': KUBEADM_DROPIN('/etc/default/kubelet'),
-      '/var/lib/kubelet/kubeadm-flags.env': 'KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.9"\n',
-      '/etc/default/kubelet': 'KUBELET_EXTRA_ARGS=--node-ip=10.0.0.12\n',
-    },
-    argv: ['/usr/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--config=/var/lib/kubelet/config.yaml', '--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock', '--pod-infra-container-image=registry.k8s.io/pause:3.9', '--node-ip=10.0.0.12'],
-  },
-  {
-    name: 'kubeadm deb, apt.kubernetes.io (unit in /lib, drop-in under /etc)',
-    files: {
-      '/lib/systemd/system/kubelet.service': KUBELET_SERVICE(),
-      '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': KUBEADM_DROPIN('/etc/default/kubelet'),
-      '/var/lib/kubelet/kubeadm-flags.env': 'KUBELET_KUBEADM_ARGS="--network-plugin=cni --pod-infra-container-image=k8s.gcr.io/pause:3.2"\n',
-    },
-    argv: ['/usr/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--config=/var/lib/kubelet/config.yaml', '--network-plugin=cni', '--pod-infra-container-image=k8s.gcr.io/pause:3.2'],
-  },
-  {
-    name: 'kubeadm rpm (/etc/sysconfig/kubelet with an empty KUBELET_EXTRA_ARGS)',
-    files: {
-      '/usr/lib/systemd/system/kubelet.service': KUBELET_SERVICE(),
-      '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': KUBEADM_DROPIN('/etc/sysconfig/kubelet'),
-      '/var/lib/kubelet/kubeadm-flags.env': 'KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///run/containerd/containerd.sock"\n',
-      '/etc/sysconfig/kubelet': 'KUBELET_EXTRA_ARGS=\n',
-    },
-    argv: ['/usr/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--config=/var/lib/kubelet/config.yaml', '--container-runtime-endpoint=unix:///run/containerd/containerd.sock'],
-  },
-  {
-    name: 'KubeKey, CentOS 7 (the reference node)',
-    files: {
-      '/etc/systemd/system/kubelet.service': KUBEKEY_SERVICE,
-      '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': KUBEKEY_DROPIN,
-      '/var/lib/kubelet/kubeadm-flags.env': 'KUBELET_KUBEADM_ARGS="--cgroup-driver=systemd --network-plugin=cni --pod-infra-container-image=kubesphere/pause:3.6"\n',
-    },
-    argv: ['/usr/local/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--config=/var/lib/kubelet/config.yaml', '--cgroup-driver=systemd', '--network-plugin=cni', '--pod-infra-container-image=kubesphere/pause:3.6', '--node-ip=192.168.123.14', '--hostname-override=node4'],
-  },
-  {
-    name: "KubeKey with /etc/default/kubelet: the file's KUBELET_EXTRA_ARGS replaces the drop-in's, whatever the order",
-    files: {
-      '/etc/systemd/system/kubelet.service': KUBEKEY_SERVICE,
-      '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': KUBEKEY_DROPIN,
-      '/etc/default/kubelet': 'KUBELET_EXTRA_ARGS="--max-pods=200"\n',
-    },
-    argv: ['/usr/local/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--config=/var/lib/kubelet/config.yaml', '--max-pods=200'],
-  },
-  {
-    name: 'kubespray (one env file, multi-line values, undefined variables, ExecStartPre, PATH)',
-    files: { '/etc/systemd/system/kubelet.service': KUBESPRAY_SERVICE, '/etc/kubernetes/kubelet.env': KUBESPRAY_ENV },
-    argv: ['/usr/local/bin/kubelet', '--logtostderr=true', '--v=2', '--node-ip=10.10.1.5', '--hostname-override=node1', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--config=/etc/kubernetes/kubelet-config.yaml', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock', '--runtime-cgroups=/system.slice/containerd.service', '--network-plugin=cni', '--cni-conf-dir=/etc/cni/net.d', '--cni-bin-dir=/opt/cni/bin', '--volume-plugin-dir=/usr/libexec/kubernetes/kubelet-plugins/volume/exec'],
-    env: { PATH: '/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', KUBELET_CLOUDPROVIDER: '' },
-    pre: [['/bin/mkdir', '-p', '/sys/fs/cgroup/cpuset/system.slice/kubelet.service']],
-  },
-  {
-    name: 'kubeadm 1.8-1.10 (flags in Environment= lines, no env file)',
-    files: {
-      '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': `[Service]
-Environment="KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf"
-Environment="KUBELET_SYSTEM_PODS_ARGS=--pod-manifest-path=/etc/kubernetes/manifests --allow-privileged=true"
-Environment="KUBELET_NETWORK_ARGS=--network-plugin=cni --cni-conf-dir=/etc/cni/net.d --cni-bin-dir=/opt/cni/bin"
-Environment="KUBELET_CGROUP_ARGS=--cgroup-driver=systemd"
-ExecStart=
-ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_SYSTEM_PODS_ARGS $KUBELET_NETWORK_ARGS $KUBELET_DNS_ARGS $KUBELET_CGROUP_ARGS $KUBELET_EXTRA_ARGS
-`,
-      '/usr/lib/systemd/system/kubelet.service': KUBELET_SERVICE(),
-    },
-    argv: ['/usr/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--pod-manifest-path=/etc/kubernetes/manifests', '--allow-privileged=true', '--network-plugin=cni', '--cni-conf-dir=/etc/cni/net.d', '--cni-bin-dir=/opt/cni/bin', '--cgroup-driver=systemd'],
-  },
-  {
-    name: 'minikube (flags inline in the drop-in, ExecStart reset)',
-    files: {
-      '/lib/systemd/system/kubelet.service': '[Service]\nExecStart=/var/lib/minikube/binaries/v1.28.3/kubelet\nRestart=always\nRestartSec=600ms\n',
-      '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': '[Service]\nExecStart=\nExecStart=/var/lib/minikube/binaries/v1.28.3/kubelet --bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --config=/var/lib/kubelet/config.yaml --hostname-override=minikube --node-ip=192.168.49.2\n\n[Install]\n',
-    },
-    argv: ['/var/lib/minikube/binaries/v1.28.3/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--config=/var/lib/kubelet/config.yaml', '--hostname-override=minikube', '--node-ip=192.168.49.2'],
-  },
-  {
-    name: 'kind (ExecStartPre with sh -euc and quotes)',
-    files: {
-      '/etc/systemd/system/kubelet.service': '[Unit]\nConditionPathExists=/var/lib/kubelet/config.yaml\n[Service]\nExecStart=/usr/bin/kubelet\nRestart=always\nRestartSec=1s\nKillMode=process\n',
-      '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': KUBEADM_DROPIN('/etc/default/kubelet'),
-      '/etc/systemd/system/kubelet.service.d/11-kind.conf': '[Service]\nExecStartPre=/bin/sh -euc "if [ -f /sys/fs/cgroup/cgroup.controllers ]; then /kind/bin/create-kubelet-cgroup-v2.sh; fi"\n',
-      '/etc/default/kubelet': 'KUBELET_EXTRA_ARGS=--runtime-cgroups=/system.slice/containerd.service',
-    },
-    argv: ['/usr/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf', '--config=/var/lib/kubelet/config.yaml', '--runtime-cgroups=/system.slice/containerd.service'],
-    pre: [['/bin/sh', '-euc', 'if [ -f /sys/fs/cgroup/cgroup.controllers ]; then /kind/bin/create-kubelet-cgroup-v2.sh; fi']],
-  },
-  {
-    name: 'edge cases: ${VAR} in a word, $$, braceless $VAR inside a word, quoted multi-assignments, %%, empty ${E}',
-    files: {
-      '/etc/systemd/system/kubelet.service': `[Service]
-Environment="A=x y" B=z 'C=one "two three"' E=
-Environment=EVICT=imagefs.available<5%%
-ExecStart=/usr/bin/kubelet --a=\${A} --b=$B "--lit=$$HOME" $C --evict=\${EVICT} \${E} $UNSET \${UNSET2} \\
-  --tab=a\\tb
-`,
-    },
-    argv: ['/usr/bin/kubelet', '--a=x y', '--b=$B', '--lit=$HOME', 'one', 'two three', '--evict=imagefs.available<5%', '', '', '--tab=a\tb'],
-  },
-  {
-    name: 'a drop-in in /etc hides the same name in /usr/lib; names apply in order across directories',
-    files: {
-      '/usr/lib/systemd/system/kubelet.service': '[Service]\nExecStart=/usr/bin/kubelet\n',
-      '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': '[Service]\nExecStart=\nExecStart=/usr/bin/kubelet --from=usr-lib\n',
-      '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': '[Service]\nExecStart=\nExecStart=/usr/bin/kubelet --from=etc $X\n',
-      '/usr/lib/systemd/system/kubelet.service.d/20-env.conf': '[Service]\nEnvironment=X=--twenty\n',
-      '/run/systemd/system/kubelet.service.d/15-env.conf': '[Service]\nEnvironment=X=--fifteen\n',
-    },
-    argv: ['/usr/bin/kubelet', '--from=etc', '--twenty'],
-  },
-  {
-    name: 'a full unit in /etc replaces the one in /usr/lib entirely; @ and - prefixes',
-    files: {
-      '/usr/lib/systemd/system/kubelet.service': '[Service]\nExecStart=/usr/bin/kubelet --old\n',
-      '/etc/systemd/system/kubelet.service': '[Service]\nExecStart=-@/opt/bin/kubelet kubelet --new\n',
-    },
-    argv: ['kubelet', '--new'],
-  },
-  {
-    name: 'EnvironmentFile= globs, read in order',
-    files: {
-      '/etc/systemd/system/kubelet.service': '[Service]\nEnvironmentFile=-/etc/kubelet.d/*.env\nExecStart=/usr/bin/kubelet $A $B\n',
-      '/etc/kubelet.d/10.env': 'A=--ten\nB=--ten-b\n',
-      '/etc/kubelet.d/20.env': 'B=--twenty-b\n',
-    },
-    argv: ['/usr/bin/kubelet', '--ten', '--twenty-b'],
-  },
-];
+import { CASES } from './resolve-unit-cases.js';
 
 describe('ExecStart as systemd would run it', () => {
   it.each(CASES)('$name', async (c) => {
-    const unit = await resolveUnit(memoryFiles(c.files, c.links ? { links: c.links } : {}), 'kubelet.service', { hostname: 'node1' });
+    const unit = await resolveUnit(memoryFiles(c.files, c.links ? { links: c.links } : {}), 'kubelet.service', {
+      hostname: 'node1',
+    });
     expect(unit.errors).toEqual([]);
     expect(unit.execStart).toHaveLength(1);
     const { args } = expandCommand(unit.execStart[0]!, unit.environment);
     expect(args.map((a) => a.arg)).toEqual(c.argv);
     for (const [k, v] of Object.entries(c.env ?? {})) expect(unit.environment.get(k)?.value).toBe(v);
-    if (c.pre) expect(unit.execStartPre.map((p) => expandCommand(p, unit.environment).args.map((a) => a.arg))).toEqual(c.pre);
+    if (c.pre)
+      expect(unit.execStartPre.map((p) => expandCommand(p, unit.environment).args.map((a) => a.arg))).toEqual(c.pre);
   });
 });
 
@@ -257,9 +27,19 @@ describe('where each flag came from', () => {
     const unit = await resolveUnit(memoryFiles(c.files), 'kubelet.service');
     const { args } = expandCommand(unit.execStart[0]!, unit.environment);
     const byArg = Object.fromEntries(args.map((a) => [a.arg, a]));
-    expect(byArg['/usr/local/bin/kubelet']).toMatchObject({ origin: { file: '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf', line: 9 } });
-    expect(byArg['--cgroup-driver=systemd']!.variable).toEqual({ name: 'KUBELET_KUBEADM_ARGS', kind: 'EnvironmentFile', origin: { file: '/var/lib/kubelet/kubeadm-flags.env', line: 1 } });
-    expect(byArg['--node-ip=192.168.123.14']!.variable).toEqual({ name: 'KUBELET_EXTRA_ARGS', kind: 'Environment', origin: { file: '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf', line: 7 } });
+    expect(byArg['/usr/local/bin/kubelet']).toMatchObject({
+      origin: { file: '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf', line: 9 },
+    });
+    expect(byArg['--cgroup-driver=systemd']!.variable).toEqual({
+      name: 'KUBELET_KUBEADM_ARGS',
+      kind: 'EnvironmentFile',
+      origin: { file: '/var/lib/kubelet/kubeadm-flags.env', line: 1 },
+    });
+    expect(byArg['--node-ip=192.168.123.14']!.variable).toEqual({
+      name: 'KUBELET_EXTRA_ARGS',
+      kind: 'Environment',
+      origin: { file: '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf', line: 7 },
+    });
   });
 });
 
@@ -268,7 +48,8 @@ describe('bad units', () => {
     const unit = await resolveUnit(
       memoryFiles(
         {
-          '/etc/systemd/system/kubelet.service': '[Service]\nEnvironmentFile=/etc/required.env\nEnvironmentFile=-/etc/secret.env\nEnvironmentFile=-/etc/binary.env\nExecStart=\n',
+          '/etc/systemd/system/kubelet.service':
+            '[Service]\nEnvironmentFile=/etc/required.env\nEnvironmentFile=-/etc/secret.env\nEnvironmentFile=-/etc/binary.env\nExecStart=\n',
           '/etc/binary.env': Buffer.from([0x41, 0x3d, 0x00, 0xff, 0x0a]),
         },
         { unreadable: ['/etc/secret.env'] },
@@ -279,11 +60,20 @@ describe('bad units', () => {
       '/etc/required.env (EnvironmentFile= at /etc/systemd/system/kubelet.service:2) does not exist: systemd would fail to start the unit',
       'kubelet.service has no ExecStart= (after drop-ins)',
     ]);
-    expect(unit.problems).toEqual(['/etc/secret.env cannot be read (EACCES)', '/etc/binary.env is not a text file (it holds NUL bytes); ignored']);
+    expect(unit.problems).toEqual([
+      '/etc/secret.env cannot be read (EACCES)',
+      '/etc/binary.env is not a text file (it holds NUL bytes); ignored',
+    ]);
   });
 
   it('a masked unit, and one that does not exist', async () => {
-    const masked = await resolveUnit(memoryFiles({ '/usr/lib/systemd/system/kubelet.service': '[Service]\nExecStart=/usr/bin/kubelet\n' }, { links: { '/etc/systemd/system/kubelet.service': '/dev/null' } }), 'kubelet.service');
+    const masked = await resolveUnit(
+      memoryFiles(
+        { '/usr/lib/systemd/system/kubelet.service': '[Service]\nExecStart=/usr/bin/kubelet\n' },
+        { links: { '/etc/systemd/system/kubelet.service': '/dev/null' } },
+      ),
+      'kubelet.service',
+    );
     expect(masked).toMatchObject({ masked: true, fragment: null, execStart: [] });
     const missing = await resolveUnit(memoryFiles({}), 'kubelet.service');
     expect(missing).toMatchObject({ masked: false, fragment: null, errors: [] });
@@ -291,7 +81,10 @@ describe('bad units', () => {
 
   it('broken lines are reported with file and line, not thrown', async () => {
     const unit = await resolveUnit(
-      memoryFiles({ '/etc/systemd/system/kubelet.service': '[Service]\nno equals sign here\nExecStart=/usr/bin/kubelet "unbalanced\nExecStartPre=/bin/true %z\n' }),
+      memoryFiles({
+        '/etc/systemd/system/kubelet.service':
+          '[Service]\nno equals sign here\nExecStart=/usr/bin/kubelet "unbalanced\nExecStartPre=/bin/true %z\n',
+      }),
       'kubelet.service',
     );
     expect(unit.problems).toEqual([

@@ -23,17 +23,31 @@ const LOG = `2026-11-26 10:00:00,001 INFO supervisord started with pid 100
 describe('main log lines', () => {
   it.each([
     ["2026-11-26 10:05:00,010 INFO spawned: 'kube let' with pid 201", { kind: 'spawned', name: 'kube let', pid: 201 }],
-    ['2026-11-26 10:05:00,004 WARN exited: kubelet (terminated by SIGKILL; not expected)', { kind: 'exited', status: null, signal: 'SIGKILL', expected: false }],
-    ['2026-11-26 10:05:00,004 WARN exited: kubelet (terminated by SIGSEGV (core dumped); not expected)', { kind: 'exited', signal: 'SIGSEGV' }],
-    ['2026-11-26 10:05:00,004 INFO exited: kubelet (exit status 0; expected)', { kind: 'exited', status: 0, expected: true }],
-    ['2026-11-26 10:05:00,004 INFO gave up: kubelet entered FATAL state, too many start retries too quickly', { kind: 'gave-up', name: 'kubelet' }],
+    [
+      '2026-11-26 10:05:00,004 WARN exited: kubelet (terminated by SIGKILL; not expected)',
+      { kind: 'exited', status: null, signal: 'SIGKILL', expected: false },
+    ],
+    [
+      '2026-11-26 10:05:00,004 WARN exited: kubelet (terminated by SIGSEGV (core dumped); not expected)',
+      { kind: 'exited', signal: 'SIGSEGV' },
+    ],
+    [
+      '2026-11-26 10:05:00,004 INFO exited: kubelet (exit status 0; expected)',
+      { kind: 'exited', status: 0, expected: true },
+    ],
+    [
+      '2026-11-26 10:05:00,004 INFO gave up: kubelet entered FATAL state, too many start retries too quickly',
+      { kind: 'gave-up', name: 'kubelet' },
+    ],
     ['2026-11-26 10:05:00,004 INFO supervisord started with pid 77', { kind: 'started', pid: 77 }],
   ])('%s', (line, expected) => {
     expect(parseMainLogLine(line)).toMatchObject(expected);
   });
 
   it('ignores other lines', () => {
-    expect(parseMainLogLine('2026-11-26 10:00:00,001 CRIT Server running without any HTTP authentication checking')).toBeUndefined();
+    expect(
+      parseMainLogLine('2026-11-26 10:00:00,001 CRIT Server running without any HTTP authentication checking'),
+    ).toBeUndefined();
     expect(parseMainLogLine('garbage')).toBeUndefined();
   });
 });
@@ -58,7 +72,10 @@ describe('restart history', () => {
   it('counts from the latest supervisord start', () => {
     const history = new RestartHistory();
     history.feedLines(LOG.trim().split('\n'));
-    history.feedLines(["2026-11-26 11:00:00,000 INFO supervisord started with pid 300", "2026-11-26 11:00:01,000 INFO spawned: 'kubelet' with pid 400"]);
+    history.feedLines([
+      '2026-11-26 11:00:00,000 INFO supervisord started with pid 300',
+      "2026-11-26 11:00:01,000 INFO spawned: 'kubelet' with pid 400",
+    ]);
     expect(history.history('kubelet')).toMatchObject({ restarts: 0, spawns: 1, exits: [] });
     expect(history.supervisordPid).toBe(300);
   });
@@ -74,7 +91,9 @@ describe('restart history', () => {
 });
 
 describe('where the latest supervisord start is', () => {
-  const log = Buffer.from(`a\n2026-11-26 10:00:00,001 INFO supervisord started with pid 1\nb\n2026-11-26 11:00:00,001 INFO supervisord started with pid 2\nc\n`);
+  const log = Buffer.from(
+    `a\n2026-11-26 10:00:00,001 INFO supervisord started with pid 1\nb\n2026-11-26 11:00:00,001 INFO supervisord started with pid 2\nc\n`,
+  );
   it('finds the last start line in a tail, as a byte offset in the file', () => {
     const second = log.indexOf('2026-11-26 11');
     expect(lastStartOffset(log, 0)).toBe(second);

@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { expandPercent, getValue, parseSupervisorConfig, resolveEndpoint, stripInlineComment } from '../../src/core/supervisor/config.js';
+import {
+  expandPercent,
+  getValue,
+  parseSupervisorConfig,
+  resolveEndpoint,
+  stripInlineComment,
+} from '../../src/core/supervisor/config.js';
 
 const fixture = (name: string) => fs.readFileSync(new URL(`../fixtures/supervisor/${name}`, import.meta.url), 'utf8');
 
@@ -17,7 +23,10 @@ describe("supervisord's comment rule", () => {
   });
 
   it('keeps a `;` that follows no whitespace inside a program command (where the ini package cuts it)', () => {
-    const c = parseSupervisorConfig('[program:x]\ncommand=/bin/kubelet --a=b;c --d=e ;real comment\n', '/etc/supervisord.d/x.ini');
+    const c = parseSupervisorConfig(
+      '[program:x]\ncommand=/bin/kubelet --a=b;c --d=e ;real comment\n',
+      '/etc/supervisord.d/x.ini',
+    );
     expect(getValue(c, 'program:x', 'command')).toBe('/bin/kubelet --a=b;c --d=e');
   });
 
@@ -29,7 +38,10 @@ describe("supervisord's comment rule", () => {
 
   it('reports lines it cannot understand instead of throwing', () => {
     const c = parseSupervisorConfig('stray=1\n[a]\njust words\n', '/x.conf');
-    expect(c.problems).toEqual(['/x.conf:1: text before any [section]', '/x.conf:3: not a "key = value" line: just words']);
+    expect(c.problems).toEqual([
+      '/x.conf:1: text before any [section]',
+      '/x.conf:3: not a "key = value" line: just words',
+    ]);
   });
 });
 
@@ -42,9 +54,12 @@ describe('percent expansion', () => {
 });
 
 describe('where supervisorctl connects', () => {
-  it("EPEL: [supervisorctl] serverurl, with the trailing comment dropped", () => {
+  it('EPEL: [supervisorctl] serverurl, with the trailing comment dropped', () => {
     const c = parseSupervisorConfig(fixture('epel-supervisord.conf'), '/etc/supervisord.conf');
-    expect(resolveEndpoint(c)).toEqual({ url: 'unix:///var/run/supervisor/supervisor.sock', source: '[supervisorctl] serverurl in /etc/supervisord.conf' });
+    expect(resolveEndpoint(c)).toEqual({
+      url: 'unix:///var/run/supervisor/supervisor.sock',
+      source: '[supervisorctl] serverurl in /etc/supervisord.conf',
+    });
   });
 
   it('Debian: the socket named by serverurl', () => {
@@ -53,8 +68,15 @@ describe('where supervisorctl connects', () => {
   });
 
   it('no serverurl: the [unix_http_server] file, relative paths against the config folder, credentials from the server', () => {
-    const c = parseSupervisorConfig('[unix_http_server]\nfile=%(here)s/run/s.sock\nusername=admin\npassword={SHA}abc\n', '/opt/sv/supervisord.conf');
-    expect(resolveEndpoint(c)).toMatchObject({ url: 'unix:///opt/sv/run/s.sock', username: 'admin', password: '{SHA}abc' });
+    const c = parseSupervisorConfig(
+      '[unix_http_server]\nfile=%(here)s/run/s.sock\nusername=admin\npassword={SHA}abc\n',
+      '/opt/sv/supervisord.conf',
+    );
+    expect(resolveEndpoint(c)).toMatchObject({
+      url: 'unix:///opt/sv/run/s.sock',
+      username: 'admin',
+      password: '{SHA}abc',
+    });
   });
 
   it('only an inet server: http URL, `*:port` probed on localhost', () => {
@@ -68,6 +90,7 @@ describe('where supervisorctl connects', () => {
 });
 
 import { matchGlob } from '../../src/core/glob.js';
+
 describe('globs in include patterns and EnvironmentFile=', () => {
   it.each([
     ['*.ini', 'kubelet.ini', true],
@@ -84,6 +107,7 @@ describe('globs in include patterns and EnvironmentFile=', () => {
 });
 
 import { includeInfo } from '../../src/core/detect/supervisor.js';
+
 describe("supervisord's own sample config (pip install, echo_supervisord_conf)", () => {
   const c = parseSupervisorConfig(fixture('pip-sample.conf'), '/etc/supervisord.conf');
   it('is reached at the /tmp socket, and has no [include] (commented out): the migration adds one', () => {
@@ -96,8 +120,19 @@ describe("supervisord's own sample config (pip install, echo_supervisord_conf)",
 describe('include patterns', () => {
   it('EPEL: relative to the config folder, .ini; several patterns: the first DIR/*.EXT names the folder', () => {
     const epel = parseSupervisorConfig(fixture('epel-supervisord.conf'), '/etc/supervisord.conf');
-    expect(includeInfo(epel, {})).toEqual({ patterns: ['/etc/supervisord.d/*.ini'], programDir: '/etc/supervisord.d', extension: '.ini' });
-    const several = parseSupervisorConfig('[include]\nfiles = /opt/a/b.conf %(here)s/progs/*.cfg\n  extra/*\n', '/etc/sv/supervisord.conf');
-    expect(includeInfo(several, {})).toEqual({ patterns: ['/opt/a/b.conf', '/etc/sv/progs/*.cfg', '/etc/sv/extra/*'], programDir: '/etc/sv/progs', extension: '.cfg' });
+    expect(includeInfo(epel, {})).toEqual({
+      patterns: ['/etc/supervisord.d/*.ini'],
+      programDir: '/etc/supervisord.d',
+      extension: '.ini',
+    });
+    const several = parseSupervisorConfig(
+      '[include]\nfiles = /opt/a/b.conf %(here)s/progs/*.cfg\n  extra/*\n',
+      '/etc/sv/supervisord.conf',
+    );
+    expect(includeInfo(several, {})).toEqual({
+      patterns: ['/opt/a/b.conf', '/etc/sv/progs/*.cfg', '/etc/sv/extra/*'],
+      programDir: '/etc/sv/progs',
+      extension: '.cfg',
+    });
   });
 });

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { decodeResponse, encodeCall, RpcFault } from '../../src/core/supervisor/xmlrpc.js';
 
-const wrap = (value: string) => `<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value>${value}</value>\n</param>\n</params>\n</methodResponse>\n`;
+const wrap = (value: string) =>
+  `<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value>${value}</value>\n</param>\n</params>\n</methodResponse>\n`;
 
 describe('XML-RPC codec', () => {
   it('decodes a struct as supervisord formats it, with newlines between elements', () => {
-    const xml = wrap('<struct>\n<member>\n<name>statecode</name>\n<value><int>1</int></value>\n</member>\n<member>\n<name>statename</name>\n<value><string>RUNNING</string></value>\n</member>\n</struct>');
+    const xml = wrap(
+      '<struct>\n<member>\n<name>statecode</name>\n<value><int>1</int></value>\n</member>\n<member>\n<name>statename</name>\n<value><string>RUNNING</string></value>\n</member>\n</struct>',
+    );
     expect(decodeResponse(xml)).toEqual({ statecode: 1, statename: 'RUNNING' });
   });
 
@@ -16,11 +19,18 @@ describe('XML-RPC codec', () => {
 
   it('treats a value without a type as a string, and decodes arrays, booleans, doubles', () => {
     expect(decodeResponse(wrap('plain'))).toBe('plain');
-    expect(decodeResponse(wrap('<array><data>\n<value><boolean>1</boolean></value>\n<value><double>1.5</double></value>\n<value><string></string></value>\n</data></array>'))).toEqual([true, 1.5, '']);
+    expect(
+      decodeResponse(
+        wrap(
+          '<array><data>\n<value><boolean>1</boolean></value>\n<value><double>1.5</double></value>\n<value><string></string></value>\n</data></array>',
+        ),
+      ),
+    ).toEqual([true, 1.5, '']);
   });
 
   it('turns a fault into an RpcFault with code and string', () => {
-    const xml = "<?xml version='1.0'?>\n<methodResponse>\n<fault>\n<value><struct>\n<member>\n<name>faultCode</name>\n<value><int>10</int></value>\n</member>\n<member>\n<name>faultString</name>\n<value><string>BAD_NAME: nope</string></value>\n</member>\n</struct></value>\n</fault>\n</methodResponse>\n";
+    const xml =
+      "<?xml version='1.0'?>\n<methodResponse>\n<fault>\n<value><struct>\n<member>\n<name>faultCode</name>\n<value><int>10</int></value>\n</member>\n<member>\n<name>faultString</name>\n<value><string>BAD_NAME: nope</string></value>\n</member>\n</struct></value>\n</fault>\n</methodResponse>\n";
     expect(() => decodeResponse(xml)).toThrow(RpcFault);
     try {
       decodeResponse(xml);

@@ -1,17 +1,20 @@
 /** `kubesup-tui migrate --yes`: the migration, headless, one line per step; resumes, regenerates or refuses per the session. */
 import { ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
+import type { MigrationResult } from '../../core/migration/apply.js';
 import { describeDrift } from '../../core/migration/drift.js';
 import { JOURNAL_PATH } from '../../core/migration/journal.js';
 import type { Plan } from '../../core/migration/plan.js';
 import { beginMigration, carryOut, openSession, rollBack } from '../../core/migration/session.js';
-import type { MigrationResult } from '../../core/migration/apply.js';
 import type { CliOptions } from '../args.js';
 import { printEvents } from '../migration-lines.js';
 import { buildPlan } from '../plan-node.js';
 
 function report(plan: Plan, result: MigrationResult, write: (t: string) => void): number {
-  if (!result.ok) throw new ToolError(`migration failed${result.rolledBack ? ' and was rolled back' : ', and the rollback is incomplete'}: ${result.error}`);
+  if (!result.ok)
+    throw new ToolError(
+      `migration failed${result.rolledBack ? ' and was rolled back' : ', and the rollback is incomplete'}: ${result.error}`,
+    );
   write(
     `migrated: kubelet runs under supervisord as [program:${plan.program}]; healthz gap ${result.healthzGapMs === null ? 'unknown' : `${result.healthzGapMs} ms`}\n` +
       `  files: ${plan.files.map((f) => f.path).join(', ')}\n` +
@@ -32,7 +35,9 @@ export async function runMigrate(host: Host, options: CliOptions, write: (t: str
       return report(session.journal.plan, result, write);
     }
     case 'migrated':
-      write(`already migrated on ${session.journal.plan.createdAt}: kubelet runs under supervisord as [program:${session.journal.plan.program}]; nothing to do\n`);
+      write(
+        `already migrated on ${session.journal.plan.createdAt}: kubelet runs under supervisord as [program:${session.journal.plan.program}]; nothing to do\n`,
+      );
       return 0;
     case 'drifted': {
       const lines = describeDrift(session.drift).map((l) => `  ${l}`);

@@ -1,8 +1,8 @@
 /** `kubesup-tui plan`: the files and steps a migration would carry out; changes nothing. */
 import { ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
-import { openSession } from '../../core/migration/session.js';
 import { JOURNAL_PATH } from '../../core/migration/journal.js';
+import { openSession } from '../../core/migration/session.js';
 import type { CliOptions } from '../args.js';
 import { formatPlan } from '../format/plan.js';
 import { buildPlan } from '../plan-node.js';
@@ -10,7 +10,9 @@ import { buildPlan } from '../plan-node.js';
 export async function runPlan(host: Host, options: CliOptions, out: (t: string) => void): Promise<number> {
   const session = await openSession(host);
   if (session.kind !== 'fresh') {
-    throw new ToolError(`kubelet was migrated by kubesup-tui (journal ${JOURNAL_PATH}, ${session.journal.state}): see status, or rollback`);
+    throw new ToolError(
+      `kubelet was migrated by kubesup-tui (journal ${JOURNAL_PATH}, ${session.journal.state}): see status, or rollback`,
+    );
   }
   const plan = await buildPlan(host, options);
   out(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));

@@ -5,7 +5,7 @@ import { driftWarning } from '../../core/migration/drift.js';
 import { findMonitorTarget } from '../../core/monitor/connect.js';
 import { MonitorEngine } from '../../core/monitor/engine.js';
 import { buildStatusReport } from '../../core/monitor/status-report.js';
-import { supervisorOverrides, type CliOptions } from '../args.js';
+import { type CliOptions, supervisorOverrides } from '../args.js';
 import { formatStatusReport } from '../format/status.js';
 
 export async function runStatus(host: Host, options: CliOptions, out: (text: string) => void): Promise<number> {

@@ -11,7 +11,9 @@ export function formatDetection(d: Detection, width = 100): string {
   );
   if (d.configured) {
     const c = d.configured;
-    out.push(`unit       ${c.unit}${c.files.length > 1 ? ` + ${c.files.length - 1} more file${c.files.length > 2 ? 's' : ''}` : ''} (${c.active ?? '?'}, ${c.masked ? 'masked' : (c.enabled ?? '?')})`);
+    out.push(
+      `unit       ${c.unit}${c.files.length > 1 ? ` + ${c.files.length - 1} more file${c.files.length > 2 ? 's' : ''}` : ''} (${c.active ?? '?'}, ${c.masked ? 'masked' : (c.enabled ?? '?')})`,
+    );
   } else {
     out.push('unit       kubelet.service: none usable');
   }
@@ -19,8 +21,13 @@ export function formatDetection(d: Detection, width = 100): string {
   out.push(
     `supervisor ${s.installed ? `${s.binary}${s.version ? ` ${s.version}` : ''}` : 'not installed'}${s.pid ? `, running (pid ${s.pid})` : s.installed ? ', not running' : ''}${s.unit ? `, ${s.unit.name} ${s.unit.active}/${s.unit.enabled}` : ''}`,
   );
-  if (s.config) out.push(`           config ${s.config} (${s.configSource})${s.url ? `, reached at ${s.url}${s.auth ? ' with credentials' : ''}` : ''}`);
-  out.push(`migrated   ${s.program ? `yes: [program:${s.program.name}] in ${s.program.file}` : `no${s.programFile ? ` (the program will go to ${s.programFile})` : ''}`}`);
+  if (s.config)
+    out.push(
+      `           config ${s.config} (${s.configSource})${s.url ? `, reached at ${s.url}${s.auth ? ' with credentials' : ''}` : ''}`,
+    );
+  out.push(
+    `migrated   ${s.program ? `yes: [program:${s.program.name}] in ${s.program.file}` : `no${s.programFile ? ` (the program will go to ${s.programFile})` : ''}`}`,
+  );
   out.push('');
   if (d.argv.length) {
     out.push(`Command line${r ? ` (from the running kubelet, pid ${r.pid})` : ' (what kubelet.service would start)'}:`);
@@ -34,9 +41,12 @@ export function formatDetection(d: Detection, width = 100): string {
   }
   if (d.configured?.execStartPre.length) {
     out.push('ExecStartPre (the wrapper runs these first):');
-    for (const p of d.configured.execStartPre) out.push(`  ${p.ignoreFailure ? '-' : ' '}${p.argv.join(' ')}   ${p.line}`);
+    for (const p of d.configured.execStartPre)
+      out.push(`  ${p.ignoreFailure ? '-' : ' '}${p.argv.join(' ')}   ${p.line}`);
   }
-  out.push(`healthz    ${d.kubelet.healthz.url}${d.kubelet.healthz.config ? ` (from ${d.kubelet.healthz.config})` : ' (kubelet defaults)'}`);
+  out.push(
+    `healthz    ${d.kubelet.healthz.url}${d.kubelet.healthz.config ? ` (from ${d.kubelet.healthz.config})` : ' (kubelet defaults)'}`,
+  );
   if (d.refusal) out.push('', `MIGRATION REFUSED: ${d.refusal}`);
   if (d.warnings.length) {
     out.push('', 'Warnings:');

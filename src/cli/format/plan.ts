@@ -6,13 +6,15 @@ export function formatPlan(plan: Plan): string {
   const out: string[] = [];
   out.push(`Plan: kubelet from systemd to supervisord as [program:${plan.program}] (${plan.supervisor.unit})`, '');
   for (const f of plan.files) {
-    out.push(`── ${f.path}  (${f.before === null ? 'new file' : 'replaces the current file; a backup is kept'}, mode ${f.mode.toString(8)})`);
+    out.push(
+      `── ${f.path}  (${f.before === null ? 'new file' : 'replaces the current file; a backup is kept'}, mode ${f.mode.toString(8)})`,
+    );
     out.push(`   ${f.why}`);
     out.push(f.before === null ? f.content.trimEnd() : fileDiff(f));
     out.push('');
   }
   out.push('Steps:');
-  plan.steps.forEach((s, i) => out.push(`  ${String(i + 1).padStart(2)}. ${s.title}`));
+  for (const [i, s] of plan.steps.entries()) out.push(`  ${String(i + 1).padStart(2)}. ${s.title}`);
   if (plan.warnings.length) {
     out.push('', 'Warnings:');
     for (const w of plan.warnings) out.push(`  ! ${w}`);

@@ -15,8 +15,14 @@ export function formatStatusReport(r: StatusReport): string {
       formatLastExit(p.last_exit),
     ]),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] as string).length)));
-  const table = rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd());
+  const header = rows[0] as string[];
+  const widths = header.map((_, i) => Math.max(...rows.map((row) => (row[i] as string).length)));
+  const table = rows.map((row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd(),
+  );
   const lines = [
     `supervisord ${r.supervisord.state}${r.supervisord.pid ? ` (pid ${r.supervisord.pid})` : ''} at ${r.supervisord.url}`,
     ...(r.programs.length ? table : ['(no programs configured)']),

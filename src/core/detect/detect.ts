@@ -6,15 +6,15 @@
  * Expected problems (a broken unit, an unreadable file, not root) are warnings, never exceptions.
  */
 import path from 'node:path/posix';
-import { detectSupervisor, type SupervisorDetection } from './supervisor.js';
-import { findKubeletProcesses } from '../kubelet/processes.js';
-import { differingFlags, flagWarnings, parseKubeletVersion } from '../kubelet/flags.js';
-import { healthzFromKubeletConfig, kubeletConfigPath, type HealthzEndpoint } from '../kubelet/config.js';
 import type { Host, ProcessRecord, ProcessTable } from '../host.js';
+import { type HealthzEndpoint, healthzFromKubeletConfig, kubeletConfigPath } from '../kubelet/config.js';
+import { differingFlags, flagWarnings, parseKubeletVersion } from '../kubelet/flags.js';
+import { findKubeletProcesses } from '../kubelet/processes.js';
 import type { SupervisorOverrides } from '../supervisor/locate.js';
 import { expandCommand, type SourcedArg } from '../systemd/exec-line.js';
-import { resolveUnit, type ResolvedUnit } from '../systemd/resolve-unit.js';
+import { type ResolvedUnit, resolveUnit } from '../systemd/resolve-unit.js';
 import { unitState } from '../systemd/unit-state.js';
+import { detectSupervisor, type SupervisorDetection } from './supervisor.js';
 
 export const KUBELET_UNIT = 'kubelet.service';
 
@@ -26,7 +26,12 @@ export interface FlagSource {
 
 export interface Detection {
   readonly argv: string[];
-  readonly running: { readonly pid: number; readonly argv: string[]; readonly env: Record<string, string> | null; readonly managedBy: string } | null;
+  readonly running: {
+    readonly pid: number;
+    readonly argv: string[];
+    readonly env: Record<string, string> | null;
+    readonly managedBy: string;
+  } | null;
   readonly configured: {
     readonly argv: string[];
     readonly unit: string;
@@ -41,7 +46,11 @@ export interface Detection {
     readonly wants: string[];
   } | null;
   readonly flags: FlagSource[];
-  readonly kubelet: { readonly version: string | null; readonly binary: string | null; readonly healthz: HealthzEndpoint & { readonly config: string | null } };
+  readonly kubelet: {
+    readonly version: string | null;
+    readonly binary: string | null;
+    readonly healthz: HealthzEndpoint & { readonly config: string | null };
+  };
   readonly supervisor: SupervisorDetection;
   readonly node: NodeFacts;
   /** Why a migration must not go ahead, when it must not. */
@@ -75,14 +84,26 @@ function originText(a: SourcedArg): string {
 }
 
 /** Who runs this kubelet: our systemd unit, supervisord, or something kubesup-tui must leave alone. */
-async function classify(p: ProcessRecord, procs: ProcessTable, ownNs: string | undefined): Promise<{ foreign: string | null; managedBy: string }> {
-  if (ownNs && p.pidNamespace && p.pidNamespace !== ownNs) return { foreign: `pid ${p.pid} runs in another pid namespace (a container, such as a kind node)`, managedBy: 'container' };
+async function classify(
+  p: ProcessRecord,
+  procs: ProcessTable,
+  ownNs: string | undefined,
+): Promise<{ foreign: string | null; managedBy: string }> {
+  if (ownNs && p.pidNamespace && p.pidNamespace !== ownNs)
+    return {
+      foreign: `pid ${p.pid} runs in another pid namespace (a container, such as a kind node)`,
+      managedBy: 'container',
+    };
   const parent = p.ppid ? await procs.full(p.ppid) : undefined;
   const parentName = path.basename(parent?.argv?.[0] ?? parent?.comm ?? '');
   if (/^rke2/.test(parentName) || /rke2-(server|agent)\.service/.test(p.cgroup ?? '')) {
     return { foreign: `pid ${p.pid} is run by RKE2, which supervises its own kubelet`, managedBy: 'rke2' };
   }
-  if (/\/(docker|kubepods|libpod|lxc)[-/.]/.test(p.cgroup ?? '')) return { foreign: `pid ${p.pid} runs inside a container (${(p.cgroup ?? '').trim().split('\n')[0]})`, managedBy: 'container' };
+  if (/\/(docker|kubepods|libpod|lxc)[-/.]/.test(p.cgroup ?? ''))
+    return {
+      foreign: `pid ${p.pid} runs inside a container (${(p.cgroup ?? '').trim().split('\n')[0]})`,
+      managedBy: 'container',
+    };
   const parentArgv = parent?.argv ?? [];
   const supervised = parentArgv.some((a) => path.basename(a) === 'supervisord');
   return { foreign: null, managedBy: supervised ? 'supervisord' : 'systemd' };
@@ -98,10 +119,18 @@ async function k3sPresent(procs: ProcessTable): Promise<boolean> {
 
 async function nodeFacts(host: Host): Promise<NodeFacts> {
   const has = (p: string) => host.files.exists(p);
-  const packageManager = (await has('/usr/bin/apt-get')) ? 'apt-get' : (await has('/usr/bin/dnf')) ? 'dnf' : (await has('/usr/bin/yum')) ? 'yum' : null;
+  const packageManager = (await has('/usr/bin/apt-get'))
+    ? 'apt-get'
+    : (await has('/usr/bin/dnf'))
+      ? 'dnf'
+      : (await has('/usr/bin/yum'))
+        ? 'yum'
+        : null;
   const runtimeUnits: string[] = [];
   for (const u of RUNTIME_UNITS) if ((await resolveUnit(host.files, u)).fragment) runtimeUnits.push(u);
-  const kubeletUnitInEtc = (await has(`/etc/systemd/system/${KUBELET_UNIT}`)) || (await host.files.readLink(`/etc/systemd/system/${KUBELET_UNIT}`)) !== undefined;
+  const kubeletUnitInEtc =
+    (await has(`/etc/systemd/system/${KUBELET_UNIT}`)) ||
+    (await host.files.readLink(`/etc/systemd/system/${KUBELET_UNIT}`)) !== undefined;
   return { packageManager, runtimeUnits, kubeletUnitInEtc };
 }
 
@@ -117,21 +146,38 @@ export async function detect(host: Host, options: DetectOptions): Promise<Detect
     const c = await classify(p, host.procs, ownNs);
     if (c.foreign) {
       warnings.push(`${c.foreign}: ignored`);
-      if (c.managedBy === 'rke2') refusal = 'kubelet is run by RKE2, which restarts it itself; kubesup-tui does not migrate it';
+      if (c.managedBy === 'rke2')
+        refusal = 'kubelet is run by RKE2, which restarts it itself; kubesup-tui does not migrate it';
     } else own.push({ p, managedBy: c.managedBy });
   }
-  if (own.length > 1) warnings.push(`${own.length} kubelet processes are running (pids ${own.map((o) => o.p.pid).join(', ')}): they fight over their ports`);
-  if (candidates.length === 0 && (await k3sPresent(host.procs))) refusal = 'this is a k3s node: kubelet is embedded in the k3s process, there is no kubelet to put under supervisord';
+  if (own.length > 1)
+    warnings.push(
+      `${own.length} kubelet processes are running (pids ${own.map((o) => o.p.pid).join(', ')}): they fight over their ports`,
+    );
+  if (candidates.length === 0 && (await k3sPresent(host.procs)))
+    refusal =
+      'this is a k3s node: kubelet is embedded in the k3s process, there is no kubelet to put under supervisord';
 
   // The unit's main pid picks our kubelet among several.
-  const mainPid = Number((await host.runner.run('systemctl', ['show', '-p', 'MainPID', '--value', KUBELET_UNIT], { timeoutMs: 10_000 })).stdout.trim()) || 0;
+  const mainPid =
+    Number(
+      (
+        await host.runner.run('systemctl', ['show', '-p', 'MainPID', '--value', KUBELET_UNIT], { timeoutMs: 10_000 })
+      ).stdout.trim(),
+    ) || 0;
   const chosen = own.find((o) => o.p.pid === mainPid) ?? own.find((o) => o.managedBy === 'supervisord') ?? own[0];
   let running: Detection['running'] = null;
   if (chosen) {
     const p = chosen.p;
     if (!p.argv) warnings.push(`cannot read /proc/${p.pid}/cmdline (not root, or it exited)`);
     if (!p.environ) warnings.push(`cannot read /proc/${p.pid}/environ (not root?): kubelet's environment is unknown`);
-    if (p.argv) running = { pid: p.pid, argv: [...p.argv], env: p.environ ? { ...p.environ } : null, managedBy: chosen.managedBy };
+    if (p.argv)
+      running = {
+        pid: p.pid,
+        argv: [...p.argv],
+        env: p.environ ? { ...p.environ } : null,
+        managedBy: chosen.managedBy,
+      };
   }
 
   // Configured: the unit as systemd would run it.
@@ -155,10 +201,14 @@ export async function detect(host: Host, options: DetectOptions): Promise<Detect
       configured = {
         argv: expansion.args.map((a) => a.arg),
         unit: unit.fragment ?? KUBELET_UNIT,
-        files: [...(unit.fragment ? [unit.fragment] : []), ...unit.dropIns, ...unit.environmentFiles.flatMap((f) => f.read)],
+        files: [
+          ...(unit.fragment ? [unit.fragment] : []),
+          ...unit.dropIns,
+          ...unit.environmentFiles.flatMap((f) => f.read),
+        ],
         env: Object.fromEntries([...unit.environment].map(([k, v]) => [k, v.value])),
         execStartPre: unit.execStartPre.map((c) => ({
-          argv: expandCommand(c, unit!.environment).args.map((a) => a.arg),
+          argv: expandCommand(c, unit?.environment).args.map((a) => a.arg),
           ignoreFailure: c.ignoreFailure,
           line: `${c.origin.file}:${c.origin.line}`,
         })),
@@ -175,7 +225,9 @@ export async function detect(host: Host, options: DetectOptions): Promise<Detect
   if (running && configured) {
     const diff = differingFlags(running.argv, configured.argv);
     if (diff.length) {
-      warnings.push(`the running kubelet (pid ${running.pid}) differs from what ${KUBELET_UNIT} would start now in ${diff.join(', ')}: the unit or its environment files changed since kubelet started; the running command line is used`);
+      warnings.push(
+        `the running kubelet (pid ${running.pid}) differs from what ${KUBELET_UNIT} would start now in ${diff.join(', ')}: the unit or its environment files changed since kubelet started; the running command line is used`,
+      );
     }
   }
 
@@ -189,12 +241,15 @@ export async function detect(host: Host, options: DetectOptions): Promise<Detect
   });
 
   // kubelet's version and what it means for the flags carried over.
-  const binary = argv[0] && argv[0].startsWith('/') ? argv[0] : null;
+  const binary = argv[0]?.startsWith('/') ? argv[0] : null;
   let version: string | null = null;
   if (binary) {
     const r = await host.runner.run(binary, ['--version'], { timeoutMs: 10_000 });
     version = r.exitCode === 0 ? (parseKubeletVersion(r.stdout) ?? null) : null;
-    if (!version) warnings.push(`${binary} --version failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`);
+    if (!version)
+      warnings.push(
+        `${binary} --version failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`,
+      );
   }
   warnings.push(...flagWarnings(argv, version ?? undefined));
 
@@ -205,17 +260,21 @@ export async function detect(host: Host, options: DetectOptions): Promise<Detect
       configText = (await host.files.read(configPath))?.toString('utf8');
       if (configText === undefined) warnings.push(`kubelet's --config file ${configPath} does not exist`);
     } catch (error) {
-      warnings.push(`cannot read kubelet's --config file ${configPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      warnings.push(
+        `cannot read kubelet's --config file ${configPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
   }
   const healthz = healthzFromKubeletConfig(configText);
   if (healthz.problem) warnings.push(healthz.problem);
-  if (healthz.port === 0) warnings.push('kubelet has healthzPort: 0 (no healthz server): the migration cannot verify kubelet is healthy');
+  if (healthz.port === 0)
+    warnings.push('kubelet has healthzPort: 0 (no healthz server): the migration cannot verify kubelet is healthy');
 
   const supervisor = await detectSupervisor(host, options.program, options.supervisor);
   warnings.push(...supervisor.problems);
 
-  if (argv.length === 0 && !refusal) refusal = 'no kubelet command line found: no kubelet process runs and kubelet.service has no usable ExecStart=';
+  if (argv.length === 0 && !refusal)
+    refusal = 'no kubelet command line found: no kubelet process runs and kubelet.service has no usable ExecStart=';
 
   return {
     argv,

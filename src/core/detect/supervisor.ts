@@ -3,13 +3,19 @@
  * how to reach it, its systemd unit, and whether a program for kubelet already exists.
  */
 import path from 'node:path/posix';
-import { configFromArgv, locateSupervisord, type SupervisorOverrides } from '../supervisor/locate.js';
 import { matchGlob } from '../glob.js';
 import type { FileReader, Host } from '../host.js';
-import { expandPercent, expansionNames, getValue, parseSupervisorConfig, type SupervisorConfig } from '../supervisor/config.js';
+import {
+  expandPercent,
+  expansionNames,
+  getValue,
+  parseSupervisorConfig,
+  type SupervisorConfig,
+} from '../supervisor/config.js';
+import { configFromArgv, locateSupervisord, type SupervisorOverrides } from '../supervisor/locate.js';
+import { splitWords } from '../systemd/exec-line.js';
 import { resolveUnit } from '../systemd/resolve-unit.js';
 import { unitState } from '../systemd/unit-state.js';
-import { splitWords } from '../systemd/exec-line.js';
 
 export interface IncludeInfo {
   /** Absolute glob patterns from `[include] files`. */
@@ -45,9 +51,13 @@ export interface SupervisorDetection {
   readonly problems: string[];
 }
 
-const BINARY_PLACES = ['/usr/bin/supervisord', '/usr/local/bin/supervisord', '/bin/supervisord', '/usr/sbin/supervisord'];
+const BINARY_PLACES = [
+  '/usr/bin/supervisord',
+  '/usr/local/bin/supervisord',
+  '/bin/supervisord',
+  '/usr/sbin/supervisord',
+];
 export const SUPERVISOR_UNITS = ['supervisord.service', 'supervisor.service'];
-
 
 async function expandGlob(files: FileReader, pattern: string): Promise<string[]> {
   const dir = path.dirname(pattern);
@@ -56,7 +66,10 @@ async function expandGlob(files: FileReader, pattern: string): Promise<string[]>
   return (await files.list(dir)).filter((n) => matchGlob(base, n)).map((n) => `${dir}/${n}`);
 }
 
-export function includeInfo(config: SupervisorConfig, env: Readonly<Record<string, string | undefined>>): IncludeInfo | null {
+export function includeInfo(
+  config: SupervisorConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): IncludeInfo | null {
   const raw = getValue(config, 'include', 'files');
   if (raw === undefined) return null;
   const names = expansionNames(config.path, env);
@@ -72,7 +85,11 @@ export function includeInfo(config: SupervisorConfig, env: Readonly<Record<strin
   return { patterns, programDir: path.dirname(usable), extension };
 }
 
-export async function detectSupervisor(host: Host, programName: string, overrides: SupervisorOverrides = {}): Promise<SupervisorDetection> {
+export async function detectSupervisor(
+  host: Host,
+  programName: string,
+  overrides: SupervisorOverrides = {},
+): Promise<SupervisorDetection> {
   const problems: string[] = [];
   let binary: string | null = null;
   for (const p of BINARY_PLACES) {
@@ -103,7 +120,10 @@ export async function detectSupervisor(host: Host, programName: string, override
 
   // Which config: --supervisor-conf, else the running daemon's -c, else the -c in its unit, else the search order.
   const locate = (configPath?: string) =>
-    locateSupervisord(host, { ...(configPath ? { configPath } : {}), ...(overrides.url ? { url: overrides.url } : {}) }).catch((error: Error) => {
+    locateSupervisord(host, {
+      ...(configPath ? { configPath } : {}),
+      ...(overrides.url ? { url: overrides.url } : {}),
+    }).catch((error: Error) => {
       problems.push(error.message);
       return null;
     });
@@ -139,7 +159,11 @@ export async function detectSupervisor(host: Host, programName: string, override
     for (const source of sources) {
       for (const [section, keys] of source.sections) {
         if (!section.startsWith('program:')) continue;
-        programs.push({ name: section.slice('program:'.length), file: source.path, command: keys.get('command')?.value ?? '' });
+        programs.push({
+          name: section.slice('program:'.length),
+          file: source.path,
+          command: keys.get('command')?.value ?? '',
+        });
       }
     }
   }

@@ -13,12 +13,21 @@ export const DEFAULT_HEALTHZ = { address: '127.0.0.1', port: 10248 } as const;
 
 function urlFor(address: string, port: number): string {
   // 0.0.0.0 and :: mean "every address": probe loopback.
-  const host = address === '0.0.0.0' || address === '' ? '127.0.0.1' : address === '::' ? '[::1]' : address.includes(':') ? `[${address}]` : address;
+  const host =
+    address === '0.0.0.0' || address === ''
+      ? '127.0.0.1'
+      : address === '::'
+        ? '[::1]'
+        : address.includes(':')
+          ? `[${address}]`
+          : address;
   return `http://${host}:${port}/healthz`;
 }
 
 /** healthzBindAddress and healthzPort from the config text; defaults where absent or unreadable. */
-export function healthzFromKubeletConfig(yamlText: string | undefined): HealthzEndpoint & { readonly problem?: string } {
+export function healthzFromKubeletConfig(
+  yamlText: string | undefined,
+): HealthzEndpoint & { readonly problem?: string } {
   let doc: unknown;
   let problem: string | undefined;
   if (yamlText !== undefined) {

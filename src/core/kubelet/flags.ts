@@ -18,7 +18,12 @@ export const FLAG_LIFECYCLE: readonly FlagLifecycle[] = [
   { flag: '--network-plugin-mtu', deprecated: '1.20', removed: '1.24', note: 'with dockershim' },
   { flag: '--docker-endpoint', deprecated: '1.20', removed: '1.24', note: 'with dockershim' },
   { flag: '--container-runtime', deprecated: '1.24', removed: '1.27', note: 'only the remote runtime is left' },
-  { flag: '--pod-infra-container-image', deprecated: '1.24', removed: '1.35', note: 'the sandbox image comes from the container runtime' },
+  {
+    flag: '--pod-infra-container-image',
+    deprecated: '1.24',
+    removed: '1.35',
+    note: 'the sandbox image comes from the container runtime',
+  },
 ];
 
 /** `1.23.16` from "Kubernetes v1.23.16" or "v1.23.16-eks-…". */
@@ -50,9 +55,13 @@ export function flagWarnings(argv: readonly string[], version: string | undefine
     const life = FLAG_LIFECYCLE.find((f) => f.flag === name);
     if (!life) continue;
     if (version && life.removed && versionAtLeast(version, life.removed)) {
-      warnings.push(`${life.flag}: removed in kubelet ${life.removed} (${life.note}); this kubelet, v${version}, will not start with it`);
+      warnings.push(
+        `${life.flag}: removed in kubelet ${life.removed} (${life.note}); this kubelet, v${version}, will not start with it`,
+      );
     } else if (life.removed) {
-      warnings.push(`${life.flag}: removed in kubelet ${life.removed} (${life.note}); upgrading kubelet to ${life.removed} or later will fail with it`);
+      warnings.push(
+        `${life.flag}: removed in kubelet ${life.removed} (${life.note}); upgrading kubelet to ${life.removed} or later will fail with it`,
+      );
     }
   }
   return warnings;

@@ -27,5 +27,12 @@ export function parseKlogLine(seq: number, text: string): LogLine {
     const severity: Severity = /^(panic:|fatal error:|goroutine \d+ \[)/.test(text) ? 'fatal' : 'other';
     return { seq, text, severity };
   }
-  return { seq, text, severity: SEVERITY[m[1] as keyof typeof SEVERITY], time: m[2] as string, source: m[3] as string, message: m[4] as string };
+  return {
+    seq,
+    text,
+    severity: SEVERITY[m[1] as keyof typeof SEVERITY],
+    time: m[2] as string,
+    source: m[3] as string,
+    message: m[4] as string,
+  };
 }

@@ -19,7 +19,8 @@ export async function findKubeletProcesses(procs: ProcessTable): Promise<Process
     const brief = await procs.brief(pid);
     if (!brief) continue;
     const exeBase = brief.exe ? path.basename(brief.exe.replace(/ \(deleted\)$/, '')) : '';
-    if (brief.comm !== 'kubelet' && brief.comm !== 'hyperkube' && exeBase !== 'kubelet' && exeBase !== 'hyperkube') continue;
+    if (brief.comm !== 'kubelet' && brief.comm !== 'hyperkube' && exeBase !== 'kubelet' && exeBase !== 'hyperkube')
+      continue;
     const full = await procs.full(pid);
     if (full && isKubeletArgv(full.argv, full.exe)) found.push(full);
   }

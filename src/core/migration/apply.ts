@@ -9,13 +9,19 @@
 import type { Host } from '../host.js';
 import { RpcFault } from '../supervisor/xmlrpc.js';
 import { GapMeter } from './gap-meter.js';
-import { saveJournal, type Journal } from './journal.js';
+import { type Journal, saveJournal } from './journal.js';
 import type { PlanStep } from './plan.js';
 import { runStep } from './steps.js';
 
 export type MigrationEvent =
   | { readonly type: 'step-start'; readonly step: PlanStep; readonly resumed: boolean }
-  | { readonly type: 'step-done'; readonly step: PlanStep; readonly ms: number; readonly detail?: string; readonly skipped?: boolean }
+  | {
+      readonly type: 'step-done';
+      readonly step: PlanStep;
+      readonly ms: number;
+      readonly detail?: string;
+      readonly skipped?: boolean;
+    }
   | { readonly type: 'step-failed'; readonly step: PlanStep; readonly error: string }
   | { readonly type: 'rollback-start'; readonly reason: string }
   | { readonly type: 'rollback-step'; readonly title: string; readonly ok: boolean; readonly detail?: string }
@@ -35,10 +41,17 @@ export interface ApplyOptions {
   readonly verifyTimeoutMs?: number;
 }
 
-export type ApplyOutcome = { readonly ok: true; readonly healthzGapMs: number | null } | { readonly ok: false; readonly error: string };
+export type ApplyOutcome =
+  | { readonly ok: true; readonly healthzGapMs: number | null }
+  | { readonly ok: false; readonly error: string };
 
 /** Carries out the journal's plan from its first unfinished step; stops at the first failure (journal state 'failed'). */
-export async function applyPlan(host: Host, journal: Journal, onEvent: OnMigrationEvent, options: ApplyOptions = {}): Promise<ApplyOutcome> {
+export async function applyPlan(
+  host: Host,
+  journal: Journal,
+  onEvent: OnMigrationEvent,
+  options: ApplyOptions = {},
+): Promise<ApplyOutcome> {
   const plan = journal.plan;
   const gap = new GapMeter(host.http, host.clock, plan.kubelet.healthzUrl);
   const at = () => new Date(host.clock.now()).toISOString();

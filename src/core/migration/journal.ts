@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FileMeta, FileReader, Host } from '../host.js';
-import { STATE_DIR, type Plan } from './plan.js';
+import { type Plan, STATE_DIR } from './plan.js';
 
 export const JOURNAL_PATH = `${STATE_DIR}/journal.json`;
 
@@ -63,7 +63,17 @@ export async function saveJournal(host: Host, journal: Journal): Promise<void> {
 }
 
 export function newJournal(plan: Plan, sourceDigests: Record<string, string | null>, now: Date): Journal {
-  return { version: 1, state: 'in-progress', plan, steps: {}, backups: {}, sourceDigests, healthzGapMs: null, error: null, updatedAt: now.toISOString() };
+  return {
+    version: 1,
+    state: 'in-progress',
+    plan,
+    steps: {},
+    backups: {},
+    sourceDigests,
+    healthzGapMs: null,
+    error: null,
+    updatedAt: now.toISOString(),
+  };
 }
 
 /** A new journal for this plan, saved before anything changes on the node. */
@@ -78,7 +88,10 @@ export function backupDir(plan: Plan): string {
   return `${STATE_DIR}/backups/${plan.createdAt.replace(/[:.]/g, '-')}`;
 }
 
-export async function digestSources(files: FileReader, paths: readonly string[]): Promise<Record<string, string | null>> {
+export async function digestSources(
+  files: FileReader,
+  paths: readonly string[],
+): Promise<Record<string, string | null>> {
   const out: Record<string, string | null> = {};
   for (const p of paths) {
     const b = await files.read(p).catch(() => undefined);

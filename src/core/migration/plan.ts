@@ -4,10 +4,16 @@
  * from the journal when resumed, so what was shown is what is done.
  */
 import path from 'node:path/posix';
-import { detect, type Detection, type DetectOptions } from '../detect/detect.js';
-import { SUPERVISOR_UNITS } from '../detect/supervisor.js';
+import { type Detection, type DetectOptions, detect } from '../detect/detect.js';
 import type { FileReader, Host } from '../host.js';
-import { addIncludeSection, renderKubeletGuardDropIn, renderProgramFile, renderSupervisorOrderDropIn, renderWrapper } from './render-files.js';
+import {
+  addIncludeSection,
+  renderKubeletGuardDropIn,
+  renderProgramFile,
+  renderSupervisorOrderDropIn,
+  renderWrapper,
+} from './render-files.js';
+import { PlanRefused, supervisorTarget } from './supervisor-target.js';
 
 export const STATE_DIR = '/var/lib/kubesup-tui';
 
@@ -24,10 +30,21 @@ export interface PlannedFile {
 }
 
 export type PlanStep =
-  | { readonly id: string; readonly kind: 'install-supervisor'; readonly title: string; readonly command: readonly string[] }
+  | {
+      readonly id: string;
+      readonly kind: 'install-supervisor';
+      readonly title: string;
+      readonly command: readonly string[];
+    }
   | { readonly id: string; readonly kind: 'mkdir'; readonly title: string; readonly path: string }
   | { readonly id: string; readonly kind: 'write'; readonly title: string; readonly path: string }
-  | { readonly id: string; readonly kind: 'systemctl'; readonly title: string; readonly args: readonly string[]; readonly okExitCodes?: readonly number[] }
+  | {
+      readonly id: string;
+      readonly kind: 'systemctl';
+      readonly title: string;
+      readonly args: readonly string[];
+      readonly okExitCodes?: readonly number[];
+    }
   | { readonly id: string; readonly kind: 'supervisor-reread'; readonly title: string }
   | { readonly id: string; readonly kind: 'stop-systemd-kubelet'; readonly title: string }
   | { readonly id: string; readonly kind: 'supervisor-add'; readonly title: string }
@@ -63,16 +80,15 @@ export interface Plan {
   readonly warnings: string[];
 }
 
+/** Why a migration must not go ahead (the reason is one line for people). */
+export { PlanRefused };
+
 export interface PlanOptions {
   readonly program: string;
   readonly wrapperPath?: string;
   readonly logFile?: string;
   readonly now: Date;
   readonly tool: string;
-}
-
-export class PlanRefused extends Error {
-  override name = 'PlanRefused';
 }
 
 async function currentText(files: FileReader, p: string): Promise<string | null> {
@@ -87,7 +103,8 @@ async function currentText(files: FileReader, p: string): Promise<string | null>
 export async function planMigration(d: Detection, files: FileReader, o: PlanOptions): Promise<Plan> {
   if (d.refusal) throw new PlanRefused(d.refusal);
   if (d.argv.length === 0) throw new PlanRefused('no kubelet command line found');
-  if (d.running && d.running.managedBy === 'supervisord') throw new PlanRefused('kubelet already runs under supervisord');
+  if (d.running && d.running.managedBy === 'supervisord')
+    throw new PlanRefused('kubelet already runs under supervisord');
   const wrapperPath = o.wrapperPath ?? '/etc/kubernetes/kubelet.sh';
   const logFile = o.logFile ?? '/var/log/kubelet/kubelet.log';
   const stamp = o.now.toISOString().replace(/\.\d+Z$/, 'Z');
@@ -95,41 +112,8 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
   const s = d.supervisor;
   const warnings: string[] = [];
 
-  // Where supervisord is, or will be once installed with the node's package manager.
-  let installCommand: string[] | null = null;
-  let supUnit = s.unit?.name ?? null;
-  let config = s.config;
-  let programFile = s.programFile;
-  let includeToAdd: { pattern: string; dir: string } | null = null;
-  if (!s.installed) {
-    const manager = d.node.packageManager;
-    if (manager === 'apt-get') {
-      installCommand = ['apt-get', 'install', '-y', 'supervisor'];
-      supUnit = 'supervisor.service';
-      config = '/etc/supervisor/supervisord.conf';
-      programFile = `/etc/supervisor/conf.d/${o.program}.conf`;
-    } else {
-      if (!manager) throw new PlanRefused('supervisord is not installed and no apt-get, dnf or yum was found to install it');
-      installCommand = [manager, 'install', '-y', 'supervisor'];
-      supUnit = 'supervisord.service';
-      config = '/etc/supervisord.conf';
-      programFile = `/etc/supervisord.d/${o.program}.ini`;
-      warnings.push(`supervisord will be installed with ${manager}: on RHEL and CentOS the package comes from EPEL, which must be enabled`);
-    }
-  } else {
-    if (!config) throw new PlanRefused("supervisord is installed but its config file was not found; pass --supervisor-conf");
-    if (!supUnit) throw new PlanRefused(`supervisord has no systemd unit (looked for ${SUPERVISOR_UNITS.join(', ')}); kubelet would not come back after a reboot`);
-    if (!programFile) {
-      // No [include]: add one rather than editing anything else in the config.
-      const dir = path.dirname(config);
-      const sub = path.basename(dir) === 'supervisor' ? 'conf.d' : 'supervisord.d';
-      const ext = sub === 'conf.d' ? '.conf' : '.ini';
-      includeToAdd = { pattern: `${sub}/*${ext}`, dir: `${dir}/${sub}` };
-      programFile = `${dir}/${sub}/${o.program}${ext}`;
-    }
-  }
-  if (s.program) throw new PlanRefused(`a program for kubelet already exists: [program:${s.program.name}] in ${s.program.file}`);
-  if (!supUnit || !config || !programFile) throw new PlanRefused('cannot tell where supervisord keeps its programs');
+  const { installCommand, unit: supUnit, config, programFile, includeToAdd, warning } = supervisorTarget(d, o.program);
+  if (warning) warnings.push(warning);
 
   const c = d.configured;
   const mask = !d.node.kubeletUnitInEtc;
@@ -139,21 +123,47 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
   const wants = [...new Set(['network-online.target', ...(c?.wants ?? [])])];
 
   const planned: PlannedFile[] = [];
-  const add = async (f: Omit<PlannedFile, 'before'>) => planned.push({ ...f, before: await currentText(files, f.path) });
+  const add = async (f: Omit<PlannedFile, 'before'>) =>
+    planned.push({ ...f, before: await currentText(files, f.path) });
   if (includeToAdd && s.config) {
     const text = (await currentText(files, s.config)) ?? '';
-    await add({ path: s.config, role: 'supervisor-config', content: addIncludeSection(text, includeToAdd.pattern, `[include] ${header}`), mode: 0o644, why: 'supervisord has no [include]: one is added, nothing else changes' });
+    await add({
+      path: s.config,
+      role: 'supervisor-config',
+      content: addIncludeSection(text, includeToAdd.pattern, `[include] ${header}`),
+      mode: 0o644,
+      why: 'supervisord has no [include]: one is added, nothing else changes',
+    });
   }
   await add({
     path: wrapperPath,
     role: 'wrapper',
     mode: 0o755,
     why: "kubelet's environment, its ExecStartPre steps and its exact command line, then exec",
-    content: renderWrapper({ argv: d.argv, env: c?.env ?? {}, execStartPre: c?.execStartPre ?? [], sourceFiles: c?.files ?? [], program: o.program, header }),
+    content: renderWrapper({
+      argv: d.argv,
+      env: c?.env ?? {},
+      execStartPre: c?.execStartPre ?? [],
+      sourceFiles: c?.files ?? [],
+      program: o.program,
+      header,
+    }),
   });
-  await add({ path: programFile, role: 'program', mode: 0o644, why: 'the supervisord program that runs the wrapper', content: renderProgramFile({ program: o.program, wrapperPath, logFile, header }) });
+  await add({
+    path: programFile,
+    role: 'program',
+    mode: 0o644,
+    why: 'the supervisord program that runs the wrapper',
+    content: renderProgramFile({ program: o.program, wrapperPath, logFile, header }),
+  });
   const orderDropIn = `/etc/systemd/system/${supUnit}.d/50-kubesup-tui-kubelet-order.conf`;
-  await add({ path: orderDropIn, role: 'supervisor-order', mode: 0o644, why: `${supUnit} starts after what kubelet waited for`, content: renderSupervisorOrderDropIn(after, wants, header) });
+  await add({
+    path: orderDropIn,
+    role: 'supervisor-order',
+    mode: 0o644,
+    why: `${supUnit} starts after what kubelet waited for`,
+    content: renderSupervisorOrderDropIn(after, wants, header),
+  });
   if (!mask) {
     await add({
       path: '/etc/systemd/system/kubelet.service.d/99-kubesup-tui-supervised.conf',
@@ -164,23 +174,53 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
     });
   }
   for (const f of planned) {
-    if (f.before !== null && f.role !== 'supervisor-config') warnings.push(`${f.path} exists and will be replaced (a backup is kept)`);
+    if (f.before !== null && f.role !== 'supervisor-config')
+      warnings.push(`${f.path} exists and will be replaced (a backup is kept)`);
   }
 
   const wasRunning = s.pid !== null;
   const steps: PlanStep[] = [];
-  if (installCommand) steps.push({ id: 'install', kind: 'install-supervisor', title: `install supervisord (${installCommand.join(' ')})`, command: installCommand });
+  if (installCommand)
+    steps.push({
+      id: 'install',
+      kind: 'install-supervisor',
+      title: `install supervisord (${installCommand.join(' ')})`,
+      command: installCommand,
+    });
   steps.push({ id: 'mkdir-log', kind: 'mkdir', title: `create ${path.dirname(logFile)}`, path: path.dirname(logFile) });
   for (const f of planned) steps.push({ id: `write:${f.path}`, kind: 'write', title: `write ${f.path}`, path: f.path });
   steps.push({ id: 'daemon-reload', kind: 'systemctl', title: 'systemctl daemon-reload', args: ['daemon-reload'] });
-  if (wasRunning && !installCommand) steps.push({ id: 'reread', kind: 'supervisor-reread', title: `supervisord: reread its config (nothing restarts)` });
-  steps.push({ id: 'disable', kind: 'systemctl', title: 'systemctl disable kubelet.service', args: ['disable', 'kubelet.service'] });
-  if (mask) steps.push({ id: 'mask', kind: 'systemctl', title: 'systemctl mask kubelet.service', args: ['mask', 'kubelet.service'] });
+  if (wasRunning && !installCommand)
+    steps.push({ id: 'reread', kind: 'supervisor-reread', title: `supervisord: reread its config (nothing restarts)` });
+  steps.push({
+    id: 'disable',
+    kind: 'systemctl',
+    title: 'systemctl disable kubelet.service',
+    args: ['disable', 'kubelet.service'],
+  });
+  if (mask)
+    steps.push({
+      id: 'mask',
+      kind: 'systemctl',
+      title: 'systemctl mask kubelet.service',
+      args: ['mask', 'kubelet.service'],
+    });
   steps.push({ id: 'stop-kubelet', kind: 'stop-systemd-kubelet', title: 'stop the systemd kubelet' });
-  if (wasRunning && !installCommand) steps.push({ id: 'add', kind: 'supervisor-add', title: `supervisord: add and start [program:${o.program}] only` });
+  if (wasRunning && !installCommand)
+    steps.push({ id: 'add', kind: 'supervisor-add', title: `supervisord: add and start [program:${o.program}] only` });
   else steps.push({ id: 'start-supervisord', kind: 'supervisor-start-unit', title: `start ${supUnit}` });
-  if (installCommand || s.unit?.enabled !== 'enabled') steps.push({ id: 'enable-supervisord', kind: 'systemctl', title: `systemctl enable ${supUnit}`, args: ['enable', supUnit] });
-  steps.push({ id: 'verify', kind: 'verify', title: `verify: ${o.program} RUNNING, healthz ok, same command line, one kubelet` });
+  if (installCommand || s.unit?.enabled !== 'enabled')
+    steps.push({
+      id: 'enable-supervisord',
+      kind: 'systemctl',
+      title: `systemctl enable ${supUnit}`,
+      args: ['enable', supUnit],
+    });
+  steps.push({
+    id: 'verify',
+    kind: 'verify',
+    title: `verify: ${o.program} RUNNING, healthz ok, same command line, one kubelet`,
+  });
 
   return {
     version: 1,
@@ -190,7 +230,15 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
     argv: d.argv,
     files: planned,
     steps,
-    supervisor: { unit: supUnit, config, programFile, url: s.url, wasRunning, wasEnabled: s.unit?.enabled === 'enabled', installed: s.installed },
+    supervisor: {
+      unit: supUnit,
+      config,
+      programFile,
+      url: s.url,
+      wasRunning,
+      wasEnabled: s.unit?.enabled === 'enabled',
+      installed: s.installed,
+    },
     kubelet: {
       unit: 'kubelet.service',
       wasActive: c?.active === 'active' || d.running !== null,
@@ -206,6 +254,10 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
 /** Detects how kubelet starts on this node and plans its migration, with detection's warnings carried along. */
 export async function planForNode(host: Host, options: DetectOptions & { readonly tool: string }): Promise<Plan> {
   const detection = await detect(host, options);
-  const plan = await planMigration(detection, host.files, { program: options.program, now: new Date(host.clock.now()), tool: options.tool });
+  const plan = await planMigration(detection, host.files, {
+    program: options.program,
+    now: new Date(host.clock.now()),
+    tool: options.tool,
+  });
   return { ...plan, warnings: [...detection.warnings, ...plan.warnings] };
 }

@@ -17,7 +17,11 @@ export const MAX_RESTART_DELAY_S = 10;
 export interface WrapperInput {
   readonly argv: readonly string[];
   readonly env: Readonly<Record<string, string>>;
-  readonly execStartPre: readonly { readonly argv: readonly string[]; readonly ignoreFailure: boolean; readonly line: string }[];
+  readonly execStartPre: readonly {
+    readonly argv: readonly string[];
+    readonly ignoreFailure: boolean;
+    readonly line: string;
+  }[];
   readonly sourceFiles: readonly string[];
   readonly program: string;
   readonly header: string;
@@ -111,7 +115,8 @@ export function renderProgramFile(p: ProgramInput): string {
     stdout_logfile_backups: 10,
   };
   for (const [k, v] of Object.entries(section)) {
-    if (/[;#"'\n\r\\]|^\s|\s$/.test(String(v))) throw new Error(`program setting ${k} has characters supervisord would misread: ${String(v)}`);
+    if (/[;#"'\n\r\\]|^\s|\s$/.test(String(v)))
+      throw new Error(`program setting ${k} has characters supervisord would misread: ${String(v)}`);
   }
   const body = ini.stringify({ [`program:${p.program}`]: section });
   const text = `${p.header
@@ -127,7 +132,11 @@ export function renderProgramFile(p: ProgramInput): string {
 }
 
 /** Drop-in for supervisord's unit: kubelet's boot ordering moves with kubelet. */
-export function renderSupervisorOrderDropIn(after: readonly string[], wants: readonly string[], header: string): string {
+export function renderSupervisorOrderDropIn(
+  after: readonly string[],
+  wants: readonly string[],
+  header: string,
+): string {
   return [
     `# ${header}`,
     '# supervisord runs kubelet now, so it starts after what kubelet.service waited for: without this,',

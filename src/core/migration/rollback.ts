@@ -9,13 +9,13 @@ import { FaultCode } from '../supervisor/xmlrpc.js';
 import { systemctl } from '../systemd/systemctl.js';
 import { unitState } from '../systemd/unit-state.js';
 import type { OnMigrationEvent } from './apply.js';
-import { saveJournal, sha256, type Journal } from './journal.js';
+import { type Journal, saveJournal, sha256 } from './journal.js';
 import { withSupervisor } from './supervisor-link.js';
 
-async function attempt(onEvent: OnMigrationEvent, title: string, fn: () => Promise<string | void>): Promise<boolean> {
+async function attempt(onEvent: OnMigrationEvent, title: string, fn: () => Promise<unknown>): Promise<boolean> {
   try {
     const detail = await fn();
-    onEvent({ type: 'rollback-step', title, ok: true, ...(detail ? { detail } : {}) });
+    onEvent({ type: 'rollback-step', title, ok: true, ...(typeof detail === 'string' && detail ? { detail } : {}) });
     return true;
   } catch (error) {
     onEvent({ type: 'rollback-step', title, ok: false, detail: (error as Error).message });
@@ -29,7 +29,7 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
   journal.state = 'rolling-back';
   await saveJournal(host, journal);
   let ok = true;
-  const step = async (title: string, fn: () => Promise<string | void>) => {
+  const step = async (title: string, fn: () => Promise<unknown>) => {
     ok = (await attempt(onEvent, title, fn)) && ok;
   };
   const run = async (...args: string[]) => {
@@ -41,7 +41,9 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
   if (supervisorUp) {
     await step(`supervisord: stop and remove [program:${plan.program}]`, () =>
       withSupervisor(host, plan, async (supervisor) => {
-        await supervisor.stopProcess(plan.program, true, 60_000).catch(ignoreFaults(FaultCode.BAD_NAME, FaultCode.NOT_RUNNING));
+        await supervisor
+          .stopProcess(plan.program, true, 60_000)
+          .catch(ignoreFaults(FaultCode.BAD_NAME, FaultCode.NOT_RUNNING));
         await supervisor.removeProcessGroup(plan.program).catch(ignoreFaults(FaultCode.BAD_NAME));
       }),
     );
@@ -56,12 +58,19 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
       }
       const original = await host.files.read(record.backup);
       if (!original) throw new Error(`the backup ${record.backup} is missing`);
-      if (record.sha256 && sha256(original) !== record.sha256) throw new Error(`the backup ${record.backup} does not match what was saved`);
-      await host.writer.writeAtomic(path, original, { mode: record.meta?.mode ?? 0o644, uid: record.meta?.uid ?? 0, gid: record.meta?.gid ?? 0 });
+      if (record.sha256 && sha256(original) !== record.sha256)
+        throw new Error(`the backup ${record.backup} does not match what was saved`);
+      await host.writer.writeAtomic(path, original, {
+        mode: record.meta?.mode ?? 0o644,
+        uid: record.meta?.uid ?? 0,
+        gid: record.meta?.gid ?? 0,
+      });
     });
   }
   if (supervisorUp) {
-    await step('supervisord: reread its config', () => withSupervisor(host, plan, async (supervisor) => void (await supervisor.reloadConfig())));
+    await step('supervisord: reread its config', () =>
+      withSupervisor(host, plan, async (supervisor) => void (await supervisor.reloadConfig())),
+    );
   }
 
   // 3. systemd as it was.
@@ -71,7 +80,8 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
   if (!plan.supervisor.wasEnabled && journal.steps['enable-supervisord']?.status === 'done') {
     await step(`systemctl disable ${plan.supervisor.unit}`, () => run('disable', plan.supervisor.unit));
   }
-  if (!plan.supervisor.wasRunning && supervisorUp) await step(`systemctl stop ${plan.supervisor.unit}`, () => run('stop', plan.supervisor.unit));
+  if (!plan.supervisor.wasRunning && supervisorUp)
+    await step(`systemctl stop ${plan.supervisor.unit}`, () => run('stop', plan.supervisor.unit));
   if (plan.kubelet.wasActive) {
     await step('systemctl start kubelet.service', () => run('start', plan.kubelet.unit));
     await step('kubelet answers healthz under systemd', async () => {

@@ -9,9 +9,9 @@
  *   migrated, unit changed (drift)    -> regenerate: roll back, then migrate with the unit as it is now
  */
 import type { Host } from '../host.js';
-import { applyPlan, type ApplyOptions, type MigrationResult, type OnMigrationEvent } from './apply.js';
+import { type ApplyOptions, applyPlan, type MigrationResult, type OnMigrationEvent } from './apply.js';
 import { computeDrift, type Drift } from './drift.js';
-import { archiveJournal, JOURNAL_PATH, readJournal, startJournal, type Journal } from './journal.js';
+import { archiveJournal, JOURNAL_PATH, type Journal, readJournal, startJournal } from './journal.js';
 import type { Plan } from './plan.js';
 import { rollbackMigration } from './rollback.js';
 
@@ -50,7 +50,12 @@ export async function openSession(host: Host): Promise<SessionState> {
  * Carries out the journal's plan; on a failure rolls back by itself and archives the journal once the node
  * is as it was (an incomplete rollback keeps the journal, so that `rollback` can finish it).
  */
-export async function carryOut(host: Host, journal: Journal, onEvent: OnMigrationEvent, options: ApplyOptions = {}): Promise<MigrationResult> {
+export async function carryOut(
+  host: Host,
+  journal: Journal,
+  onEvent: OnMigrationEvent,
+  options: ApplyOptions = {},
+): Promise<MigrationResult> {
   const outcome = await applyPlan(host, journal, onEvent, options);
   if (outcome.ok) return { ok: true, healthzGapMs: outcome.healthzGapMs, error: null, rolledBack: false };
   onEvent({ type: 'rollback-start', reason: outcome.error });
@@ -60,12 +65,21 @@ export async function carryOut(host: Host, journal: Journal, onEvent: OnMigratio
 }
 
 /** A new migration of this plan: journaled before anything changes, then carried out. */
-export async function beginMigration(host: Host, plan: Plan, onEvent: OnMigrationEvent, options: ApplyOptions = {}): Promise<MigrationResult> {
+export async function beginMigration(
+  host: Host,
+  plan: Plan,
+  onEvent: OnMigrationEvent,
+  options: ApplyOptions = {},
+): Promise<MigrationResult> {
   return carryOut(host, await startJournal(host, plan), onEvent, options);
 }
 
 /** Rolls the journal's migration back; archives the journal when every step succeeded. */
-export async function rollBack(host: Host, journal: Journal, onEvent: OnMigrationEvent): Promise<{ ok: boolean; archived: string | null }> {
+export async function rollBack(
+  host: Host,
+  journal: Journal,
+  onEvent: OnMigrationEvent,
+): Promise<{ ok: boolean; archived: string | null }> {
   const ok = await rollbackMigration(host, journal, onEvent);
   return { ok, archived: ok ? await archiveJournal(host, journal) : null };
 }

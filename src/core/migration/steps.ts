@@ -3,12 +3,12 @@
  * the journal, and a step met half-done finishes (a file already as planned, a program already added).
  */
 import type { Host } from '../host.js';
-import { FaultCode } from '../supervisor/xmlrpc.js';
 import { ignoreFaults, isFault } from '../supervisor/client.js';
+import { FaultCode } from '../supervisor/xmlrpc.js';
 import { systemctl } from '../systemd/systemctl.js';
 import { unitState } from '../systemd/unit-state.js';
 import type { GapMeter } from './gap-meter.js';
-import { backupDir, saveJournal, sha256, type Journal } from './journal.js';
+import { backupDir, type Journal, saveJournal, sha256 } from './journal.js';
 import type { Plan, PlanStep } from './plan.js';
 import { MigrationStepFailed, waitForSupervisor, withSupervisor } from './supervisor-link.js';
 import { verifyMigration } from './verify.js';
@@ -45,16 +45,19 @@ async function backupThenWrite(c: StepContext, path: string, content: string, mo
 async function reread(c: StepContext): Promise<string> {
   const { plan } = c;
   return withSupervisor(c.host, plan, async (supervisor) => {
-    let changes;
+    let changes: Awaited<ReturnType<typeof supervisor.reloadConfig>>;
     try {
       changes = await supervisor.reloadConfig();
     } catch (error) {
-      if (isFault(error, FaultCode.CANT_REREAD)) throw new MigrationStepFailed(`supervisord cannot read its config: ${error.faultString}`);
+      if (isFault(error, FaultCode.CANT_REREAD))
+        throw new MigrationStepFailed(`supervisord cannot read its config: ${error.faultString}`);
       throw error;
     }
     const present = (await supervisor.getAllProcessInfo()).some((p) => p.group === plan.program);
     if (!changes.added.includes(plan.program) && !changes.changed.includes(plan.program) && !present) {
-      throw new MigrationStepFailed(`supervisord did not pick up ${plan.supervisor.programFile}: check its [include] files`);
+      throw new MigrationStepFailed(
+        `supervisord did not pick up ${plan.supervisor.programFile}: check its [include] files`,
+      );
     }
     return `added: ${changes.added.join(', ') || '-'}`;
   });
@@ -99,9 +102,12 @@ export async function runStep(step: PlanStep, c: StepContext): Promise<string | 
     case 'install-supervisor': {
       const r = await host.runner.run(step.command[0] as string, step.command.slice(1), { timeoutMs: 600_000 });
       if (r.exitCode !== 0) {
-        throw new MigrationStepFailed(`${step.command.join(' ')} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n').at(-1) ?? ''}`);
+        throw new MigrationStepFailed(
+          `${step.command.join(' ')} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n').at(-1) ?? ''}`,
+        );
       }
-      if (!(await host.files.read(plan.supervisor.config))) throw new MigrationStepFailed(`supervisord was installed but ${plan.supervisor.config} is not there`);
+      if (!(await host.files.read(plan.supervisor.config)))
+        throw new MigrationStepFailed(`supervisord was installed but ${plan.supervisor.config} is not there`);
       return 'installed';
     }
     case 'mkdir':

@@ -3,7 +3,7 @@
  * once installed), one connection per use, always closed.
  */
 import type { Host, SupervisorConnection } from '../host.js';
-import { supervisorClient, type SupervisorClient } from '../supervisor/client.js';
+import { type SupervisorClient, supervisorClient } from '../supervisor/client.js';
 import { parseSupervisorConfig, resolveEndpoint } from '../supervisor/config.js';
 import type { Plan } from './plan.js';
 
@@ -13,14 +13,25 @@ export class MigrationStepFailed extends Error {
 
 export async function connectPlanSupervisor(host: Host, plan: Plan, timeoutMs = 30_000): Promise<SupervisorConnection> {
   const bytes = await host.files.read(plan.supervisor.config);
-  const endpoint = bytes ? resolveEndpoint(parseSupervisorConfig(bytes.toString('utf8'), plan.supervisor.config), host.env) : undefined;
+  const endpoint = bytes
+    ? resolveEndpoint(parseSupervisorConfig(bytes.toString('utf8'), plan.supervisor.config), host.env)
+    : undefined;
   const url = endpoint?.url ?? plan.supervisor.url;
   if (!url) throw new MigrationStepFailed(`cannot tell how to reach supervisord from ${plan.supervisor.config}`);
-  return host.connect({ url, ...(endpoint?.username ? { username: endpoint.username, password: endpoint.password ?? '' } : {}), timeoutMs });
+  return host.connect({
+    url,
+    ...(endpoint?.username ? { username: endpoint.username, password: endpoint.password ?? '' } : {}),
+    timeoutMs,
+  });
 }
 
 /** Runs `use` with a client of the plan's supervisord, and closes the connection whatever happens. */
-export async function withSupervisor<T>(host: Host, plan: Plan, use: (supervisor: SupervisorClient) => Promise<T>, timeoutMs?: number): Promise<T> {
+export async function withSupervisor<T>(
+  host: Host,
+  plan: Plan,
+  use: (supervisor: SupervisorClient) => Promise<T>,
+  timeoutMs?: number,
+): Promise<T> {
   const connection = await connectPlanSupervisor(host, plan, timeoutMs);
   try {
     return await use(supervisorClient(connection));

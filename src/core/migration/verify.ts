@@ -15,7 +15,9 @@ export async function verifyMigration(host: Host, plan: Plan, gap: GapMeter, tim
     while (host.clock.now() < until) {
       const info = await supervisor.getProcessInfo(plan.program);
       if (info.state === 'FATAL' || info.state === 'STOPPED') {
-        throw new MigrationStepFailed(`${plan.program} is ${info.state} under supervisord: ${info.spawnerr || info.description}`);
+        throw new MigrationStepFailed(
+          `${plan.program} is ${info.state} under supervisord: ${info.spawnerr || info.description}`,
+        );
       }
       // RUNNING past its start window (startsecs=1), with some margin.
       if (info.state !== 'RUNNING' || info.now - info.start < 2) {
@@ -23,11 +25,14 @@ export async function verifyMigration(host: Host, plan: Plan, gap: GapMeter, tim
       } else {
         const proc = await host.procs.full(info.pid);
         const argv = proc?.argv ?? [];
-        const kubelets = (await findKubeletProcesses(host.procs)).filter((k) => !k.pidNamespace || k.pidNamespace === proc?.pidNamespace);
+        const kubelets = (await findKubeletProcesses(host.procs)).filter(
+          (k) => !k.pidNamespace || k.pidNamespace === proc?.pidNamespace,
+        );
         const health = await host.http.get(plan.kubelet.healthzUrl, 2000);
         if (JSON.stringify(argv) !== JSON.stringify(plan.argv)) {
           why = `the supervised process (pid ${info.pid}) runs ${JSON.stringify(argv.slice(0, 3))}…, not the detected command line`;
-        } else if (kubelets.length !== 1) why = `${kubelets.length} kubelet processes run (pids ${kubelets.map((k) => k.pid).join(', ')})`;
+        } else if (kubelets.length !== 1)
+          why = `${kubelets.length} kubelet processes run (pids ${kubelets.map((k) => k.pid).join(', ')})`;
         else if (!health.ok) why = `healthz at ${plan.kubelet.healthzUrl}: ${health.error ?? `HTTP ${health.status}`}`;
         else if (!gap.recovered) why = 'healthz has not answered yet';
         else return `${plan.program} RUNNING as pid ${info.pid}, healthz ok, same command line, one kubelet`;

@@ -19,7 +19,10 @@ export interface MonitorTarget {
   readonly mainLogPath: string | null;
 }
 
-export async function findMonitorTarget(host: Host, overrides: SupervisorOverrides = {}): Promise<{ target: MonitorTarget; warnings: string[] }> {
+export async function findMonitorTarget(
+  host: Host,
+  overrides: SupervisorOverrides = {},
+): Promise<{ target: MonitorTarget; warnings: string[] }> {
   const location = await locateSupervisord(host, overrides);
   const endpoint = requireEndpoint(location);
 
@@ -30,7 +33,8 @@ export async function findMonitorTarget(host: Host, overrides: SupervisorOverrid
   const healthz = healthzFromKubeletConfig(configText);
 
   const warnings: string[] = [];
-  if (kubelets.length > 1) warnings.push(`${kubelets.length} kubelet processes are running (pids ${kubelets.map((k) => k.pid).join(', ')})`);
+  if (kubelets.length > 1)
+    warnings.push(`${kubelets.length} kubelet processes are running (pids ${kubelets.map((k) => k.pid).join(', ')})`);
   if (healthz.problem) warnings.push(healthz.problem);
 
   const local = !overrides.url?.startsWith('http');

@@ -13,13 +13,21 @@
  */
 import type { Host, SupervisorConnection } from '../host.js';
 import { parseKlogLine } from '../kubelet/klog.js';
+import { isFault, namespec, supervisorClient, toProcessInfo, unwrapMulticall } from '../supervisor/client.js';
 import { findLatestStart } from '../supervisor/main-log.js';
-import { explainFault, isFault, namespec, supervisorClient, toProcessInfo, unwrapMulticall } from '../supervisor/client.js';
 import { FaultCode, type RpcValue } from '../supervisor/xmlrpc.js';
+import { runAction } from './actions.js';
 import type { MonitorTarget } from './connect.js';
 import { LogFollower } from './log-follower.js';
 import { LogRing } from './log-ring.js';
-import { emptyMonitorData, type Action, type ActionOutcome, type MonitorData, type ProgramRow } from './monitor-data.js';
+import {
+  type Action,
+  type ActionOutcome,
+  emptyMonitorData,
+  type MonitorData,
+  type ProgramRow,
+  visibleSignature,
+} from './monitor-data.js';
 import { followProgramLog, rotationNotice } from './program-log.js';
 import { RestartHistory } from './restart-history.js';
 
@@ -83,12 +91,7 @@ export class MonitorEngine {
   private update(patch: Partial<MonitorData>): void {
     this.data = { ...this.data, ...patch };
     const d = this.data;
-    const health = d.health.result;
-    const signature = JSON.stringify([
-      [d.connected, d.stale, d.problem, d.supervisord?.statename, d.supervisordPid, d.logVersion, d.logNotice, d.historyComplete],
-      [health?.ok, health?.error, health?.status],
-      d.programs.map((p) => [p.namespec, p.state, p.pid, p.start, p.exitstatus, p.spawnerr, p.pidAlive, p.history.restarts, p.history.exits.length]),
-    ]);
+    const signature = visibleSignature(d);
     const now = this.host.clock.now();
     if (signature === this.lastSignature && now - this.lastNotified < 1000) return;
     this.lastSignature = signature;
@@ -135,7 +138,9 @@ export class MonitorEngine {
     const answer = await supervisor.multicall([
       { methodName: 'supervisor.getState', params: [] },
       { methodName: 'supervisor.getAllProcessInfo', params: [] },
-      ...(planned && logName ? [{ methodName: 'supervisor.readProcessStdoutLog', params: [logName, planned.offset, planned.length] }] : []),
+      ...(planned && logName
+        ? [{ methodName: 'supervisor.readProcessStdoutLog', params: [logName, planned.offset, planned.length] }]
+        : []),
     ]);
     const state = unwrapMulticall(answer[0]) as Record<string, RpcValue>;
     const all = unwrapMulticall(answer[1]);
@@ -154,11 +159,19 @@ export class MonitorEngine {
     // Main log: only the new bytes since the last read, so each line is fed to the history once.
     const processSignature = JSON.stringify(processes.map((p) => [p.name, p.state, p.pid, p.start, p.stop]));
     const now = this.host.clock.now();
-    if (processSignature !== this.lastProcessSignature || now - this.lastMainLogRead >= 5000 || pid !== this.data.supervisordPid) {
+    if (
+      processSignature !== this.lastProcessSignature ||
+      now - this.lastMainLogRead >= 5000 ||
+      pid !== this.data.supervisordPid
+    ) {
       if (!this.mainLog) {
         const logPath = this.target.mainLogPath;
-        const startOffset = (logPath ? await findLatestStart(this.host.files, logPath).catch(() => undefined) : undefined) ?? 0;
-        this.mainLog = new LogFollower({ read: (o, l) => supervisor.readLog(o, l) }, { chunkBytes: 1024 * 1024, startOffset });
+        const startOffset =
+          (logPath ? await findLatestStart(this.host.files, logPath).catch(() => undefined) : undefined) ?? 0;
+        this.mainLog = new LogFollower(
+          { read: (o, l) => supervisor.readLog(o, l) },
+          { chunkBytes: 1024 * 1024, startOffset },
+        );
       }
       try {
         const main = await this.mainLog.poll(64);
@@ -194,14 +207,17 @@ export class MonitorEngine {
     await this.pollProgramLog(programs, prefetched);
   }
 
-  private async pollProgramLog(programs: readonly ProgramRow[], prefetched?: { offset: number; length: number; text: string }): Promise<void> {
+  private async pollProgramLog(
+    programs: readonly ProgramRow[],
+    prefetched?: { offset: number; length: number; text: string },
+  ): Promise<void> {
     const name = this.data.logProgram;
     const transport = this.transport;
     if (!name || !transport) return;
     const program = programs.find((p) => p.namespec === name || p.name === name);
     if (!program) return;
     this.programLog ??= followProgramLog(this.host, transport, name, program.stdoutLogfile);
-    let result;
+    let result: Awaited<ReturnType<LogFollower['poll']>>;
     try {
       result = await this.programLog.poll(16, prefetched);
     } catch (error) {
@@ -213,7 +229,8 @@ export class MonitorEngine {
     }
     for (const line of result.lines) this.log.push(parseKlogLine(++this.logSeq, line));
     const notice = rotationNotice(result, this.data.logNotice);
-    if (result.lines.length || notice !== this.data.logNotice) this.update({ logVersion: this.data.logVersion + 1, logNotice: notice });
+    if (result.lines.length || notice !== this.data.logNotice)
+      this.update({ logVersion: this.data.logVersion + 1, logNotice: notice });
   }
 
   private async tick(): Promise<void> {
@@ -228,41 +245,42 @@ export class MonitorEngine {
       this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 250);
       this.update({ connected: false, stale: this.data.programs.length > 0, problem: describeProblem(error) });
     }
-    if (this.running) this.cancelTick = this.host.clock.schedule(() => void this.tick(), this.backoffMs || (this.options.pollMs ?? 250));
+    if (this.running)
+      this.cancelTick = this.host.clock.schedule(
+        () => void this.tick(),
+        this.backoffMs || (this.options.pollMs ?? 250),
+      );
   }
 
   async checkHealth(): Promise<void> {
     const result = await this.host.http.get(this.target.healthzUrl, 2000);
     const now = this.host.clock.now();
-    this.update({ health: { url: this.target.healthzUrl, result, checkedAt: now, lastOkAt: result.ok ? now : this.data.health.lastOkAt } });
+    this.update({
+      health: {
+        url: this.target.healthzUrl,
+        result,
+        checkedAt: now,
+        lastOkAt: result.ok ? now : this.data.health.lastOkAt,
+      },
+    });
   }
 
   private async healthTick(): Promise<void> {
     if (!this.running) return;
     await this.checkHealth().catch(() => undefined);
-    if (this.running) this.cancelHealth = this.host.clock.schedule(() => void this.healthTick(), this.options.healthMs ?? 2000);
+    if (this.running)
+      this.cancelHealth = this.host.clock.schedule(() => void this.healthTick(), this.options.healthMs ?? 2000);
   }
 
-  /** start, stop or restart (stop then start: supervisord has no restart call). FATAL is recovered by start. */
+  /** start, stop or restart the program, on a connection of its own (startProcess waits for startsecs). */
   async act(action: Action, name: string): Promise<ActionOutcome> {
     this.actionTransport ??= this.host.connect(this.target.endpoint);
-    const supervisor = supervisorClient(this.actionTransport);
-    try {
-      if (action === 'stop' || action === 'restart') {
-        try {
-          await supervisor.stopProcess(name, true, 120_000);
-        } catch (error) {
-          // Restarting a program that is not running is just a start.
-          if (!(action === 'restart' && isFault(error, FaultCode.NOT_RUNNING))) throw error;
-        }
-      }
-      if (action === 'start' || action === 'restart') await supervisor.startProcess(name, true, 120_000);
-      void this.pollOnce().catch(() => undefined);
-      return { ok: true, message: `${name}: ${action === 'stop' ? 'stopped' : action === 'start' ? 'started' : 'restarted'}` };
-    } catch (error) {
+    const outcome = await runAction(supervisorClient(this.actionTransport), action, name);
+    if (outcome.ok) void this.pollOnce().catch(() => undefined);
+    else {
       this.actionTransport?.close();
       this.actionTransport = null;
-      return { ok: false, message: `${name}: ${action} failed: ${explainFault(error)}` };
     }
+    return outcome;
   }
 }

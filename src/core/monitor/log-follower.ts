@@ -109,7 +109,7 @@ export class LogFollower {
     const size = await this.source.size();
     if (size <= tail) return [];
     // Start just after a newline so that the first line shown is whole; skip 0-3 bytes to a char boundary.
-    let from = size - tail;
+    const from = size - tail;
     for (let skip = 0; skip < 4; skip++) {
       try {
         const text = await this.source.read(from + skip, size - from - skip);
@@ -145,7 +145,9 @@ export class LogFollower {
       const fpBytes = byteLength(this.fingerprint);
       const start = this.offset - fpBytes;
       const text =
-        usable && usable.offset === start && usable.length === want + fpBytes ? usable.text : await this.readRange(start, want + fpBytes, fpBytes);
+        usable && usable.offset === start && usable.length === want + fpBytes
+          ? usable.text
+          : await this.readRange(start, want + fpBytes, fpBytes);
       usable = undefined;
       if (!text.startsWith(this.fingerprint)) {
         // Rotated or truncated: recover the old file's rest from its backup when we can prove it is the same file.

@@ -54,7 +54,7 @@ const RANK: Record<Severity, number> = { other: 0, info: 0, warning: 1, error: 2
 
 /** The lines at or above a severity ('info' keeps everything). */
 export function atLeast(min: Severity): (l: LogLine) => boolean {
-  return (l) => RANK[l.severity] >= RANK[min] || (min === 'info');
+  return (l) => RANK[l.severity] >= RANK[min] || min === 'info';
 }
 
 /** Case-insensitive plain-text search: sequence numbers of matching lines, in order. */

@@ -64,3 +64,32 @@ export function emptyMonitorData(url: string, healthzUrl: string, problem: strin
     logNotice: null,
   };
 }
+
+/** What a person sees change: when it is the same, the monitor need not redraw (except for uptimes). */
+export function visibleSignature(d: MonitorData): string {
+  const health = d.health.result;
+  return JSON.stringify([
+    [
+      d.connected,
+      d.stale,
+      d.problem,
+      d.supervisord?.statename,
+      d.supervisordPid,
+      d.logVersion,
+      d.logNotice,
+      d.historyComplete,
+    ],
+    [health?.ok, health?.error, health?.status],
+    d.programs.map((p) => [
+      p.namespec,
+      p.state,
+      p.pid,
+      p.start,
+      p.exitstatus,
+      p.spawnerr,
+      p.pidAlive,
+      p.history.restarts,
+      p.history.exits.length,
+    ]),
+  ]);
+}

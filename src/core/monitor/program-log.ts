@@ -4,7 +4,7 @@
  */
 import type { Host, RpcTransport } from '../host.js';
 import { supervisorClient } from '../supervisor/client.js';
-import { LogFollower, type FollowResult } from './log-follower.js';
+import { type FollowResult, LogFollower } from './log-follower.js';
 
 /** Reads bytes [offset, end) of a local file, for the rotated backup of a log. */
 export async function readFrom(files: Host['files'], path: string, offset: number): Promise<Buffer | undefined> {
@@ -30,4 +30,3 @@ export function rotationNotice(result: FollowResult, current: string | null): st
   if (!result.rotated) return current;
   return result.lostBytes === null ? 'log rotated: some lines could not be read' : 'log rotated';
 }
-

@@ -6,7 +6,7 @@
  * spawn. Lines are fed exactly once (the log follower guarantees that), so nothing is counted twice across
  * reconnects.
  */
-import { parseMainLogLine, type MainLogEvent } from '../supervisor/main-log.js';
+import { type MainLogEvent, parseMainLogLine } from '../supervisor/main-log.js';
 
 export interface ExitRecord {
   /** Milliseconds since the epoch, from the log line's local timestamp. */
@@ -84,7 +84,14 @@ export class RestartHistory {
         break;
       }
       case 'exited': {
-        h.exits.push({ time: event.time, status: event.status, signal: event.signal, expected: event.expected, respawned: false, duringStart: h.starting });
+        h.exits.push({
+          time: event.time,
+          status: event.status,
+          signal: event.signal,
+          expected: event.expected,
+          respawned: false,
+          duringStart: h.starting,
+        });
         if (h.exits.length > MAX_EXITS) h.exits.splice(0, h.exits.length - MAX_EXITS);
         h.pending = !event.expected;
         h.exitOpen = true;

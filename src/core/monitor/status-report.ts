@@ -1,9 +1,10 @@
 /**
  * `kubesup-tui status`: what supervisord runs, and kubelet's health, as JSON and as a table for people.
  */
+
+import type { ProcessInfo } from '../supervisor/client.js';
 import type { MonitorData } from './monitor-data.js';
 import type { ExitRecord } from './restart-history.js';
-import type { ProcessInfo } from '../supervisor/client.js';
 
 export interface ProgramStatus {
   readonly name: string;
@@ -50,7 +51,10 @@ export function buildStatusReport(data: MonitorData, extraWarnings: readonly str
   const known = data.historyComplete;
   const health = data.health.result;
   const warnings = [...extraWarnings];
-  if (!known) warnings.push("supervisord's main log no longer reaches back to its start (rotated, or not a file): restart counts unknown");
+  if (!known)
+    warnings.push(
+      "supervisord's main log no longer reaches back to its start (rotated, or not a file): restart counts unknown",
+    );
   return {
     supervisord: { state: data.supervisord?.statename ?? 'UNKNOWN', pid: data.supervisordPid, url: data.url },
     programs: data.programs.map((p) => ({
@@ -66,7 +70,11 @@ export function buildStatusReport(data: MonitorData, extraWarnings: readonly str
       healthz: health?.ok ? 'ok' : health?.status !== undefined ? 'failing' : 'unreachable',
       url: data.health.url,
       latency_ms: health && health.status !== undefined ? Math.round(health.latencyMs * 10) / 10 : null,
-      error: !health ? 'not checked' : health.ok ? null : (health.error ?? `HTTP ${health.status}: ${(health.body ?? '').trim().slice(0, 80)}`),
+      error: !health
+        ? 'not checked'
+        : health.ok
+          ? null
+          : (health.error ?? `HTTP ${health.status}: ${(health.body ?? '').trim().slice(0, 80)}`),
     },
     warnings,
   };

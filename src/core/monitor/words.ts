@@ -6,7 +6,9 @@ export function formatDuration(seconds: number | null): string {
   if (seconds === null) return '-';
   const s = Math.floor(seconds);
   const d = Math.floor(s / 86400);
-  const hms = [Math.floor((s % 86400) / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, '0')).join(':');
+  const hms = [Math.floor((s % 86400) / 3600), Math.floor((s % 3600) / 60), s % 60]
+    .map((n) => String(n).padStart(2, '0'))
+    .join(':');
   return d > 0 ? `${d}d ${hms}` : hms;
 }
 

@@ -38,7 +38,16 @@ export interface SupervisorState {
   readonly statecode: number;
 }
 
-const STATE_NAMES = new Set<string>(['STOPPED', 'STARTING', 'RUNNING', 'BACKOFF', 'STOPPING', 'EXITED', 'FATAL', 'UNKNOWN']);
+const STATE_NAMES = new Set<string>([
+  'STOPPED',
+  'STARTING',
+  'RUNNING',
+  'BACKOFF',
+  'STOPPING',
+  'EXITED',
+  'FATAL',
+  'UNKNOWN',
+]);
 
 function asStruct(value: RpcValue): Record<string, RpcValue> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -98,7 +107,8 @@ export interface MulticallEntry {
 const strings = (v: RpcValue | undefined): string[] => (Array.isArray(v) ? v.map(String) : []);
 
 export function supervisorClient(transport: RpcTransport) {
-  const call = (method: string, params: readonly RpcValue[] = [], timeoutMs?: number) => transport.call(`supervisor.${method}`, params, timeoutMs);
+  const call = (method: string, params: readonly RpcValue[] = [], timeoutMs?: number) =>
+    transport.call(`supervisor.${method}`, params, timeoutMs);
   return {
     async getState(): Promise<SupervisorState> {
       const s = asStruct(await call('getState'));
@@ -116,7 +126,9 @@ export function supervisorClient(transport: RpcTransport) {
     },
     async reloadConfig(): Promise<ConfigChanges> {
       const answer = await call('reloadConfig');
-      const [added, changed, removed] = (Array.isArray(answer) && Array.isArray(answer[0]) ? answer[0] : []) as RpcValue[];
+      const [added, changed, removed] = (
+        Array.isArray(answer) && Array.isArray(answer[0]) ? answer[0] : []
+      ) as RpcValue[];
       return { added: strings(added), changed: strings(changed), removed: strings(removed) };
     },
     async addProcessGroup(name: string): Promise<void> {
@@ -145,7 +157,9 @@ export function supervisorClient(transport: RpcTransport) {
     },
     /** Several calls in one round trip; each answer is unwrapped with unwrapMulticall. */
     async multicall(calls: readonly MulticallEntry[]): Promise<RpcValue[]> {
-      const answer = await transport.call('system.multicall', [calls.map((c) => ({ methodName: c.methodName, params: [...c.params] }))]);
+      const answer = await transport.call('system.multicall', [
+        calls.map((c) => ({ methodName: c.methodName, params: [...c.params] })),
+      ]);
       if (!Array.isArray(answer)) throw new Error('unexpected answer from supervisord to system.multicall');
       return answer;
     },

@@ -163,8 +163,10 @@ export function resolveEndpoint(
     authSection = 'inet_http_server';
   }
   if (!url) return undefined;
-  const username = expand(getValue(config, 'supervisorctl', 'username')) ?? expand(getValue(config, authSection, 'username'));
-  const password = expand(getValue(config, 'supervisorctl', 'password')) ?? expand(getValue(config, authSection, 'password'));
+  const username =
+    expand(getValue(config, 'supervisorctl', 'username')) ?? expand(getValue(config, authSection, 'username'));
+  const password =
+    expand(getValue(config, 'supervisorctl', 'password')) ?? expand(getValue(config, authSection, 'password'));
   return {
     url,
     source,

@@ -58,7 +58,9 @@ export function isSupervisordArgv(argv: readonly string[]): boolean {
   return /^python[0-9.]*$/.test(first) && path.basename(argv[1] ?? '') === 'supervisord';
 }
 
-export async function findSupervisordProcess(procs: Host['procs']): Promise<{ pid: number; argv: readonly string[] } | undefined> {
+export async function findSupervisordProcess(
+  procs: Host['procs'],
+): Promise<{ pid: number; argv: readonly string[] } | undefined> {
   for (const pid of await procs.pids()) {
     const brief = await procs.brief(pid);
     if (brief?.comm !== 'supervisord' && !(brief?.comm ?? '').startsWith('python')) continue;
@@ -103,7 +105,12 @@ export async function locateSupervisord(host: Host, overrides: SupervisorOverrid
     endpoint = { url: overrides.url, source: '--supervisor-url' };
     // Credentials still come from the config, when there is one.
     const fromConfig = config ? resolveEndpoint(config, host.env) : undefined;
-    if (fromConfig?.username) endpoint = { ...endpoint, username: fromConfig.username, ...(fromConfig.password !== undefined ? { password: fromConfig.password } : {}) };
+    if (fromConfig?.username)
+      endpoint = {
+        ...endpoint,
+        username: fromConfig.username,
+        ...(fromConfig.password !== undefined ? { password: fromConfig.password } : {}),
+      };
   } else if (config) {
     endpoint = resolveEndpoint(config, host.env) ?? null;
   }
@@ -127,5 +134,7 @@ export function requireEndpoint(loc: SupervisordLocation): SupervisorEndpoint {
         : 'supervisord is not installed or has no config file (looked in /etc/supervisord.conf and /etc/supervisor/supervisord.conf); pass --supervisor-conf',
     );
   }
-  throw new ToolError(`${loc.configPath} has no [unix_http_server] or [inet_http_server], so supervisord cannot be reached; pass --supervisor-url`);
+  throw new ToolError(
+    `${loc.configPath} has no [unix_http_server] or [inet_http_server], so supervisord cannot be reached; pass --supervisor-url`,
+  );
 }

@@ -37,6 +37,30 @@ export function lastStartOffset(tail: Buffer, tailStart: number): number | undef
   return tailStart + lineStart;
 }
 
+type Match = RegExpExecArray;
+
+/** Each kind of line supervisord writes for a transition, and the event it means. */
+const LINE_EVENTS: readonly (readonly [RegExp, (m: Match, time: number) => MainLogEvent])[] = [
+  [
+    /^spawned: '(.+)' with pid (\d+)$/,
+    (m, time) => ({ kind: 'spawned', time, name: m[1] as string, pid: Number(m[2]) }),
+  ],
+  [
+    /^exited: (.+) \((?:exit status (\d+)|terminated by (\w+)(?: \(core dumped\))?); (expected|not expected)\)$/,
+    (m, time) => ({
+      kind: 'exited',
+      time,
+      name: m[1] as string,
+      status: m[2] !== undefined ? Number(m[2]) : null,
+      signal: m[3] ?? null,
+      expected: m[4] === 'expected',
+    }),
+  ],
+  [/^stopped: (.+) \(.*\)$/, (m, time) => ({ kind: 'stopped', time, name: m[1] as string })],
+  [/^gave up: (.+) entered FATAL state/, (m, time) => ({ kind: 'gave-up', time, name: m[1] as string })],
+  [/^supervisord started with pid (\d+)$/, (m, time) => ({ kind: 'started', time, pid: Number(m[1]) })],
+];
+
 /** Parses one main-log line; undefined for lines that are not process transitions. */
 export function parseMainLogLine(line: string): MainLogEvent | undefined {
   const t = TIME.exec(line);
@@ -45,27 +69,18 @@ export function parseMainLogLine(line: string): MainLogEvent | undefined {
   // supervisord writes local time; kubesup-tui runs on the same node, so local time reads it back.
   const time = new Date(y as number, (mo as number) - 1, d, h, mi, s, ms).getTime();
   const rest = line.slice(t[0].length);
-  let m: RegExpExecArray | null;
-  if ((m = /^spawned: '(.+)' with pid (\d+)$/.exec(rest))) return { kind: 'spawned', time, name: m[1] as string, pid: Number(m[2]) };
-  if ((m = /^exited: (.+) \((?:exit status (\d+)|terminated by (\w+)(?: \(core dumped\))?); (expected|not expected)\)$/.exec(rest))) {
-    return {
-      kind: 'exited',
-      time,
-      name: m[1] as string,
-      status: m[2] !== undefined ? Number(m[2]) : null,
-      signal: m[3] ?? null,
-      expected: m[4] === 'expected',
-    };
+  for (const [pattern, event] of LINE_EVENTS) {
+    const m = pattern.exec(rest);
+    if (m) return event(m, time);
   }
-  if ((m = /^stopped: (.+) \(.*\)$/.exec(rest))) return { kind: 'stopped', time, name: m[1] as string };
-  if ((m = /^gave up: (.+) entered FATAL state/.exec(rest))) return { kind: 'gave-up', time, name: m[1] as string };
-  if ((m = /^supervisord started with pid (\d+)$/.exec(rest))) return { kind: 'started', time, pid: Number(m[1]) };
   return undefined;
 }
 
-
 /** The main log's path ([supervisord] logfile; default supervisord.log in its working directory, `/` under systemd). */
-export function mainLogPath(config: SupervisorConfig, env: Readonly<Record<string, string | undefined>>): string | undefined {
+export function mainLogPath(
+  config: SupervisorConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
   const raw = getValue(config, 'supervisord', 'logfile') ?? 'supervisord.log';
   try {
     return path.resolve('/', expandPercent(raw, expansionNames(config.path, env)));

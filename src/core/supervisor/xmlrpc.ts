@@ -109,9 +109,7 @@ function elements(children: unknown): Node[] {
 
 function textOf(children: unknown): string {
   if (!Array.isArray(children)) return '';
-  return (children as Node[])
-    .map((n) => (tagOf(n) === '#text' ? String(n['#text']) : ''))
-    .join('');
+  return (children as Node[]).map((n) => (tagOf(n) === '#text' ? String(n['#text']) : '')).join('');
 }
 
 function child(node: Node, tag: string): Node | undefined {

@@ -144,7 +144,16 @@ export function parseEnvFile(text: string, file: string): ParsedEnvFile {
   if (state === 'SINGLE_QUOTE_VALUE' || state === 'DOUBLE_QUOTE_VALUE' || state === 'DOUBLE_QUOTE_VALUE_ESCAPE') {
     problems.push(`${file}:${keyLine}: unterminated quote in the value of ${key.trim()}`);
   }
-  if (['PRE_VALUE', 'VALUE', 'VALUE_ESCAPE', 'SINGLE_QUOTE_VALUE', 'DOUBLE_QUOTE_VALUE', 'DOUBLE_QUOTE_VALUE_ESCAPE'].includes(state)) {
+  if (
+    [
+      'PRE_VALUE',
+      'VALUE',
+      'VALUE_ESCAPE',
+      'SINGLE_QUOTE_VALUE',
+      'DOUBLE_QUOTE_VALUE',
+      'DOUBLE_QUOTE_VALUE_ESCAPE',
+    ].includes(state)
+  ) {
     push(state === 'VALUE');
   }
   return { assignments, problems };

@@ -46,16 +46,32 @@ export interface ParsedCommand {
 
 export class ExecParseError extends Error {}
 
-const ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"', "'": "'", s: ' ' };
+const ESCAPES: Record<string, string> = {
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+  '"': '"',
+  "'": "'",
+  s: ' ',
+};
 
 /** One C escape after a backslash at text[i]; returns [char(s), length consumed after the backslash]. */
 function cunescapeOne(text: string, i: number): [string, number] {
   const c = text[i] as string;
   if (c in ESCAPES) return [ESCAPES[c] as string, 1];
-  if (c === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) return [String.fromCharCode(Number.parseInt(text.slice(i + 1, i + 3), 16)), 3];
-  if (c === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) return [String.fromCodePoint(Number.parseInt(text.slice(i + 1, i + 5), 16)), 5];
-  if (c === 'U' && /^[0-9a-fA-F]{8}$/.test(text.slice(i + 1, i + 9))) return [String.fromCodePoint(Number.parseInt(text.slice(i + 1, i + 9), 16)), 9];
-  if (/^[0-7]{3}$/.test(text.slice(i, i + 3))) return [String.fromCharCode(Number.parseInt(text.slice(i, i + 3), 8)), 3];
+  if (c === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3)))
+    return [String.fromCharCode(Number.parseInt(text.slice(i + 1, i + 3), 16)), 3];
+  if (c === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5)))
+    return [String.fromCodePoint(Number.parseInt(text.slice(i + 1, i + 5), 16)), 5];
+  if (c === 'U' && /^[0-9a-fA-F]{8}$/.test(text.slice(i + 1, i + 9)))
+    return [String.fromCodePoint(Number.parseInt(text.slice(i + 1, i + 9), 16)), 9];
+  if (/^[0-7]{3}$/.test(text.slice(i, i + 3)))
+    return [String.fromCharCode(Number.parseInt(text.slice(i, i + 3), 8)), 3];
   throw new ExecParseError(`invalid escape "\\${c}"`);
 }
 
@@ -137,7 +153,8 @@ export function expandSpecifiers(word: string, ctx: SpecifierContext): string {
   };
   return word.replace(/%(.?)/g, (_, spec: string) => {
     const value = table[spec];
-    if (value === undefined) throw new ExecParseError(spec ? `unknown specifier "%${spec}"` : 'lone "%" at the end of a word');
+    if (value === undefined)
+      throw new ExecParseError(spec ? `unknown specifier "%${spec}"` : 'lone "%" at the end of a word');
     return value;
   });
 }
@@ -146,7 +163,9 @@ export function expandSpecifiers(word: string, ctx: SpecifierContext): string {
 export function parseCommandLine(value: string, origin: Origin, ctx: SpecifierContext): ParsedCommand {
   const m = /^([-@:+!|]*)/.exec(value) as RegExpExecArray;
   const prefixes = m[1] as string;
-  const words = splitWords(value.slice(prefixes.length), { cunescape: true, relax: false }).map((w) => expandSpecifiers(w, ctx));
+  const words = splitWords(value.slice(prefixes.length), { cunescape: true, relax: false }).map((w) =>
+    expandSpecifiers(w, ctx),
+  );
   if (words.length === 0) throw new ExecParseError('no command');
   const path = words[0] as string;
   // `@/usr/bin/kubelet kubelet --flags`: the first word is the program, the second its argv[0].

@@ -6,8 +6,16 @@
 import path from 'node:path/posix';
 import { matchGlob } from '../glob.js';
 import type { FileReader } from '../host.js';
-import { ExecParseError, parseCommandLine, type EnvValue, type Origin, type ParsedCommand, type SpecifierContext, splitWords, expandSpecifiers } from './exec-line.js';
 import { isValidEnvName, parseEnvFile } from './env-file.js';
+import {
+  type EnvValue,
+  expandSpecifiers,
+  type Origin,
+  type ParsedCommand,
+  parseCommandLine,
+  type SpecifierContext,
+  splitWords,
+} from './exec-line.js';
 import { parseUnitFile, type UnitEntry } from './unit-file.js';
 
 /** System unit search path, highest priority first (systemd.unit(5)); /lib for distributions without merged /usr. */
@@ -54,7 +62,6 @@ export interface ResolvedUnit {
   /** All values of a list setting after resets, e.g. all('Unit', 'After'). */
   all(section: string, key: string): UnitEntry[];
 }
-
 
 async function readText(files: FileReader, p: string): Promise<{ text?: string; problem?: string }> {
   try {
@@ -127,7 +134,8 @@ export async function resolveUnit(
     }
     return out;
   };
-  const get = (section: string, key: string) => entries.filter((e) => e.section === section && e.key === key).at(-1)?.value;
+  const get = (section: string, key: string) =>
+    entries.filter((e) => e.section === section && e.key === key).at(-1)?.value;
   const spec: SpecifierContext = { unitName: name, ...ctx };
 
   const commands = (key: string): ParsedCommand[] =>
@@ -157,7 +165,11 @@ export async function resolveUnit(
         problems.push(`${e.file}:${e.line}: invalid environment assignment "${w}", ignored`);
         continue;
       }
-      environment.set(w.slice(0, eq), { value: w.slice(eq + 1), origin: { file: e.file, line: e.line }, kind: 'Environment' });
+      environment.set(w.slice(0, eq), {
+        value: w.slice(eq + 1),
+        origin: { file: e.file, line: e.line },
+        kind: 'Environment',
+      });
     }
   }
 
@@ -175,7 +187,9 @@ export async function resolveUnit(
     const origin = { file: e.file, line: e.line };
     let matched: string[] = [p];
     if (/[*?]/.test(path.basename(p))) {
-      matched = (await files.list(path.dirname(p))).filter((n) => matchGlob(path.basename(p), n)).map((n) => `${path.dirname(p)}/${n}`);
+      matched = (await files.list(path.dirname(p)))
+        .filter((n) => matchGlob(path.basename(p), n))
+        .map((n) => `${path.dirname(p)}/${n}`);
     }
     const read: string[] = [];
     for (const f of matched) {
@@ -197,14 +211,31 @@ export async function resolveUnit(
       }
     }
     if (read.length === 0 && !optional && !errors.some((x) => x.startsWith(p))) {
-      errors.push(`${p} (EnvironmentFile= at ${e.file}:${e.line}) does not exist: systemd would fail to start the unit`);
+      errors.push(
+        `${p} (EnvironmentFile= at ${e.file}:${e.line}) does not exist: systemd would fail to start the unit`,
+      );
     }
     environmentFiles.push({ path: p, optional, origin, read });
   }
 
   if (!masked && fragment && execStart.length === 0) errors.push(`${name} has no ExecStart= (after drop-ins)`);
   const type = get('Service', 'Type') ?? 'simple';
-  if (execStart.length > 1 && type !== 'oneshot') errors.push(`${name} has ${execStart.length} ExecStart= lines; systemd refuses more than one unless Type=oneshot`);
+  if (execStart.length > 1 && type !== 'oneshot')
+    errors.push(`${name} has ${execStart.length} ExecStart= lines; systemd refuses more than one unless Type=oneshot`);
 
-  return { name, fragment, masked, dropIns: fragment ? dropIns : [], entries, execStart, execStartPre, environment, environmentFiles, problems, errors, get, all };
+  return {
+    name,
+    fragment,
+    masked,
+    dropIns: fragment ? dropIns : [],
+    entries,
+    execStart,
+    execStartPre,
+    environment,
+    environmentFiles,
+    problems,
+    errors,
+    get,
+    all,
+  };
 }

@@ -10,7 +10,9 @@ export interface UnitState {
 
 export async function unitState(runner: CommandRunner, unit: string): Promise<UnitState> {
   const [active, enabled] = await Promise.all(
-    ['is-active', 'is-enabled'].map(async (verb) => (await runner.run('systemctl', [verb, unit], { timeoutMs: 10_000 })).stdout.trim()),
+    ['is-active', 'is-enabled'].map(async (verb) =>
+      (await runner.run('systemctl', [verb, unit], { timeoutMs: 10_000 })).stdout.trim(),
+    ),
   );
   return { active: active ?? '', enabled: enabled ?? '' };
 }

@@ -1,7 +1,14 @@
 import { Box, Text } from 'ink';
-import React from 'react';
 
-export function Header({ title, right, width }: { readonly title: string; readonly right?: string; readonly width: number }) {
+export function Header({
+  title,
+  right,
+  width,
+}: {
+  readonly title: string;
+  readonly right?: string;
+  readonly width: number;
+}) {
   const r = right ?? '';
   const used = 'kubesup-tui · '.length + title.length;
   const space = Math.max(1, width - used - r.length);

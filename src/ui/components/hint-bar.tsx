@@ -1,6 +1,5 @@
 /** The keys that work here, on one line, cut to the width (never wrapped into garbage). */
 import { Text } from 'ink';
-import React from 'react';
 
 export function HintBar({ hints, width }: { readonly hints: readonly string[]; readonly width: number }) {
   let line = '';

@@ -3,10 +3,9 @@
  * coloured. Lines live in the engine's ring buffer, not in React state; only the visible rows are rendered.
  */
 import { Box, Text } from 'ink';
-import React from 'react';
 import type { LogLine, Severity } from '../../core/kubelet/klog.js';
 import { atLeast, findMatches, type LogRing } from '../../core/monitor/log-ring.js';
-import type { LogViewState } from '../../store/app-store.js';
+import type { LogViewState } from '../../store/log-view.js';
 import { severityColor } from '../theme.js';
 
 export interface LogWindow {
@@ -35,11 +34,28 @@ export const nextLevel = (s: Severity): Severity => LEVELS[(LEVELS.indexOf(s) + 
 
 /** Tabs and other control characters would move the cursor or widen a line past the screen. */
 function printable(text: string, width: number): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\t/g, '  ').replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, width);
+  return (
+    text
+      .replace(/\t/g, '  ')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
+      .replace(/[\u0000-\u001f\u007f]/g, '?')
+      .slice(0, width)
+  );
 }
 
-export function LogView({ window, view, width, height, title }: { readonly window: LogWindow; readonly view: LogViewState; readonly width: number; readonly height: number; readonly title: string }) {
+export function LogView({
+  window,
+  view,
+  width,
+  height,
+  title,
+}: {
+  readonly window: LogWindow;
+  readonly view: LogViewState;
+  readonly width: number;
+  readonly height: number;
+  readonly title: string;
+}) {
   const q = view.query.toLowerCase();
   // One text node for all the lines, coloured spans inside: a frame under a log flood costs one layout
   // measurement, not one per line.

@@ -1,6 +1,5 @@
 /** What sits over any screen: the y/n confirmation, a notice, and the help listing every key. */
 import { Box, Text } from 'ink';
-import React from 'react';
 import { useAppStore } from '../../store/store-context.js';
 import type { Binding } from '../keymap.js';
 
@@ -16,7 +15,8 @@ export function ConfirmBar() {
         </Text>
       </Box>
       <Text color="yellow" bold>
-        {' '}[y/N]
+        {' '}
+        [y/N]
       </Text>
     </Box>
   );
@@ -25,7 +25,12 @@ export function ConfirmBar() {
 export function NoticeLine() {
   const notice = useAppStore((s) => s.notice);
   const busy = useAppStore((s) => s.busy);
-  if (busy) return <Text color="cyan" wrap="truncate-end">… {busy}</Text>;
+  if (busy)
+    return (
+      <Text color="cyan" wrap="truncate-end">
+        … {busy}
+      </Text>
+    );
   if (!notice) return null;
   return (
     <Text color={notice.ok ? 'green' : 'red'} wrap="truncate-end">

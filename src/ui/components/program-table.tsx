@@ -1,32 +1,54 @@
 /** supervisord's programs: state (coloured, and a word), pid, uptime, restarts, last exit. */
 import { Box, Text } from 'ink';
-import React from 'react';
 import type { ProgramRow } from '../../core/monitor/monitor-data.js';
 import { uptimeSeconds } from '../../core/monitor/status-report.js';
 import { formatDuration, formatLastExit } from '../../core/monitor/words.js';
 import { stateColor } from '../theme.js';
 
 function row(cells: string[], widths: number[]): string {
-  return cells.map((c, i) => (c.length > (widths[i] as number) ? `${c.slice(0, (widths[i] as number) - 1)}…` : c.padEnd(widths[i] as number))).join(' ');
+  return cells
+    .map((c, i) =>
+      c.length > (widths[i] as number) ? `${c.slice(0, (widths[i] as number) - 1)}…` : c.padEnd(widths[i] as number),
+    )
+    .join(' ');
 }
 
-export function ProgramTable({ programs, selected, stale, width }: { readonly programs: readonly ProgramRow[]; readonly selected: number; readonly stale: boolean; readonly width: number }) {
+export function ProgramTable({
+  programs,
+  selected,
+  stale,
+  width,
+}: {
+  readonly programs: readonly ProgramRow[];
+  readonly selected: number;
+  readonly stale: boolean;
+  readonly width: number;
+}) {
   // Narrow terminals drop the last-exit column first, then shrink the name.
   const wide = width >= 90;
   // Cells are joined by one space, after a 2-column selection marker: the sum must stay under the width.
   const widths = wide ? [Math.max(8, width - 67), 9, 8, 11, 8, 22] : [Math.max(8, width - 43), 9, 8, 11, 8];
-  const head = wide ? ['PROGRAM', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'LAST EXIT'] : ['PROGRAM', 'STATE', 'PID', 'UPTIME', 'RESTARTS'];
+  const head = wide
+    ? ['PROGRAM', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'LAST EXIT']
+    : ['PROGRAM', 'STATE', 'PID', 'UPTIME', 'RESTARTS'];
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
         {'  '}
         {row(head, widths)}
       </Text>
-      {programs.length === 0 ? <Text dimColor>  (no programs configured)</Text> : null}
+      {programs.length === 0 ? <Text dimColor> (no programs configured)</Text> : null}
       {programs.map((p, i) => {
         const deadPid = p.pidAlive === false && p.state === 'RUNNING';
         const state = deadPid ? 'EXITED?' : p.state;
-        const cells = [p.namespec, state, p.pid ? String(p.pid) : '-', formatDuration(uptimeSeconds(p)), String(p.history.restarts), formatLastExit(p.history.lastExit ? { ...p.history.lastExit, time: '' } : null)];
+        const cells = [
+          p.namespec,
+          state,
+          p.pid ? String(p.pid) : '-',
+          formatDuration(uptimeSeconds(p)),
+          String(p.history.restarts),
+          formatLastExit(p.history.lastExit ? { ...p.history.lastExit, time: '' } : null),
+        ];
         const text = row(wide ? cells : cells.slice(0, 5), widths);
         const [name, ...rest] = [text.slice(0, (widths[0] as number) + 1), text.slice((widths[0] as number) + 1)];
         return (

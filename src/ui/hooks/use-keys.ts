@@ -5,14 +5,18 @@
  */
 import { useInput } from 'ink';
 import { useAppStore } from '../../store/store-context.js';
-import { keyName, matches, type Binding, type KeyName } from '../keymap.js';
+import { type Binding, type KeyName, keyName, matches } from '../keymap.js';
 
 /** Whether any of these bindings takes the key. */
 export function binds(bindings: Record<string, Binding>, name: KeyName): boolean {
   return Object.values(bindings).some((b) => matches(b, name));
 }
 
-export function useKeys<K extends string>(bindings: Record<K, Binding>, handlers: Partial<Record<K, () => void>>, isActive: boolean): void {
+export function useKeys<K extends string>(
+  bindings: Record<K, Binding>,
+  handlers: Partial<Record<K, () => void>>,
+  isActive: boolean,
+): void {
   const dismissNotice = useAppStore((s) => s.actions.dismissNotice);
   useInput(
     (input, key) => {

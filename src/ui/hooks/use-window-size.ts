@@ -2,12 +2,15 @@
 import { useStdout } from 'ink';
 import { useEffect, useState } from 'react';
 
-export function useWindowSize(): { columns: number; rows: number } {
+type Size = { columns: number; rows: number };
+
+const sizeOf = (stdout: NodeJS.WriteStream): Size => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+
+export function useWindowSize(): Size {
   const { stdout } = useStdout();
-  const read = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
-  const [size, setSize] = useState(read);
+  const [size, setSize] = useState(() => sizeOf(stdout));
   useEffect(() => {
-    const onResize = () => setSize(read());
+    const onResize = () => setSize(sizeOf(stdout));
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);

@@ -3,17 +3,17 @@
  * scrollback after kubesup-tui exits; only the running step is redrawn.
  */
 import { Box, Static, Text } from 'ink';
-import React from 'react';
+import type { StepView } from '../../store/app-store.js';
 import { useAppStore } from '../../store/store-context.js';
 import type { Binding } from '../keymap.js';
 import { STEP_MARK } from '../theme.js';
-import type { StepView } from '../../store/app-store.js';
 
 /** Nothing to press while the steps run; quitting asks first (app.tsx). */
 export const APPLY_KEYS = {} satisfies Record<string, Binding>;
 
 function StepLine({ s, n, total }: { readonly s: StepView; readonly n: number; readonly total: number }) {
-  const color = s.status === 'failed' ? 'red' : s.status === 'running' ? 'cyan' : s.status === 'pending' ? undefined : 'green';
+  const color =
+    s.status === 'failed' ? 'red' : s.status === 'running' ? 'cyan' : s.status === 'pending' ? undefined : 'green';
   const failed = s.status === 'failed';
   return (
     <Box flexDirection="column">
@@ -37,7 +37,9 @@ export function ApplyScreen() {
   const steps = useAppStore((s) => s.steps);
   const result = useAppStore((s) => s.result);
   const rollback = useAppStore((s) => s.rollbackLines);
-  const finished = steps.map((s, i) => ({ s, n: i + 1 })).filter(({ s }) => s.status === 'done' || s.status === 'skipped');
+  const finished = steps
+    .map((s, i) => ({ s, n: i + 1 }))
+    .filter(({ s }) => s.status === 'done' || s.status === 'skipped');
   const live = steps.map((s, i) => ({ s, n: i + 1 })).filter(({ s }) => s.status !== 'done' && s.status !== 'skipped');
   return (
     <Box flexDirection="column">
@@ -47,6 +49,7 @@ export function ApplyScreen() {
       ))}
       {rollback.length ? <Text color="yellow">rolling back:</Text> : null}
       {rollback.map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: rollback lines only grow: the position is the line
         <Text key={`r${i}`} wrap="truncate-end">
           {'  '}
           {l}
@@ -54,7 +57,11 @@ export function ApplyScreen() {
       ))}
       {result && !result.ok ? (
         <Text color="red" wrap="wrap">
-          ✗ migration failed{result.rolledBack ? ' and was rolled back: kubelet runs under systemd as before' : ', and the rollback is incomplete'}: {result.error}
+          ✗ migration failed
+          {result.rolledBack
+            ? ' and was rolled back: kubelet runs under systemd as before'
+            : ', and the rollback is incomplete'}
+          : {result.error}
         </Text>
       ) : null}
     </Box>

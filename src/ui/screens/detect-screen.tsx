@@ -1,6 +1,6 @@
 /** Wizard step 1: how kubelet is started today, at a glance. */
 import { Box, Text } from 'ink';
-import React, { useState } from 'react';
+import { useState } from 'react';
 import { useAppStore } from '../../store/store-context.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { Binding } from '../keymap.js';
@@ -15,10 +15,20 @@ export const DETECT_KEYS = {
 
 /** `/etc/systemd/system/kubelet.service.d/10-kubeadm.conf:3 (…)` → `kubelet.service.d/10-kubeadm.conf:3 (…)`: the end is what tells. */
 export function shortSource(source: string): string {
-  return source.replace(/(?:\/[^/\s]+)*\/([^/\s]+\/[^/\s]+:\d+)/g, '$1').replace(/, (Environment|EnvironmentFile)=\)/, ')');
+  return source
+    .replace(/(?:\/[^/\s]+)*\/([^/\s]+\/[^/\s]+:\d+)/g, '$1')
+    .replace(/, (Environment|EnvironmentFile)=\)/, ')');
 }
 
-export function DetectScreen({ width, height, keysActive }: { readonly width: number; readonly height: number; readonly keysActive: boolean }) {
+export function DetectScreen({
+  width,
+  height,
+  keysActive,
+}: {
+  readonly width: number;
+  readonly height: number;
+  readonly keysActive: boolean;
+}) {
   const d = useAppStore((s) => s.detection);
   const error = useAppStore((s) => s.error);
   const a = useAppStore((s) => s.actions);
@@ -37,12 +47,33 @@ export function DetectScreen({ width, height, keysActive }: { readonly width: nu
   if (!d) return <Text color={error ? 'red' : undefined}>{error ?? 'detecting…'}</Text>;
   const s = d.supervisor;
   const glance: [string, string, string | undefined][] = [
-    ['kubelet', d.running ? `running, pid ${d.running.pid}, run by ${d.running.managedBy}${d.kubelet.version ? `, v${d.kubelet.version}` : ''}` : 'not running', d.running ? 'green' : 'yellow'],
-    ['supervisord', s.installed ? `${s.version ?? 'installed'}${s.pid ? `, running (pid ${s.pid})` : ', not running'}${s.unit ? `, ${s.unit.name} ${s.unit.enabled}` : ''}` : 'not installed: the migration installs it', s.installed && s.pid ? 'green' : 'yellow'],
-    ['migrated', s.program ? `yes: [program:${s.program.name}] in ${s.program.file}` : `no${s.programFile ? `; the program will go to ${s.programFile}` : ''}`, s.program ? 'green' : undefined],
+    [
+      'kubelet',
+      d.running
+        ? `running, pid ${d.running.pid}, run by ${d.running.managedBy}${d.kubelet.version ? `, v${d.kubelet.version}` : ''}`
+        : 'not running',
+      d.running ? 'green' : 'yellow',
+    ],
+    [
+      'supervisord',
+      s.installed
+        ? `${s.version ?? 'installed'}${s.pid ? `, running (pid ${s.pid})` : ', not running'}${s.unit ? `, ${s.unit.name} ${s.unit.enabled}` : ''}`
+        : 'not installed: the migration installs it',
+      s.installed && s.pid ? 'green' : 'yellow',
+    ],
+    [
+      'migrated',
+      s.program
+        ? `yes: [program:${s.program.name}] in ${s.program.file}`
+        : `no${s.programFile ? `; the program will go to ${s.programFile}` : ''}`,
+      s.program ? 'green' : undefined,
+    ],
   ];
   const flagCol = Math.min(Math.max(10, ...d.flags.map((f) => f.arg.length)) + 2, Math.floor(width * 0.5));
-  const lines: { text: string; source: string }[] = d.flags.map((f) => ({ text: f.arg, source: shortSource(f.source) }));
+  const lines: { text: string; source: string }[] = d.flags.map((f) => ({
+    text: f.arg,
+    source: shortSource(f.source),
+  }));
   const listHeight = Math.max(3, height - glance.length - 4 - Math.min(d.warnings.length, 6) - (d.refusal ? 1 : 0));
   const visible = lines.slice(scroll, scroll + listHeight);
   return (
@@ -55,24 +86,44 @@ export function DetectScreen({ width, height, keysActive }: { readonly width: nu
       ))}
       <Text> </Text>
       <Text bold wrap="truncate-end">
-        Command line{d.running ? ` (running, pid ${d.running.pid})` : ' (kubelet.service)'} · {d.flags.length} words, each with its source
+        Command line{d.running ? ` (running, pid ${d.running.pid})` : ' (kubelet.service)'} · {d.flags.length} words,
+        each with its source
       </Text>
       {visible.map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a flag's place in the command line is its identity
         <Text key={`${scroll + i}`} wrap="truncate-end">
           {'  '}
-          <Text color="cyan">{l.text.length > flagCol - 1 ? `${l.text.slice(0, flagCol - 3)}… ` : l.text.padEnd(flagCol)}</Text>
+          <Text color="cyan">
+            {l.text.length > flagCol - 1 ? `${l.text.slice(0, flagCol - 3)}… ` : l.text.padEnd(flagCol)}
+          </Text>
           <Text dimColor>{l.source}</Text>
         </Text>
       ))}
-      {lines.length > listHeight ? <Text dimColor>  … j/k to scroll ({scroll + 1}-{Math.min(lines.length, scroll + listHeight)} of {lines.length})</Text> : null}
-      {d.refusal ? <Text color="red" wrap="truncate-end">✗ no migration: {d.refusal}</Text> : null}
+      {lines.length > listHeight ? (
+        <Text dimColor>
+          {' '}
+          … j/k to scroll ({scroll + 1}-{Math.min(lines.length, scroll + listHeight)} of {lines.length})
+        </Text>
+      ) : null}
+      {d.refusal ? (
+        <Text color="red" wrap="truncate-end">
+          ✗ no migration: {d.refusal}
+        </Text>
+      ) : null}
       {d.warnings.slice(0, 6).map((w, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: warnings may repeat; their order is fixed
         <Text key={`w${i}`} color="yellow" wrap="truncate-end">
           ! {w}
         </Text>
       ))}
-      {d.warnings.length > 6 ? <Text dimColor>  … {d.warnings.length - 6} more warnings: kubesup-tui detect</Text> : null}
-      {error ? <Text color="red" wrap="truncate-end">✗ {error}</Text> : null}
+      {d.warnings.length > 6 ? (
+        <Text dimColor> … {d.warnings.length - 6} more warnings: kubesup-tui detect</Text>
+      ) : null}
+      {error ? (
+        <Text color="red" wrap="truncate-end">
+          ✗ {error}
+        </Text>
+      ) : null}
     </Box>
   );
 }

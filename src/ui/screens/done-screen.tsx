@@ -1,6 +1,5 @@
 /** Wizard step 4: what was measured, where things are, how to undo; then on to the monitor. */
 import { Box, Text } from 'ink';
-import React from 'react';
 import { useAppStore } from '../../store/store-context.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { Binding } from '../keymap.js';
@@ -20,7 +19,10 @@ export function DoneScreen({ keysActive }: { readonly keysActive: boolean }) {
       <Text color="green" bold>
         ✓ kubelet runs under supervisord as [program:{plan.program}]
       </Text>
-      <Text>healthz gap: {result.healthzGapMs === null ? 'unknown' : `${result.healthzGapMs} ms`} (how long kubelet did not answer)</Text>
+      <Text>
+        healthz gap: {result.healthzGapMs === null ? 'unknown' : `${result.healthzGapMs} ms`} (how long kubelet did not
+        answer)
+      </Text>
       <Text wrap="truncate-end">files: {plan.files.map((f) => f.path).join(', ')}</Text>
       <Text wrap="truncate-end">backups and journal: /var/lib/kubesup-tui/</Text>
       <Text>undo: kubesup-tui rollback --yes</Text>

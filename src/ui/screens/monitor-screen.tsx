@@ -1,12 +1,11 @@
 /** The live monitor: programs, kubelet health, the selected program's restart history and log, and its keys. */
 import { Box, Text, useInput } from 'ink';
-import React from 'react';
 import { formatDuration } from '../../core/monitor/words.js';
 import { useAppStore } from '../../store/store-context.js';
 import { LogView, logWindow, nextLevel } from '../components/log-view.js';
 import { ProgramTable } from '../components/program-table.js';
 import { useKeys } from '../hooks/use-keys.js';
-import { keyName, type Binding } from '../keymap.js';
+import { type Binding, keyName } from '../keymap.js';
 
 export const MONITOR_KEYS = {
   down: { keys: ['j', 'down'], hint: 'j/k select', help: 'select the next program' },
@@ -28,7 +27,15 @@ export const MONITOR_KEYS = {
 /** Rows above the log: supervisord, healthz, a warning, the table's header, the history line, the log's title. */
 const CHROME_ROWS = 6;
 
-export function MonitorScreen({ width, height, keysActive }: { readonly width: number; readonly height: number; readonly keysActive: boolean }) {
+export function MonitorScreen({
+  width,
+  height,
+  keysActive,
+}: {
+  readonly width: number;
+  readonly height: number;
+  readonly keysActive: boolean;
+}) {
   const m = useAppStore((s) => s.monitor);
   const selected = useAppStore((s) => s.selected);
   const view = useAppStore((s) => s.log);
@@ -78,7 +85,8 @@ export function MonitorScreen({ width, height, keysActive }: { readonly width: n
   if (!m) return <Text>connecting to supervisord…</Text>;
   const p = m.programs[selected];
   const h = m.health.result;
-  const sinceOk = m.health.lastOkAt && !h?.ok ? ` (last ok ${formatDuration((Date.now() - m.health.lastOkAt) / 1000)} ago)` : '';
+  const sinceOk =
+    m.health.lastOkAt && !h?.ok ? ` (last ok ${formatDuration((Date.now() - m.health.lastOkAt) / 1000)} ago)` : '';
   const exits = p?.history.exits.slice(-3).reverse() ?? [];
   return (
     <Box flexDirection="column" height={height}>
@@ -96,7 +104,9 @@ export function MonitorScreen({ width, height, keysActive }: { readonly width: n
       <Text wrap="truncate-end">
         kubelet healthz{' '}
         {h ? (
-          <Text color={h.ok ? 'green' : 'red'}>{h.ok ? `ok ${Math.round(h.latencyMs)} ms` : `FAILING: ${h.error ?? `HTTP ${h.status}`}${sinceOk}`}</Text>
+          <Text color={h.ok ? 'green' : 'red'}>
+            {h.ok ? `ok ${Math.round(h.latencyMs)} ms` : `FAILING: ${h.error ?? `HTTP ${h.status}`}${sinceOk}`}
+          </Text>
         ) : (
           <Text dimColor>checking…</Text>
         )}
@@ -111,10 +121,18 @@ export function MonitorScreen({ width, height, keysActive }: { readonly width: n
       {p ? (
         <Text wrap="truncate-end" dimColor>
           {p.namespec}: {p.history.restarts} restarts since supervisord started
-          {exits.length ? ` · last exits: ${exits.map((e) => `${new Date(e.time).toLocaleTimeString()} ${e.signal ?? `exit ${e.status}`}${e.duringStart ? ' (at start)' : ''}`).join(', ')}` : ''}
+          {exits.length
+            ? ` · last exits: ${exits.map((e) => `${new Date(e.time).toLocaleTimeString()} ${e.signal ?? `exit ${e.status}`}${e.duringStart ? ' (at start)' : ''}`).join(', ')}`
+            : ''}
         </Text>
       ) : null}
-      <LogView window={window} view={view} width={width} height={logHeight} title={`${p?.namespec ?? '-'} log${m.logNotice ? ` · ${m.logNotice}` : ''}`} />
+      <LogView
+        window={window}
+        view={view}
+        width={width}
+        height={logHeight}
+        title={`${p?.namespec ?? '-'} log${m.logNotice ? ` · ${m.logNotice}` : ''}`}
+      />
     </Box>
   );
 }

@@ -1,6 +1,5 @@
 /** Wizard step 2: the plan object apply will carry out: each file (new, or its diff) and the steps in order. */
 import { Box, Text } from 'ink';
-import React from 'react';
 import { fileDiff } from '../../core/migration/file-diff.js';
 import type { Plan } from '../../core/migration/plan.js';
 import { useAppStore } from '../../store/store-context.js';
@@ -37,17 +36,34 @@ export function previewTabs(plan: Plan): { title: string; lines: Line[] }[] {
     const body = diff ? fileDiff(f) : f.content.trimEnd();
     return {
       title: f.path,
-      lines: [{ text: `${diff ? 'changes to the current file (a backup is kept)' : 'new file'}, mode ${f.mode.toString(8)}: ${f.why}`, dim: true }, ...body.split('\n').map((l) => colour(l, diff))],
+      lines: [
+        {
+          text: `${diff ? 'changes to the current file (a backup is kept)' : 'new file'}, mode ${f.mode.toString(8)}: ${f.why}`,
+          dim: true,
+        },
+        ...body.split('\n').map((l) => colour(l, diff)),
+      ],
     };
   });
   tabs.push({
     title: 'steps',
-    lines: [...plan.steps.map((s, i) => ({ text: `${String(i + 1).padStart(2)}. ${s.title}` })), ...plan.warnings.map((w) => ({ text: `! ${w}`, color: 'yellow' }))],
+    lines: [
+      ...plan.steps.map((s, i) => ({ text: `${String(i + 1).padStart(2)}. ${s.title}` })),
+      ...plan.warnings.map((w) => ({ text: `! ${w}`, color: 'yellow' })),
+    ],
   });
   return tabs;
 }
 
-export function PreviewScreen({ width, height, keysActive }: { readonly width: number; readonly height: number; readonly keysActive: boolean }) {
+export function PreviewScreen({
+  width,
+  height,
+  keysActive,
+}: {
+  readonly width: number;
+  readonly height: number;
+  readonly keysActive: boolean;
+}) {
   const plan = useAppStore((s) => s.plan);
   const tab = useAppStore((s) => s.previewTab);
   const scroll = useAppStore((s) => s.previewScroll);
@@ -68,7 +84,8 @@ export function PreviewScreen({ width, height, keysActive }: { readonly width: n
   );
   if (!plan) return null;
   const tabs = previewTabs(plan);
-  const current = tabs[tab] ?? tabs[0]!;
+  // previewTabs always has the steps tab, so tabs[0] exists.
+  const current = tabs[tab] ?? (tabs[0] as (typeof tabs)[number]);
   const bodyHeight = Math.max(3, height - 2);
   const start = Math.min(scroll, Math.max(0, current.lines.length - bodyHeight));
   return (
@@ -83,9 +100,11 @@ export function PreviewScreen({ width, height, keysActive }: { readonly width: n
         ))}
       </Text>
       <Text dimColor wrap="truncate-end">
-        {current.title} · lines {start + 1}-{Math.min(current.lines.length, start + bodyHeight)} of {current.lines.length}
+        {current.title} · lines {start + 1}-{Math.min(current.lines.length, start + bodyHeight)} of{' '}
+        {current.lines.length}
       </Text>
       {current.lines.slice(start, start + bodyHeight).map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a line's number in the file is its identity
         <Text key={`${start + i}`} color={l.color} dimColor={l.dim} wrap="truncate-end">
           {l.text.slice(0, width) || ' '}
         </Text>

@@ -62,7 +62,9 @@ export class FakeFiles implements FileReader, FileWriter {
   /** Every file and link, as a comparable picture: `path -> sha256 mode` or `path -> link target`. */
   snapshot(under = '/'): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [p, e] of this.entries) if (p.startsWith(under)) out[p] = `${createHash('sha256').update(e.data).digest('hex')} ${e.meta.mode.toString(8)}`;
+    for (const [p, e] of this.entries)
+      if (p.startsWith(under))
+        out[p] = `${createHash('sha256').update(e.data).digest('hex')} ${e.meta.mode.toString(8)}`;
     for (const [p, t] of this.links) if (p.startsWith(under)) out[p] = `-> ${t}`;
     return out;
   }
@@ -72,7 +74,8 @@ export class FakeFiles implements FileReader, FileWriter {
   }
 
   private check(p: string): void {
-    if (this.unreadable.has(p)) throw Object.assign(new Error(`EACCES: permission denied, open '${p}'`), { code: 'EACCES' });
+    if (this.unreadable.has(p))
+      throw Object.assign(new Error(`EACCES: permission denied, open '${p}'`), { code: 'EACCES' });
   }
 
   private resolve(p: string): Entry | undefined {
@@ -114,7 +117,8 @@ export class FakeFiles implements FileReader, FileWriter {
   }
 
   async writeAtomic(p: string, data: string | Buffer, meta: Partial<FileMeta> & { mode: number }) {
-    if (this.failWrites.delete(p)) throw Object.assign(new Error(`ENOSPC: no space left on device, write '${p}'`), { code: 'ENOSPC' });
+    if (this.failWrites.delete(p))
+      throw Object.assign(new Error(`ENOSPC: no space left on device, write '${p}'`), { code: 'ENOSPC' });
     this.put(p, data, meta.mode);
     const e = this.entries.get(p) as Entry;
     e.meta = { mode: meta.mode, uid: meta.uid ?? 0, gid: meta.gid ?? 0 };

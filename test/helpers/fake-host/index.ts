@@ -47,7 +47,10 @@ export function fakeHost(files = new FakeFiles(), options: { isRoot?: boolean; h
     host: undefined as unknown as Host,
   };
   const http: HttpProbe = {
-    get: async () => (fake.healthy() ? { ok: true, status: 200, body: 'ok', latencyMs: 1 } : { ok: false, latencyMs: 0, error: 'connection refused' }),
+    get: async () =>
+      fake.healthy()
+        ? { ok: true, status: 200, body: 'ok', latencyMs: 1 }
+        : { ok: false, latencyMs: 0, error: 'connection refused' },
   };
   (fake as { host: Host }).host = {
     files,
@@ -125,14 +128,17 @@ export function fakeNode(layout: FakeLayout, options: { isRoot?: boolean } = {})
   const spec = LAYOUTS[layout];
   const files = new FakeFiles();
   files.loadTree(path.join(TEST_DIR, 'node/layouts', layout, 'files'));
-  if (layout === 'kubeadm-ubuntu') files.put(spec.supervisorConf, fs.readFileSync(path.join(TEST_DIR, 'fixtures/supervisor/debian-supervisord.conf')));
+  if (layout === 'kubeadm-ubuntu')
+    files.put(spec.supervisorConf, fs.readFileSync(path.join(TEST_DIR, 'fixtures/supervisor/debian-supervisord.conf')));
   for (const [p, text] of Object.entries(spec.extraFiles)) files.put(p, text);
   const kubelet = spec.kubeletArgv[0] as string;
-  for (const binary of [kubelet, '/usr/bin/supervisord', '/usr/bin/supervisorctl', spec.packageManager]) files.put(binary, '', 0o755);
+  for (const binary of [kubelet, '/usr/bin/supervisord', '/usr/bin/supervisorctl', spec.packageManager])
+    files.put(binary, '', 0o755);
   const base = fakeHost(files, { hostname: spec.hostname, ...options });
   const supervisord = new FakeSupervisord(files, base.procs, base.clock, spec.supervisorConf);
   // The wrapper ends in `exec kubelet …`: the supervised process is kubelet itself.
-  supervisord.spawnArgv = (_name, command) => (command.endsWith('kubelet.sh') ? [...spec.kubeletArgv] : command.split(/\s+/));
+  supervisord.spawnArgv = (_name, command) =>
+    command.endsWith('kubelet.sh') ? [...spec.kubeletArgv] : command.split(/\s+/);
   let kubeletPid = 0;
   base.systemd.define(
     'kubelet.service',
@@ -144,7 +150,11 @@ export function fakeNode(layout: FakeLayout, options: { isRoot?: boolean } = {})
     },
   );
   kubeletPid = base.procs.spawn(spec.kubeletArgv);
-  base.systemd.define(spec.supervisorUnit, { active: true }, { start: () => supervisord.start(), stop: () => supervisord.stop(), mainPid: () => supervisord.pid });
+  base.systemd.define(
+    spec.supervisorUnit,
+    { active: true },
+    { start: () => supervisord.start(), stop: () => supervisord.stop(), mainPid: () => supervisord.pid },
+  );
   supervisord.start();
   for (const unit of ['kubelet.service', spec.supervisorUnit]) {
     const fragment = base.systemd.fragment(unit);
@@ -152,7 +162,11 @@ export function fakeNode(layout: FakeLayout, options: { isRoot?: boolean } = {})
   }
   const version = files.text('/etc/kubelet-standin/version')?.trim() ?? 'v1.28.4';
   base.systemd.programs.set(kubelet, () => ({ exitCode: 0, stdout: `Kubernetes ${version}\n`, stderr: '' }));
-  base.systemd.programs.set('/usr/bin/supervisord', () => ({ exitCode: 0, stdout: `${spec.supervisorVersion}\n`, stderr: '' }));
+  base.systemd.programs.set('/usr/bin/supervisord', () => ({
+    exitCode: 0,
+    stdout: `${spec.supervisorVersion}\n`,
+    stderr: '',
+  }));
   const host: Host = { ...base.host, connect: (o) => supervisord.connect(o) };
   return Object.assign(base, { host, supervisord, kubeletArgv: spec.kubeletArgv });
 }

@@ -59,7 +59,8 @@ export class FakeSupervisord {
       const abs = path.posix.resolve(path.posix.dirname(this.configPath), pattern);
       const ext = path.posix.basename(abs).replace(/^\*/, '');
       for (const [p, e] of this.files.entries) {
-        if (path.posix.dirname(p) === path.posix.dirname(abs) && p.endsWith(ext)) sources.push(parseSupervisorConfig(e.data.toString('utf8'), p));
+        if (path.posix.dirname(p) === path.posix.dirname(abs) && p.endsWith(ext))
+          sources.push(parseSupervisorConfig(e.data.toString('utf8'), p));
       }
     }
     const out = new Map<string, { command: string; logfile: string }>();
@@ -67,7 +68,10 @@ export class FakeSupervisord {
       for (const [section, keys] of s.sections) {
         if (!section.startsWith('program:')) continue;
         const name = section.slice('program:'.length);
-        out.set(name, { command: keys.get('command')?.value ?? '', logfile: keys.get('stdout_logfile')?.value ?? `/var/log/supervisor/${name}.log` });
+        out.set(name, {
+          command: keys.get('command')?.value ?? '',
+          logfile: keys.get('stdout_logfile')?.value ?? `/var/log/supervisor/${name}.log`,
+        });
       }
     }
     return out;
@@ -77,7 +81,9 @@ export class FakeSupervisord {
     if (this.running) return;
     this.configured = this.readConfig();
     this.running = true;
-    this.pid = this.procs.spawn(['/usr/bin/python3', '/usr/bin/supervisord', '-c', this.configPath], { comm: 'supervisord' });
+    this.pid = this.procs.spawn(['/usr/bin/python3', '/usr/bin/supervisord', '-c', this.configPath], {
+      comm: 'supervisord',
+    });
     this.logLine(`supervisord started with pid ${this.pid}`);
     for (const [name, c] of this.configured) this.add(name, c);
   }
@@ -90,7 +96,16 @@ export class FakeSupervisord {
   }
 
   private add(name: string, c: { command: string; logfile: string }): void {
-    const p: FakeProgram = { name, ...c, state: 'STOPPED', pid: 0, start: 0, stop: 0, exitstatus: 0, log: Buffer.alloc(0) };
+    const p: FakeProgram = {
+      name,
+      ...c,
+      state: 'STOPPED',
+      pid: 0,
+      start: 0,
+      stop: 0,
+      exitstatus: 0,
+      log: Buffer.alloc(0),
+    };
     this.groups.set(name, p);
     this.spawn(p);
   }
@@ -115,11 +130,13 @@ export class FakeSupervisord {
   /** The program's process dies (kill -9 by default); supervisord logs it and starts it again. */
   crash(name: string, how: { signal?: string; status?: number } = { signal: 'SIGKILL' }): void {
     const p = this.groups.get(name);
-    if (!p || p.state !== 'RUNNING') throw new Error(`${name} is not running`);
+    if (p?.state !== 'RUNNING') throw new Error(`${name} is not running`);
     this.procs.kill(p.pid);
     p.exitstatus = how.status ?? 0;
     p.stop = Math.floor(this.clock.now() / 1000);
-    this.logLine(`exited: ${name} (${how.signal ? `terminated by ${how.signal}` : `exit status ${how.status}`}; not expected)`);
+    this.logLine(
+      `exited: ${name} (${how.signal ? `terminated by ${how.signal}` : `exit status ${how.status}`}; not expected)`,
+    );
     this.spawn(p);
   }
 
@@ -191,7 +208,9 @@ export class FakeSupervisord {
       case 'supervisor.reloadConfig': {
         this.configured = this.readConfig();
         const added = [...this.configured.keys()].filter((n) => !this.groups.has(n));
-        const changed = [...this.configured.keys()].filter((n) => this.groups.has(n) && this.groups.get(n)?.command !== this.configured.get(n)?.command);
+        const changed = [...this.configured.keys()].filter(
+          (n) => this.groups.has(n) && this.groups.get(n)?.command !== this.configured.get(n)?.command,
+        );
         const removed = [...this.groups.keys()].filter((n) => !this.configured.has(n));
         return [[added, changed, removed]];
       }
@@ -238,7 +257,10 @@ export class FakeSupervisord {
     return {
       call: async (method, params = []) => {
         await Promise.resolve();
-        if (!this.running) throw new Error(`no supervisord socket at ${options.url.replace(/^unix:\/\//, '')} (is supervisord running, and is this the right config?)`);
+        if (!this.running)
+          throw new Error(
+            `no supervisord socket at ${options.url.replace(/^unix:\/\//, '')} (is supervisord running, and is this the right config?)`,
+          );
         return this.dispatch(method, params);
       },
       close: () => undefined,

@@ -45,7 +45,12 @@ export class FakeSystemd {
   enabled(unit: string): string {
     const etc = `/etc/systemd/system/${unit}`;
     if (this.files.links.get(etc) === '/dev/null') return 'masked';
-    if ([...this.files.links.keys()].some((p) => /^\/etc\/systemd\/system\/[^/]+\.wants\//.test(p) && path.basename(p) === unit)) return 'enabled';
+    if (
+      [...this.files.links.keys()].some(
+        (p) => /^\/etc\/systemd\/system\/[^/]+\.wants\//.test(p) && path.basename(p) === unit,
+      )
+    )
+      return 'enabled';
     const text = this.fragment(unit) ? this.files.text(this.fragment(unit) as string) : undefined;
     if (text === undefined) return '';
     return /^\[Install\]/m.test(text) ? 'disabled' : 'static';
@@ -73,7 +78,9 @@ export class FakeSystemd {
       }
       case 'is-enabled': {
         const state = this.enabled(unit);
-        return state ? { exitCode: state === 'enabled' ? 0 : 1, stdout: `${state}\n`, stderr: '' } : fail(1, `Failed to get unit file state for ${unit}: No such file or directory`);
+        return state
+          ? { exitCode: state === 'enabled' ? 0 : 1, stdout: `${state}\n`, stderr: '' }
+          : fail(1, `Failed to get unit file state for ${unit}: No such file or directory`);
       }
       case 'show':
         return ok(`${this.behaviour.get(unit)?.mainPid?.() ?? 0}\n`);
@@ -86,7 +93,8 @@ export class FakeSystemd {
         return ok();
       }
       case 'disable':
-        for (const p of [...this.files.links.keys()]) if (/\.wants\//.test(p) && path.basename(p) === unit) this.files.links.delete(p);
+        for (const p of [...this.files.links.keys()])
+          if (/\.wants\//.test(p) && path.basename(p) === unit) this.files.links.delete(p);
         return ok();
       case 'mask': {
         const etc = `/etc/systemd/system/${unit}`;
@@ -95,7 +103,8 @@ export class FakeSystemd {
         return ok();
       }
       case 'unmask':
-        if (this.files.links.get(`/etc/systemd/system/${unit}`) === '/dev/null') this.files.links.delete(`/etc/systemd/system/${unit}`);
+        if (this.files.links.get(`/etc/systemd/system/${unit}`) === '/dev/null')
+          this.files.links.delete(`/etc/systemd/system/${unit}`);
         return ok();
       case 'start':
         if (this.enabled(unit) === 'masked') return fail(1, `Failed to start ${unit}: Unit ${unit} is masked.`);

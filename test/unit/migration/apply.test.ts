@@ -4,22 +4,32 @@ import { describe, expect, it } from 'vitest';
 import { detect } from '../../../src/core/detect/detect.js';
 import type { MigrationEvent } from '../../../src/core/migration/apply.js';
 import { JOURNAL_PATH, readJournal } from '../../../src/core/migration/journal.js';
-import { planMigration, type Plan } from '../../../src/core/migration/plan.js';
+import { type Plan, planMigration } from '../../../src/core/migration/plan.js';
 import { beginMigration, carryOut, rollBack } from '../../../src/core/migration/session.js';
 import { FaultCode } from '../../../src/core/supervisor/xmlrpc.js';
-import { fakeNode, type FakeLayout, type FakeNode } from '../../helpers/fake-host/index.js';
+import { type FakeLayout, type FakeNode, fakeNode } from '../../helpers/fake-host/index.js';
 
 async function planOn(node: FakeNode): Promise<Plan> {
   const d = await detect(node.host, { program: 'kubelet' });
-  return planMigration(d, node.host.files, { program: 'kubelet', now: new Date(node.clock.now()), tool: 'kubesup-tui test' });
+  return planMigration(d, node.host.files, {
+    program: 'kubelet',
+    now: new Date(node.clock.now()),
+    tool: 'kubesup-tui test',
+  });
 }
 
 /** What a person checks on the node: its files and links under /etc, /usr and /lib. */
-const systemFiles = (node: FakeNode) => ({ ...node.files.snapshot('/etc'), ...node.files.snapshot('/usr'), ...node.files.snapshot('/lib') });
+const systemFiles = (node: FakeNode) => ({
+  ...node.files.snapshot('/etc'),
+  ...node.files.snapshot('/usr'),
+  ...node.files.snapshot('/lib'),
+});
 
 /** The kubelets running, and who runs them. */
 function kubelets(node: FakeNode): string[] {
-  return node.procs.named('kubelet').map((pid) => (node.procs.table.get(pid)?.ppid === node.supervisord.pid ? 'supervisord' : 'systemd'));
+  return node.procs
+    .named('kubelet')
+    .map((pid) => (node.procs.table.get(pid)?.ppid === node.supervisord.pid ? 'supervisord' : 'systemd'));
 }
 
 async function migrate(node: FakeNode, onEvent: (e: MigrationEvent) => void = () => undefined) {
@@ -37,7 +47,9 @@ describe.each<FakeLayout>(['kubekey-centos7', 'kubeadm-ubuntu'])('migration on %
     expect(node.systemd.enabled('kubelet.service')).toBe(layout === 'kubeadm-ubuntu' ? 'masked' : 'disabled');
     expect(node.systemd.isActive('kubelet.service')).toBe(false);
     expect((await readJournal(node.files))?.state).toBe('migrated');
-    expect(events.filter((e) => e.type === 'step-done').length).toBe((await readJournal(node.files))?.plan.steps.length);
+    expect(events.filter((e) => e.type === 'step-done').length).toBe(
+      (await readJournal(node.files))?.plan.steps.length,
+    );
     // Other programs keep their process: supervisord itself was never restarted.
     expect(node.supervisord.calls).not.toContain('supervisor.restart');
   });
@@ -68,10 +80,25 @@ describe.each<FakeLayout>(['kubekey-centos7', 'kubeadm-ubuntu'])('migration on %
 const FAILURES: Record<string, (node: FakeNode, plan: Plan) => void> = {
   'write:/etc/kubernetes/kubelet.sh': (node) => node.files.failWrites.add('/etc/kubernetes/kubelet.sh'),
   'write:/etc/supervisord.d/kubelet.ini': (node) => node.files.failWrites.add('/etc/supervisord.d/kubelet.ini'),
-  'daemon-reload': (node) => node.systemd.failures.set('systemctl daemon-reload', { exitCode: 1, stdout: '', stderr: 'Failed to reload daemon: Access denied' }),
+  'daemon-reload': (node) =>
+    node.systemd.failures.set('systemctl daemon-reload', {
+      exitCode: 1,
+      stdout: '',
+      stderr: 'Failed to reload daemon: Access denied',
+    }),
   reread: (node) => node.supervisord.faults.set('supervisor.reloadConfig', FaultCode.CANT_REREAD),
-  disable: (node) => node.systemd.failures.set('systemctl disable kubelet.service', { exitCode: 1, stdout: '', stderr: 'Failed to disable unit' }),
-  'stop-kubelet': (node) => node.systemd.failures.set('systemctl stop kubelet.service', { exitCode: 1, stdout: '', stderr: 'Job for kubelet.service canceled.' }),
+  disable: (node) =>
+    node.systemd.failures.set('systemctl disable kubelet.service', {
+      exitCode: 1,
+      stdout: '',
+      stderr: 'Failed to disable unit',
+    }),
+  'stop-kubelet': (node) =>
+    node.systemd.failures.set('systemctl stop kubelet.service', {
+      exitCode: 1,
+      stdout: '',
+      stderr: 'Job for kubelet.service canceled.',
+    }),
   add: (node) => node.supervisord.faults.set('supervisor.addProcessGroup', FaultCode.SPAWN_ERROR),
   verify: (node) => (node.supervisord.spawnArgv = () => ['/usr/local/bin/kubelet', '--some-other-flag']),
 };

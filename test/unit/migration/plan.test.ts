@@ -1,8 +1,8 @@
 // The plan as a function of the detection: what it writes, in which order, and what it refuses.
 import { describe, expect, it } from 'vitest';
 import { detect } from '../../../src/core/detect/detect.js';
-import { planMigration, PlanRefused, type Plan } from '../../../src/core/migration/plan.js';
-import { fakeNode, type FakeNode } from '../../helpers/fake-host/index.js';
+import { type Plan, PlanRefused, planMigration } from '../../../src/core/migration/plan.js';
+import { type FakeNode, fakeNode } from '../../helpers/fake-host/index.js';
 
 const NOW = new Date('2026-11-27T03:00:00Z');
 async function planOn(node: FakeNode): Promise<Plan> {
@@ -36,7 +36,12 @@ describe('planning on the reference node (KubeKey, CentOS 7, supervisord running
       'add',
       'verify',
     ]);
-    expect(plan.supervisor).toMatchObject({ unit: 'supervisord.service', wasRunning: true, wasEnabled: true, installed: true });
+    expect(plan.supervisor).toMatchObject({
+      unit: 'supervisord.service',
+      wasRunning: true,
+      wasEnabled: true,
+      installed: true,
+    });
   });
 
   it('planning reads but never writes, and runs nothing that changes the node', async () => {
@@ -60,9 +65,17 @@ describe('planning on Ubuntu (kubeadm packages, Debian supervisor)', () => {
   it('supervisord missing: installs it with apt-get, then starts and enables its unit', async () => {
     const node = fakeNode('kubeadm-ubuntu');
     node.supervisord.stop();
-    for (const p of ['/usr/bin/supervisord', '/etc/supervisor/supervisord.conf', '/lib/systemd/system/supervisor.service']) await node.files.remove(p);
+    for (const p of [
+      '/usr/bin/supervisord',
+      '/etc/supervisor/supervisord.conf',
+      '/lib/systemd/system/supervisor.service',
+    ])
+      await node.files.remove(p);
     const plan = await planOn(node);
-    expect(plan.steps[0]).toMatchObject({ kind: 'install-supervisor', command: ['apt-get', 'install', '-y', 'supervisor'] });
+    expect(plan.steps[0]).toMatchObject({
+      kind: 'install-supervisor',
+      command: ['apt-get', 'install', '-y', 'supervisor'],
+    });
     expect(steps(plan).slice(-3)).toEqual(['start-supervisord', 'enable-supervisord', 'verify']);
   });
 });
@@ -72,7 +85,9 @@ describe('refusals', () => {
     const node = fakeNode('kubekey-centos7');
     node.files.put('/etc/supervisord.d/kubelet.ini', '[program:kubelet]\ncommand=/etc/kubernetes/kubelet.sh\n');
     await expect(planOn(node)).rejects.toThrow(PlanRefused);
-    await expect(planOn(node)).rejects.toThrow(/a program for kubelet already exists: \[program:kubelet\] in \/etc\/supervisord.d\/kubelet.ini/);
+    await expect(planOn(node)).rejects.toThrow(
+      /a program for kubelet already exists: \[program:kubelet\] in \/etc\/supervisord.d\/kubelet.ini/,
+    );
   });
 
   it('supervisord installed but no unit for it: kubelet would not come back after a reboot', async () => {

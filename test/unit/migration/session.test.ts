@@ -5,11 +5,15 @@ import { computeDrift, describeDrift, driftWarning } from '../../../src/core/mig
 import { JOURNAL_PATH, readJournal, saveJournal, startJournal } from '../../../src/core/migration/journal.js';
 import { planMigration } from '../../../src/core/migration/plan.js';
 import { beginMigration, openSession } from '../../../src/core/migration/session.js';
-import { fakeNode, type FakeNode } from '../../helpers/fake-host/index.js';
+import { type FakeNode, fakeNode } from '../../helpers/fake-host/index.js';
 
 async function migrated(): Promise<FakeNode> {
   const node = fakeNode('kubekey-centos7');
-  const plan = planMigration(await detect(node.host, { program: 'kubelet' }), node.host.files, { program: 'kubelet', now: new Date(node.clock.now()), tool: 't' });
+  const plan = planMigration(await detect(node.host, { program: 'kubelet' }), node.host.files, {
+    program: 'kubelet',
+    now: new Date(node.clock.now()),
+    tool: 't',
+  });
   const result = await beginMigration(node.host, await plan, () => undefined, { verifyTimeoutMs: 5000 });
   expect(result.ok).toBe(true);
   return node;
@@ -18,7 +22,11 @@ async function migrated(): Promise<FakeNode> {
 describe('the journal', () => {
   it('is saved as private JSON and read back as it was, with the digest of each source file', async () => {
     const node = fakeNode('kubekey-centos7');
-    const plan = await planMigration(await detect(node.host, { program: 'kubelet' }), node.host.files, { program: 'kubelet', now: new Date(), tool: 't' });
+    const plan = await planMigration(await detect(node.host, { program: 'kubelet' }), node.host.files, {
+      program: 'kubelet',
+      now: new Date(),
+      tool: 't',
+    });
     const journal = await startJournal(node.host, plan);
     expect(await node.files.stat(JOURNAL_PATH)).toMatchObject({ mode: 0o600 });
     const back = await readJournal(node.files);
@@ -43,7 +51,10 @@ describe('the session: what the journal on the node means', () => {
   it('a finished migration: migrated; then the unit changes: drifted, naming the flags', async () => {
     const node = await migrated();
     expect((await openSession(node.host)).kind).toBe('migrated');
-    node.files.put('/var/lib/kubelet/kubeadm-flags.env', 'KUBELET_KUBEADM_ARGS="--cgroup-driver=systemd --pod-infra-container-image=kubesphere/pause:3.9"\n');
+    node.files.put(
+      '/var/lib/kubelet/kubeadm-flags.env',
+      'KUBELET_KUBEADM_ARGS="--cgroup-driver=systemd --pod-infra-container-image=kubesphere/pause:3.9"\n',
+    );
     const session = await openSession(node.host);
     expect(session.kind).toBe('drifted');
     if (session.kind !== 'drifted') return;
@@ -54,7 +65,9 @@ describe('the session: what the journal on the node means', () => {
       '- --network-plugin=cni',
       '- --pod-infra-container-image=kubesphere/pause:3.6',
     ]);
-    expect(await driftWarning(node.files, node.host.hostname)).toMatch(/^kubelet.service changed since the migration \(flags --pod-infra-container-image, --network-plugin\)/);
+    expect(await driftWarning(node.files, node.host.hostname)).toMatch(
+      /^kubelet.service changed since the migration \(flags --pod-infra-container-image, --network-plugin\)/,
+    );
   });
 
   it('a file rewritten with the same flags is drift in files only', async () => {
@@ -73,23 +86,36 @@ describe('the session: what the journal on the node means', () => {
 
   it('interrupted: resume; failed with an unfinished rollback: refused with the command that finishes it', async () => {
     const node = fakeNode('kubekey-centos7');
-    const plan = await planMigration(await detect(node.host, { program: 'kubelet' }), node.host.files, { program: 'kubelet', now: new Date(), tool: 't' });
+    const plan = await planMigration(await detect(node.host, { program: 'kubelet' }), node.host.files, {
+      program: 'kubelet',
+      now: new Date(),
+      tool: 't',
+    });
     const journal = await startJournal(node.host, plan);
     expect((await openSession(node.host)).kind).toBe('resume');
     journal.state = 'failed';
     await saveJournal(node.host, journal);
     const refused = await openSession(node.host);
-    expect(refused).toMatchObject({ kind: 'refused', reason: expect.stringContaining('run kubesup-tui rollback --yes') });
+    expect(refused).toMatchObject({
+      kind: 'refused',
+      reason: expect.stringContaining('run kubesup-tui rollback --yes'),
+    });
   });
 
   it('a rolled-back journal is archived and the node is fresh again', async () => {
     const node = fakeNode('kubekey-centos7');
-    const plan = await planMigration(await detect(node.host, { program: 'kubelet' }), node.host.files, { program: 'kubelet', now: new Date(), tool: 't' });
+    const plan = await planMigration(await detect(node.host, { program: 'kubelet' }), node.host.files, {
+      program: 'kubelet',
+      now: new Date(),
+      tool: 't',
+    });
     const journal = await startJournal(node.host, plan);
     journal.state = 'rolled-back';
     await saveJournal(node.host, journal);
     expect(await openSession(node.host)).toEqual({ kind: 'fresh' });
     expect(await node.files.exists(JOURNAL_PATH)).toBe(false);
-    expect((await node.files.list('/var/lib/kubesup-tui')).some((n) => /^journal-.*-rolled-back\.json$/.test(n))).toBe(true);
+    expect((await node.files.list('/var/lib/kubesup-tui')).some((n) => /^journal-.*-rolled-back\.json$/.test(n))).toBe(
+      true,
+    );
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MonitorTarget } from '../../../src/core/monitor/connect.js';
 import { MonitorEngine } from '../../../src/core/monitor/engine.js';
 import type { MonitorData } from '../../../src/core/monitor/monitor-data.js';
-import { fakeNode, type FakeNode } from '../../helpers/fake-host/index.js';
+import { type FakeNode, fakeNode } from '../../helpers/fake-host/index.js';
 
 const TARGET: MonitorTarget = {
   endpoint: { url: 'unix:///var/run/supervisor/supervisor.sock', timeoutMs: 5000 },
@@ -13,7 +13,9 @@ const TARGET: MonitorTarget = {
 };
 
 const engines: MonitorEngine[] = [];
-afterEach(() => engines.splice(0).forEach((e) => e.stop()));
+afterEach(() => {
+  for (const e of engines.splice(0)) e.stop();
+});
 
 function watch(node: FakeNode): MonitorEngine {
   const engine = new MonitorEngine(node.host, TARGET, { pollMs: 250, healthMs: 2000 });
@@ -55,7 +57,10 @@ describe('log follow', () => {
     const engine = watch(node);
     await engine.pollOnce();
     engine.followLog('node-exporter');
-    node.supervisord.write('node-exporter', 'I1127 03:00:00.000001    1 server.go:1] up\nE1127 03:00:01.000001    1 server.go:2] broke\n');
+    node.supervisord.write(
+      'node-exporter',
+      'I1127 03:00:00.000001    1 server.go:1] up\nE1127 03:00:01.000001    1 server.go:2] broke\n',
+    );
     await engine.pollOnce();
     await engine.pollOnce();
     node.supervisord.write('node-exporter', 'W1127 03:00:02.000001    1 server.go:3] hm\n');
@@ -84,7 +89,12 @@ describe('supervisord going away', () => {
     expect(row(engine, 'node-exporter')).toBeDefined();
     node.supervisord.start();
     await node.clock.advance(6000);
-    expect(engine.current).toMatchObject({ connected: true, stale: false, problem: null, logNotice: 'supervisord restarted' });
+    expect(engine.current).toMatchObject({
+      connected: true,
+      stale: false,
+      problem: null,
+      logNotice: 'supervisord restarted',
+    });
     expect(engine.current.supervisordPid).not.toBe(pidBefore);
     // Counts are "since supervisord started": the new supervisord has restarted nothing.
     expect(row(engine, 'node-exporter')?.history.restarts).toBe(0);
@@ -134,7 +144,13 @@ describe('actions', () => {
     await engine.pollOnce();
     expect(row(engine, 'node-exporter')?.pid).not.toBe(pid);
     expect(await engine.act('stop', 'node-exporter')).toEqual({ ok: true, message: 'node-exporter: stopped' });
-    expect(await engine.act('stop', 'node-exporter')).toEqual({ ok: false, message: 'node-exporter: stop failed: not running' });
-    expect(await engine.act('start', 'nope')).toEqual({ ok: false, message: 'nope: start failed: no such program in supervisord' });
+    expect(await engine.act('stop', 'node-exporter')).toEqual({
+      ok: false,
+      message: 'node-exporter: stop failed: not running',
+    });
+    expect(await engine.act('start', 'nope')).toEqual({
+      ok: false,
+      message: 'nope: start failed: no such program in supervisord',
+    });
   });
 });

@@ -3,12 +3,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAppServices } from '../../../src/cli/app-services.js';
 import { parseCommandLine } from '../../../src/cli/args.js';
-import { createAppStore, type AppStore } from '../../../src/store/app-store.js';
 import { FaultCode } from '../../../src/core/supervisor/xmlrpc.js';
-import { fakeNode, type FakeNode } from '../../helpers/fake-host/index.js';
+import { type AppStore, createAppStore } from '../../../src/store/app-store.js';
+import { type FakeNode, fakeNode } from '../../helpers/fake-host/index.js';
 
 const stores: AppStore[] = [];
-afterEach(() => stores.splice(0).forEach((s) => s.getState().actions.stopMonitor()));
+afterEach(() => {
+  for (const s of stores.splice(0)) s.getState().actions.stopMonitor();
+});
 
 function storeOn(node: FakeNode, screen: 'detect' | 'monitor' = 'detect'): AppStore {
   const store = createAppStore(createAppServices(node.host, parseCommandLine([])), { screen: 'detect' });
@@ -51,7 +53,10 @@ describe('the wizard', () => {
     await vi.waitFor(() => expect(store.getState().result).not.toBeNull());
     const s = store.getState();
     expect(s).toMatchObject({ screen: 'apply', result: { ok: false, rolledBack: true } });
-    expect(s.steps.find((x) => x.status === 'failed')).toMatchObject({ id: 'add', detail: 'supervisord: injected fault 50' });
+    expect(s.steps.find((x) => x.status === 'failed')).toMatchObject({
+      id: 'add',
+      detail: 'supervisord: injected fault 50',
+    });
     expect(s.rollbackLines.length).toBeGreaterThan(3);
     expect(s.rollbackLines.every((l) => l.startsWith('✓'))).toBe(true);
   });
@@ -62,7 +67,10 @@ describe('the wizard', () => {
     await store.getState().actions.runDetect();
     await store.getState().actions.toPreview();
     store.getState().actions.askApply();
-    expect(store.getState()).toMatchObject({ confirm: null, notice: { ok: false, text: 'must run as root to change the node' } });
+    expect(store.getState()).toMatchObject({
+      confirm: null,
+      notice: { ok: false, text: 'must run as root to change the node' },
+    });
   });
 
   it('a refusal on planning stays on detect, saying why', async () => {
@@ -70,7 +78,10 @@ describe('the wizard', () => {
     node.files.put('/etc/supervisord.d/kubelet.ini', '[program:kubelet]\ncommand=/etc/kubernetes/kubelet.sh\n');
     const store = storeOn(node);
     await store.getState().actions.toPreview();
-    expect(store.getState()).toMatchObject({ screen: 'detect', error: expect.stringMatching(/^no migration: a program for kubelet already exists/) });
+    expect(store.getState()).toMatchObject({
+      screen: 'detect',
+      error: expect.stringMatching(/^no migration: a program for kubelet already exists/),
+    });
   });
 });
 
@@ -98,6 +109,8 @@ describe('the monitor', () => {
     await node.files.remove('/etc/supervisord.conf');
     node.supervisord.stop();
     const store = storeOn(node, 'monitor');
-    await vi.waitFor(() => expect(store.getState().monitor?.problem).toMatch(/supervisord is not installed or has no config file/));
+    await vi.waitFor(() =>
+      expect(store.getState().monitor?.problem).toMatch(/supervisord is not installed or has no config file/),
+    );
   });
 });

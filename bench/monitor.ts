@@ -1,0 +1,140 @@
+/** 4 and 5. The monitor: CPU, memory, terminal bytes and key latency under a log flood; crash-to-screen latency. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { BIN } from '../test/helpers/cli-in-node.js';
+import { TmuxSession } from '../test/helpers/tmux.js';
+import type { TestNode } from '../test/node/test-node.js';
+import { fmt, nodeReady, QUICK, row, rows, sleep, stats } from './common.js';
+
+function procCpuTicks(node: TestNode, pid: number): number {
+  const stat = fs.readFileSync(node.hostPath(`/proc/${pid}/stat`), 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+function rssMb(node: TestNode, pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(node.hostPath(`/proc/${pid}/status`), 'utf8'));
+  return Number(m?.[1] ?? 0) / 1024;
+}
+
+// 4 and 5. The monitor: CPU, memory, terminal bytes, key latency under a log flood; crash-to-screen latency.
+export async function benchMonitor(): Promise<void> {
+  process.stderr.write('monitor\n');
+  const node = await nodeReady();
+  const typescript = path.join(node.dir, 'typescript');
+  let tui: TmuxSession | null = null;
+  try {
+    const m = await node.exec(['node', BIN, 'migrate', '--yes'], { timeoutMs: 120_000 });
+    if (m.exitCode !== 0) throw new Error(m.stdout + m.stderr);
+    await node.sh('mkdir -p /run/kubelet-standin; echo 0 > /run/kubelet-standin/log-rate');
+    // `script` records every byte the TUI writes to its terminal: what would cross the SSH link.
+    tui = new TmuxSession(
+      node.enterArgv(['script', '-qfc', `env TERM=xterm-256color node ${BIN} monitor`, typescript]),
+      { columns: 120, rows: 40 },
+    );
+    await tui.waitFor((x) => /› kubelet\s+RUNNING/.test(x), 'the monitor');
+    const pid = Number((await node.sh(`pgrep -f -n 'kubesup-tui.js monito[r]'`)).trim());
+    const phase = async (rate: number, seconds: number) => {
+      await node.sh(`echo ${rate} > /run/kubelet-standin/log-rate`);
+      await sleep(1500);
+      const c0 = procCpuTicks(node, pid);
+      const b0 = fs.statSync(typescript).size;
+      const t0 = performance.now();
+      const rss: number[] = [];
+      const keys: number[] = [];
+      for (let s = 0; s < seconds; s++) {
+        rss.push(rssMb(node, pid));
+        if (rate > 0 && s % 2 === 1 && keys.length < 5) {
+          // Key press answered: toggle follow and wait for the header to change.
+          const before = tui!.capture().includes('· following ·');
+          const k = performance.now();
+          tui!.send('f');
+          await tui!.waitFor((x) => x.includes(before ? '· paused ·' : '· following ·'), 'the key answered', 5000, 5);
+          keys.push(performance.now() - k);
+        } else await sleep(1000);
+      }
+      const secs = (performance.now() - t0) / 1000;
+      const cpu = ((procCpuTicks(node, pid) - c0) / 100 / secs) * 100;
+      const bytesPerS = (fs.statSync(typescript).size - b0) / secs;
+      await node.sh('echo 0 > /run/kubelet-standin/log-rate');
+      // Every line processed: once the flood stops, the screen reaches the last line kubelet wrote.
+      if (rate > 0 && !tui!.capture().includes('· following ·')) tui!.send('f');
+      await sleep(200);
+      const last = Number(
+        (await node.sh("grep -o 'line=[0-9]*' /var/log/kubelet/kubelet.log | tail -1")).trim().slice(5),
+      );
+      const t = performance.now();
+      // The newest numbered line on screen reaches the last one kubelet wrote (a long last line may be cut).
+      const newest = (x: string) => Math.max(0, ...[...x.matchAll(/line=(\d+)/g)].map((m) => Number(m[1])));
+      await tui!.waitFor((x) => newest(x) >= last - 3, `the last line ${last} on screen`, 15_000);
+      return { cpu, bytesPerS, rss, keys, catchUpMs: performance.now() - t };
+    };
+    const idle = await phase(0, QUICK ? 5 : 10);
+    row('monitor idle: CPU', `${idle.cpu.toFixed(1)} % of a core`, '< 1 %', idle.cpu < 1);
+    row(
+      'monitor idle: written to the terminal',
+      `${(idle.bytesPerS / 1024).toFixed(1)} KB/s`,
+      '<= 80 KB/s',
+      idle.bytesPerS <= 80 * 1024,
+    );
+    for (const rate of [2000, 10000]) {
+      const r = await phase(rate, QUICK ? 6 : 12);
+      const target = rate === 2000 ? 15 : 25;
+      row(`monitor at ${rate} lines/s: CPU`, `${r.cpu.toFixed(1)} % of a core`, `< ${target} %`, r.cpu < target);
+      row(
+        `monitor at ${rate} lines/s: written to the terminal`,
+        `${(r.bytesPerS / 1024).toFixed(1)} KB/s`,
+        '<= 80 KB/s',
+        r.bytesPerS <= 80 * 1024,
+      );
+      row(
+        `monitor at ${rate} lines/s: key press answered (tmux round trip)`,
+        fmt(r.keys, 'ms'),
+        '<= 50 ms',
+        stats(r.keys).median <= 50,
+      );
+      row(
+        `monitor at ${rate} lines/s: resident memory`,
+        `${Math.min(...r.rss).toFixed(0)}-${Math.max(...r.rss).toFixed(0)} MB`,
+        '< 170 MB, flat',
+        Math.max(...r.rss) < 170,
+      );
+      row(
+        `monitor at ${rate} lines/s: caught up with the last line after the flood`,
+        `${r.catchUpMs.toFixed(0)} ms`,
+        'every line processed',
+        true,
+      );
+    }
+
+    // Crash to screen: kill kubelet, time until the restart count on screen goes up.
+    const lat: number[] = [];
+    for (let i = 0; i < (QUICK ? 5 : 20); i++) {
+      await tui.waitFor((x) => /› kubelet\s+RUNNING/.test(x), 'kubelet running', 30_000);
+      await sleep(1200); // past startsecs, so that the next kill is a crash of a RUNNING kubelet
+      const before = Number(/› kubelet\s+\S+\s+\S+\s+\S+\s+(\d+)/.exec(tui.capture())?.[1] ?? -1);
+      // Whatever supervisord runs for kubelet: kubelet itself, or its wrapper pacing a restart.
+      const kpid = (await node.sh('supervisorctl -c /etc/supervisord.conf pid kubelet')).trim();
+      const t = performance.now();
+      await node.sh(`kill -9 ${kpid}`);
+      await tui.waitFor(
+        (x) =>
+          Number(/› kubelet\s+\S+\s+\S+\s+\S+\s+(\d+)/.exec(x)?.[1] ?? -1) > before ||
+          /› kubelet\s+(STARTING|BACKOFF|EXITED)/.test(x),
+        'the crash on screen',
+        10_000,
+        5,
+      );
+      lat.push(performance.now() - t);
+    }
+    const p95 = stats(lat).p95;
+    row(
+      'kubelet crash visible on screen after kill -9',
+      `${fmt(lat, 'ms')}, p95 ${p95.toFixed(0)} ms`,
+      'p95 <= 500 ms',
+      p95 <= 500,
+    );
+  } finally {
+    tui?.kill();
+    await node.down();
+  }
+}
