@@ -1,5 +1,3 @@
-/** 3. Handover: kubelet's healthz gap during `migrate --yes` against the manual procedure, on fresh nodes. */
-import fs from 'node:fs';
 import { BIN } from '../test/helpers/cli-in-node.js';
 import type { TestNode } from '../test/node/test-node.js';
 import { fmt, nodeReady, QUICK, row, sleep, stats } from './common.js';

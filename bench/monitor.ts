@@ -4,7 +4,7 @@ import path from 'node:path';
 import { BIN } from '../test/helpers/cli-in-node.js';
 import { TmuxSession } from '../test/helpers/tmux.js';
 import type { TestNode } from '../test/node/test-node.js';
-import { fmt, nodeReady, QUICK, row, rows, sleep, stats } from './common.js';
+import { fmt, nodeReady, QUICK, row, sleep, stats } from './common.js';
 
 function procCpuTicks(node: TestNode, pid: number): number {
   const stat = fs.readFileSync(node.hostPath(`/proc/${pid}/stat`), 'utf8');

@@ -1,15 +1,12 @@
 // Kubelets that are not this node's own systemd service are recognised, and not migrated.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kubesup, kubesupJson } from '../helpers/cli-in-node.js';
-import { TestNode } from './test-node.js';
+import { withTestNode } from '../helpers/with-test-node.js';
 
 describe('foreign kubelets', () => {
-  let node: TestNode;
-  beforeAll(async () => {
-    node = await TestNode.up('kubeadm-ubuntu');
+  const node = withTestNode('kubeadm-ubuntu', async (node) => {
     await node.waitFor('test -S /var/run/supervisor.sock && curl -sf 127.0.0.1:10248/healthz');
   });
-  afterAll(() => node?.down());
 
   it('a kubelet in another pid namespace (a kind node on this host) is ignored, with a warning', async () => {
     await node.sh(

@@ -1,7 +1,8 @@
 // `kubesup-tui detect` in the test nodes: the detected argv against the running stand-in's own cmdline.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubesup, kubesupJson } from '../helpers/cli-in-node.js';
-import { type LayoutName, TestNode } from './test-node.js';
+import { describe, expect, it } from 'vitest';
+import { BIN, kubesup, kubesupJson } from '../helpers/cli-in-node.js';
+import { withTestNode } from '../helpers/with-test-node.js';
+import type { LayoutName, TestNode } from './test-node.js';
 
 /** The layouts that start with supervisord installed (kubeadm-rocky-nosup has none: see migrate-edge). */
 type SupervisedLayout = Exclude<LayoutName, 'kubeadm-rocky-nosup'>;
@@ -63,12 +64,9 @@ async function runningArgv(node: TestNode): Promise<string[]> {
 }
 
 describe.each(Object.keys(EXPECTED) as SupervisedLayout[])('detect on %s', (layout) => {
-  let node: TestNode;
-  beforeAll(async () => {
-    node = await TestNode.up(layout);
+  const node = withTestNode(layout, async (node) => {
     await node.waitFor(`test -S ${EXPECTED[layout].url.slice('unix://'.length)}`);
   });
-  afterAll(() => node?.down());
 
   it("finds the running kubelet's exact argv, and the unit computes the same", async () => {
     const { exitCode, json } = await kubesupJson(node, ['detect']);
@@ -95,11 +93,7 @@ describe.each(Object.keys(EXPECTED) as SupervisedLayout[])('detect on %s', (layo
 });
 
 describe('detect: what the unit carries besides flags (kubespray)', () => {
-  let node: TestNode;
-  beforeAll(async () => {
-    node = await TestNode.up('kubespray-debian');
-  });
-  afterAll(() => node?.down());
+  const node = withTestNode('kubespray-debian');
 
   it('keeps ExecStartPre, the environment (PATH), the boot order and the extra include pattern', async () => {
     const { json } = await kubesupJson(node, ['detect']);
@@ -120,11 +114,7 @@ describe('detect: what the unit carries besides flags (kubespray)', () => {
 });
 
 describe('detect: drift, duplicates and bad input (Ubuntu node)', () => {
-  let node: TestNode;
-  beforeAll(async () => {
-    node = await TestNode.up('kubeadm-ubuntu');
-  });
-  afterAll(() => node?.down());
+  const node = withTestNode('kubeadm-ubuntu');
 
   it('env file changed since kubelet started: uses the running argv and names the differing flags', async () => {
     await node.sh(
@@ -161,7 +151,7 @@ describe('detect: drift, duplicates and bad input (Ubuntu node)', () => {
       '--regid=65534',
       '--clear-groups',
       'node',
-      '/work/main/bin/kubesup-tui.js',
+      BIN,
       'detect',
       '--json',
     ]);

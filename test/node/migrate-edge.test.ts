@@ -1,13 +1,11 @@
 // Migration on nodes that are not as the installers left them.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubesup, kubesupJson } from '../helpers/cli-in-node.js';
-import { TestNode } from './test-node.js';
+import { describe, expect, it } from 'vitest';
+import { BIN, kubesup, kubesupJson } from '../helpers/cli-in-node.js';
+import { withTestNode } from '../helpers/with-test-node.js';
 
 describe('a supervisord config without [include]', () => {
-  let node: TestNode;
   let original: string;
-  beforeAll(async () => {
-    node = await TestNode.up('kubekey-centos7');
+  const node = withTestNode('kubekey-centos7', async (node) => {
     await node.waitFor('test -S /var/run/supervisor/supervisor.sock && curl -sf 127.0.0.1:10248/healthz');
     // An operator's config that keeps every program in the main file.
     await node.sh(
@@ -15,7 +13,6 @@ describe('a supervisord config without [include]', () => {
     );
     original = node.readFile('/etc/supervisord.conf');
   });
-  afterAll(() => node?.down());
 
   it('the plan adds an [include] and changes nothing else; rollback restores the file byte for byte', async () => {
     const plan = (await kubesupJson(node, ['plan'])).json;
@@ -41,12 +38,9 @@ describe('a supervisord config without [include]', () => {
 });
 
 describe('refusals leave the node untouched', () => {
-  let node: TestNode;
-  beforeAll(async () => {
-    node = await TestNode.up('kubeadm-ubuntu');
+  const node = withTestNode('kubeadm-ubuntu', async (node) => {
     await node.waitFor('test -S /var/run/supervisor.sock && curl -sf 127.0.0.1:10248/healthz');
   });
-  afterAll(() => node?.down());
 
   it('not root: exit 1, "must run as root", nothing changed', async () => {
     const r = await node.exec([
@@ -55,7 +49,7 @@ describe('refusals leave the node untouched', () => {
       '--regid=65534',
       '--clear-groups',
       'node',
-      '/work/main/bin/kubesup-tui.js',
+      BIN,
       'migrate',
       '--yes',
     ]);
@@ -89,14 +83,11 @@ describe('refusals leave the node untouched', () => {
 });
 
 describe('supervisord missing (Rocky node, kubeadm rpm): the migration installs it', () => {
-  let node: TestNode;
   let argv: string[];
-  beforeAll(async () => {
-    node = await TestNode.up('kubeadm-rocky-nosup');
+  const node = withTestNode('kubeadm-rocky-nosup', async (node) => {
     await node.waitFor('curl -sf 127.0.0.1:10248/healthz');
     argv = (await kubesupJson(node, ['detect'])).json.argv;
   });
-  afterAll(() => node?.down());
 
   it('detect says it is missing; plan installs it with dnf, EPEL layout; migrate ends with kubelet supervised', async () => {
     const d = (await kubesupJson(node, ['detect'])).json;

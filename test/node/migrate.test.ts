@@ -3,8 +3,9 @@ import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BIN, kubesup, kubesupJson } from '../helpers/cli-in-node.js';
+import { withTestNode } from '../helpers/with-test-node.js';
 import { type LayoutName, TestNode } from './test-node.js';
 
 type SupervisedLayout = Exclude<LayoutName, 'kubeadm-rocky-nosup'>;
@@ -51,16 +52,13 @@ async function parentName(node: TestNode, pid: number): Promise<string> {
 describe.each(['kubekey-centos7', 'kubeadm-ubuntu', 'kubespray-debian'] as SupervisedLayout[])(
   'migration on %s',
   (layout) => {
-    let node: TestNode;
     let before: Record<string, string>;
     let argv: string[];
-    beforeAll(async () => {
-      node = await TestNode.up(layout);
+    const node = withTestNode(layout, async (node) => {
       await node.waitFor(`test -S ${SOCKET[layout]} && curl -sf 127.0.0.1:10248/healthz`);
       argv = (await kubesupJson(node, ['detect'])).json.argv;
       before = await snapshot(node);
     });
-    afterAll(() => node?.down());
 
     it('plan changes no file', async () => {
       const r = await kubesup(node, ['plan']);
@@ -97,8 +95,9 @@ describe.each(['kubekey-centos7', 'kubeadm-ubuntu', 'kubespray-debian'] as Super
       expect(await parentName(node, kubelet.pid)).toMatch(/supervisord/);
 
       // kubeadm and package upgrades run `systemctl start/restart kubelet`: no second kubelet.
+      // systemctl returns once it has started the unit or declined to: then there is nothing left to wait for.
       await node.exec(['systemctl', 'restart', 'kubelet']);
-      await new Promise((res) => setTimeout(res, 500));
+      expect((await node.exec(['systemctl', 'is-active', 'kubelet'])).stdout.trim()).not.toBe('active');
       expect(await kubeletPids(node)).toEqual([kubelet.pid]);
       expect((await node.exec(['systemctl', 'is-enabled', 'kubelet'])).stdout.trim()).toMatch(
         layout === 'kubeadm-ubuntu' ? /^masked$/ : /^disabled$/,
@@ -195,14 +194,11 @@ describe.each(['kubekey-centos7', 'kubeadm-ubuntu', 'kubespray-debian'] as Super
 );
 
 describe('restart policy on the reference node: never FATAL, paced, quick after a single crash', () => {
-  let node: TestNode;
-  beforeAll(async () => {
-    node = await TestNode.up('kubekey-centos7');
+  const node = withTestNode('kubekey-centos7', async (node) => {
     await node.waitFor('test -S /var/run/supervisor/supervisor.sock && curl -sf 127.0.0.1:10248/healthz');
     const r = await kubesup(node, ['migrate', '--yes'], { timeoutMs: 120_000 });
     if (r.exitCode !== 0) throw new Error(r.stdout + r.stderr);
   });
-  afterAll(() => node?.down());
 
   it('a kubelet failing at start for 30 s is retried with waits of at most 10 s, never FATAL, and recovers once fixed', async () => {
     await node.sh('touch /etc/kubelet-standin/fail-start; kill -9 $(pgrep -x kubelet)');
@@ -212,6 +208,7 @@ describe('restart policy on the reference node: never FATAL, paced, quick after 
       states.add(
         (await node.sh('supervisorctl -c /etc/supervisord.conf status kubelet || true')).split(/\s+/)[1] ?? '',
       );
+      // Sampling the state over the 30 s, not waiting for a result.
       await new Promise((res) => setTimeout(res, 300));
     }
     expect(states.has('FATAL')).toBe(false);
@@ -228,7 +225,8 @@ describe('restart policy on the reference node: never FATAL, paced, quick after 
   });
 
   it('a single crash of a kubelet that has been up a while is restarted at once', async () => {
-    await new Promise((res) => setTimeout(res, 11_000)); // up longer than the quick-exit window
+    // Up longer than the quick-exit window: the wrapper's pace file holds when it last started kubelet.
+    await node.waitFor('[ $(( $(date +%s) - $(cut -d" " -f1 /run/kubesup-tui/kubelet.pace) )) -ge 11 ]', 20_000);
     const [pid] = await kubeletPids(node);
     const logBefore = node.readFile('/var/log/kubelet/kubelet.log').length;
     await node.sh(`kill -9 ${pid}`);

@@ -1,19 +1,19 @@
 // The monitor's engine against the real supervisord in the reference node: restart counts, log follow,
 // reconnects. The engine runs here and reaches the node's socket through /proc/PID/root.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createNodeFiles } from '../../src/adapters/node-files.js';
 import { createRpcTransport } from '../../src/adapters/supervisor-rpc.js';
 import { createSystemClock } from '../../src/adapters/system-clock.js';
 import type { Host, HttpProbe, ProcessTable } from '../../src/core/host.js';
 import { MonitorEngine } from '../../src/core/monitor/engine.js';
-import { TestNode } from './test-node.js';
+import { withTestNode } from '../helpers/with-test-node.js';
+import type { TestNode } from './test-node.js';
 
 const SOCK = '/var/run/supervisor/supervisor.sock';
 const CTL = 'supervisorctl -c /etc/supervisord.conf';
 // kubelet's healthz is inside the node's network namespace; the engine's health checks are not under test here.
 const noHttp: HttpProbe = { get: async () => ({ ok: false, latencyMs: 0, error: 'not probed in this test' }) };
 
-let node: TestNode;
 const engines: MonitorEngine[] = [];
 
 // The node's pids are in its own pid namespace: not checked from here.
@@ -65,6 +65,19 @@ async function addProgram(name: string, body: string): Promise<void> {
 const crashOnce = (pattern: string) =>
   `p=$(pgrep -f -x '${pattern}'); [ -n "$p" ] && kill -9 $p; for i in $(seq 1 400); do q=$(pgrep -f -x '${pattern}'); [ -n "$q" ] && [ "$q" != "$p" ] && break; sleep 0.005; done`;
 
+/** Waits until the engine has polled supervisord `n` more times (its data's updatedAt moves each poll). */
+async function polls(engine: MonitorEngine, n: number): Promise<void> {
+  let seen = 0;
+  let last = engine.current.updatedAt;
+  await until(() => {
+    if (engine.current.updatedAt !== last) {
+      last = engine.current.updatedAt;
+      seen++;
+    }
+    return seen >= n;
+  });
+}
+
 async function until(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!predicate()) {
@@ -73,14 +86,12 @@ async function until(predicate: () => boolean, timeoutMs = 10_000): Promise<void
   }
 }
 
-beforeAll(async () => {
-  node = await TestNode.up('kubekey-centos7');
+const node = withTestNode('kubekey-centos7', async (node) => {
   await node.waitFor(`test -S ${SOCK}`);
 });
 afterEach(() => {
   for (const e of engines.splice(0)) e.stop();
 });
-afterAll(() => node?.down());
 
 describe('restart counts', () => {
   it('counts crashes that happened before the monitor started, and several between two polls', async () => {
@@ -103,7 +114,7 @@ describe('restart counts', () => {
 
     // Polling on, nothing counted twice.
     engine.start();
-    await new Promise((r) => setTimeout(r, 800));
+    await polls(engine, 3);
     expect(engine.current.programs.find((p) => p.name === 'crasher')!.history.restarts).toBe(8);
   });
 
@@ -150,9 +161,14 @@ describe('log follow', () => {
     await engine.pollOnce();
     engine.start();
     await node.sh('echo 4000 > /run/kubelet-standin/log-rate');
+    // The flood lasts 4 s (a load, not a wait for a result); then the engine catches up with the last line.
     await new Promise((r) => setTimeout(r, 4000));
     await node.sh('echo 0 > /run/kubelet-standin/log-rate');
-    await new Promise((r) => setTimeout(r, 1500));
+    // Once the writer has stopped (the file holds still), its last line is the one the engine must reach.
+    const log = '/var/log/supervisor/chatty.log';
+    await node.waitFor(`a=$(stat -c %s ${log}); sleep 0.25; [ "$a" = "$(stat -c %s ${log})" ]`);
+    const lastWritten = /line=(\d+)/.exec(await node.sh(`tail -n 1 ${log}`))?.[1];
+    await until(() => engine.log.toArray().at(-1)?.text.includes(`line=${lastWritten}`) ?? false, 15_000);
     const numbers = engine.log
       .toArray()
       .map((l) => /line=(\d+)/.exec(l.text)?.[1])
@@ -214,7 +230,7 @@ describe('supervisord going away', () => {
 
     await node.sh(crashOnce('/bin/sleep 31337'));
     await until(() => engine.current.programs.find((p) => p.name === 'crasher')!.history.restarts === 1);
-    await new Promise((r) => setTimeout(r, 600));
+    await polls(engine, 3);
     expect(engine.current.programs.find((p) => p.name === 'crasher')!.history.restarts).toBe(1);
   });
 });

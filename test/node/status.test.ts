@@ -3,17 +3,15 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kubesup, kubesupJson } from '../helpers/cli-in-node.js';
-import { REPO_ROOT, TestNode } from './test-node.js';
+import { withTestNode } from '../helpers/with-test-node.js';
+import { REPO_ROOT } from './test-node.js';
 
 describe('status on the reference node (KubeKey, CentOS 7, EPEL supervisor)', () => {
-  let node: TestNode;
-  beforeAll(async () => {
-    node = await TestNode.up('kubekey-centos7');
+  const node = withTestNode('kubekey-centos7', async (node) => {
     await node.waitFor('supervisorctl -c /etc/supervisord.conf status node-exporter | grep -q RUNNING');
   });
-  afterAll(() => node?.down());
 
   it('lists the running program read over the real socket, with supervisord and kubelet health', async () => {
     const { exitCode, json } = await kubesupJson(node, ['status']);
@@ -118,13 +116,10 @@ describe('status on the reference node (KubeKey, CentOS 7, EPEL supervisor)', ()
 });
 
 describe('status on an Ubuntu node (kubeadm packages, Debian supervisor)', () => {
-  let node: TestNode;
-  beforeAll(async () => {
-    node = await TestNode.up('kubeadm-ubuntu');
+  const node = withTestNode('kubeadm-ubuntu', async (node) => {
     // Debian's unit is Type=simple (supervisord -n): systemctl start returns before the socket exists.
     await node.waitFor('test -S /var/run/supervisor.sock');
   });
-  afterAll(() => node?.down());
 
   it("finds Debian's socket from the running supervisord's -c, and says when no program is configured", async () => {
     const { exitCode, json } = await kubesupJson(node, ['status']);
@@ -137,9 +132,7 @@ describe('status on an Ubuntu node (kubeadm packages, Debian supervisor)', () =>
 });
 
 describe('status against a supervisord that requires a password', () => {
-  let node: TestNode;
-  beforeAll(async () => {
-    node = await TestNode.up('kubeadm-ubuntu');
+  const node = withTestNode('kubeadm-ubuntu', async (node) => {
     await node.waitFor('test -S /var/run/supervisor.sock');
     await node.sh(
       "sed -i 's|^chmod=0700.*|chmod=0700\\nusername=ops\\npassword=s3cret;not-a-comment|; s|^serverurl=.*|serverurl=unix:///var/run/supervisor.sock\\nusername=ops\\npassword=s3cret;not-a-comment|' /etc/supervisor/supervisord.conf && systemctl restart supervisor",
@@ -147,7 +140,6 @@ describe('status against a supervisord that requires a password', () => {
     );
     await node.waitFor('supervisorctl -c /etc/supervisor/supervisord.conf status >/dev/null; [ $? -ne 4 ]');
   });
-  afterAll(() => node?.down());
 
   it('uses the credentials from the config (Basic auth), and never prints them', async () => {
     const r = await kubesup(node, ['status', '--json']);

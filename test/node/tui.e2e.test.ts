@@ -1,21 +1,19 @@
 // The real thing, driven through tmux in the reference node as a person would: the wizard from start to
 // the monitor, then kill -9 of kubelet, and the restart appears on screen.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli-in-node.js';
 import { TmuxSession } from '../helpers/tmux.js';
+import { withTestNode } from '../helpers/with-test-node.js';
 import { TestNode } from './test-node.js';
 
 describe('the TUI over a terminal, on the reference node', () => {
-  let node: TestNode;
   let tui: TmuxSession;
-  beforeAll(async () => {
-    node = await TestNode.up('kubekey-centos7');
+  const node = withTestNode('kubekey-centos7', async (node) => {
     await node.waitFor('test -S /var/run/supervisor/supervisor.sock && curl -sf 127.0.0.1:10248/healthz');
     tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', 'node', BIN]), { columns: 100, rows: 30 });
   });
-  afterAll(async () => {
+  afterAll(() => {
     tui?.kill();
-    await node?.down();
   });
 
   it('wizard: detect, preview, apply, done, then the monitor; a crash shows up on screen', async () => {
