@@ -1,6 +1,9 @@
 /**
  * kubelet flags that a version deprecated or removed: carried over unchanged, a removed flag makes a newer
- * kubelet exit at once ("failed to parse kubelet flag: unknown flag"). Sources in ../shared/domain-facts.md §4.
+ * kubelet exit at once ("failed to parse kubelet flag: unknown flag"). Sources: dockershim's flags left in
+ * 1.24 (kubernetes/website #33870); --container-runtime deprecated in 1.24, removed in 1.27
+ * (kubernetes/kubernetes #107094); --pod-infra-container-image deprecated in 1.24 (#108045), removed in 1.35
+ * (#133779).
  */
 
 export interface FlagLifecycle {
