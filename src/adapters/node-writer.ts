@@ -38,6 +38,18 @@ export function createNodeWriter(): FileWriter {
     async mkdirp(p, mode = 0o755) {
       await fs.mkdir(p, { recursive: true, mode });
     },
+    async symlink(target, p) {
+      // A link made beside it, then renamed over: the path is never missing in between.
+      const tmp = path.join(path.dirname(p), `.${path.basename(p)}.kubesup-${randomBytes(4).toString('hex')}`);
+      await fs.mkdir(path.dirname(p), { recursive: true, mode: 0o755 });
+      await fs.symlink(target, tmp);
+      try {
+        await fs.rename(tmp, p);
+      } catch (error) {
+        await fs.rm(tmp, { force: true });
+        throw error;
+      }
+    },
     async remove(p) {
       await fs.rm(p, { force: true });
     },

@@ -129,5 +129,7 @@ export interface FileWriter {
   mkdirp(path: string, mode?: number): Promise<void>;
   /** Removes a file; a missing file is fine. */
   remove(path: string): Promise<void>;
+  /** Makes `path` a symlink to `target` (replacing what is there, atomically). */
+  symlink(target: string, path: string): Promise<void>;
   stat(path: string): Promise<FileMeta | undefined>;
 }

@@ -1,11 +1,12 @@
 // Runs the built kubesup-tui inside a test node, as root on that node would.
 import path from 'node:path';
-import { type ExecResult, REPO_ROOT, type TestNode } from '../node/test-node.js';
+import { REPO_ROOT } from '../node/test-node.js';
+import type { ExecResult, NodeShell } from './node-shell.js';
 
 export const BIN = path.join(REPO_ROOT, 'bin', 'kubesup-tui.js');
 
 export function kubesup(
-  node: TestNode,
+  node: NodeShell,
   args: readonly string[],
   options: { env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<ExecResult> {
@@ -13,7 +14,7 @@ export function kubesup(
 }
 
 export async function kubesupJson<T = any>(
-  node: TestNode,
+  node: NodeShell,
   args: readonly string[],
 ): Promise<{ exitCode: number; json: T; stderr: string }> {
   const r = await kubesup(node, [...args, '--json']);

@@ -31,7 +31,7 @@ function hostFor(n: TestNode): Host {
   };
   return {
     files: createNodeFiles(n.hostPath('/')),
-    writer: { writeAtomic: unused, mkdirp: unused, remove: unused, stat: unused },
+    writer: { writeAtomic: unused, mkdirp: unused, remove: unused, symlink: unused, stat: unused },
     procs: noProcs,
     runner: { run: unused },
     http: noHttp,

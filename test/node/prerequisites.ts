@@ -1,6 +1,8 @@
 /**
  * What the test node needs from this machine, installed when missing: supervisord (Debian's `supervisor`),
- * a C compiler for the stand-ins, util-linux's unshare/nsenter, iproute2, tmux for the end-to-end test.
+ * a C compiler for the stand-ins, util-linux's unshare/nsenter, iproute2, tmux for the end-to-end test, and
+ * for the real-systemd node systemd-container (systemd-nspawn) and mmdebstrap. Always --no-install-recommends:
+ * systemd-container recommends libnss-mymachines, which would edit this machine's /etc/nsswitch.conf.
  * Run by `npm test` (pretest) and `npm run demo`; says what it installs, and why it cannot when it cannot.
  *
  * Installing `supervisor` must not start a supervisord on this machine: a policy-rc.d that forbids
@@ -17,6 +19,9 @@ const NEEDS: ReadonlyArray<readonly [command: string, pkg: string]> = [
   ['nsenter', 'util-linux'],
   ['ip', 'iproute2'],
   ['tmux', 'tmux'],
+  // The real-systemd node (test/systemd/): systemd-nspawn boots it, mmdebstrap builds its root once.
+  ['systemd-nspawn', 'systemd-container'],
+  ['mmdebstrap', 'mmdebstrap'],
 ];
 
 const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;

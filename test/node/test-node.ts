@@ -17,18 +17,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
+import { NodeShell } from '../helpers/node-shell.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, '../..');
 export const LAYOUTS = ['kubekey-centos7', 'kubeadm-ubuntu', 'kubespray-debian', 'kubeadm-rocky-nosup'] as const;
 export type LayoutName = (typeof LAYOUTS)[number];
 
-export interface ExecResult {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type { ExecResult } from '../helpers/node-shell.js';
 
 /** Why a test node cannot be built on this machine, or undefined when it can. */
 export function missingPrerequisite(): string | undefined {
@@ -47,7 +43,7 @@ export function missingPrerequisite(): string | undefined {
 }
 
 /** Compiles the C stand-ins once per source version, into a cache folder outside the repo. */
-function buildStandins(): string {
+export function buildStandins(): string {
   const sources = ['kubelet-standin.c', 'node-init.c'].map((f) => fs.readFileSync(path.join(HERE, f)));
   const hash = crypto.createHash('sha256').update(Buffer.concat(sources)).digest('hex').slice(0, 12);
   const dir = path.join(os.tmpdir(), `kubesup-node-build-${hash}`);
@@ -66,7 +62,7 @@ function buildStandins(): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export class TestNode {
+export class TestNode extends NodeShell {
   private initPid = 0;
   private unsharePid = 0;
 
@@ -75,7 +71,9 @@ export class TestNode {
     /** The node's folder on this machine: upper/ holds every change made to /etc, /usr and /var. */
     readonly dir: string,
     private readonly buildDir: string,
-  ) {}
+  ) {
+    super();
+  }
 
   static async up(layout: LayoutName, options: { dir?: string } = {}): Promise<TestNode> {
     const missing = missingPrerequisite();
@@ -169,42 +167,8 @@ export class TestNode {
   }
 
   /** argv for running a command inside the node (for tmux and the like). */
-  enterArgv(argv: readonly string[]): string[] {
+  override enterArgv(argv: readonly string[]): string[] {
     return ['nsenter', '-t', String(this.initPid), '-m', '-p', '-n', '-u', '--', ...argv];
-  }
-
-  async exec(
-    argv: readonly string[],
-    options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {},
-  ): Promise<ExecResult> {
-    const r = await execa(this.enterArgv(argv)[0] as string, this.enterArgv(argv).slice(1), {
-      reject: false,
-      ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
-      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...options.env },
-      extendEnv: false,
-      timeout: options.timeoutMs ?? 60_000,
-      stripFinalNewline: false,
-    });
-    return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
-  }
-
-  /** `bash -c script` inside the node; throws with the output when it fails. */
-  async sh(script: string, options: { timeoutMs?: number } = {}): Promise<string> {
-    const r = await this.exec(['bash', '-c', script], options);
-    if (r.exitCode !== 0) throw new Error(`in node: ${script}\nexit ${r.exitCode}\n${r.stdout}${r.stderr}`);
-    return r.stdout;
-  }
-
-  /** Polls a condition inside the node until it holds. */
-  async waitFor(script: string, timeoutMs = 15_000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    let last: ExecResult | undefined;
-    while (Date.now() < until) {
-      last = await this.exec(['bash', '-c', script]);
-      if (last.exitCode === 0) return;
-      await sleep(100);
-    }
-    throw new Error(`timed out waiting in node for: ${script}\n${last?.stdout ?? ''}${last?.stderr ?? ''}`);
   }
 
   private async kill(): Promise<void> {

@@ -13,6 +13,7 @@ import { findKubeletProcesses } from '../kubelet/processes.js';
 import type { SupervisorOverrides } from '../supervisor/locate.js';
 import { expandCommand, type SourcedArg } from '../systemd/exec-line.js';
 import { type ResolvedUnit, resolveUnit } from '../systemd/resolve-unit.js';
+import { enableLinks, type UnitLink } from '../systemd/unit-links.js';
 import { unitState } from '../systemd/unit-state.js';
 import { detectSupervisor, type SupervisorDetection } from './supervisor.js';
 
@@ -44,6 +45,8 @@ export interface Detection {
     /** After= and Wants= of the unit, to carry the boot order over. */
     readonly after: string[];
     readonly wants: string[];
+    /** Its enable links as they are, to be restored exactly by a rollback. */
+    readonly links: UnitLink[];
   } | null;
   readonly flags: FlagSource[];
   readonly kubelet: {
@@ -217,6 +220,7 @@ export async function detect(host: Host, options: DetectOptions): Promise<Detect
         enabled: enabled || null,
         after: unit.all('Unit', 'After').flatMap((e) => e.value.split(/\s+/)),
         wants: unit.all('Unit', 'Wants').flatMap((e) => e.value.split(/\s+/)),
+        links: await enableLinks(host.files, KUBELET_UNIT),
       };
     }
   }

@@ -6,18 +6,19 @@
 import path from 'node:path/posix';
 import { type Detection, type DetectOptions, detect } from '../detect/detect.js';
 import type { FileReader, Host } from '../host.js';
+import type { UnitLink } from '../systemd/unit-links.js';
 import {
   addIncludeSection,
   renderKubeletGuardDropIn,
   renderProgramFile,
-  renderSupervisorOrderDropIn,
+  renderSupervisorDropIn,
   renderWrapper,
 } from './render-files.js';
 import { PlanRefused, supervisorTarget } from './supervisor-target.js';
 
 export const STATE_DIR = '/var/lib/kubesup-tui';
 
-export type FileRole = 'wrapper' | 'program' | 'supervisor-order' | 'kubelet-guard' | 'supervisor-config';
+export type FileRole = 'wrapper' | 'program' | 'supervisor-dropin' | 'kubelet-guard' | 'supervisor-config';
 
 export interface PlannedFile {
   readonly path: string;
@@ -76,6 +77,8 @@ export interface Plan {
     readonly healthzUrl: string;
     /** The unit files and env files the argv came from, to notice drift later. */
     readonly sources: string[];
+    /** kubelet.service's enable links before the migration (absent in journals of older versions). */
+    readonly links?: UnitLink[];
   };
   readonly warnings: string[];
 }
@@ -156,13 +159,12 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
     why: 'the supervisord program that runs the wrapper',
     content: renderProgramFile({ program: o.program, wrapperPath, logFile, header }),
   });
-  const orderDropIn = `/etc/systemd/system/${supUnit}.d/50-kubesup-tui-kubelet-order.conf`;
   await add({
-    path: orderDropIn,
-    role: 'supervisor-order',
+    path: `/etc/systemd/system/${supUnit}.d/50-kubesup-tui.conf`,
+    role: 'supervisor-dropin',
     mode: 0o644,
-    why: `${supUnit} starts after what kubelet waited for`,
-    content: renderSupervisorOrderDropIn(after, wants, header),
+    why: `${supUnit} starts after what kubelet waited for, and leaves stopping kubelet to supervisord`,
+    content: renderSupervisorDropIn(after, wants, header),
   });
   if (!mask) {
     await add({
@@ -246,6 +248,7 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
       mask,
       healthzUrl: d.kubelet.healthz.url,
       sources: c?.files ?? [],
+      links: c?.links ?? [],
     },
     warnings,
   };

@@ -132,11 +132,7 @@ export function renderProgramFile(p: ProgramInput): string {
 }
 
 /** Drop-in for supervisord's unit: kubelet's boot ordering moves with kubelet. */
-export function renderSupervisorOrderDropIn(
-  after: readonly string[],
-  wants: readonly string[],
-  header: string,
-): string {
+export function renderSupervisorDropIn(after: readonly string[], wants: readonly string[], header: string): string {
   return [
     `# ${header}`,
     '# supervisord runs kubelet now, so it starts after what kubelet.service waited for: without this,',
@@ -144,6 +140,12 @@ export function renderSupervisorOrderDropIn(
     '[Unit]',
     ...(wants.length ? [`Wants=${wants.join(' ')}`] : []),
     ...(after.length ? [`After=${after.join(' ')}`] : []),
+    '',
+    '# At a restart of this unit and at shutdown, systemd signals supervisord alone, which stops kubelet in',
+    '# order (TERM, then its stopwaitsecs); whatever is left when the unit times out is killed (KillMode=mixed).',
+    '# The default, control-group, would SIGTERM kubelet behind supervisord\'s back.',
+    '[Service]',
+    'KillMode=mixed',
     '',
   ].join('\n');
 }

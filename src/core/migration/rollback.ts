@@ -7,6 +7,7 @@ import type { Host } from '../host.js';
 import { ignoreFaults } from '../supervisor/client.js';
 import { FaultCode } from '../supervisor/xmlrpc.js';
 import { systemctl } from '../systemd/systemctl.js';
+import { enableLinks, type UnitLink } from '../systemd/unit-links.js';
 import { unitState } from '../systemd/unit-state.js';
 import type { OnMigrationEvent } from './apply.js';
 import { type Journal, saveJournal, sha256 } from './journal.js';
@@ -21,6 +22,17 @@ async function attempt(onEvent: OnMigrationEvent, title: string, fn: () => Promi
     onEvent({ type: 'rollback-step', title, ok: false, detail: (error as Error).message });
     return false;
   }
+}
+
+/** Puts the unit's enable links back as recorded, and removes any other link to it that appeared since. */
+async function restoreLinks(host: Host, unit: string, links: readonly UnitLink[]): Promise<string> {
+  for (const link of await enableLinks(host.files, unit)) {
+    if (!links.some((l) => l.path === link.path)) await host.writer.remove(link.path);
+  }
+  for (const link of links) {
+    if ((await host.files.readLink(link.path)) !== link.target) await host.writer.symlink(link.target, link.path);
+  }
+  return links.map((l) => `${l.path} -> ${l.target}`).join(', ');
 }
 
 /** Every step is attempted even when one fails (each says so): as much of the node as possible is restored. */
@@ -75,8 +87,16 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
 
   // 3. systemd as it was.
   if (plan.kubelet.mask) await step('systemctl unmask kubelet.service', () => run('unmask', plan.kubelet.unit));
+  const links = plan.kubelet.links;
+  if (links) {
+    // Exactly the links there were, pointing where they pointed: `systemctl enable` may link elsewhere.
+    if (links.length || plan.kubelet.wasEnabled) {
+      await step(`restore ${plan.kubelet.unit}'s enable links`, () => restoreLinks(host, plan.kubelet.unit, links));
+    }
+  } else if (plan.kubelet.wasEnabled) {
+    await step('systemctl enable kubelet.service', () => run('enable', plan.kubelet.unit));
+  }
   await step('systemctl daemon-reload', () => run('daemon-reload'));
-  if (plan.kubelet.wasEnabled) await step('systemctl enable kubelet.service', () => run('enable', plan.kubelet.unit));
   if (!plan.supervisor.wasEnabled && journal.steps['enable-supervisord']?.status === 'done') {
     await step(`systemctl disable ${plan.supervisor.unit}`, () => run('disable', plan.supervisor.unit));
   }

@@ -128,6 +128,10 @@ export class FakeFiles implements FileReader, FileWriter {
     this.addDirs(p);
   }
 
+  async symlink(target: string, p: string) {
+    this.link(p, target);
+  }
+
   async remove(p: string) {
     this.entries.delete(p);
     this.links.delete(p);

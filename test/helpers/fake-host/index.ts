@@ -167,6 +167,7 @@ export function fakeNode(layout: FakeLayout, options: { isRoot?: boolean } = {})
     stdout: `${spec.supervisorVersion}\n`,
     stderr: '',
   }));
+  base.systemd.debianLinks = layout === 'kubeadm-ubuntu';
   const host: Host = { ...base.host, connect: (o) => supervisord.connect(o) };
   return Object.assign(base, { host, supervisord, kubeletArgv: spec.kubeletArgv });
 }

@@ -27,6 +27,12 @@ export class FakeSystemd {
   private readonly active = new Map<string, string>();
   private readonly behaviour = new Map<string, UnitBehaviour>();
 
+  /**
+   * Debian's systemd (merged /usr) searches /lib/systemd/system first: `enable` of a unit whose file is in
+   * /usr/lib/systemd/system links to /lib/systemd/system, whatever the link said before.
+   */
+  debianLinks = false;
+
   constructor(private readonly files: FakeFiles) {}
 
   define(unit: string, state: { active: boolean }, behaviour: UnitBehaviour = {}): void {
@@ -89,7 +95,8 @@ export class FakeSystemd {
       case 'enable': {
         const fragment = this.fragment(unit);
         if (!fragment) return fail(1, `Failed to enable unit: Unit file ${unit} does not exist.`);
-        this.files.link(`/etc/systemd/system/multi-user.target.wants/${unit}`, fragment);
+        const target = this.debianLinks ? fragment.replace(/^\/usr\/lib\//, '/lib/') : fragment;
+        this.files.link(`/etc/systemd/system/multi-user.target.wants/${unit}`, target);
         return ok();
       }
       case 'disable':

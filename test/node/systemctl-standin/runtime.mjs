@@ -154,20 +154,23 @@ export async function stopUnit(unit) {
     const argv = expandCommand(stop, env);
     spawnSync(argv[0], argv.slice(1), { stdio: 'ignore', timeout: 30000 });
   }
+  // KillMode=: control-group signals every process of the unit at once; process only the main one (the
+  // rest outlive the stop); mixed SIGTERMs the main one and SIGKILLs whatever is left at the timeout.
   const killMode = u.settings.get('Service.KillMode') ?? 'control-group';
-  const targets = () =>
-    killMode === 'process'
-      ? [s.mainPid].filter(alive)
-      : [...new Set([s.mainPid, ...(s.invocation ? pidsOfInvocation(s.invocation) : [])])].filter(
-          (p) => p && p !== s.managerPid && alive(p),
-        );
-  for (const p of targets()) {
+  const main = () => [s.mainPid].filter((p) => p && alive(p));
+  const all = () =>
+    [...new Set([s.mainPid, ...(s.invocation ? pidsOfInvocation(s.invocation) : [])])].filter(
+      (p) => p && p !== s.managerPid && alive(p),
+    );
+  const termTargets = killMode === 'control-group' ? all : main;
+  const targets = killMode === 'process' ? main : all;
+  for (const p of termTargets()) {
     try {
       process.kill(p, 'SIGTERM');
     } catch {}
   }
   const timeout = parseSec(u.settings.get('Service.TimeoutStopSec'), 90) * 1000;
-  for (let waited = 0; waited < timeout && targets().length; waited += 50) await sleep(50);
+  for (let waited = 0; waited < timeout && termTargets().length; waited += 50) await sleep(50);
   for (const p of targets()) {
     try {
       process.kill(p, 'SIGKILL');

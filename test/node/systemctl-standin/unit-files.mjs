@@ -2,12 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 export const STATE = '/run/systemctl-standin';
+// Debian's systemd 252 searches /lib/systemd/system before /usr/lib/systemd/system (`systemd-analyze
+// unit-paths`): on a merged /usr, `enable` links to the /lib spelling, as here.
 const UNIT_DIRS = [
   '/etc/systemd/system',
   '/run/systemd/system',
   '/usr/local/lib/systemd/system',
-  '/usr/lib/systemd/system',
   '/lib/systemd/system',
+  '/usr/lib/systemd/system',
 ];
 
 export const unitName = (n) => (n.includes('.') ? n : `${n}.service`);

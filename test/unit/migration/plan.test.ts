@@ -19,7 +19,7 @@ describe('planning on the reference node (KubeKey, CentOS 7, supervisord running
     expect(plan.files.map((f) => [f.path, f.role, f.before === null])).toEqual([
       ['/etc/kubernetes/kubelet.sh', 'wrapper', true],
       ['/etc/supervisord.d/kubelet.ini', 'program', true],
-      ['/etc/systemd/system/supervisord.service.d/50-kubesup-tui-kubelet-order.conf', 'supervisor-order', true],
+      ['/etc/systemd/system/supervisord.service.d/50-kubesup-tui.conf', 'supervisor-dropin', true],
       ['/etc/systemd/system/kubelet.service.d/99-kubesup-tui-supervised.conf', 'kubelet-guard', true],
     ]);
     expect(plan.kubelet.mask).toBe(false);
@@ -27,7 +27,7 @@ describe('planning on the reference node (KubeKey, CentOS 7, supervisord running
       'mkdir-log',
       'write:/etc/kubernetes/kubelet.sh',
       'write:/etc/supervisord.d/kubelet.ini',
-      'write:/etc/systemd/system/supervisord.service.d/50-kubesup-tui-kubelet-order.conf',
+      'write:/etc/systemd/system/supervisord.service.d/50-kubesup-tui.conf',
       'write:/etc/systemd/system/kubelet.service.d/99-kubesup-tui-supervised.conf',
       'daemon-reload',
       'reread',
@@ -42,6 +42,16 @@ describe('planning on the reference node (KubeKey, CentOS 7, supervisord running
       wasEnabled: true,
       installed: true,
     });
+    // systemd leaves stopping kubelet to supervisord at a restart of its unit and at shutdown (EPEL's unit
+    // has KillMode=control-group, which would SIGTERM kubelet behind supervisord's back).
+    expect(plan.files[2]?.content).toMatch(/^\[Service\]\nKillMode=mixed$/m);
+    // kubelet.service's enable link, recorded for the rollback to restore as it was.
+    expect(plan.kubelet.links).toEqual([
+      {
+        path: '/etc/systemd/system/multi-user.target.wants/kubelet.service',
+        target: '/etc/systemd/system/kubelet.service',
+      },
+    ]);
   });
 
   it('planning reads but never writes, and runs nothing that changes the node', async () => {
@@ -57,7 +67,7 @@ describe('planning on Ubuntu (kubeadm packages, Debian supervisor)', () => {
   it('masks kubelet.service (its file is in /usr/lib) instead of a guard, and uses conf.d', async () => {
     const plan = await planOn(fakeNode('kubeadm-ubuntu'));
     expect(plan.kubelet.mask).toBe(true);
-    expect(plan.files.map((f) => f.role)).toEqual(['wrapper', 'program', 'supervisor-order']);
+    expect(plan.files.map((f) => f.role)).toEqual(['wrapper', 'program', 'supervisor-dropin']);
     expect(plan.supervisor.programFile).toBe('/etc/supervisor/conf.d/kubelet.conf');
     expect(steps(plan)).toContain('mask');
   });
