@@ -143,7 +143,7 @@ export function renderSupervisorDropIn(after: readonly string[], wants: readonly
     '',
     '# At a restart of this unit and at shutdown, systemd signals supervisord alone, which stops kubelet in',
     '# order (TERM, then its stopwaitsecs); whatever is left when the unit times out is killed (KillMode=mixed).',
-    '# The default, control-group, would SIGTERM kubelet behind supervisord\'s back.',
+    "# The default, control-group, would SIGTERM kubelet behind supervisord's back.",
     '[Service]',
     'KillMode=mixed',
     '',
