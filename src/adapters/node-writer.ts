@@ -38,6 +38,26 @@ export function createNodeWriter(): FileWriter {
     async mkdirp(p, mode = 0o755) {
       await fs.mkdir(p, { recursive: true, mode });
     },
+    async append(p, data, mode = 0o600) {
+      await fs.appendFile(p, data, { mode });
+    },
+    async createExclusive(p, data, mode) {
+      await fs.mkdir(path.dirname(p), { recursive: true, mode: 0o700 });
+      let handle: fs.FileHandle;
+      try {
+        handle = await fs.open(p, 'wx', mode);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw error;
+      }
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      return true;
+    },
     async symlink(target, p) {
       // A link made beside it, then renamed over: the path is never missing in between.
       const tmp = path.join(path.dirname(p), `.${path.basename(p)}.kubesup-${randomBytes(4).toString('hex')}`);

@@ -4,15 +4,47 @@
  */
 import { detect } from '../core/detect/detect.js';
 import type { Host } from '../core/host.js';
+import type { MigrationEvent, MigrationResult } from '../core/migration/apply.js';
 import { driftWarning } from '../core/migration/drift.js';
-import { beginMigration } from '../core/migration/session.js';
+import { JOURNAL_PATH, readJournal } from '../core/migration/journal.js';
+import { withLock } from '../core/migration/lock.js';
+import type { PlanStep } from '../core/migration/plan.js';
+import {
+  beginMigration,
+  carryOut,
+  findInterruption,
+  interruptionWarning,
+  rollBack,
+} from '../core/migration/session.js';
 import { findMonitorTarget } from '../core/monitor/connect.js';
 import { MonitorEngine } from '../core/monitor/engine.js';
 import { LogRing } from '../core/monitor/log-ring.js';
 import { type Action, emptyMonitorData } from '../core/monitor/monitor-data.js';
 import type { AppServices } from '../store/app-store.js';
 import { type CliOptions, supervisorOverrides } from './args.js';
+import { migrationLog, printEvents } from './migration-lines.js';
 import { buildPlan } from './plan-node.js';
+
+/** Changes the node holding its lock, each event also written to the migration log (the terminal may go). */
+async function changeNode(
+  host: Host,
+  steps: readonly PlanStep[],
+  onEvent: (e: MigrationEvent) => void,
+  run: (onEvent: (e: MigrationEvent) => void) => Promise<MigrationResult>,
+): Promise<MigrationResult> {
+  const log = migrationLog(host);
+  const toLog = printEvents(steps, log.write);
+  try {
+    return await withLock(host, 'tui', () =>
+      run((e) => {
+        toLog(e);
+        onEvent(e);
+      }),
+    );
+  } finally {
+    await log.flush();
+  }
+}
 
 export function createAppServices(host: Host, options: CliOptions): AppServices {
   return {
@@ -20,8 +52,27 @@ export function createAppServices(host: Host, options: CliOptions): AppServices 
     hostname: host.hostname,
     detect: () => detect(host, { program: options.program, supervisor: supervisorOverrides(options) }),
     plan: () => buildPlan(host, options),
-    driftWarning: () => driftWarning(host.files, host.hostname),
-    migrate: (plan, onEvent) => beginMigration(host, plan, onEvent),
+    async nodeWarning() {
+      const interruption = await findInterruption(host);
+      return interruption ? interruptionWarning(interruption) : driftWarning(host.files, host.hostname);
+    },
+    interruption: () => findInterruption(host),
+    migrate: (plan, onEvent, signal) =>
+      changeNode(host, plan.steps, onEvent, (on) => beginMigration(host, plan, on, { signal })),
+    async resume(onEvent, signal) {
+      const journal = await readJournal(host.files);
+      if (journal?.state !== 'in-progress') throw new Error('there is no interrupted migration to resume');
+      return changeNode(host, journal.plan.steps, onEvent, (on) => carryOut(host, journal, on, { signal }));
+    },
+    async rollback(onEvent) {
+      const journal = await readJournal(host.files);
+      if (!journal) throw new Error(`nothing to roll back: no migration journal at ${JOURNAL_PATH}`);
+      return changeNode(host, [], onEvent, async (on) => {
+        const undone = await rollBack(host, journal, on);
+        const error = undone.ok ? null : 'rollback incomplete: see the lines above';
+        return { ok: undone.ok, healthzGapMs: null, error, rolledBack: undone.ok };
+      });
+    },
     startMonitor(onData) {
       let engine: MonitorEngine | null = null;
       let followName: string | null = null;

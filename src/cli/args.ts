@@ -40,7 +40,7 @@ Options:
   -v, --version           the version
 
 Exit codes: 0 success; 1 failure (one-line reason on stderr); 2 bad usage;
-            status: 3 when a program is not RUNNING.
+            status: 3 when a program is not RUNNING; 4 when a migration or rollback was interrupted.
 `;
 
 function parseOptions(argv: readonly string[]) {

@@ -23,6 +23,7 @@ export function createRealHost(): Host {
     connect: createRpcTransport,
     hostname: os.hostname(),
     isRoot: process.getuid?.() === 0,
+    pid: process.pid,
     env: process.env,
   };
 }

@@ -20,19 +20,19 @@ async function dispatch(options: CliOptions): Promise<number> {
     case 'plan':
       return (await import('./commands/plan.js')).runPlan(host, options, write);
     case 'rollback':
-      return (await import('./commands/rollback.js')).runRollback(host, options, write);
+      return (await import('./commands/rollback.js')).runRollback(host, options);
     case undefined:
     case 'migrate':
     case 'monitor':
       if (!process.stdin.isTTY || !process.stdout.isTTY) {
         if (options.command === 'migrate' && options.yes)
-          return (await import('./commands/migrate.js')).runMigrate(host, options, write);
+          return (await import('./commands/migrate.js')).runMigrate(host, options);
         throw new ToolError(
           `no terminal: the ${options.command ?? 'interactive'} screen needs a TTY; for scripts use status, detect, plan or migrate --yes`,
         );
       }
       if (options.command === 'migrate' && options.yes)
-        return (await import('./commands/migrate.js')).runMigrate(host, options, write);
+        return (await import('./commands/migrate.js')).runMigrate(host, options);
       // Colours off when asked: chalk reads FORCE_COLOR when Ink is first imported, just below.
       if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
       // Ink draws only a final frame when CI is set (is-in-ci, read at import). We checked for a TTY above:

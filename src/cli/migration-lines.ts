@@ -1,4 +1,5 @@
 /** A migration's or rollback's events as lines on a terminal or in a log, one per event as it happens. */
+import type { Host } from '../core/host.js';
 import type { MigrationEvent } from '../core/migration/apply.js';
 import type { PlanStep } from '../core/migration/plan.js';
 
@@ -31,5 +32,27 @@ export function printEvents(steps: readonly PlanStep[], write: (t: string) => vo
         );
         return;
     }
+  };
+}
+
+/** Where every migration and rollback writes its lines, whatever happens to the terminal. */
+export const MIGRATION_LOG = '/var/lib/kubesup-tui/migration.log';
+
+/**
+ * Lines appended to MIGRATION_LOG, each stamped with the time, in order. `flush` waits for what was written.
+ */
+export function migrationLog(host: Host): { write(text: string): void; flush(): Promise<void> } {
+  let chain = Promise.resolve();
+  return {
+    write(text) {
+      const stamp = new Date(host.clock.now()).toISOString();
+      const lines = text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => `${stamp} ${l}\n`)
+        .join('');
+      chain = chain.then(() => host.writer.append(MIGRATION_LOG, lines)).catch(() => undefined);
+    },
+    flush: () => chain,
   };
 }

@@ -4,9 +4,10 @@
  */
 import { appendFileSync } from 'node:fs';
 import { render } from 'ink';
+import { guardAgainstTerminalLoss } from '../adapters/terminal-loss.js';
 import type { Host } from '../core/host.js';
 import { readJournal } from '../core/migration/journal.js';
-import { createAppStore, type Screen } from '../store/app-store.js';
+import { createAppStore } from '../store/app-store.js';
 import { StoreProvider } from '../store/store-context.js';
 import { App } from '../ui/app.js';
 import { createAppServices } from './app-services.js';
@@ -29,14 +30,18 @@ function renderStats(file: string): (m: { renderTime: number }) => void {
 }
 
 export async function runTui(host: Host, options: CliOptions): Promise<number> {
-  let screen: Screen = options.command === 'monitor' ? 'monitor' : 'detect';
-  if (options.command === undefined) {
-    const journal = await readJournal(host.files).catch(() => null);
-    if (journal?.state === 'migrated') screen = 'monitor';
+  const store = createAppStore(createAppServices(host, options), { screen: 'detect' });
+  const a = store.getState().actions;
+  // Met again, it is said and offered: a migration or rollback left half-way comes first, whatever the command.
+  const interrupted = options.command !== 'monitor' && (await a.checkInterruption());
+  if (!interrupted) {
+    const journal = options.command === undefined ? await readJournal(host.files).catch(() => null) : null;
+    if (options.command === 'monitor' || journal?.state === 'migrated') a.startMonitor();
+    else void a.runDetect();
   }
-  const store = createAppStore(createAppServices(host, options), { screen: screen === 'monitor' ? 'detect' : screen });
-  if (screen === 'monitor') store.getState().actions.startMonitor();
-  else void store.getState().actions.runDetect();
+  // The terminal going away (an SSH link that drops) must not stop a change to the node half-way: the
+  // screen goes, the change goes on to its verified end or its rollback, and then the process exits.
+  const terminal = guardAgainstTerminalLoss();
   const app = render(
     <StoreProvider store={store}>
       <App hostname={host.hostname} />
@@ -50,7 +55,19 @@ export async function runTui(host: Host, options: CliOptions): Promise<number> {
       ...(process.env.KUBESUP_RENDER_STATS ? { onRender: renderStats(process.env.KUBESUP_RENDER_STATS) } : {}),
     },
   );
-  await app.waitUntilExit();
+  const lost = new Promise<void>((resolve) => terminal.onGone(resolve));
+  await Promise.race([app.waitUntilExit(), lost]);
+  if (terminal.gone) {
+    try {
+      app.unmount();
+    } catch {
+      // the terminal is gone: nothing to draw on
+    }
+  }
+  await store.getState().actions.whenIdle();
   store.getState().actions.stopMonitor();
+  terminal.dispose();
+  // Nothing else may keep this process alive once the node is left as it should be (stdin in raw mode).
+  if (terminal.gone) process.exit(store.getState().result?.ok === false ? 1 : 0);
   return 0;
 }

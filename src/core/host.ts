@@ -17,6 +17,8 @@ export interface Host {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly hostname: string;
   readonly isRoot: boolean;
+  /** This process's pid (a lock names who holds it). */
+  readonly pid: number;
 }
 
 /** Time, so that tests can move it by hand: every wait and every timer in core/ goes through it. */
@@ -129,6 +131,10 @@ export interface FileWriter {
   mkdirp(path: string, mode?: number): Promise<void>;
   /** Removes a file; a missing file is fine. */
   remove(path: string): Promise<void>;
+  /** Appends to a file (created when missing): a log that outlives the terminal. */
+  append(path: string, data: string, mode?: number): Promise<void>;
+  /** Creates a file that must not exist yet; false (and nothing written) when it does. */
+  createExclusive(path: string, data: string, mode: number): Promise<boolean>;
   /** Makes `path` a symlink to `target` (replacing what is there, atomically). */
   symlink(target: string, path: string): Promise<void>;
   stat(path: string): Promise<FileMeta | undefined>;

@@ -7,11 +7,13 @@ import { createStore } from 'zustand/vanilla';
 import type { Detection } from '../core/detect/detect.js';
 import type { MigrationEvent, MigrationResult } from '../core/migration/apply.js';
 import type { Plan } from '../core/migration/plan.js';
+import type { Interruption } from '../core/migration/session.js';
 import type { LogRing } from '../core/monitor/log-ring.js';
 import type { Action, ActionOutcome, MonitorData } from '../core/monitor/monitor-data.js';
+import { type ApplyActions, createApplyActions, type Operation } from './apply-run.js';
 import { createLogViewActions, FRESH_LOG, type LogViewActions, type LogViewState } from './log-view.js';
 
-export type Screen = 'detect' | 'preview' | 'apply' | 'done' | 'monitor';
+export type Screen = 'interrupted' | 'detect' | 'preview' | 'apply' | 'done' | 'monitor';
 
 export interface StepView {
   readonly id: string;
@@ -25,7 +27,13 @@ export interface StepView {
 export interface AppServices {
   detect(): Promise<Detection>;
   plan(): Promise<Plan>;
-  migrate(plan: Plan, onEvent: (e: MigrationEvent) => void): Promise<MigrationResult>;
+  migrate(plan: Plan, onEvent: (e: MigrationEvent) => void, signal: AbortSignal): Promise<MigrationResult>;
+  /** Carries the interrupted migration's journal on from its first unfinished step. */
+  resume(onEvent: (e: MigrationEvent) => void, signal: AbortSignal): Promise<MigrationResult>;
+  /** Rolls the journal's migration back (ok when every step of it succeeded). */
+  rollback(onEvent: (e: MigrationEvent) => void): Promise<MigrationResult>;
+  /** A migration or rollback left half-way on the node, if any. */
+  interruption(): Promise<Interruption | null>;
   /** Starts the monitor; returns the log ring it fills and a way to stop it. */
   startMonitor(onData: (d: MonitorData) => void): {
     log: LogRing;
@@ -33,8 +41,8 @@ export interface AppServices {
     act(a: Action, name: string): Promise<ActionOutcome>;
     stop(): void;
   };
-  /** Why the monitored node is not what its unit says (drift since the migration), if it is not. */
-  driftWarning?(): Promise<string | null>;
+  /** What stands on the node (an interrupted migration, drift since the migration), if anything. */
+  nodeWarning?(): Promise<string | null>;
   readonly isRoot: boolean;
   readonly hostname: string;
 }
@@ -59,6 +67,12 @@ export interface AppState {
   readonly steps: StepView[];
   readonly rollbackLines: string[];
   readonly result: MigrationResult | null;
+  /** What is changing the node on the apply screen. */
+  readonly operation: Operation;
+  /** A stop was asked for: the current step finishes, then the rollback. */
+  readonly stopping: boolean;
+  /** The migration or rollback left half-way that the first screen offers to finish. */
+  readonly interruption: Interruption | null;
   // monitor
   readonly monitor: MonitorData | null;
   readonly warning: string | null;
@@ -68,18 +82,20 @@ export interface AppState {
   readonly actions: AppActions;
 }
 
-export interface AppActions extends LogViewActions {
+export interface AppActions extends LogViewActions, ApplyActions {
   runDetect(): Promise<void>;
   toPreview(): Promise<void>;
   back(): void;
   setPreviewTab(delta: number): void;
   scrollPreview(delta: number): void;
-  askApply(): void;
+  /** Looks for an interrupted migration; shows the screen that offers to finish it when there is one. */
+  checkInterruption(): Promise<boolean>;
   startMonitor(): void;
   stopMonitor(): void;
   select(delta: number): void;
   askAction(action: Action): void;
   setConfirm(c: Confirm | null): void;
+  setNotice(notice: { text: string; ok: boolean }): void;
   toggleHelp(): void;
   dismissNotice(): void;
 }
@@ -127,49 +143,11 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
       scrollPreview(delta) {
         set({ previewScroll: Math.max(0, get().previewScroll + delta) });
       },
-      askApply() {
-        const plan = get().plan;
-        if (!plan) return;
-        if (!services.isRoot) return set({ notice: { text: 'must run as root to change the node', ok: false } });
-        set({
-          confirm: {
-            message: `Apply this plan to ${services.hostname}? ${plan.steps.length} steps; rolled back by itself if anything fails`,
-            run: () => {
-              set({
-                confirm: null,
-                screen: 'apply',
-                steps: plan.steps.map((s) => ({ id: s.id, title: s.title, status: 'pending' })),
-                rollbackLines: [],
-                result: null,
-              });
-              void services
-                .migrate(plan, (e) => {
-                  const patch = (id: string, v: Partial<StepView>) =>
-                    set({ steps: get().steps.map((s) => (s.id === id ? { ...s, ...v } : s)) });
-                  if (e.type === 'step-start') patch(e.step.id, { status: 'running' });
-                  else if (e.type === 'step-done')
-                    patch(e.step.id, {
-                      status: e.skipped ? 'skipped' : 'done',
-                      ms: e.ms,
-                      ...(e.detail ? { detail: e.detail } : {}),
-                    });
-                  else if (e.type === 'step-failed') patch(e.step.id, { status: 'failed', detail: e.error });
-                  else if (e.type === 'rollback-step')
-                    set({
-                      rollbackLines: [
-                        ...get().rollbackLines,
-                        `${e.ok ? '✓' : '✗'} ${e.title}${e.detail && !e.ok ? `: ${e.detail}` : ''}`,
-                      ],
-                    });
-                })
-                .then(
-                  (result) => set({ result, screen: result.ok ? 'done' : 'apply' }),
-                  (error: Error) =>
-                    set({ result: { ok: false, healthzGapMs: null, error: error.message, rolledBack: false } }),
-                );
-            },
-          },
-        });
+      async checkInterruption() {
+        const interruption = await services.interruption().catch(() => null);
+        const stands = interruption !== null && interruption.runningPid === null;
+        set({ interruption: stands ? interruption : null, ...(stands ? { screen: 'interrupted' } : {}) });
+        return stands;
       },
       startMonitor() {
         if (monitor) return set({ screen: 'monitor' });
@@ -185,7 +163,7 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
           }, 100);
         });
         set({ screen: 'monitor', logRing: monitor.log, log: FRESH_LOG });
-        void services.driftWarning?.().then(
+        void services.nodeWarning?.().then(
           (warning) => set({ warning }),
           () => undefined,
         );
@@ -222,10 +200,14 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
       toggleHelp() {
         set({ help: !get().help });
       },
+      setNotice(notice) {
+        set({ notice });
+      },
       dismissNotice() {
         set({ notice: null });
       },
       ...createLogViewActions(get, set),
+      ...createApplyActions(services, get, set),
     };
     return {
       screen: initial.screen,
@@ -241,6 +223,9 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
       steps: [],
       rollbackLines: [],
       result: null,
+      operation: 'migrate',
+      stopping: false,
+      interruption: null,
       monitor: null,
       warning: null,
       selected: 0,

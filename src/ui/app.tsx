@@ -15,10 +15,12 @@ import { type Binding, CONFIRM, GLOBAL, hints, keyName, matches } from './keymap
 import { APPLY_KEYS, ApplyScreen } from './screens/apply-screen.js';
 import { DETECT_KEYS, DetectScreen } from './screens/detect-screen.js';
 import { DONE_KEYS, DoneScreen } from './screens/done-screen.js';
+import { INTERRUPTED_KEYS, InterruptedScreen } from './screens/interrupted-screen.js';
 import { MONITOR_KEYS, MonitorScreen } from './screens/monitor-screen.js';
 import { PREVIEW_KEYS, PreviewScreen } from './screens/preview-screen.js';
 
 const SCREEN_KEYS: Record<Screen, Record<string, Binding>> = {
+  interrupted: INTERRUPTED_KEYS,
   detect: DETECT_KEYS,
   preview: PREVIEW_KEYS,
   apply: APPLY_KEYS,
@@ -26,6 +28,7 @@ const SCREEN_KEYS: Record<Screen, Record<string, Binding>> = {
   monitor: MONITOR_KEYS,
 };
 const TITLES: Record<Screen, string> = {
+  interrupted: 'interrupted',
   detect: '1 detect',
   preview: '2 preview',
   apply: '3 apply',
@@ -46,6 +49,8 @@ interface ScreenProps {
 
 function CurrentScreen({ screen, width, height, keysActive }: ScreenProps) {
   switch (screen) {
+    case 'interrupted':
+      return <InterruptedScreen height={height} keysActive={keysActive} />;
     case 'detect':
       return <DetectScreen width={width} height={height} keysActive={keysActive} />;
     case 'preview':
@@ -68,6 +73,8 @@ export function App({ hostname }: { readonly hostname: string }) {
   const help = useAppStore((s) => s.help);
   const confirm = useAppStore((s) => s.confirm);
   const result = useAppStore((s) => s.result);
+  const operation = useAppStore((s) => s.operation);
+  const stopping = useAppStore((s) => s.stopping);
   const search = useAppStore((s) => (s.log.typing ? s.log.query : null));
   const a = useAppStore((s) => s.actions);
 
@@ -87,8 +94,15 @@ export function App({ hostname }: { readonly hostname: string }) {
       if (!binds(SCREEN_KEYS[screen], k)) a.dismissNotice();
       if (matches(GLOBAL.quit, k)) {
         if (!migrating) return exit();
-        const message = 'A migration is running: quitting stops it half-way (kubesup-tui migrate resumes it). Quit?';
-        return a.setConfirm({ message, run: () => exit() });
+        // Never half-way: a migration stops after its current step and rolls back; a rollback finishes.
+        if (operation === 'rollback' || stopping) {
+          return a.setNotice({
+            text: `${stopping ? 'stopping: rolling back' : 'rolling back'}; it finishes by itself`,
+            ok: false,
+          });
+        }
+        const message = 'Stop the migration? It stops after the current step and rolls back; nothing is left half-way';
+        return a.setConfirm({ message, run: a.stopApply });
       }
       if (matches(GLOBAL.help, k)) return a.toggleHelp();
       if (matches(GLOBAL.back, k)) return a.back();

@@ -87,6 +87,13 @@ export function fakeServices(over: Partial<AppServices> = {}): { services: AppSe
     migrate: async () => {
       throw new Error('migrate not faked');
     },
+    resume: async () => {
+      throw new Error('resume not faked');
+    },
+    rollback: async () => {
+      throw new Error('rollback not faked');
+    },
+    interruption: async () => null,
     startMonitor(cb) {
       onData = cb;
       return {

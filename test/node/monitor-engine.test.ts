@@ -31,7 +31,15 @@ function hostFor(n: TestNode): Host {
   };
   return {
     files: createNodeFiles(n.hostPath('/')),
-    writer: { writeAtomic: unused, mkdirp: unused, remove: unused, symlink: unused, stat: unused },
+    writer: {
+      writeAtomic: unused,
+      mkdirp: unused,
+      remove: unused,
+      symlink: unused,
+      createExclusive: unused,
+      append: unused,
+      stat: unused,
+    },
     procs: noProcs,
     runner: { run: unused },
     http: noHttp,
@@ -40,6 +48,7 @@ function hostFor(n: TestNode): Host {
     env: {},
     hostname: 'node4',
     isRoot: true,
+    pid: process.pid,
   };
 }
 

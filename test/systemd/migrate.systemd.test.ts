@@ -37,6 +37,7 @@ interface Kubelet {
   readonly argv: string[];
   readonly env: Record<string, string>;
   readonly limits: string;
+  readonly oomScoreAdj: string;
   readonly parent: string;
 }
 
@@ -53,7 +54,8 @@ async function theKubelet(node: SystemdNode): Promise<Kubelet> {
   );
   const ppid = (await node.sh(`ps -o ppid= -p ${pid}`)).trim();
   const parent = (await node.sh(`tr '\\0' ' ' < /proc/${ppid}/cmdline`)).trim();
-  return { pid, argv: (await read('cmdline')).split('\n').slice(0, -1), env, limits: await read('limits'), parent };
+  const argv = (await read('cmdline')).split('\n').slice(0, -1);
+  return { pid, argv, env, limits: await read('limits'), oomScoreAdj: (await read('oom_score_adj')).trim(), parent };
 }
 
 const healthy = 'curl -sf 127.0.0.1:10248/healthz';
@@ -89,6 +91,7 @@ describe.each(SYSTEMD_LAYOUTS)('on real systemd: %s', (layout) => {
       if (!PER_INVOCATION.has(name)) expect(k.env[name], name).toBe(value);
     }
     expect(k.limits).toBe(underSystemd.limits);
+    expect(k.oomScoreAdj).toBe(underSystemd.oomScoreAdj);
     expect((await node.exec(['systemctl', 'is-enabled', 'kubelet.service'])).stdout.trim()).toMatch(
       /^(masked|disabled)$/,
     );
@@ -139,6 +142,20 @@ describe.each(SYSTEMD_LAYOUTS)('on real systemd: %s', (layout) => {
     await node.waitFor(healthy, 60_000);
     expect((await theKubelet(node)).parent).toMatch(/supervisord/);
     stoppedBySupervisord(node.readFile(MAIN_LOG).slice(offset));
+  });
+
+  it(`kill -9 of supervisord: systemd brings it back within 5 s, one supervised kubelet, no orphan`, async () => {
+    const supervisord = (await node.sh(`systemctl show -p MainPID --value ${unit}`)).trim();
+    const { pid } = await theKubelet(node);
+    await node.sh(`kill -9 ${supervisord}`);
+    await node.waitFor(
+      `p=$(systemctl show -p MainPID --value ${unit}); [ "$p" != 0 ] && [ "$p" != ${supervisord} ] && systemctl is-active -q ${unit}`,
+      5_000,
+    );
+    // The old kubelet does not outlive its supervisord (KillMode=mixed): the new one has its ports.
+    await node.waitFor(`p=$(pgrep -x kubelet) && [ "$p" != ${pid} ] && ${healthy}`, 30_000);
+    expect((await node.exec(['kill', '-0', String(pid)])).exitCode).not.toBe(0);
+    expect((await theKubelet(node)).parent).toMatch(/supervisord/);
   });
 
   it('drift: an edit of the env file is reported, and migrate --yes regenerates from it', async () => {

@@ -82,7 +82,7 @@ const PLAN = {
 } as unknown as Plan;
 
 function wizard(
-  migrate: (plan: Plan, on: (e: MigrationEvent) => void) => Promise<MigrationResult>,
+  migrate: (plan: Plan, on: (e: MigrationEvent) => void, signal: AbortSignal) => Promise<MigrationResult>,
   over: { isRoot?: boolean } = {},
 ) {
   const { services, monitor } = fakeServices({
@@ -134,9 +134,12 @@ describe('migration wizard', () => {
     expect(f).toContain('✓ [1/3] write /etc/kubernetes/kubelet.sh 3 ms · created');
     expect(f).toContain('· [3/3] verify');
 
-    // Quitting now asks first.
+    // Quitting now asks first: a stop rolls back, it never leaves the node half-way.
     app.press('q');
-    await app.waitFor((x) => x.includes('A migration is running'), 'the quit question');
+    await app.waitFor(
+      (x) => x.includes('Stop the migration? It stops after the current step and rolls back'),
+      'the quit question',
+    );
     app.press('n');
 
     release();
@@ -195,5 +198,38 @@ describe('migration wizard', () => {
     await app.waitFor((x) => x.includes('2 preview'), 'preview');
     app.press(KEYS.escape);
     await app.waitFor((x) => x.includes('1 detect'), 'detect again');
+  });
+
+  it('q then y during apply stops after the current step and rolls back; q again is only answered', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    let stopped = false;
+    const { app } = wizard(async (_plan, on, signal) => {
+      on({ type: 'step-start', step: STEPS[0]!, resumed: false });
+      await gate;
+      on({ type: 'step-done', step: STEPS[0]!, ms: 3 });
+      stopped = signal.aborted;
+      on({ type: 'rollback-start', reason: 'stopped by the operator' });
+      on({ type: 'rollback-step', title: 'remove /etc/kubernetes/kubelet.sh', ok: true });
+      on({ type: 'rollback-done', ok: true });
+      return { ok: false, healthzGapMs: null, error: 'stopped by the operator before this step', rolledBack: true };
+    });
+    await app.waitFor((x) => x.includes('running, pid 725'), 'detect');
+    app.press(KEYS.enter);
+    await app.waitFor((x) => x.includes('2 preview'), 'preview');
+    app.press(KEYS.enter);
+    await app.waitFor((x) => x.includes('[y/N]'), 'the apply question');
+    app.press('y');
+    await app.waitFor((x) => x.includes('3 apply'), 'the apply screen');
+    app.press('q');
+    await app.waitFor((x) => x.includes('Stop the migration?'), 'the stop question');
+    app.press('y');
+    await app.waitFor((x) => x.includes('stopping after the current step, then rolling back'), 'the stop under way');
+    app.press('q');
+    await app.waitFor((x) => x.includes('stopping: rolling back; it finishes by itself'), 'the answer to a second q');
+    release();
+    const f = await app.waitFor((x) => x.includes('was rolled back'), 'the outcome');
+    expect(stopped).toBe(true);
+    expect(f).toContain('✓ remove /etc/kubernetes/kubelet.sh');
   });
 });

@@ -1,22 +1,51 @@
-/** `kubesup-tui rollback --yes`: kubelet back under systemd, every file restored byte for byte. */
+/**
+ * `kubesup-tui rollback --yes`: kubelet back under systemd, every file and link restored byte for byte.
+ * Holds the node's lock, survives the loss of its terminal, and is not stopped by Ctrl-C once begun.
+ */
+import { guardAgainstTerminalLoss } from '../../adapters/terminal-loss.js';
 import { ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
 import { JOURNAL_PATH, readJournal } from '../../core/migration/journal.js';
+import { withLock } from '../../core/migration/lock.js';
 import { rollBack } from '../../core/migration/session.js';
 import type { CliOptions } from '../args.js';
-import { printEvents } from '../migration-lines.js';
+import { migrationLog, printEvents } from '../migration-lines.js';
 
-export async function runRollback(host: Host, options: CliOptions, write: (t: string) => void): Promise<number> {
+export async function runRollback(host: Host, options: CliOptions): Promise<number> {
   if (!host.isRoot) throw new ToolError('must run as root (nothing was changed)');
   const journal = await readJournal(host.files);
   if (!journal) throw new ToolError(`nothing to roll back: no migration journal at ${JOURNAL_PATH}`);
   if (journal.state === 'rolled-back') {
-    write('already rolled back: kubelet runs under systemd\n');
+    process.stdout.write('already rolled back: kubelet runs under systemd\n');
     return 0;
   }
   if (!options.yes) throw new ToolError('rollback changes the node: run it with --yes');
-  const result = await rollBack(host, journal, printEvents([], write));
-  if (!result.ok) throw new ToolError('rollback incomplete: see the lines above; run it again once the cause is fixed');
-  write(`journal kept as ${result.archived}\n`);
-  return 0;
+  const terminal = guardAgainstTerminalLoss();
+  const log = migrationLog(host);
+  const write = (t: string) => {
+    terminal.write(t);
+    log.write(t);
+  };
+  // A rollback half-done is worse than one finished: Ctrl-C is answered, not obeyed.
+  const holdOn = () => write('still rolling back; it finishes by itself\n');
+  process.on('SIGINT', holdOn);
+  process.on('SIGTERM', holdOn);
+  try {
+    return await withLock(host, 'rollback', async () => {
+      const current = (await readJournal(host.files)) ?? journal;
+      const result = await rollBack(host, current, printEvents([], write));
+      if (!result.ok)
+        throw new ToolError('rollback incomplete: see the lines above; run it again once the cause is fixed');
+      write(`journal kept as ${result.archived}\n`);
+      return 0;
+    });
+  } catch (error) {
+    log.write(`kubesup-tui: ${(error as Error).message}\n`);
+    throw error;
+  } finally {
+    process.off('SIGINT', holdOn);
+    process.off('SIGTERM', holdOn);
+    await log.flush();
+    terminal.dispose();
+  }
 }

@@ -2,6 +2,7 @@
 import { ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
 import { driftWarning } from '../../core/migration/drift.js';
+import { findInterruption, interruptionWarning } from '../../core/migration/session.js';
 import { findMonitorTarget } from '../../core/monitor/connect.js';
 import { MonitorEngine } from '../../core/monitor/engine.js';
 import { buildStatusReport } from '../../core/monitor/status-report.js';
@@ -19,8 +20,12 @@ export async function runStatus(host: Host, options: CliOptions, out: (text: str
   } finally {
     engine.stop();
   }
-  const drift = await driftWarning(host.files, host.hostname);
-  const report = buildStatusReport(engine.current, drift ? [...warnings, drift] : warnings);
+  const interruption = await findInterruption(host);
+  const drift = interruption ? null : await driftWarning(host.files, host.hostname);
+  const nodeWarnings = [interruption ? interruptionWarning(interruption) : null, drift].filter((w) => w !== null);
+  const report = buildStatusReport(engine.current, [...nodeWarnings, ...warnings]);
   out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatusReport(report));
-  return report.programs.some((p) => p.state !== 'RUNNING') ? 3 : 0;
+  // A node left half-migrated is the first thing to fix: it outranks a program that is down.
+  if (interruption && interruption.runningPid === null) return 4;
+  return report.programs.some((p) => p.state !== 'RUNNING' || p.waiting) ? 3 : 0;
 }

@@ -1,6 +1,6 @@
 /** `kubesup-tui status` for people: a plain table, nothing coloured (pipes and NO_COLOR read it as it is). */
 import type { StatusReport } from '../../core/monitor/status-report.js';
-import { formatDuration, formatLastExit } from '../../core/monitor/words.js';
+import { failedStarts, formatDuration, formatLastExit, stateWord } from '../../core/monitor/words.js';
 
 /** Plain table for people; columns padded, nothing coloured (pipes and NO_COLOR read it as it is). */
 export function formatStatusReport(r: StatusReport): string {
@@ -8,7 +8,9 @@ export function formatStatusReport(r: StatusReport): string {
     ['PROGRAM', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'LAST EXIT'],
     ...r.programs.map((p) => [
       p.group === p.name ? p.name : `${p.group}:${p.name}`,
-      p.state,
+      p.waiting
+        ? `${stateWord(p.state, { retryInS: p.waiting.retry_in_s })} (${failedStarts(p.waiting.failed_starts)})`
+        : p.state,
       p.pid === null ? '-' : String(p.pid),
       formatDuration(p.uptime_s),
       p.restarts === null ? '?' : String(p.restarts),

@@ -45,6 +45,8 @@ export interface Detection {
     /** After= and Wants= of the unit, to carry the boot order over. */
     readonly after: string[];
     readonly wants: string[];
+    /** OOMScoreAdjust= of the unit (what systemd gave kubelet before it started); 0 when unset. */
+    readonly oomScoreAdjust: number;
     /** Its enable links as they are, to be restored exactly by a rollback. */
     readonly links: UnitLink[];
   } | null;
@@ -221,6 +223,7 @@ export async function detect(host: Host, options: DetectOptions): Promise<Detect
         after: unit.all('Unit', 'After').flatMap((e) => e.value.split(/\s+/)),
         wants: unit.all('Unit', 'Wants').flatMap((e) => e.value.split(/\s+/)),
         links: await enableLinks(host.files, KUBELET_UNIT),
+        oomScoreAdjust: Number(unit.all('Service', 'OOMScoreAdjust').at(-1)?.value ?? 0) || 0,
       };
     }
   }

@@ -39,6 +39,11 @@ export interface MigrationResult {
 export interface ApplyOptions {
   /** How long verification may take before it counts as failed. */
   readonly verifyTimeoutMs?: number;
+  /**
+   * The operator's stop (q or Ctrl-C, confirmed): apply ends before its next step, as if that step had failed,
+   * so the session rolls back. A step under way is finished first: none is left half-done.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export type ApplyOutcome =
@@ -69,6 +74,7 @@ export async function applyPlan(
     await saveJournal(host, journal);
     const started = host.clock.now();
     try {
+      if (options.signal?.aborted) throw new Error('stopped by the operator before this step');
       const detail = await runStep(step, context);
       const ms = Math.round(host.clock.now() - started);
       journal.steps[step.id] = { status: 'done', at: at(), ms, ...(detail ? { detail } : {}) };

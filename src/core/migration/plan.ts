@@ -17,6 +17,8 @@ import {
 import { PlanRefused, supervisorTarget } from './supervisor-target.js';
 
 export const STATE_DIR = '/var/lib/kubesup-tui';
+/** supervisord's OOM score when it guards kubelet alone: as protected as kubelet (which sets -999 itself). */
+export const SUPERVISOR_OOM_SCORE = -999;
 
 export type FileRole = 'wrapper' | 'program' | 'supervisor-dropin' | 'kubelet-guard' | 'supervisor-config';
 
@@ -120,6 +122,8 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
 
   const c = d.configured;
   const mask = !d.node.kubeletUnitInEtc;
+  // Lowering supervisord's OOM score would hand it to every program it starts: only when kubelet is its only one.
+  const others = s.programs.filter((p) => p !== o.program);
   const runtimeAfter = d.node.runtimeUnits;
   // kubelet needs the network whatever its unit said (KubeKey's says nothing), and the container runtime.
   const after = [...new Set(['network-online.target', ...(c?.after ?? []), ...runtimeAfter])];
@@ -150,6 +154,7 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
       sourceFiles: c?.files ?? [],
       program: o.program,
       header,
+      oomScoreAdjust: c?.oomScoreAdjust ?? 0,
     }),
   });
   await add({
@@ -164,8 +169,16 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
     role: 'supervisor-dropin',
     mode: 0o644,
     why: `${supUnit} starts after what kubelet waited for, and leaves stopping kubelet to supervisord`,
-    content: renderSupervisorDropIn(after, wants, header),
+    content: renderSupervisorDropIn(
+      { after, wants, oomScoreAdjust: others.length ? null : SUPERVISOR_OOM_SCORE },
+      header,
+    ),
   });
+  if (others.length) {
+    warnings.push(
+      `supervisord keeps its OOM score: it also runs ${others.join(', ')}, which would inherit a lower one; Restart=always guards it instead`,
+    );
+  }
   if (!mask) {
     await add({
       path: '/etc/systemd/system/kubelet.service.d/99-kubesup-tui-supervised.conf',

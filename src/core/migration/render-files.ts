@@ -5,6 +5,7 @@
 import ini from 'ini';
 import { quote } from 'shell-quote';
 import { getValue, parseSupervisorConfig } from '../supervisor/config.js';
+import { PACE_DIR, pacePath } from './pace.js';
 
 /** systemd's PATH for system services when the unit sets none (merged and split /usr alike). */
 export const SYSTEMD_DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -25,6 +26,8 @@ export interface WrapperInput {
   readonly sourceFiles: readonly string[];
   readonly program: string;
   readonly header: string;
+  /** kubelet.service's OOMScoreAdjust= (0 when unset): supervisord's own, which kubelet inherits, may differ. */
+  readonly oomScoreAdjust: number;
 }
 
 export function renderWrapper(w: WrapperInput): string {
@@ -39,18 +42,19 @@ export function renderWrapper(w: WrapperInput): string {
     '# Restart pacing. supervisord restarts a dead program at once, and gives up (FATAL) on one that keeps',
     `# failing at start; systemd retried kubelet every ${MAX_RESTART_DELAY_S} s forever. A kubelet that ran less than ${QUICK_EXIT_S} s`,
     `# waits 1, 2, 4, 8, then ${MAX_RESTART_DELAY_S} s before each new try; one that ran longer starts again at once.`,
-    `pace=/run/kubesup-tui/${w.program}.pace`,
-    'mkdir -p /run/kubesup-tui',
+    `pace=${pacePath(w.program)}`,
+    `mkdir -p ${PACE_DIR}`,
     'now=$(date +%s)',
     'last=0 quick=0',
     '[ -r "$pace" ] && read -r last quick < "$pace"',
     `if [ $((now - last)) -lt ${QUICK_EXIT_S} ]; then`,
-    '  quick=$((quick < 5 ? quick + 1 : 5))',
-    `  delay=$((1 << (quick - 1))); [ "$delay" -gt ${MAX_RESTART_DELAY_S} ] && delay=${MAX_RESTART_DELAY_S}`,
+    '  quick=$((quick + 1)); shift=$((quick < 5 ? quick : 5))',
+    `  delay=$((1 << (shift - 1))); [ "$delay" -gt ${MAX_RESTART_DELAY_S} ] && delay=${MAX_RESTART_DELAY_S}`,
     `  echo "kubesup-tui: kubelet exited $((now - last)) s after it started; next try in $delay s" >&2`,
     'else',
     '  quick=0; delay=0',
     'fi',
+    '# The monitor reads this line (next start, failed starts in a row) to show the program as waiting.',
     'echo "$((now + delay)) $quick" > "$pace"',
     '[ "$delay" -gt 0 ] && sleep "$delay"',
     '',
@@ -68,6 +72,13 @@ export function renderWrapper(w: WrapperInput): string {
       lines.push(`${quote([...pre.argv])} ${pre.ignoreFailure ? '|| true' : '|| exit $?'}`);
     }
   }
+  lines.push(
+    '',
+    "# The OOM score kubelet.service gave kubelet: a process inherits its parent's, and supervisord's may be",
+    "# lower (it guards kubelet). Raising one's own score needs no privilege; where lowering is not allowed,",
+    '# systemd did not lower it either.',
+    `echo ${w.oomScoreAdjust} > /proc/self/oom_score_adj 2>/dev/null || true`,
+  );
   lines.push('', '# exec: kubelet takes over this process, so supervisord signals and watches kubelet itself.');
   // One argument per line: the file is read by people at 3 a.m. (quoting by shell-quote, checked round-trip).
   const [program, ...args] = w.argv.map((a) => quote([a]));
@@ -132,19 +143,39 @@ export function renderProgramFile(p: ProgramInput): string {
 }
 
 /** Drop-in for supervisord's unit: kubelet's boot ordering moves with kubelet. */
-export function renderSupervisorDropIn(after: readonly string[], wants: readonly string[], header: string): string {
+export interface SupervisorDropIn {
+  readonly after: readonly string[];
+  readonly wants: readonly string[];
+  /** supervisord's own OOM score, when it runs no program but kubelet (which resets its own); else none. */
+  readonly oomScoreAdjust: number | null;
+}
+
+export function renderSupervisorDropIn(d: SupervisorDropIn, header: string): string {
   return [
     `# ${header}`,
     '# supervisord runs kubelet now, so it starts after what kubelet.service waited for: without this,',
     '# after a reboot kubelet could start before the container runtime.',
     '[Unit]',
-    ...(wants.length ? [`Wants=${wants.join(' ')}`] : []),
-    ...(after.length ? [`After=${after.join(' ')}`] : []),
+    ...(d.wants.length ? [`Wants=${d.wants.join(' ')}`] : []),
+    ...(d.after.length ? [`After=${d.after.join(' ')}`] : []),
+    '# Never give up restarting it (see Restart= below).',
+    'StartLimitIntervalSec=0',
+    '',
+    '# The guard of kubelet is guarded too: whatever kills supervisord (the OOM killer under the load that',
+    '# brings kubelet down, a kill -9), systemd starts it again within a second, and supervisord kubelet.',
+    '[Service]',
+    'Restart=always',
+    'RestartSec=1',
+    ...(d.oomScoreAdjust === null
+      ? []
+      : [
+          "# Not the OOM killer's first pick. Its programs inherit this score: kubelet's wrapper sets its own back.",
+          `OOMScoreAdjust=${d.oomScoreAdjust}`,
+        ]),
     '',
     '# At a restart of this unit and at shutdown, systemd signals supervisord alone, which stops kubelet in',
     '# order (TERM, then its stopwaitsecs); whatever is left when the unit times out is killed (KillMode=mixed).',
     "# The default, control-group, would SIGTERM kubelet behind supervisord's back.",
-    '[Service]',
     'KillMode=mixed',
     '',
   ].join('\n');

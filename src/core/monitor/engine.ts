@@ -28,6 +28,7 @@ import {
   type ProgramRow,
   visibleSignature,
 } from './monitor-data.js';
+import { processFacts } from './process-facts.js';
 import { followProgramLog, rotationNotice } from './program-log.js';
 import { RestartHistory } from './restart-history.js';
 
@@ -189,7 +190,7 @@ export class MonitorEngine {
         ...p,
         namespec: namespec(p),
         history: this.history.history(p.name),
-        ...(p.pid > 0 ? { pidAlive: (await this.host.procs.brief(p.pid)) !== undefined } : {}),
+        ...(p.pid > 0 ? await processFacts(this.host, p, now) : {}),
       })),
     );
     const supervisordRestarted = this.data.supervisordPid !== null && pid !== this.data.supervisordPid;

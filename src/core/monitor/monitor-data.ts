@@ -8,6 +8,16 @@ export interface ProgramRow extends ProcessInfo {
   readonly history: ProgramHistory;
   /** From /proc when the engine can check: false when supervisord still reports a pid that is gone. */
   readonly pidAlive?: boolean;
+  /**
+   * RUNNING to supervisord, but its process is still kubesup-tui's wrapper sleeping before the next try of a
+   * program that keeps failing at start (from the wrapper's pace file): no kubelet runs yet.
+   */
+  readonly waiting?: Waiting | null;
+}
+
+export interface Waiting {
+  readonly retryInS: number;
+  readonly failedStarts: number;
 }
 
 export interface HealthState {
@@ -88,6 +98,7 @@ export function visibleSignature(d: MonitorData): string {
       p.exitstatus,
       p.spawnerr,
       p.pidAlive,
+      p.waiting?.retryInS,
       p.history.restarts,
       p.history.exits.length,
     ]),

@@ -15,6 +15,8 @@ export interface ProgramStatus {
   /** Unexpected exits followed by a new spawn, since supervisord started; null when not known. */
   readonly restarts: number | null;
   readonly last_exit: LastExit | null;
+  /** RUNNING to supervisord, but waiting to retry a kubelet that keeps failing at start: none runs now. */
+  readonly waiting: { readonly retry_in_s: number; readonly failed_starts: number } | null;
 }
 
 export interface LastExit {
@@ -65,6 +67,7 @@ export function buildStatusReport(data: MonitorData, extraWarnings: readonly str
       uptime_s: uptimeSeconds(p),
       restarts: known ? p.history.restarts : null,
       last_exit: known ? toLastExit(p.history.lastExit) : null,
+      waiting: p.waiting ? { retry_in_s: p.waiting.retryInS, failed_starts: p.waiting.failedStarts } : null,
     })),
     kubelet: {
       healthz: health?.ok ? 'ok' : health?.status !== undefined ? 'failing' : 'unreachable',

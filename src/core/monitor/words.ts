@@ -17,3 +17,13 @@ export function formatLastExit(e: LastExit | null): string {
   const what = e.signal ? e.signal : `exit ${e.status}`;
   return `${what}${e.expected ? '' : ' (unexpected)'}`;
 }
+
+/** A program's state as a person should read it: supervisord's, unless the wrapper is waiting to retry. */
+export function stateWord(state: string, waiting: { readonly retryInS: number } | null | undefined): string {
+  return waiting ? `WAITING ${waiting.retryInS}s` : state;
+}
+
+/** `1 failed start`, `3 failed starts`. */
+export function failedStarts(n: number): string {
+  return `${n} failed start${n === 1 ? '' : 's'}`;
+}

@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import type { ProgramRow } from '../../core/monitor/monitor-data.js';
 import { uptimeSeconds } from '../../core/monitor/status-report.js';
-import { formatDuration, formatLastExit } from '../../core/monitor/words.js';
+import { formatDuration, formatLastExit, stateWord } from '../../core/monitor/words.js';
 import { stateColor } from '../theme.js';
 
 function row(cells: string[], widths: number[]): string {
@@ -40,7 +40,7 @@ export function ProgramTable({
       {programs.length === 0 ? <Text dimColor> (no programs configured)</Text> : null}
       {programs.map((p, i) => {
         const deadPid = p.pidAlive === false && p.state === 'RUNNING';
-        const state = deadPid ? 'EXITED?' : p.state;
+        const state = deadPid ? 'EXITED?' : stateWord(p.state, p.waiting);
         const cells = [
           p.namespec,
           state,
@@ -55,7 +55,9 @@ export function ProgramTable({
           <Text key={p.namespec} wrap="truncate-end" inverse={i === selected} dimColor={stale}>
             {i === selected ? '› ' : '  '}
             {name}
-            <Text color={stale ? undefined : stateColor(deadPid ? 'EXITED' : p.state)}>{state.padEnd(10)}</Text>
+            <Text color={stale ? undefined : stateColor(deadPid ? 'EXITED' : p.waiting ? 'BACKOFF' : p.state)}>
+              {state.padEnd(10)}
+            </Text>
             {rest.join('').slice(10)}
           </Text>
         );

@@ -3,7 +3,9 @@
  * scrollback after kubesup-tui exits; only the running step is redrawn.
  */
 import { Box, Static, Text } from 'ink';
+import type { MigrationResult } from '../../core/migration/apply.js';
 import type { StepView } from '../../store/app-store.js';
+import type { Operation } from '../../store/apply-run.js';
 import { useAppStore } from '../../store/store-context.js';
 import type { Binding } from '../keymap.js';
 import { STEP_MARK } from '../theme.js';
@@ -33,10 +35,36 @@ function StepLine({ s, n, total }: { readonly s: StepView; readonly n: number; r
   );
 }
 
+/** How it ended, in one line: what the node runs now. */
+function Outcome({ operation, result }: { readonly operation: Operation; readonly result: MigrationResult | null }) {
+  if (!result) return null;
+  if (operation === 'rollback') {
+    return result.ok ? (
+      <Text color="green">✓ rolled back: kubelet runs under systemd again, every file and link as it was</Text>
+    ) : (
+      <Text color="red" wrap="wrap">
+        ✗ {result.error}
+      </Text>
+    );
+  }
+  if (result.ok) return null;
+  return (
+    <Text color="red" wrap="wrap">
+      ✗ migration failed
+      {result.rolledBack
+        ? ' and was rolled back: kubelet runs under systemd as before'
+        : ', and the rollback is incomplete'}
+      : {result.error}
+    </Text>
+  );
+}
+
 export function ApplyScreen() {
   const steps = useAppStore((s) => s.steps);
   const result = useAppStore((s) => s.result);
   const rollback = useAppStore((s) => s.rollbackLines);
+  const operation = useAppStore((s) => s.operation);
+  const stopping = useAppStore((s) => s.stopping);
   const finished = steps
     .map((s, i) => ({ s, n: i + 1 }))
     .filter(({ s }) => s.status === 'done' || s.status === 'skipped');
@@ -55,15 +83,8 @@ export function ApplyScreen() {
           {l}
         </Text>
       ))}
-      {result && !result.ok ? (
-        <Text color="red" wrap="wrap">
-          ✗ migration failed
-          {result.rolledBack
-            ? ' and was rolled back: kubelet runs under systemd as before'
-            : ', and the rollback is incomplete'}
-          : {result.error}
-        </Text>
-      ) : null}
+      {stopping && !result ? <Text color="yellow">stopping after the current step, then rolling back…</Text> : null}
+      <Outcome operation={operation} result={result} />
     </Box>
   );
 }

@@ -128,6 +128,17 @@ export class FakeFiles implements FileReader, FileWriter {
     this.addDirs(p);
   }
 
+  async append(p: string, data: string, mode = 0o600) {
+    const before = this.entries.get(p)?.data ?? Buffer.alloc(0);
+    this.put(p, Buffer.concat([before, Buffer.from(data)]), this.entries.get(p)?.meta.mode ?? mode);
+  }
+
+  async createExclusive(p: string, data: string, mode: number) {
+    if (await this.exists(p)) return false;
+    this.put(p, data, mode);
+    return true;
+  }
+
   async symlink(target: string, p: string) {
     this.link(p, target);
   }

@@ -65,6 +65,7 @@ export function fakeHost(files = new FakeFiles(), options: { isRoot?: boolean; h
     env: {},
     hostname: options.hostname ?? 'node4',
     isRoot: options.isRoot ?? true,
+    pid: 4242,
   };
   return fake;
 }

@@ -44,7 +44,18 @@ describe('planning on the reference node (KubeKey, CentOS 7, supervisord running
     });
     // systemd leaves stopping kubelet to supervisord at a restart of its unit and at shutdown (EPEL's unit
     // has KillMode=control-group, which would SIGTERM kubelet behind supervisord's back).
-    expect(plan.files[2]?.content).toMatch(/^\[Service\]\nKillMode=mixed$/m);
+    const dropIn = plan.files[2]?.content ?? '';
+    expect(dropIn).toMatch(/^KillMode=mixed$/m);
+    // ...and brings supervisord back whatever kills it, without ever giving up.
+    expect(dropIn).toMatch(/^\[Service\]\nRestart=always\nRestartSec=1$/m);
+    expect(dropIn).toMatch(/^StartLimitIntervalSec=0$/m);
+    // supervisord also runs node-exporter here: a lower OOM score would be inherited by it, so none is set.
+    expect(dropIn).not.toMatch(/OOMScoreAdjust/);
+    expect(plan.warnings).toContain(
+      'supervisord keeps its OOM score: it also runs node-exporter, which would inherit a lower one; Restart=always guards it instead',
+    );
+    // The wrapper gives kubelet the OOM score kubelet.service gave it (none set: 0).
+    expect(plan.files[0]?.content).toContain('echo 0 > /proc/self/oom_score_adj 2>/dev/null || true');
     // kubelet.service's enable link, recorded for the rollback to restore as it was.
     expect(plan.kubelet.links).toEqual([
       {
@@ -69,6 +80,8 @@ describe('planning on Ubuntu (kubeadm packages, Debian supervisor)', () => {
     expect(plan.kubelet.mask).toBe(true);
     expect(plan.files.map((f) => f.role)).toEqual(['wrapper', 'program', 'supervisor-dropin']);
     expect(plan.supervisor.programFile).toBe('/etc/supervisor/conf.d/kubelet.conf');
+    // kubelet will be supervisord's only program: supervisord is made as hard to pick for the OOM killer as kubelet.
+    expect(plan.files[2]?.content).toMatch(/^OOMScoreAdjust=-999$/m);
     expect(steps(plan)).toContain('mask');
   });
 

@@ -154,3 +154,28 @@ describe('actions', () => {
     });
   });
 });
+
+describe('a program waiting to retry', () => {
+  it('RUNNING to supervisord but its process still the sleeping wrapper: waiting, with the retry and the count', async () => {
+    const node = fakeNode('kubekey-centos7');
+    const engine = watch(node);
+    const nowS = Math.floor(node.clock.now() / 1000);
+    node.files.put('/run/kubesup-tui/node-exporter.pace', `${nowS + 8} 3\n`);
+    await engine.pollOnce();
+    // node-exporter's process is /bin/sleep: supervisord's word stands, whatever a stale pace file says.
+    expect(row(engine, 'node-exporter')?.waiting).toBeNull();
+    // Now the process at its pid is the wrapper, a shell that has not exec'd kubelet yet.
+    const pid = row(engine, 'node-exporter')?.pid as number;
+    node.procs.table.set(pid, {
+      ...node.procs.table.get(pid)!,
+      comm: 'bash',
+      argv: ['/bin/bash', '/etc/kubernetes/kubelet.sh'],
+    });
+    await engine.pollOnce();
+    expect(row(engine, 'node-exporter')?.waiting).toEqual({ retryInS: 8, failedStarts: 3 });
+    await node.clock.sleep(9000);
+    await engine.pollOnce();
+    // Past its next start, the wrapper is starting (ExecStartPre steps), not waiting.
+    expect(row(engine, 'node-exporter')?.waiting).toBeNull();
+  });
+});

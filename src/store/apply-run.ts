@@ -1,0 +1,108 @@
+/**
+ * The store's part that changes the node: a migration, the resume of an interrupted one, or a rollback,
+ * each asked for with y first, shown step by step, stoppable (a confirmed stop rolls back), and awaitable
+ * (a TUI whose terminal went away lets it finish before it exits).
+ */
+import type { MigrationEvent, MigrationResult } from '../core/migration/apply.js';
+import type { PlanStep } from '../core/migration/plan.js';
+import type { AppServices, AppState, StepView } from './app-store.js';
+
+export type Operation = 'migrate' | 'resume' | 'rollback';
+
+export interface ApplyActions {
+  askApply(): void;
+  /** Resume the interrupted migration (its remaining steps), after y. */
+  askResume(): void;
+  /** Roll the interrupted migration back, after y. */
+  askRollback(): void;
+  /** Stop after the current step and roll back (asked for by q or Ctrl-C, confirmed). */
+  stopApply(): void;
+  /** Settles when nothing is changing the node. */
+  whenIdle(): Promise<void>;
+}
+
+type Get = () => AppState;
+type Set = (patch: Partial<AppState>) => void;
+
+export function createApplyActions(services: AppServices, get: Get, set: Set): ApplyActions {
+  let controller: AbortController | null = null;
+  let running: Promise<void> | null = null;
+
+  const onEvent = (e: MigrationEvent) => {
+    const patch = (id: string, v: Partial<StepView>) =>
+      set({ steps: get().steps.map((s) => (s.id === id ? { ...s, ...v } : s)) });
+    if (e.type === 'step-start') patch(e.step.id, { status: 'running' });
+    else if (e.type === 'step-done') {
+      patch(e.step.id, { status: e.skipped ? 'skipped' : 'done', ms: e.ms, ...(e.detail ? { detail: e.detail } : {}) });
+    } else if (e.type === 'step-failed') patch(e.step.id, { status: 'failed', detail: e.error });
+    else if (e.type === 'rollback-step') {
+      const line = `${e.ok ? '✓' : '✗'} ${e.title}${e.detail && !e.ok ? `: ${e.detail}` : ''}`;
+      set({ rollbackLines: [...get().rollbackLines, line] });
+    }
+  };
+
+  const run = (
+    operation: Operation,
+    steps: readonly PlanStep[],
+    start: (signal: AbortSignal) => Promise<MigrationResult>,
+  ) => {
+    controller = new AbortController();
+    set({
+      confirm: null,
+      screen: 'apply',
+      operation,
+      stopping: false,
+      steps: steps.map((s) => ({ id: s.id, title: s.title, status: 'pending' })),
+      rollbackLines: [],
+      result: null,
+    });
+    running = start(controller.signal)
+      .then(
+        (result) => set({ result, screen: result.ok && operation !== 'rollback' ? 'done' : 'apply' }),
+        (error: Error) => set({ result: { ok: false, healthzGapMs: null, error: error.message, rolledBack: false } }),
+      )
+      .finally(() => {
+        controller = null;
+        running = null;
+      });
+  };
+
+  const ask = (message: string, go: () => void) => {
+    if (!services.isRoot) return set({ notice: { text: 'must run as root to change the node', ok: false } });
+    set({ confirm: { message, run: go } });
+  };
+
+  return {
+    askApply() {
+      const plan = get().plan;
+      if (!plan) return;
+      ask(
+        `Apply this plan to ${services.hostname}? ${plan.steps.length} steps; rolled back by itself if anything fails`,
+        () => run('migrate', plan.steps, (signal) => services.migrate(plan, onEvent, signal)),
+      );
+    },
+    askResume() {
+      const i = get().interruption;
+      if (i?.what !== 'migration') return;
+      ask(
+        `Resume the migration: ${i.remaining.length} steps left of ${i.total}; rolled back by itself if anything fails`,
+        () => run('resume', i.journal.plan.steps, (signal) => services.resume(onEvent, signal)),
+      );
+    },
+    askRollback() {
+      const i = get().interruption;
+      if (!i) return;
+      ask('Roll back: kubelet back under systemd, every file and link restored as it was', () =>
+        run('rollback', [], () => services.rollback(onEvent)),
+      );
+    },
+    stopApply() {
+      if (!controller) return;
+      controller.abort();
+      set({ confirm: null, stopping: true });
+    },
+    whenIdle() {
+      return running ?? Promise.resolve();
+    },
+  };
+}
