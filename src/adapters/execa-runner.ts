@@ -8,6 +8,9 @@ export function createExecaRunner(): CommandRunner {
       const { execa } = await import('execa');
       const r = await execa(file, [...args], {
         reject: false,
+        // In a session of its own: a terminal that goes away (SIGHUP to its foreground group) or a Ctrl-C
+        // (SIGINT) reaches kubesup-tui, which decides, and never kills systemctl half-way through a step.
+        detached: true,
         timeout: options.timeoutMs ?? 30_000,
         ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
         env: { LC_ALL: 'C', SYSTEMD_PAGER: '', SYSTEMD_COLORS: '0' },

@@ -86,7 +86,11 @@ export function createApplyActions(services: AppServices, get: Get, set: Set): A
       if (i?.what !== 'migration') return;
       ask(
         `Resume the migration: ${i.remaining.length} steps left of ${i.total}; rolled back by itself if anything fails`,
-        () => run('resume', i.journal.plan.steps, (signal) => services.resume(onEvent, signal)),
+        () => {
+          // The plan carried on is the journal's: the done screen shows its files.
+          set({ plan: i.journal.plan });
+          run('resume', i.journal.plan.steps, (signal) => services.resume(onEvent, signal));
+        },
       );
     },
     askRollback() {

@@ -32,6 +32,7 @@ describe('status on the reference node (KubeKey, CentOS 7, EPEL supervisor)', ()
         uptime_s: expect.any(Number),
         restarts: 0,
         last_exit: null,
+        waiting: null,
       },
     ]);
     expect(json.kubelet).toMatchObject({ healthz: 'ok', url: 'http://127.0.0.1:10248/healthz' });

@@ -2,6 +2,7 @@
 // that has supervisor installed: what the stand-in node cannot show (enable links, KillMode=, a real reboot).
 import { describe, expect, it } from 'vitest';
 import { kubesup, kubesupJson } from '../helpers/cli-in-node.js';
+import { snapshot } from '../helpers/node-snapshot.js';
 import { withNode } from '../helpers/with-test-node.js';
 import { SYSTEMD_LAYOUTS, type SystemdLayout, SystemdNode } from './systemd-node.js';
 
@@ -23,14 +24,6 @@ const ENV_FILE: Record<SystemdLayout, string> = {
 const MAIN_LOG = '/var/log/supervisor/supervisord.log';
 /** Variables systemd sets per invocation: they differ between any two starts. */
 const PER_INVOCATION = new Set(['INVOCATION_ID', 'JOURNAL_STREAM', 'SYSTEMD_EXEC_PID']);
-
-/** Every file and link a migration may touch, as `path -> sha mode` or `path -> link target`. */
-async function snapshot(node: SystemdNode): Promise<string> {
-  return node.sh(
-    'find /etc /usr/lib/systemd /usr/local/bin /var/lib/kubelet -xdev \\( -type f -o -type l \\) ! -path /etc/machine-id | sort | ' +
-      'while read -r f; do if [ -L "$f" ]; then echo "$f -> $(readlink "$f")"; else echo "$f $(sha256sum < "$f" | cut -c1-16) $(stat -c %a "$f")"; fi; done',
-  );
-}
 
 interface Kubelet {
   readonly pid: number;

@@ -14,7 +14,13 @@ export async function lockHolder(host: Host): Promise<number | null> {
   const text = (await host.files.read(LOCK_PATH).catch(() => undefined))?.toString('utf8');
   const pid = Number(text?.trim().split(/\s+/)[0]);
   if (!Number.isInteger(pid) || pid <= 0) return null;
-  return pid === host.pid || (await host.procs.brief(pid)) ? pid : null;
+  if (pid === host.pid) return pid;
+  // A killed holder may linger a moment as a zombie (no command line), and its pid may be taken by something
+  // else later: only a live process that runs what we run holds the lock.
+  const holder = await host.procs.full(pid);
+  if (!holder?.argv?.length) return null;
+  const self = await host.procs.brief(host.pid);
+  return self?.comm && holder.comm && self.comm !== holder.comm ? null : pid;
 }
 
 /** Takes the lock or throws a one-line reason; returns how to let it go. */

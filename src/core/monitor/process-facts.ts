@@ -4,10 +4,11 @@ import { pacePath, parsePace } from '../migration/pace.js';
 import type { ProcessInfo } from '../supervisor/client.js';
 import type { ProgramRow } from './monitor-data.js';
 
-/** A shell at the program's pid: kubesup-tui's wrapper has not exec'd kubelet yet. */
-const SHELLS = new Set(['bash', 'sh', 'dash']);
-
-/** What /proc and the wrapper's pace file say of a program's process (one small read while it waits). */
+/**
+ * Whether the process at the program's pid lives, and whether it is kubesup-tui's wrapper sleeping before its
+ * next try (its pace file names this pid and a next start still to come): RUNNING to supervisord, but no
+ * kubelet runs. One small read, only for a RUNNING program.
+ */
 export async function processFacts(
   host: Host,
   p: ProcessInfo,
@@ -15,9 +16,11 @@ export async function processFacts(
 ): Promise<Pick<ProgramRow, 'pidAlive' | 'waiting'>> {
   const brief = await host.procs.brief(p.pid);
   if (!brief) return { pidAlive: false, waiting: null };
-  if (p.state !== 'RUNNING' || !SHELLS.has(brief.comm ?? '')) return { pidAlive: true, waiting: null };
+  if (p.state !== 'RUNNING') return { pidAlive: true, waiting: null };
   const text = (await host.files.read(pacePath(p.name)).catch(() => undefined))?.toString('utf8');
   const pace = text ? parsePace(text) : null;
   const retryInS = pace ? pace.nextStartS - Math.floor(nowMs / 1000) : 0;
-  return { pidAlive: true, waiting: pace && retryInS > 0 ? { retryInS, failedStarts: pace.failedStarts } : null };
+  // The pid, once exec'd, is kubelet's: the next start still to come says the exec has not happened yet.
+  const ours = pace !== null && (pace.pid === null ? brief.comm !== 'kubelet' : pace.pid === p.pid);
+  return { pidAlive: true, waiting: ours && retryInS > 0 ? { retryInS, failedStarts: pace.failedStarts } : null };
 }

@@ -56,6 +56,12 @@ async function main(argv) {
   const now = argv.includes('--now');
   const [cmd, ...rest] = args;
   const units = rest.filter((a) => !a.startsWith('-')).map(unitName);
+  // Tests slow the node's changes down to act in the middle of a migration: each command that changes
+  // something waits this long first (/run/systemctl-standin/delay-ms; gone at the next boot).
+  if (['daemon-reload', 'start', 'stop', 'restart', 'enable', 'disable', 'mask', 'unmask'].includes(cmd)) {
+    const delay = Number(readText('/run/systemctl-standin/delay-ms') ?? 0);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+  }
   switch (cmd) {
     case '__run-unit':
       await runUnit(units[0]);

@@ -160,3 +160,31 @@ describe('a run killed between two steps resumes to the same end', () => {
     expect(kubelets(node)).toEqual(['supervisord']);
   });
 });
+
+describe("the operator's stop", () => {
+  it('ends apply before its next step (the one under way finishes), then rolls back byte for byte', async () => {
+    const node = fakeNode('kubekey-centos7');
+    const before = systemFiles(node);
+    const controller = new AbortController();
+    const events: MigrationEvent[] = [];
+    const result = await beginMigration(
+      node.host,
+      await planOn(node),
+      (e) => {
+        events.push(e);
+        if (e.type === 'step-done' && e.step.id === 'disable') controller.abort();
+      },
+      { signal: controller.signal, verifyTimeoutMs: 5000 },
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      rolledBack: true,
+      error: 'stop the systemd kubelet: stopped by the operator before this step',
+    });
+    expect(events.filter((e) => e.type === 'step-done').map((e) => (e as { step: { id: string } }).step.id)).toContain(
+      'disable',
+    );
+    expect(systemFiles(node)).toEqual(before);
+    expect(kubelets(node)).toEqual(['systemd']);
+  });
+});

@@ -160,17 +160,14 @@ describe('a program waiting to retry', () => {
     const node = fakeNode('kubekey-centos7');
     const engine = watch(node);
     const nowS = Math.floor(node.clock.now() / 1000);
-    node.files.put('/run/kubesup-tui/node-exporter.pace', `${nowS + 8} 3\n`);
     await engine.pollOnce();
-    // node-exporter's process is /bin/sleep: supervisord's word stands, whatever a stale pace file says.
-    expect(row(engine, 'node-exporter')?.waiting).toBeNull();
-    // Now the process at its pid is the wrapper, a shell that has not exec'd kubelet yet.
     const pid = row(engine, 'node-exporter')?.pid as number;
-    node.procs.table.set(pid, {
-      ...node.procs.table.get(pid)!,
-      comm: 'bash',
-      argv: ['/bin/bash', '/etc/kubernetes/kubelet.sh'],
-    });
+    // A pace file left by another process (an earlier wrapper): supervisord's word stands.
+    node.files.put('/run/kubesup-tui/node-exporter.pace', `${nowS + 8} 3 ${pid + 1}\n`);
+    await engine.pollOnce();
+    expect(row(engine, 'node-exporter')?.waiting).toBeNull();
+    // The wrapper at the program's pid wrote it: it sleeps until its next start, no kubelet runs.
+    node.files.put('/run/kubesup-tui/node-exporter.pace', `${nowS + 8} 3 ${pid}\n`);
     await engine.pollOnce();
     expect(row(engine, 'node-exporter')?.waiting).toEqual({ retryInS: 8, failedStarts: 3 });
     await node.clock.sleep(9000);

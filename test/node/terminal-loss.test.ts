@@ -1,0 +1,104 @@
+// The SSH link drops during the TUI's apply (its terminal goes away: SIGHUP, then EIO on every write): the
+// migration goes on to its verified end, its progress in the journal and the log, and no kubesup-tui is left
+// running. A stop asked for with q and y rolls back instead, byte for byte.
+import { describe, expect, it } from 'vitest';
+import { BIN, kubesup } from '../helpers/cli-in-node.js';
+import { snapshot } from '../helpers/node-snapshot.js';
+import { TmuxSession } from '../helpers/tmux.js';
+import { withTestNode } from '../helpers/with-test-node.js';
+import type { TestNode } from './test-node.js';
+
+const healthy = 'curl -sf 127.0.0.1:10248/healthz';
+const ROOTS = [
+  '/etc/systemd',
+  '/etc/kubernetes',
+  '/etc/supervisord.conf',
+  '/etc/supervisord.d',
+  '/usr/lib/systemd/system',
+  '/var/lib/kubelet',
+];
+
+/** The TUI on a fresh terminal, through the wizard up to a confirmed apply (each systemctl change slowed). */
+async function applyInTui(node: TestNode): Promise<TmuxSession> {
+  await node.sh('mkdir -p /run/systemctl-standin && echo 800 > /run/systemctl-standin/delay-ms');
+  const tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', 'node', BIN]), { columns: 100, rows: 30 });
+  await tui.waitFor((x) => x.includes('running, pid') && x.includes('1 detect'), 'the detect screen');
+  tui.send('Enter');
+  await tui.waitFor((x) => x.includes('2 preview'), 'the preview');
+  tui.send('Enter');
+  await tui.waitFor((x) => x.includes('[y/N]'), 'the confirmation');
+  tui.send('y');
+  return tui;
+}
+
+const journalState = async (node: TestNode) =>
+  /"state": "([a-z-]+)"/.exec(await node.sh('cat /var/lib/kubesup-tui/journal.json 2>/dev/null || true'))?.[1];
+
+describe('the terminal goes away during apply (reference node)', () => {
+  const node = withTestNode('kubekey-centos7', (n) =>
+    n.waitFor(`test -S /var/run/supervisor/supervisor.sock && ${healthy}`),
+  );
+  let before = '';
+
+  it.each([5, 8])(
+    'dropped after step %i of 11: the node ends migrated and healthy, no kubesup-tui left',
+    async (after) => {
+      before ||= await snapshot(node, ROOTS);
+      const tui = await applyInTui(node);
+      await tui.waitFor((x) => x.includes(`✓ [${after}/11]`), `step ${after} done`);
+      tui.kill();
+      await node.waitFor(`grep -q '"state": "migrated"' /var/lib/kubesup-tui/journal.json && ${healthy}`, 30_000);
+      await node.waitFor("! pgrep -f 'kubesup-tui[.]js'", 10_000);
+      expect(await node.sh('tail -n 5 /var/lib/kubesup-tui/migration.log')).toMatch(/\[11\/11\] verify: .*: ok/);
+      // Back to the start for the next drop.
+      await node.sh('rm -f /run/systemctl-standin/delay-ms');
+      expect((await kubesup(node, ['rollback', '--yes'])).exitCode).toBe(0);
+      await node.waitFor(healthy, 30_000);
+      expect(await snapshot(node, ROOTS)).toBe(before);
+    },
+  );
+
+  it('q then y during apply: stops after the current step and rolls back, byte for byte', async () => {
+    before ||= await snapshot(node, ROOTS);
+    const tui = await applyInTui(node);
+    try {
+      await tui.waitFor((x) => x.includes('✓ [6/11]'), 'step 6 done');
+      tui.send('q');
+      await tui.waitFor((x) => x.includes('Stop the migration?'), 'the stop question');
+      tui.send('y');
+      const s = await tui.waitFor((x) => x.includes('was rolled back'), 'the rollback', 60_000);
+      expect(s).toContain('stopped by the operator before this step');
+      tui.send('q');
+      await tui.waitFor((x) => x.includes('[exit 0]'), 'kubesup-tui exiting');
+    } finally {
+      tui.kill();
+    }
+    await node.sh('rm -f /run/systemctl-standin/delay-ms');
+    await node.waitFor(healthy, 30_000);
+    expect(await journalState(node)).toBeUndefined();
+    expect(await snapshot(node, ROOTS)).toBe(before);
+  });
+
+  it('migrate --yes, then rollback --yes, each from a shell that goes away: both finish', async () => {
+    before ||= await snapshot(node, ROOTS);
+    await node.sh('mkdir -p /run/systemctl-standin && echo 800 > /run/systemctl-standin/delay-ms');
+    for (const [command, settled, shown] of [
+      ['migrate', '"state": "migrated"', '[5/11]'],
+      ['rollback', 'rolled back: kubelet runs under systemd again', 'rollback: remove'],
+    ] as const) {
+      const seen = Number((await node.sh('wc -l < /var/lib/kubesup-tui/migration.log 2>/dev/null || echo 0')).trim());
+      const shell = new TmuxSession(node.enterArgv(['node', BIN, command, '--yes']), { columns: 100, rows: 30 });
+      await shell.waitFor((x) => x.includes(shown), `${command} under way`);
+      shell.kill();
+      const log = '/var/lib/kubesup-tui/migration.log';
+      const done =
+        command === 'migrate'
+          ? `grep -q '${settled}' /var/lib/kubesup-tui/journal.json`
+          : `tail -n +${seen + 1} ${log} | grep -q '${settled}'`;
+      await node.waitFor(`${done} && ${healthy}`, 30_000);
+      await node.waitFor("! pgrep -f 'kubesup-tui[.]js'", 10_000);
+    }
+    await node.sh('rm -f /run/systemctl-standin/delay-ms');
+    expect(await snapshot(node, ROOTS)).toBe(before);
+  });
+});
