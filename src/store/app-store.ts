@@ -106,10 +106,14 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   return createStore<AppState>()((set, get) => {
+    /**
+     * Follow the selected program's log. Decided on every batch of data, whatever came first: a first batch
+     * holding only kubelet's health (supervisord slow to answer on a loaded node) must not leave the log
+     * following nothing for good. A batch without programs (supervisord restarting) changes nothing.
+     */
     const followSelected = () => {
-      const m = get().monitor;
-      const p = m?.programs[get().selected];
-      monitor?.follow(p ? p.namespec : null);
+      const p = get().monitor?.programs[get().selected];
+      if (p) monitor?.follow(p.namespec);
     };
     const actions: AppActions = {
       async runDetect() {
@@ -157,9 +161,8 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
           if (flushTimer) return;
           flushTimer = setTimeout(() => {
             flushTimer = null;
-            const first = get().monitor === null;
             set({ monitor: pending, logRing: monitor?.log ?? null });
-            if (first) followSelected();
+            followSelected();
           }, 100);
         });
         set({ screen: 'monitor', logRing: monitor.log, log: FRESH_LOG });

@@ -2,13 +2,17 @@
  * The monitor's log pane as state: following or scrolled back, the severity filter, the search and its
  * current match. Pure functions of the store's get/set, so the pane's behaviour is tested without React.
  */
-import type { Severity } from '../core/kubelet/klog.js';
+import type { LogLine, Severity } from '../core/kubelet/klog.js';
+import { atLeast, findMatches, type LogRing } from '../core/monitor/log-ring.js';
 
 export interface LogViewState {
   /** Following the end of the log; false while paused or scrolled back. */
   readonly follow: boolean;
-  /** Lines scrolled back from the end (when not following). */
-  readonly scroll: number;
+  /**
+   * While paused or scrolled back: the newest line shown, by its sequence number. The view holds still on it
+   * however fast lines arrive (they are counted, not shown); null while following.
+   */
+  readonly anchorSeq: number | null;
   readonly minSeverity: Severity;
   readonly query: string;
   /** The search box is open and takes the keys. */
@@ -19,7 +23,7 @@ export interface LogViewState {
 
 export const FRESH_LOG: LogViewState = {
   follow: true,
-  scroll: 0,
+  anchorSeq: null,
   minSeverity: 'info',
   query: '',
   typing: false,
@@ -28,8 +32,9 @@ export const FRESH_LOG: LogViewState = {
 
 export interface LogViewActions {
   toggleFollow(): void;
-  scrollLog(delta: number): void;
-  logTop(): void;
+  /** Lines forward (+) or back (-), within the pane's `height`. */
+  scrollLog(delta: number, height: number): void;
+  logTop(height: number): void;
   logBottom(): void;
   setMinSeverity(s: Severity): void;
   openSearch(): void;
@@ -40,25 +45,72 @@ export interface LogViewActions {
   nextMatch(direction: 1 | -1, matches: readonly number[]): void;
 }
 
-type Get = () => { readonly log: LogViewState };
+export interface LogWindow {
+  readonly lines: LogLine[];
+  readonly matches: number[];
+  readonly total: number;
+  /** Lines that arrived after the anchor of a paused view (not shown until it follows again). */
+  readonly newer: number;
+}
+
+const shown = (ring: LogRing, view: LogViewState) =>
+  ring.toArray(view.minSeverity === 'info' ? undefined : atLeast(view.minSeverity));
+
+/** Index just past the newest line a paused view shows: the anchor's, kept on screen even when it scrolled away. */
+function anchorEnd(all: readonly LogLine[], anchorSeq: number, height: number): number {
+  let end = 0;
+  while (end < all.length && (all[end] as LogLine).seq <= anchorSeq) end++;
+  return Math.max(Math.min(height, all.length), end);
+}
+
+/** The lines the pane shows: the newest that fit while following, up to the anchor while paused, or around the current match. */
+export function logWindow(ring: LogRing | null, view: LogViewState, height: number): LogWindow {
+  if (!ring) return { lines: [], matches: [], total: 0, newer: 0 };
+  const all = shown(ring, view);
+  const matches = findMatches(all, view.query);
+  let end = all.length;
+  if (view.matchSeq !== null) {
+    const i = all.findIndex((l) => l.seq === view.matchSeq);
+    if (i >= 0) end = Math.min(all.length, i + Math.ceil(height / 2));
+  } else if (!view.follow && view.anchorSeq !== null) {
+    end = anchorEnd(all, view.anchorSeq, height);
+  }
+  const start = Math.max(0, end - height);
+  const anchor = view.follow ? null : view.anchorSeq;
+  const newer = anchor === null ? 0 : all.length - anchorEnd(all, anchor, 0);
+  return { lines: all.slice(start, end), matches, total: all.length, newer };
+}
+
+type Get = () => { readonly log: LogViewState; readonly logRing: LogRing | null };
 type Set = (patch: { log: LogViewState }) => void;
 
 export function createLogViewActions(get: Get, set: Set): LogViewActions {
   return {
     toggleFollow() {
       const l = get().log;
-      set({ log: { ...l, follow: !l.follow, scroll: l.follow ? l.scroll : 0 } });
+      // Pausing holds the newest line now on screen; following again lets go of it.
+      const newest = get().logRing?.toArray().at(-1)?.seq ?? null;
+      set({ log: { ...l, follow: !l.follow, anchorSeq: l.follow ? newest : null } });
     },
-    scrollLog(delta) {
+    scrollLog(delta, height) {
       const l = get().log;
-      const scroll = Math.max(0, l.scroll - delta);
-      set({ log: { ...l, scroll, follow: scroll === 0 && delta > 0 ? l.follow : false } });
+      const ring = get().logRing;
+      if (!ring) return;
+      const all = shown(ring, l);
+      const end = l.follow || l.anchorSeq === null ? all.length : anchorEnd(all, l.anchorSeq, height);
+      // Never past either end: the oldest screenful at the top, the newest line at the bottom.
+      const next = Math.min(all.length, Math.max(Math.min(height, all.length), end + delta));
+      if (next === end && l.follow) return;
+      set({ log: { ...l, follow: false, matchSeq: null, anchorSeq: all[next - 1]?.seq ?? null } });
     },
-    logTop() {
-      set({ log: { ...get().log, follow: false, scroll: Number.MAX_SAFE_INTEGER } });
+    logTop(height) {
+      const ring = get().logRing;
+      const all = ring ? shown(ring, get().log) : [];
+      const top = all[Math.min(height, all.length) - 1]?.seq ?? null;
+      set({ log: { ...get().log, follow: false, matchSeq: null, anchorSeq: top } });
     },
     logBottom() {
-      set({ log: { ...get().log, follow: true, scroll: 0 } });
+      set({ log: { ...get().log, follow: true, anchorSeq: null, matchSeq: null } });
     },
     setMinSeverity(minSeverity) {
       set({ log: { ...get().log, minSeverity } });

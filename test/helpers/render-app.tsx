@@ -98,7 +98,10 @@ export function fakeServices(over: Partial<AppServices> = {}): { services: AppSe
       onData = cb;
       return {
         log: ring,
-        follow: (n) => followed.push(n),
+        // As the engine: following the program already followed changes nothing.
+        follow: (n) => {
+          if (followed.at(-1) !== n) followed.push(n);
+        },
         act: async (a, n): Promise<ActionOutcome> => {
           acted.push([a, n]);
           return { ok: true, message: `${n}: ${a}ed` };

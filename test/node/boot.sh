@@ -3,7 +3,7 @@
 # Overlays /etc, /usr and /var onto the node's folder (so that nothing reaches this machine's own files),
 # gives it a fresh /run, installs the layout on first boot, then starts the enabled units like init does.
 set -euo pipefail
-node_dir=$1 layout_dir=$2 build_dir=$3
+node_dir=$1 layout_dir=$2 build_dir=$3 supervisor_dir=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 
 for d in etc usr var; do
@@ -22,6 +22,11 @@ if [ ! -e "$node_dir/installed" ]; then
   for p in "${MKDIRS[@]}"; do mkdir -p "$p"; done
   cp -a "$layout_dir/files/." /
   install -D -m 0755 "$build_dir/kubelet" "$KUBELET_BIN"
+  # Another supervisord release (3.4.0, 4.3.0) from its upstream source, instead of Debian's.
+  if [ -n "$supervisor_dir" ]; then
+    install -m 0755 "$supervisor_dir/supervisord" /usr/bin/supervisord
+    install -m 0755 "$supervisor_dir/supervisorctl" /usr/bin/supervisorctl
+  fi
   install -D -m 0755 -t /usr/lib/systemctl-standin "$here"/systemctl-standin/*.mjs
   ln -sf /usr/lib/systemctl-standin/main.mjs /usr/bin/systemctl
   echo "$HOSTNAME_" > /etc/hostname

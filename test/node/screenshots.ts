@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     save(tui, '6-monitor');
     const pid = /› kubelet\s+RUNNING\s+(\d+)/.exec(s)?.[1];
     await node.sh(`kill -9 ${pid}`);
-    await tui.waitFor((x) => x.includes('FAILING') || /kubelet\s+(STARTING|BACKOFF)/.test(x), 'the crash');
+    await tui.waitFor((x) => /FAILING|UNREACHABLE/.test(x) || /kubelet\s+(STARTING|BACKOFF)/.test(x), 'the crash');
     save(tui, '7-monitor-crash');
     await tui.waitFor((x) => /› kubelet\s+RUNNING/.test(x) && x.includes('healthz ok'), 'the recovery');
     tui.send('/');

@@ -5,116 +5,136 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kubesup, kubesupJson } from '../helpers/cli-in-node.js';
-import { withTestNode } from '../helpers/with-test-node.js';
-import { REPO_ROOT } from './test-node.js';
+import { withNode, withTestNode } from '../helpers/with-test-node.js';
+import { SUPERVISOR_RELEASES } from './supervisor-releases.js';
+import { REPO_ROOT, TestNode } from './test-node.js';
 
-describe('status on the reference node (KubeKey, CentOS 7, EPEL supervisor)', () => {
-  const node = withTestNode('kubekey-centos7', async (node) => {
-    await node.waitFor('supervisorctl -c /etc/supervisord.conf status node-exporter | grep -q RUNNING');
-  });
-
-  it('lists the running program read over the real socket, with supervisord and kubelet health', async () => {
-    const { exitCode, json } = await kubesupJson(node, ['status']);
-    const supervisordPid = Number((await node.sh('cat /var/run/supervisord.pid')).trim());
-    const exporterPid = Number((await node.sh('supervisorctl -c /etc/supervisord.conf pid node-exporter')).trim());
-    expect(exitCode).toBe(0);
-    expect(json.supervisord).toEqual({
-      state: 'RUNNING',
-      pid: supervisordPid,
-      url: 'unix:///var/run/supervisor/supervisor.sock',
-    });
-    expect(json.programs).toEqual([
-      {
-        name: 'node-exporter',
-        group: 'node-exporter',
-        state: 'RUNNING',
-        pid: exporterPid,
-        uptime_s: expect.any(Number),
-        restarts: 0,
-        last_exit: null,
-        waiting: null,
+describe.each(SUPERVISOR_RELEASES)(
+  'status on the reference node (KubeKey, CentOS 7) with supervisord %s',
+  (release) => {
+    const node = withNode(
+      `kubekey-centos7 with supervisord ${release}`,
+      () => TestNode.up('kubekey-centos7', { supervisor: release }),
+      async (node) => {
+        await node.waitFor('supervisorctl -c /etc/supervisord.conf status node-exporter | grep -q RUNNING');
       },
-    ]);
-    expect(json.kubelet).toMatchObject({ healthz: 'ok', url: 'http://127.0.0.1:10248/healthz' });
-  });
+    );
 
-  it('prints a table for people', async () => {
-    const r = await kubesup(node, ['status']);
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/^supervisord RUNNING \(pid \d+\) at unix:\/\/\/var\/run\/supervisor\/supervisor.sock$/m);
-    expect(r.stdout).toMatch(/^node-exporter\s+RUNNING\s+\d+\s+\d\d:\d\d:\d\d/m);
-    expect(r.stdout).toMatch(/^kubelet healthz ok/m);
-  });
-
-  it('exits 3 when a program is not RUNNING', async () => {
-    await node.sh('supervisorctl -c /etc/supervisord.conf stop node-exporter');
-    try {
+    it('lists the running program read over the real socket, with supervisord and kubelet health', async () => {
       const { exitCode, json } = await kubesupJson(node, ['status']);
-      expect(exitCode).toBe(3);
-      expect(json.programs[0]).toMatchObject({ state: 'STOPPED', pid: null, uptime_s: null });
-    } finally {
-      await node.sh('supervisorctl -c /etc/supervisord.conf start node-exporter');
-    }
-  });
+      const supervisordPid = Number((await node.sh('cat /var/run/supervisord.pid')).trim());
+      const exporterPid = Number((await node.sh('supervisorctl -c /etc/supervisord.conf pid node-exporter')).trim());
+      expect(exitCode).toBe(0);
+      expect(json.supervisord).toEqual({
+        state: 'RUNNING',
+        pid: supervisordPid,
+        url: 'unix:///var/run/supervisor/supervisor.sock',
+      });
+      expect(json.programs).toEqual([
+        {
+          name: 'node-exporter',
+          group: 'node-exporter',
+          state: 'RUNNING',
+          pid: exporterPid,
+          uptime_s: expect.any(Number),
+          restarts: 0,
+          last_exit: null,
+          waiting: null,
+        },
+      ]);
+      expect(json.kubelet).toMatchObject({ healthz: 'ok', url: 'http://127.0.0.1:10248/healthz' });
+    });
 
-  it('a wrong socket: exit 1 with one line naming the path', async () => {
-    const r = await kubesup(node, ['status', '--supervisor-url', 'unix:///run/nothing-here.sock']);
-    expect(r.exitCode).toBe(1);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain('/run/nothing-here.sock');
-  });
-
-  it('a missing config file: exit 1 naming it', async () => {
-    const r = await kubesup(node, ['status', '--supervisor-conf', '/etc/nope.conf']);
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toBe('kubesup-tui: no supervisord config at /etc/nope.conf\n');
-  });
-
-  it('supervisord stopped: exit 1 naming the socket, and back after a reboot of the node', async () => {
-    await node.sh('systemctl stop supervisord');
-    const r = await kubesup(node, ['status']);
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/^kubesup-tui: .*\/var\/run\/supervisor\/supervisor\.sock.*\n$/);
-
-    await node.reboot();
-    await node.waitFor('supervisorctl -c /etc/supervisord.conf status node-exporter | grep -q RUNNING');
-    const after = await kubesupJson(node, ['status']);
-    expect(after.exitCode).toBe(0);
-    expect(after.json.kubelet.healthz).toBe('ok');
-  });
-
-  it('the packed tarball installs into an empty prefix and runs', async () => {
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kubesup-pack-'));
-    try {
-      const tgz = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], {
-        cwd: REPO_ROOT,
-        encoding: 'utf8',
-      })
-        .trim()
-        .split('\n')
-        .pop()!;
-      const prefix = path.join(work, 'prefix');
-      execFileSync(
-        'npm',
-        ['install', '-g', '--silent', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, path.join(work, tgz)],
-        { encoding: 'utf8' },
-      );
-      const r = await node.exec([path.join(prefix, 'bin', 'kubesup-tui'), 'status', '--json']);
+    it('prints a table for people', async () => {
+      const r = await kubesup(node, ['status']);
       expect(r.exitCode).toBe(0);
-      expect(JSON.parse(r.stdout).programs.map((p: { name: string }) => p.name)).toEqual(['node-exporter']);
-    } finally {
-      fs.rmSync(work, { recursive: true, force: true });
-    }
-  });
+      expect(r.stdout).toMatch(
+        /^supervisord RUNNING \(pid \d+\) at unix:\/\/\/var\/run\/supervisor\/supervisor.sock$/m,
+      );
+      expect(r.stdout).toMatch(/^node-exporter\s+RUNNING\s+\d+\s+\d\d:\d\d:\d\d/m);
+      expect(r.stdout).toMatch(/^kubelet healthz ok/m);
+    });
 
-  it("changes nothing of this machine's own files: the node's changes land in its folder", async () => {
-    expect(fs.existsSync('/etc/supervisord.conf')).toBe(false);
-    expect(fs.existsSync('/usr/local/bin/kubelet')).toBe(false);
-    expect(fs.existsSync(path.join(node.dir, 'upper/etc/supervisord.conf'))).toBe(true);
-    expect(fs.readFileSync('/usr/bin/systemctl', 'utf8').includes('systemctl stand-in')).toBe(false);
-  });
-});
+    it('exits 3 when a program is not RUNNING', async () => {
+      await node.sh('supervisorctl -c /etc/supervisord.conf stop node-exporter');
+      try {
+        const { exitCode, json } = await kubesupJson(node, ['status']);
+        expect(exitCode).toBe(3);
+        expect(json.programs[0]).toMatchObject({ state: 'STOPPED', pid: null, uptime_s: null });
+      } finally {
+        await node.sh('supervisorctl -c /etc/supervisord.conf start node-exporter');
+      }
+    });
+
+    it('a wrong socket: exit 1 with one line naming the path', async () => {
+      const r = await kubesup(node, ['status', '--supervisor-url', 'unix:///run/nothing-here.sock']);
+      expect(r.exitCode).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain('/run/nothing-here.sock');
+    });
+
+    it('a missing config file: exit 1 naming it', async () => {
+      const r = await kubesup(node, ['status', '--supervisor-conf', '/etc/nope.conf']);
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toBe('kubesup-tui: no supervisord config at /etc/nope.conf\n');
+    });
+
+    it('supervisord stopped: exit 1 naming the socket, and back after a reboot of the node', async () => {
+      await node.sh('systemctl stop supervisord');
+      const r = await kubesup(node, ['status']);
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toMatch(/^kubesup-tui: .*\/var\/run\/supervisor\/supervisor\.sock.*\n$/);
+
+      await node.reboot();
+      await node.waitFor('supervisorctl -c /etc/supervisord.conf status node-exporter | grep -q RUNNING');
+      const after = await kubesupJson(node, ['status']);
+      expect(after.exitCode).toBe(0);
+      expect(after.json.kubelet.healthz).toBe('ok');
+    });
+
+    it('the packed tarball installs into an empty prefix and runs', async () => {
+      const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kubesup-pack-'));
+      try {
+        const tgz = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], {
+          cwd: REPO_ROOT,
+          encoding: 'utf8',
+        })
+          .trim()
+          .split('\n')
+          .pop()!;
+        const prefix = path.join(work, 'prefix');
+        execFileSync(
+          'npm',
+          [
+            'install',
+            '-g',
+            '--silent',
+            '--offline',
+            '--no-audit',
+            '--no-fund',
+            '--prefix',
+            prefix,
+            path.join(work, tgz),
+          ],
+          { encoding: 'utf8' },
+        );
+        const r = await node.exec([path.join(prefix, 'bin', 'kubesup-tui'), 'status', '--json']);
+        expect(r.exitCode).toBe(0);
+        expect(JSON.parse(r.stdout).programs.map((p: { name: string }) => p.name)).toEqual(['node-exporter']);
+      } finally {
+        fs.rmSync(work, { recursive: true, force: true });
+      }
+    });
+
+    it("changes nothing of this machine's own files: the node's changes land in its folder", async () => {
+      expect(fs.existsSync('/etc/supervisord.conf')).toBe(false);
+      expect(fs.existsSync('/usr/local/bin/kubelet')).toBe(false);
+      expect(fs.existsSync(path.join(node.dir, 'upper/etc/supervisord.conf'))).toBe(true);
+      expect(fs.readFileSync('/usr/bin/systemctl', 'utf8').includes('systemctl stand-in')).toBe(false);
+    });
+  },
+);
 
 describe('status on an Ubuntu node (kubeadm packages, Debian supervisor)', () => {
   const node = withTestNode('kubeadm-ubuntu', async (node) => {

@@ -22,13 +22,18 @@ const ROOTS = [
 async function applyInTui(node: TestNode): Promise<TmuxSession> {
   await node.sh('mkdir -p /run/systemctl-standin && echo 800 > /run/systemctl-standin/delay-ms');
   const tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', 'node', BIN]), { columns: 100, rows: 30 });
-  await tui.waitFor((x) => x.includes('running, pid') && x.includes('1 detect'), 'the detect screen');
-  tui.send('Enter');
-  await tui.waitFor((x) => x.includes('2 preview'), 'the preview');
-  tui.send('Enter');
-  await tui.waitFor((x) => x.includes('[y/N]'), 'the confirmation');
-  tui.send('y');
-  return tui;
+  try {
+    await tui.waitFor((x) => x.includes('running, pid') && x.includes('1 detect'), 'the detect screen');
+    tui.send('Enter');
+    await tui.waitFor((x) => x.includes('2 preview'), 'the preview');
+    tui.send('Enter');
+    await tui.waitFor((x) => x.includes('[y/N]'), 'the confirmation');
+    tui.send('y');
+    return tui;
+  } catch (error) {
+    tui.kill();
+    throw error;
+  }
 }
 
 const journalState = async (node: TestNode) =>
@@ -45,8 +50,11 @@ describe('the terminal goes away during apply (reference node)', () => {
     async (after) => {
       before ||= await snapshot(node, ROOTS);
       const tui = await applyInTui(node);
-      await tui.waitFor((x) => x.includes(`✓ [${after}/11]`), `step ${after} done`);
-      tui.kill();
+      try {
+        await tui.waitFor((x) => x.includes(`✓ [${after}/11]`), `step ${after} done`);
+      } finally {
+        tui.kill();
+      }
       await node.waitFor(`grep -q '"state": "migrated"' /var/lib/kubesup-tui/journal.json && ${healthy}`, 30_000);
       await node.waitFor("! pgrep -f 'kubesup-tui[.]js'", 10_000);
       expect(await node.sh('tail -n 5 /var/lib/kubesup-tui/migration.log')).toMatch(/\[11\/11\] verify: .*: ok/);
@@ -88,8 +96,11 @@ describe('the terminal goes away during apply (reference node)', () => {
     ] as const) {
       const seen = Number((await node.sh('wc -l < /var/lib/kubesup-tui/migration.log 2>/dev/null || echo 0')).trim());
       const shell = new TmuxSession(node.enterArgv(['node', BIN, command, '--yes']), { columns: 100, rows: 30 });
-      await shell.waitFor((x) => x.includes(shown), `${command} under way`);
-      shell.kill();
+      try {
+        await shell.waitFor((x) => x.includes(shown), `${command} under way`);
+      } finally {
+        shell.kill();
+      }
       const log = '/var/lib/kubesup-tui/migration.log';
       const done =
         command === 'migrate'

@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NodeShell } from '../helpers/node-shell.js';
+import { prepareRelease, type SupervisorRelease } from './supervisor-releases.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, '../..');
@@ -71,15 +72,25 @@ export class TestNode extends NodeShell {
     /** The node's folder on this machine: upper/ holds every change made to /etc, /usr and /var. */
     readonly dir: string,
     private readonly buildDir: string,
+    /** Launchers of the supervisord release to install over /usr/bin's, or null for Debian's own. */
+    private readonly supervisorDir: string | null,
   ) {
     super();
   }
 
-  static async up(layout: LayoutName, options: { dir?: string } = {}): Promise<TestNode> {
+  /**
+   * `supervisor`: which supervisord the node runs (default: 3.4.0 on the CentOS 7 reference layout, as EPEL
+   * ships it there; Debian's 4.2.5 elsewhere).
+   */
+  static async up(
+    layout: LayoutName,
+    options: { dir?: string; supervisor?: SupervisorRelease } = {},
+  ): Promise<TestNode> {
     const missing = missingPrerequisite();
     if (missing) throw new Error(missing);
+    const release = options.supervisor ?? (layout === 'kubekey-centos7' ? '3.4.0' : 'debian');
     const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `kubesup-node-${layout}-`));
-    const node = new TestNode(layout, dir, buildStandins());
+    const node = new TestNode(layout, dir, buildStandins(), prepareRelease(release));
     await node.boot();
     return node;
   }
@@ -102,6 +113,7 @@ export class TestNode extends NodeShell {
         this.dir,
         path.join(HERE, 'layouts', this.layout),
         this.buildDir,
+        this.supervisorDir ?? '',
       ],
       { detached: true, stdio: ['ignore', 'ignore', fs.openSync(path.join(this.dir, 'boot.log'), 'a')] },
     );

@@ -178,4 +178,33 @@ describe('monitor screen', () => {
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
     expect(f).toMatch(/› a-program-with-a-really-long-name\S*… RUNNING/);
   });
+
+  it('the log follows the selected program even when the first data held no programs (a slow supervisord)', async () => {
+    const { app, monitor } = setup();
+    // kubelet's health answered first; supervisord's programs only in a later batch.
+    monitor.push(monitorData([], { connected: false }));
+    await app.waitFor((x) => x.includes('healthz'), 'the first data');
+    monitor.push(monitorData([KUBELET_CRASHED]));
+    await vi.waitFor(() => expect(monitor.followed).toEqual(['kubelet']));
+    monitor.log(['I1126 10:00:00.000001    42 kubelet.go:1] "SyncLoop" line=1']);
+    monitor.push(monitorData([KUBELET_CRASHED], { logVersion: 1 }));
+    await app.waitFor((x) => x.includes('line=1'), 'the log line');
+  });
+
+  it('health in the words status --json uses: unreachable when nothing answers, failing when it answers not ok', async () => {
+    const { app, monitor } = setup();
+    const url = 'http://127.0.0.1:10248/healthz';
+    monitor.push(
+      monitorData([KUBELET_CRASHED], {
+        health: { url, result: { ok: false, latencyMs: 0, error: 'connection refused' }, checkedAt: 1, lastOkAt: null },
+      }),
+    );
+    await app.waitFor((x) => x.includes('UNREACHABLE: connection refused'), 'unreachable');
+    monitor.push(
+      monitorData([KUBELET_CRASHED], {
+        health: { url, result: { ok: false, status: 500, latencyMs: 1 }, checkedAt: 2, lastOkAt: null },
+      }),
+    );
+    await app.waitFor((x) => x.includes('FAILING: HTTP 500'), 'failing');
+  });
 });

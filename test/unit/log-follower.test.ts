@@ -32,6 +32,14 @@ class FakeLog implements ByteRangeSource {
   }
 }
 
+/** supervisord 3.x (Python 2): a range is sent as its raw bytes, which arrive as U+FFFD where they split a character. */
+class FakeLog3 extends FakeLog {
+  override async read(offset: number, length: number) {
+    this.calls++;
+    return new TextDecoder('utf-8').decode(this.current.subarray(offset, offset + length));
+  }
+}
+
 async function drain(f: LogFollower) {
   const out: string[] = [];
   for (let i = 0; i < 20; i++) out.push(...(await f.poll()).lines);
@@ -122,5 +130,33 @@ describe('log follower', () => {
     expect((await f.poll()).lines).toEqual(['new 4']);
     const wider = new LogFollower(log, { startTailBytes: 17 });
     expect((await wider.poll()).lines).toEqual(['recent 3', 'new 4']);
+  });
+});
+
+describe('supervisord 3.x, which answers a range split inside a character with its raw bytes', () => {
+  it('starting near the end inside a character: no false rotation, every later line once', async () => {
+    for (let shift = 0; shift < 3; shift++) {
+      const log = new FakeLog3();
+      log.append(`${'x'.repeat(shift)}日本語のログ 1\n日本語のログ 2\n`);
+      const f = new LogFollower(log, { startTailBytes: 20 });
+      const first = await f.poll();
+      const polls = [first];
+      for (const n of [3, 4, 5, 6]) {
+        log.append(`日本語のログ ${n}\n`);
+        polls.push(await f.poll());
+      }
+      expect(
+        polls.some((p) => p.rotated),
+        `shift ${shift}`,
+      ).toBe(false);
+      const lines = polls.flatMap((p) => p.lines);
+      expect(lines.filter((l) => /[3-6]$/.test(l))).toEqual([
+        '日本語のログ 3',
+        '日本語のログ 4',
+        '日本語のログ 5',
+        '日本語のログ 6',
+      ]);
+      expect(lines.every((l) => !l.includes('\uFFFD'))).toBe(true);
+    }
   });
 });

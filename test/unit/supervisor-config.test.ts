@@ -136,3 +136,33 @@ describe('include patterns', () => {
     });
   });
 });
+
+import { credentialsFor } from '../../src/core/supervisor/config.js';
+import { locateSupervisord } from '../../src/core/supervisor/locate.js';
+import { FakeFiles, fakeHost } from '../helpers/fake-host/index.js';
+
+describe('credentials for --supervisor-url', () => {
+  const text = [
+    '[unix_http_server]',
+    'file=/var/run/supervisor.sock',
+    '[inet_http_server]',
+    'port=127.0.0.1:9001',
+    'username=ops',
+    'password=s3cret',
+    '[supervisorctl]',
+    'serverurl=unix:///var/run/supervisor.sock',
+    '',
+  ].join('\n');
+  const config = parseSupervisorConfig(text, '/etc/supervisord.conf');
+
+  it("come from the server section the URL reaches, not from [supervisorctl]'s socket", () => {
+    expect(credentialsFor(config, 'http://127.0.0.1:9001')).toEqual({ username: 'ops', password: 's3cret' });
+    expect(credentialsFor(config, 'unix:///var/run/supervisor.sock')).toEqual({});
+  });
+
+  it('reach the endpoint that the monitor and status use', async () => {
+    const host = fakeHost(new FakeFiles({ '/etc/supervisord.conf': text })).host;
+    const location = await locateSupervisord(host, { url: 'http://127.0.0.1:9001' });
+    expect(location.endpoint).toMatchObject({ url: 'http://127.0.0.1:9001', username: 'ops', password: 's3cret' });
+  });
+});

@@ -54,6 +54,12 @@ function utf8Suffix(text: string, max: number): string {
   return text.slice(i);
 }
 
+/**
+ * supervisord 3.x (Python 2) answers a range that begins inside a character with the raw bytes, which decode
+ * as U+FFFD: the same "split character" that 4.x reports as an error, seen from the other side.
+ */
+const REPLACEMENT = '\uFFFD';
+
 function isSplitCharacter(error: unknown): boolean {
   // As a direct call the handler's UnicodeDecodeError is an HTTP 500; inside a multicall, fault FAILED.
   return (error instanceof RpcHttpError && error.status === 500) || (error instanceof RpcFault && error.code === 30);
@@ -113,6 +119,7 @@ export class LogFollower {
     for (let skip = 0; skip < 4; skip++) {
       try {
         const text = await this.source.read(from + skip, size - from - skip);
+        if (text.startsWith(REPLACEMENT)) continue; // 3.x: began inside a character; a byte further on
         const nl = text.indexOf('\n');
         if (nl < 0) return [];
         this.offset = from + skip + byteLength(text.slice(0, nl + 1));

@@ -5,6 +5,7 @@
 import type { ProcessInfo } from '../supervisor/client.js';
 import type { MonitorData } from './monitor-data.js';
 import type { ExitRecord } from './restart-history.js';
+import { type HealthWord, healthWord } from './words.js';
 
 export interface ProgramStatus {
   readonly name: string;
@@ -32,7 +33,7 @@ export interface StatusReport {
   readonly supervisord: { readonly state: string; readonly pid: number | null; readonly url: string };
   readonly programs: readonly ProgramStatus[];
   readonly kubelet: {
-    readonly healthz: 'ok' | 'failing' | 'unreachable';
+    readonly healthz: HealthWord;
     readonly url: string;
     readonly latency_ms: number | null;
     readonly error: string | null;
@@ -70,7 +71,7 @@ export function buildStatusReport(data: MonitorData, extraWarnings: readonly str
       waiting: p.waiting ? { retry_in_s: p.waiting.retryInS, failed_starts: p.waiting.failedStarts } : null,
     })),
     kubelet: {
-      healthz: health?.ok ? 'ok' : health?.status !== undefined ? 'failing' : 'unreachable',
+      healthz: healthWord(health),
       url: data.health.url,
       latency_ms: health && health.status !== undefined ? Math.round(health.latencyMs * 10) / 10 : null,
       error: !health

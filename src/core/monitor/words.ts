@@ -27,3 +27,14 @@ export function stateWord(state: string, waiting: { readonly retryInS: number } 
 export function failedStarts(n: number): string {
   return `${n} failed start${n === 1 ? '' : 's'}`;
 }
+
+export type HealthWord = 'ok' | 'failing' | 'unreachable';
+
+/**
+ * kubelet's healthz in one word, the same in `status`, its JSON and the TUI: ok; failing (it answered, but
+ * not 200); unreachable (no answer: connection refused, timeout).
+ */
+export function healthWord(result: { readonly ok: boolean; readonly status?: number } | null | undefined): HealthWord {
+  if (result?.ok) return 'ok';
+  return result?.status !== undefined ? 'failing' : 'unreachable';
+}

@@ -174,3 +174,23 @@ export function resolveEndpoint(
     ...(password !== undefined && username ? { password } : {}),
   };
 }
+
+/**
+ * The credentials for a given URL: `[supervisorctl]`'s when its serverurl is that URL, else those of the
+ * server section the URL points to (`[inet_http_server]` for http, `[unix_http_server]` for a socket).
+ */
+export function credentialsFor(
+  config: SupervisorConfig,
+  url: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+): { username?: string; password?: string } {
+  const names = expansionNames(config.path, env);
+  const expand = (v: string | undefined) => (v === undefined ? undefined : expandPercent(v.trim(), names));
+  const fromCtl = expand(getValue(config, 'supervisorctl', 'serverurl')) === url;
+  const section = url.startsWith('unix://') ? 'unix_http_server' : 'inet_http_server';
+  const pick = (key: string) =>
+    (fromCtl ? expand(getValue(config, 'supervisorctl', key)) : undefined) ?? expand(getValue(config, section, key));
+  const username = pick('username');
+  const password = pick('password');
+  return { ...(username ? { username } : {}), ...(username && password !== undefined ? { password } : {}) };
+}

@@ -8,7 +8,13 @@
 import path from 'node:path/posix';
 import { ToolError } from '../errors.js';
 import type { Host } from '../host.js';
-import { parseSupervisorConfig, resolveEndpoint, type SupervisorConfig, type SupervisorEndpoint } from './config.js';
+import {
+  credentialsFor,
+  parseSupervisorConfig,
+  resolveEndpoint,
+  type SupervisorConfig,
+  type SupervisorEndpoint,
+} from './config.js';
 
 /** What the command line says of supervisord (--supervisor-conf, --supervisor-url), when it says anything. */
 export interface SupervisorOverrides {
@@ -102,15 +108,12 @@ export async function locateSupervisord(host: Host, overrides: SupervisorOverrid
   }
   let endpoint: SupervisorEndpoint | null = null;
   if (overrides.url) {
-    endpoint = { url: overrides.url, source: '--supervisor-url' };
-    // Credentials still come from the config, when there is one.
-    const fromConfig = config ? resolveEndpoint(config, host.env) : undefined;
-    if (fromConfig?.username)
-      endpoint = {
-        ...endpoint,
-        username: fromConfig.username,
-        ...(fromConfig.password !== undefined ? { password: fromConfig.password } : {}),
-      };
+    // Credentials from the section that URL reaches, not from wherever [supervisorctl] points.
+    endpoint = {
+      url: overrides.url,
+      source: '--supervisor-url',
+      ...(config ? credentialsFor(config, overrides.url, host.env) : {}),
+    };
   } else if (config) {
     endpoint = resolveEndpoint(config, host.env) ?? null;
   }

@@ -4,30 +4,8 @@
  */
 import { Box, Text } from 'ink';
 import type { LogLine, Severity } from '../../core/kubelet/klog.js';
-import { atLeast, findMatches, type LogRing } from '../../core/monitor/log-ring.js';
-import type { LogViewState } from '../../store/log-view.js';
+import type { LogViewState, LogWindow } from '../../store/log-view.js';
 import { severityColor } from '../theme.js';
-
-export interface LogWindow {
-  readonly lines: LogLine[];
-  readonly matches: number[];
-  readonly total: number;
-}
-
-export function logWindow(ring: LogRing | null, view: LogViewState, height: number): LogWindow {
-  if (!ring) return { lines: [], matches: [], total: 0 };
-  const all = ring.toArray(view.minSeverity === 'info' ? undefined : atLeast(view.minSeverity));
-  const matches = findMatches(all, view.query);
-  let end = all.length;
-  if (view.matchSeq !== null) {
-    const i = all.findIndex((l) => l.seq === view.matchSeq);
-    if (i >= 0) end = Math.min(all.length, i + Math.ceil(height / 2));
-  } else if (!view.follow) {
-    end = Math.max(Math.min(height, all.length), all.length - view.scroll);
-  }
-  const start = Math.max(0, end - height);
-  return { lines: all.slice(start, end), matches, total: all.length };
-}
 
 const LEVELS: Severity[] = ['info', 'warning', 'error'];
 export const nextLevel = (s: Severity): Severity => LEVELS[(LEVELS.indexOf(s) + 1) % LEVELS.length] as Severity;
@@ -62,7 +40,8 @@ export function LogView({
   return (
     <Box flexDirection="column" height={height + 1}>
       <Text wrap="truncate-end" dimColor>
-        ── {title} · {view.follow ? 'following' : 'paused'} · level ≥ {view.minSeverity}
+        ── {title} · {view.follow ? 'following' : window.newer ? `paused · ${window.newer} new` : 'paused'} · level ≥{' '}
+        {view.minSeverity}
         {view.query ? ` · "${view.query}" ${window.matches.length} matches` : ''} ─────
       </Text>
       <Text wrap="truncate-end">

@@ -1,8 +1,9 @@
 /** The live monitor: programs, kubelet health, the selected program's restart history and log, and its keys. */
 import { Box, Text, useInput } from 'ink';
-import { formatDuration } from '../../core/monitor/words.js';
+import { formatDuration, healthWord } from '../../core/monitor/words.js';
+import { logWindow } from '../../store/log-view.js';
 import { useAppStore } from '../../store/store-context.js';
-import { LogView, logWindow, nextLevel } from '../components/log-view.js';
+import { LogView, nextLevel } from '../components/log-view.js';
 import { ProgramTable } from '../components/program-table.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { type Binding, keyName } from '../keymap.js';
@@ -59,9 +60,9 @@ export function MonitorScreen({
       nextMatch: () => a.nextMatch(1, window.matches),
       prevMatch: () => a.nextMatch(-1, window.matches),
       level: () => a.setMinSeverity(nextLevel(view.minSeverity)),
-      logUp: () => a.scrollLog(-(logHeight - 1)),
-      logDown: () => a.scrollLog(logHeight - 1),
-      logTop: a.logTop,
+      logUp: () => a.scrollLog(-(logHeight - 1), logHeight),
+      logDown: () => a.scrollLog(logHeight - 1, logHeight),
+      logTop: () => a.logTop(logHeight),
       logBottom: a.logBottom,
     },
     keysActive && !view.typing,
@@ -105,7 +106,9 @@ export function MonitorScreen({
         kubelet healthz{' '}
         {h ? (
           <Text color={h.ok ? 'green' : 'red'}>
-            {h.ok ? `ok ${Math.round(h.latencyMs)} ms` : `FAILING: ${h.error ?? `HTTP ${h.status}`}${sinceOk}`}
+            {h.ok
+              ? `ok ${Math.round(h.latencyMs)} ms`
+              : `${healthWord(h).toUpperCase()}: ${h.error ?? `HTTP ${h.status}`}${sinceOk}`}
           </Text>
         ) : (
           <Text dimColor>checking…</Text>
