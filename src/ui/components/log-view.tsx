@@ -3,7 +3,7 @@
  * coloured. Lines live in the engine's ring buffer, not in React state; only the visible rows are rendered.
  */
 import { Box, Text } from 'ink';
-import type { LogLine, Severity } from '../../core/kubelet/klog.js';
+import type { Severity } from '../../core/kubelet/klog.js';
 import type { LogViewState, LogWindow } from '../../store/log-view.js';
 import { severityColor } from '../theme.js';
 
