@@ -71,8 +71,3 @@ export async function main(argv: readonly string[]): Promise<number> {
     return error instanceof UsageError ? 2 : 1;
   }
 }
-
-// `node dist/cli.js status` works too (a copy of dist/ on an air-gapped node): run when executed directly.
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  process.exitCode = await main(process.argv.slice(2));
-}

@@ -35,10 +35,10 @@ export function missingRelease(release: SupervisorRelease): string | undefined {
 /** A folder holding `supervisord` and `supervisorctl` for the release; null for Debian's own. */
 export function prepareRelease(release: SupervisorRelease): string | null {
   if (release === 'debian') return null;
-  const missing = missingRelease(release);
-  if (missing) throw new Error(missing);
   const dir = path.join(CACHE, `supervisor-${release}`);
   if (fs.existsSync(path.join(dir, 'done'))) return dir;
+  const missing = missingRelease(release);
+  if (missing) throw new Error(missing);
   fs.mkdirSync(dir, { recursive: true });
   const { python, tarballs } = PYTHON[release];
   for (const t of tarballs) {

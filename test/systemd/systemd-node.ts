@@ -69,6 +69,7 @@ export class SystemdNode extends NodeShell {
     readonly layout: SystemdLayout,
     /** The node's folder: root/ is its file system, boot.log what nspawn printed. */
     readonly dir: string,
+    private readonly withNode: boolean,
   ) {
     super();
   }
@@ -77,11 +78,19 @@ export class SystemdNode extends NodeShell {
     return path.join(this.dir, 'root');
   }
 
-  static async up(layout: SystemdLayout): Promise<SystemdNode> {
+  /**
+   * `withNode: false` boots a node without Node.js at all (this repository is still mounted), for the
+   * single-file build: a hidden need for a `node` binary then fails.
+   */
+  static async up(layout: SystemdLayout, options: { withNode?: boolean } = {}): Promise<SystemdNode> {
     const missing = missingSystemdPrerequisite();
     if (missing) throw new Error(missing);
     const image = await ensureRootImage();
-    const node = new SystemdNode(layout, fs.mkdtempSync(path.join(os.tmpdir(), `kubesup-sysnode-${layout}-`)));
+    const node = new SystemdNode(
+      layout,
+      fs.mkdtempSync(path.join(os.tmpdir(), `kubesup-sysnode-${layout}-`)),
+      options.withNode ?? true,
+    );
     fs.mkdirSync(node.root);
     const untar = spawnSync('tar', ['-C', node.root, '-xf', image], { encoding: 'utf8' });
     if (untar.status !== 0) throw new Error(`cannot unpack ${image}: ${untar.stderr}`);
@@ -116,7 +125,7 @@ export class SystemdNode extends NodeShell {
       '--link-journal=no',
       '--console=passive',
       `--machine=${this.layout}`,
-      `--bind-ro=${process.execPath}:/usr/local/bin/node`,
+      ...(this.withNode ? [`--bind-ro=${process.execPath}:/usr/local/bin/node`] : []),
       `--bind-ro=${REPO_ROOT}`,
     ];
     const log = fs.openSync(path.join(this.dir, 'boot.log'), 'a');

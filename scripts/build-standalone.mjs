@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// `npm run build:standalone`: kubesup-tui as one executable per architecture, runtime included, for nodes
+// without Node.js 20: dist/standalone/kubesup-tui-linux-{x64,arm64} and their SHA256SUMS.
+//
+// Bun's --compile with its *baseline* x64 runtime (no AVX2 needed) links against glibc 2.17 at most, so the
+// file runs on CentOS 7 (glibc 2.17, kernel 3.10); Node's own single-executable builds inherit Node's glibc
+// 2.28. The code is bundled first by esbuild, exactly as for the npm package (same aliases and defines);
+// bun then only wraps that one file with its runtime.
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const OUT = 'dist/standalone';
+const BUNDLE = path.join(OUT, 'kubesup-standalone.mjs');
+const TARGETS = [
+  ['kubesup-tui-linux-x64', 'bun-linux-x64-baseline'],
+  ['kubesup-tui-linux-arm64', 'bun-linux-arm64'],
+];
+const bin = (name) => path.join('node_modules', '.bin', name);
+
+fs.rmSync(OUT, { recursive: true, force: true });
+fs.mkdirSync(OUT, { recursive: true });
+execFileSync(
+  bin('esbuild'),
+  [
+    'src/cli/standalone.ts',
+    '--bundle',
+    '--platform=node',
+    '--target=node20',
+    '--format=esm',
+    '--minify',
+    '--legal-comments=none',
+    '--define:process.env.NODE_ENV="production"',
+    '--alias:react-devtools-core=./src/ui/devtools-stub.ts',
+    '--log-level=warning',
+    `--outfile=${BUNDLE}`,
+  ],
+  { stdio: 'inherit' },
+);
+const sums = [];
+for (const [file, target] of TARGETS) {
+  const outfile = path.join(OUT, file);
+  execFileSync(bin('bun'), ['build', BUNDLE, '--compile', '--minify', `--target=${target}`, `--outfile=${outfile}`], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const sha = crypto.createHash('sha256').update(fs.readFileSync(outfile)).digest('hex');
+  sums.push(`${sha}  ${file}`);
+  process.stderr.write(`built ${outfile} (${(fs.statSync(outfile).size / 1e6).toFixed(1)} MB)\n`);
+}
+fs.rmSync(BUNDLE);
+fs.writeFileSync(path.join(OUT, 'SHA256SUMS'), `${sums.join('\n')}\n`);
