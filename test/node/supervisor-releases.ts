@@ -39,10 +39,13 @@ export function prepareRelease(release: SupervisorRelease): string | null {
   if (fs.existsSync(path.join(dir, 'done'))) return dir;
   const missing = missingRelease(release);
   if (missing) throw new Error(missing);
-  fs.mkdirSync(dir, { recursive: true });
+  // Built aside and renamed into place: two test workers may prepare the same release at once.
+  const work = `${dir}.${process.pid}`;
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
   const { python, tarballs } = PYTHON[release];
   for (const t of tarballs) {
-    const r = spawnSync('tar', ['-C', dir, '-xzf', path.join(SOURCES, `${t}.tar.gz`)], { encoding: 'utf8' });
+    const r = spawnSync('tar', ['-C', work, '-xzf', path.join(SOURCES, `${t}.tar.gz`)], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`cannot unpack ${t}: ${r.stderr}`);
   }
   const paths = tarballs.map((t) => JSON.stringify(path.join(dir, t))).join(', ');
@@ -51,11 +54,17 @@ export function prepareRelease(release: SupervisorRelease): string | null {
     ['supervisorctl', 'supervisor.supervisorctl'],
   ] as const) {
     fs.writeFileSync(
-      path.join(dir, name),
+      path.join(work, name),
       `#!${python}\n# supervisor ${release} from its upstream source, for kubesup-tui's test node.\nimport sys\nsys.path[0:0] = [${paths}]\nfrom ${module} import main\nmain()\n`,
       { mode: 0o755 },
     );
   }
-  fs.writeFileSync(path.join(dir, 'done'), '');
+  fs.writeFileSync(path.join(work, 'done'), '');
+  try {
+    fs.renameSync(work, dir);
+  } catch {
+    // Another worker got there first: its copy is the same.
+    fs.rmSync(work, { recursive: true, force: true });
+  }
   return dir;
 }
