@@ -4,13 +4,25 @@ import { REPO_ROOT } from '../node/test-node.js';
 import type { ExecResult, NodeShell } from './node-shell.js';
 
 export const BIN = path.join(REPO_ROOT, 'bin', 'kubesup-tui.js');
+export const STANDALONE = path.join(REPO_ROOT, 'dist/standalone/kubesup-tui-linux-x64');
+
+/**
+ * Which build the node tests run: the npm package under Node.js (default), or with KUBESUP_BUILD=standalone
+ * the single file, in nodes where Node.js is made unusable (so a hidden need for it fails the test).
+ */
+export const BUILD: 'npm' | 'standalone' = process.env.KUBESUP_BUILD === 'standalone' ? 'standalone' : 'npm';
+
+/** argv that runs kubesup-tui with `args` in a node, in the build under test. */
+export function kubesupArgv(...args: string[]): string[] {
+  return BUILD === 'standalone' ? [STANDALONE, ...args] : ['node', BIN, ...args];
+}
 
 export function kubesup(
   node: NodeShell,
   args: readonly string[],
   options: { env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<ExecResult> {
-  return node.exec(['node', BIN, ...args], options);
+  return node.exec(kubesupArgv(...args), options);
 }
 
 export async function kubesupJson<T = any>(

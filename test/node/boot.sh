@@ -3,7 +3,7 @@
 # Overlays /etc, /usr and /var onto the node's folder (so that nothing reaches this machine's own files),
 # gives it a fresh /run, installs the layout on first boot, then starts the enabled units like init does.
 set -euo pipefail
-node_dir=$1 layout_dir=$2 build_dir=$3 supervisor_dir=${4:-}
+node_dir=$1 layout_dir=$2 build_dir=$3 supervisor_dir=${4:-} hide_node=${5:-}
 here=$(cd "$(dirname "$0")" && pwd)
 
 for d in etc usr var; do
@@ -28,7 +28,9 @@ if [ ! -e "$node_dir/installed" ]; then
     install -m 0755 "$supervisor_dir/supervisorctl" /usr/bin/supervisorctl
   fi
   install -D -m 0755 -t /usr/lib/systemctl-standin "$here"/systemctl-standin/*.mjs
-  ln -sf /usr/lib/systemctl-standin/main.mjs /usr/bin/systemctl
+  # The stand-in runs on a Node.js of its own when the node's is hidden (see below).
+  printf '#!/bin/sh\nn=/run/kubesup-standin/node; [ -s "$n" ] || n=node\nexec "$n" /usr/lib/systemctl-standin/main.mjs "$@"\n' > /usr/bin/systemctl
+  chmod 755 /usr/bin/systemctl
   echo "$HOSTNAME_" > /etc/hostname
   # The node enables only its layout's units, not what this machine happens to have enabled.
   rm -rf /etc/systemd/system/multi-user.target.wants
@@ -37,6 +39,15 @@ if [ ! -e "$node_dir/installed" ]; then
   touch "$node_dir/installed"
 fi
 hostname "$(cat /etc/hostname)"
+
+# For the single-file build's tests: Node.js unusable in the node (a hidden need for it fails), while the
+# stand-ins keep theirs at a path nothing else knows.
+if [ -n "$hide_node" ]; then
+  mkdir -p /run/kubesup-standin
+  touch /run/kubesup-standin/node
+  mount --bind "$(readlink -f /usr/bin/node)" /run/kubesup-standin/node
+  mount --bind /bin/false /usr/bin/node
+fi
 
 # systemd-tmpfiles at boot: only the "d" lines the layouts need (EPEL's /run/supervisor).
 for f in /usr/lib/tmpfiles.d/*.conf /etc/tmpfiles.d/*.conf; do

@@ -1,6 +1,6 @@
 // `kubesup-tui detect` in the test nodes: the detected argv against the running stand-in's own cmdline.
 import { describe, expect, it } from 'vitest';
-import { BIN, kubesup, kubesupJson } from '../helpers/cli-in-node.js';
+import { kubesup, kubesupArgv, kubesupJson } from '../helpers/cli-in-node.js';
 import { withTestNode } from '../helpers/with-test-node.js';
 import type { LayoutName, TestNode } from './test-node.js';
 
@@ -150,10 +150,7 @@ describe('detect: drift, duplicates and bad input (Ubuntu node)', () => {
       '--reuid=65534',
       '--regid=65534',
       '--clear-groups',
-      'node',
-      BIN,
-      'detect',
-      '--json',
+      ...kubesupArgv('detect', '--json'),
     ]);
     expect(r.exitCode).toBe(0);
     const json = JSON.parse(r.stdout);

@@ -2,7 +2,7 @@
 // killed half-way and met again by status and the TUI, a kubelet crash-looping under the wrapper.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { BIN, kubesup, kubesupJson } from '../helpers/cli-in-node.js';
+import { kubesup, kubesupArgv, kubesupJson } from '../helpers/cli-in-node.js';
 import { TmuxSession } from '../helpers/tmux.js';
 import { withTestNode } from '../helpers/with-test-node.js';
 import type { TestNode } from './test-node.js';
@@ -16,8 +16,8 @@ const slow = (node: TestNode, ms: number) =>
 /** `migrate --yes` started in the background inside the node; its exit, once it has one. */
 function migrateInBackground(node: TestNode): { exit: Promise<number | null> } {
   const child = spawn(
-    node.enterArgv(['node', BIN, 'migrate', '--yes'])[0] as string,
-    node.enterArgv(['node', BIN, 'migrate', '--yes']).slice(1),
+    node.enterArgv(kubesupArgv('migrate', '--yes'))[0] as string,
+    node.enterArgv(kubesupArgv('migrate', '--yes')).slice(1),
     {
       stdio: 'ignore',
       env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
@@ -85,7 +85,7 @@ describe('faults around a migration (reference node)', () => {
     const seen = Number((await node.sh(`wc -l < ${LOG}`)).trim());
     const run = migrateInBackground(node);
     await node.waitFor(`tail -n +${seen + 1} ${LOG} | grep -q '\\[8/11\\]'`, 30_000);
-    await node.sh("pkill -9 -f 'kubesup-tui[.]js migrate'");
+    await node.sh("pkill -9 -f 'kubesup-tui(-linux-x6[4]|[.]js) migrate'");
     await run.exit;
     await node.sh('rm -f /run/systemctl-standin/delay-ms');
 
@@ -95,7 +95,7 @@ describe('faults around a migration (reference node)', () => {
       /^a migration was interrupted after (8|9) of 11 steps \(next: .*\): finish it with kubesup-tui migrate --yes, or undo it with kubesup-tui rollback --yes$/,
     );
 
-    const tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', 'node', BIN]), {
+    const tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', ...kubesupArgv()]), {
       columns: 100,
       rows: 30,
     });

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, kubesup } from '../helpers/cli-in-node.js';
+import { kubesup, kubesupArgv } from '../helpers/cli-in-node.js';
 import { TmuxSession } from '../helpers/tmux.js';
 import { withTestNode } from '../helpers/with-test-node.js';
 import { REPO_ROOT } from './test-node.js';
@@ -18,10 +18,10 @@ describe('the monitor on a loaded node (reference node, supervisord answering la
   });
 
   it('shows kubelet log lines within 2 s of its row, counts a crash, and answers keys', async () => {
-    const argv = node.enterArgv(['node', path.join(REPO_ROOT, 'test/node/slow-proxy.mjs'), SLOW, SOCK]);
+    const argv = node.enterArgv([node.standinNode, path.join(REPO_ROOT, 'test/node/slow-proxy.mjs'), SLOW, SOCK]);
     const proxy = spawn(argv[0] as string, argv.slice(1), { stdio: 'ignore' });
     const tui = new TmuxSession(
-      node.enterArgv(['env', 'TERM=xterm-256color', 'node', BIN, 'monitor', '--supervisor-url', `unix://${SLOW}`]),
+      node.enterArgv(['env', 'TERM=xterm-256color', ...kubesupArgv('monitor', '--supervisor-url', `unix://${SLOW}`)]),
       { columns: 100, rows: 30 },
     );
     try {

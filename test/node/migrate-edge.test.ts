@@ -1,6 +1,6 @@
 // Migration on nodes that are not as the installers left them.
 import { describe, expect, it } from 'vitest';
-import { BIN, kubesup, kubesupJson } from '../helpers/cli-in-node.js';
+import { kubesup, kubesupArgv, kubesupJson } from '../helpers/cli-in-node.js';
 import { withTestNode } from '../helpers/with-test-node.js';
 
 describe('a supervisord config without [include]', () => {
@@ -48,10 +48,7 @@ describe('refusals leave the node untouched', () => {
       '--reuid=65534',
       '--regid=65534',
       '--clear-groups',
-      'node',
-      BIN,
-      'migrate',
-      '--yes',
+      ...kubesupArgv('migrate', '--yes'),
     ]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toBe('kubesup-tui: must run as root (nothing was changed)\n');

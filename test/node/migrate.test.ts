@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, kubesup, kubesupJson } from '../helpers/cli-in-node.js';
+import { kubesup, kubesupArgv, kubesupJson } from '../helpers/cli-in-node.js';
 import { withTestNode } from '../helpers/with-test-node.js';
 import { type LayoutName, TestNode } from './test-node.js';
 
@@ -241,7 +241,7 @@ describe('the tool killed (SIGKILL) during migrate, then run again', () => {
     const node = await TestNode.up('kubeadm-ubuntu');
     try {
       await node.waitFor('test -S /var/run/supervisor.sock && curl -sf 127.0.0.1:10248/healthz');
-      const argv = node.enterArgv(['node', BIN, 'migrate', '--yes']);
+      const argv = node.enterArgv(kubesupArgv('migrate', '--yes'));
       const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       await new Promise<void>((resolve) => {

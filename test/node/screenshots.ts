@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ansiToSvg from 'ansi-to-svg';
-import { BIN } from '../helpers/cli-in-node.js';
+import { kubesupArgv } from '../helpers/cli-in-node.js';
 import { TmuxSession } from '../helpers/tmux.js';
 import { ensurePrerequisites } from './prerequisites.js';
 import { REPO_ROOT, TestNode } from './test-node.js';
@@ -35,7 +35,10 @@ async function main(): Promise<void> {
   ensurePrerequisites();
   fs.mkdirSync(OUT, { recursive: true });
   const node = await TestNode.up('kubekey-centos7');
-  const tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', 'node', BIN]), { columns: 100, rows: 30 });
+  const tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', ...kubesupArgv()]), {
+    columns: 100,
+    rows: 30,
+  });
   try {
     await node.waitFor('test -S /var/run/supervisor/supervisor.sock && curl -sf 127.0.0.1:10248/healthz');
     await tui.waitFor((x) => x.includes('running, pid') && x.includes('1 detect'), 'detect');

@@ -2,7 +2,7 @@
 // migration goes on to its verified end, its progress in the journal and the log, and no kubesup-tui is left
 // running. A stop asked for with q and y rolls back instead, byte for byte.
 import { describe, expect, it } from 'vitest';
-import { BIN, kubesup } from '../helpers/cli-in-node.js';
+import { kubesup, kubesupArgv } from '../helpers/cli-in-node.js';
 import { snapshot } from '../helpers/node-snapshot.js';
 import { TmuxSession } from '../helpers/tmux.js';
 import { withTestNode } from '../helpers/with-test-node.js';
@@ -21,7 +21,10 @@ const ROOTS = [
 /** The TUI on a fresh terminal, through the wizard up to a confirmed apply (each systemctl change slowed). */
 async function applyInTui(node: TestNode): Promise<TmuxSession> {
   await node.sh('mkdir -p /run/systemctl-standin && echo 800 > /run/systemctl-standin/delay-ms');
-  const tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', 'node', BIN]), { columns: 100, rows: 30 });
+  const tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', ...kubesupArgv()]), {
+    columns: 100,
+    rows: 30,
+  });
   try {
     await tui.waitFor((x) => x.includes('running, pid') && x.includes('1 detect'), 'the detect screen');
     tui.send('Enter');
@@ -56,7 +59,7 @@ describe('the terminal goes away during apply (reference node)', () => {
         tui.kill();
       }
       await node.waitFor(`grep -q '"state": "migrated"' /var/lib/kubesup-tui/journal.json && ${healthy}`, 30_000);
-      await node.waitFor("! pgrep -f 'kubesup-tui[.]js'", 10_000);
+      await node.waitFor("! pgrep -f 'kubesup-tui(-linux-x6[4]|[.]js)'", 10_000);
       expect(await node.sh('tail -n 5 /var/lib/kubesup-tui/migration.log')).toMatch(/\[11\/11\] verify: .*: ok/);
       // Back to the start for the next drop.
       await node.sh('rm -f /run/systemctl-standin/delay-ms');
@@ -95,7 +98,7 @@ describe('the terminal goes away during apply (reference node)', () => {
       ['rollback', 'rolled back: kubelet runs under systemd again', 'rollback: remove'],
     ] as const) {
       const seen = Number((await node.sh('wc -l < /var/lib/kubesup-tui/migration.log 2>/dev/null || echo 0')).trim());
-      const shell = new TmuxSession(node.enterArgv(['node', BIN, command, '--yes']), { columns: 100, rows: 30 });
+      const shell = new TmuxSession(node.enterArgv(kubesupArgv(command, '--yes')), { columns: 100, rows: 30 });
       try {
         await shell.waitFor((x) => x.includes(shown), `${command} under way`);
       } finally {
@@ -107,7 +110,7 @@ describe('the terminal goes away during apply (reference node)', () => {
           ? `grep -q '${settled}' /var/lib/kubesup-tui/journal.json`
           : `tail -n +${seen + 1} ${log} | grep -q '${settled}'`;
       await node.waitFor(`${done} && ${healthy}`, 30_000);
-      await node.waitFor("! pgrep -f 'kubesup-tui[.]js'", 10_000);
+      await node.waitFor("! pgrep -f 'kubesup-tui(-linux-x6[4]|[.]js)'", 10_000);
     }
     await node.sh('rm -f /run/systemctl-standin/delay-ms');
     expect(await snapshot(node, ROOTS)).toBe(before);

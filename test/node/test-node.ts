@@ -74,6 +74,8 @@ export class TestNode extends NodeShell {
     private readonly buildDir: string,
     /** Launchers of the supervisord release to install over /usr/bin's, or null for Debian's own. */
     private readonly supervisorDir: string | null,
+    /** Node.js made unusable in the node; the stand-ins run on a private one (`standinNode`). */
+    private readonly hideNode = false,
   ) {
     super();
   }
@@ -84,13 +86,15 @@ export class TestNode extends NodeShell {
    */
   static async up(
     layout: LayoutName,
-    options: { dir?: string; supervisor?: SupervisorRelease } = {},
+    options: { dir?: string; supervisor?: SupervisorRelease; hideNode?: boolean } = {},
   ): Promise<TestNode> {
     const missing = missingPrerequisite();
     if (missing) throw new Error(missing);
     const release = options.supervisor ?? (layout === 'kubekey-centos7' ? '3.4.0' : 'debian');
     const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `kubesup-node-${layout}-`));
-    const node = new TestNode(layout, dir, buildStandins(), prepareRelease(release));
+    // The single file's test runs (KUBESUP_BUILD=standalone) hide the node's Node.js from it.
+    const hideNode = options.hideNode ?? process.env.KUBESUP_BUILD === 'standalone';
+    const node = new TestNode(layout, dir, buildStandins(), prepareRelease(release), hideNode);
     await node.boot();
     return node;
   }
@@ -114,6 +118,7 @@ export class TestNode extends NodeShell {
         path.join(HERE, 'layouts', this.layout),
         this.buildDir,
         this.supervisorDir ?? '',
+        this.hideNode ? 'hide-node' : '',
       ],
       { detached: true, stdio: ['ignore', 'ignore', fs.openSync(path.join(this.dir, 'boot.log'), 'a')] },
     );
@@ -133,6 +138,11 @@ export class TestNode extends NodeShell {
       : '';
     await this.kill();
     throw new Error(`test node ${this.layout} did not boot:\n${log.slice(-2000)}`);
+  }
+
+  /** The Node.js that test helpers inside the node (proxies, stand-ins) run on, hidden or not. */
+  get standinNode(): string {
+    return this.hideNode ? '/run/kubesup-standin/node' : 'node';
   }
 
   /** The host pid of the node's PID 1, for nsenter. */

@@ -1,7 +1,7 @@
 // The real thing, driven through tmux in the reference node as a person would: the wizard from start to
 // the monitor, then kill -9 of kubelet, and the restart appears on screen.
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN } from '../helpers/cli-in-node.js';
+import { kubesupArgv } from '../helpers/cli-in-node.js';
 import { TmuxSession } from '../helpers/tmux.js';
 import { withTestNode } from '../helpers/with-test-node.js';
 import { TestNode } from './test-node.js';
@@ -10,7 +10,7 @@ describe('the TUI over a terminal, on the reference node', () => {
   let tui: TmuxSession;
   const node = withTestNode('kubekey-centos7', async (node) => {
     await node.waitFor('test -S /var/run/supervisor/supervisor.sock && curl -sf 127.0.0.1:10248/healthz');
-    tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', 'node', BIN]), { columns: 100, rows: 30 });
+    tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', ...kubesupArgv()]), { columns: 100, rows: 30 });
   });
   afterAll(() => {
     tui?.kill();
@@ -54,10 +54,13 @@ describe('the TUI over a terminal, on the reference node', () => {
 describe('NO_COLOR', () => {
   it('the monitor draws no colour at all, and still reads: states and severities are words', async () => {
     const node = await TestNode.up('kubekey-centos7');
-    const tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', 'NO_COLOR=1', 'node', BIN, 'monitor']), {
-      columns: 100,
-      rows: 30,
-    });
+    const tui = new TmuxSession(
+      node.enterArgv(['env', 'TERM=xterm-256color', 'NO_COLOR=1', ...kubesupArgv('monitor')]),
+      {
+        columns: 100,
+        rows: 30,
+      },
+    );
     try {
       await tui.waitFor((x) => /node-exporter\s+RUNNING/.test(x), 'the monitor');
       const screen = tui.capture(true);

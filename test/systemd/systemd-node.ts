@@ -89,7 +89,8 @@ export class SystemdNode extends NodeShell {
     const node = new SystemdNode(
       layout,
       fs.mkdtempSync(path.join(os.tmpdir(), `kubesup-sysnode-${layout}-`)),
-      options.withNode ?? true,
+      // The single file's runs (KUBESUP_BUILD=standalone) boot nodes without Node.js.
+      options.withNode ?? process.env.KUBESUP_BUILD !== 'standalone',
     );
     fs.mkdirSync(node.root);
     const untar = spawnSync('tar', ['-C', node.root, '-xf', image], { encoding: 'utf8' });
