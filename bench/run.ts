@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BIN } from '../test/helpers/cli-in-node.js';
+import { BIN, STANDALONE } from '../test/helpers/cli-in-node.js';
 import { TmuxSession } from '../test/helpers/tmux.js';
 import { ensurePrerequisites } from '../test/node/prerequisites.js';
 import { REPO_ROOT, type TestNode } from '../test/node/test-node.js';
@@ -70,23 +70,29 @@ function benchPackage(): void {
 async function benchStart(node: TestNode): Promise<number> {
   process.stderr.write('start\n');
   const ours: number[] = [];
+  const single: number[] = [];
   const theirs: number[] = [];
   const floor: number[] = [];
   for (let i = 0; i < RUNS + 2; i++) {
     const a = await timeExec(node, ['supervisorctl', '-c', '/etc/supervisord.conf', 'status']);
     const b = await timeExec(node, ['node', BIN, 'status', '--json']);
+    const d = await timeExec(node, [STANDALONE, 'status', '--json']);
     const c = await timeExec(node, ['node', '-e', '0']);
     // The first two runs warm the page cache.
     if (i >= 2) {
       theirs.push(a);
       ours.push(b);
+      single.push(d);
       floor.push(c);
     }
   }
   const ratio = stats(ours).median / stats(theirs).median;
+  const singleRatio = stats(single).median / stats(theirs).median;
   row('supervisorctl status', fmt(theirs, 'ms'), 'reference', null);
-  row('kubesup-tui status --json', fmt(ours, 'ms'), '<= 0.8x supervisorctl', ratio <= 0.8);
+  row('kubesup-tui status --json (npm package)', fmt(ours, 'ms'), '<= 0.8x supervisorctl', ratio <= 0.8);
   row('  ratio to supervisorctl', `${ratio.toFixed(2)}x`, '<= 0.8x', ratio <= 0.8);
+  row('kubesup-tui status --json (single file)', fmt(single, 'ms'), '<= 0.4x supervisorctl', singleRatio <= 0.4);
+  row('  ratio to supervisorctl', `${singleRatio.toFixed(2)}x`, '<= 0.4x', singleRatio <= 0.4);
   row('node -e 0 (floor, same path through nsenter)', fmt(floor, 'ms'), 'reference', null);
 
   const frames: number[] = [];
@@ -112,8 +118,10 @@ async function benchStart(node: TestNode): Promise<number> {
 /** A probe inside the node: GET /healthz every 10 ms; the longest stretch without "ok". */
 async function main(): Promise<void> {
   ensurePrerequisites();
-  if (spawnSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' }).status !== 0)
-    throw new Error('build failed');
+  for (const script of ['build', 'build:standalone']) {
+    if (spawnSync('npm', ['run', '--silent', script], { cwd: REPO_ROOT, stdio: 'inherit' }).status !== 0)
+      throw new Error(`${script} failed`);
+  }
   const started = new Date();
   if (part('package')) benchPackage();
   if (part('start')) {

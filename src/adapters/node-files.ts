@@ -1,5 +1,7 @@
 /** The node's files, read through node:fs. */
+import { type FSWatcher, watch } from 'node:fs';
 import fs from 'node:fs/promises';
+import nodePath from 'node:path';
 import type { FileReader } from '../core/host.js';
 
 const isMissing = (error: unknown) => ['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '');
@@ -53,6 +55,20 @@ export function createNodeFiles(root = '/'): FileReader {
       } finally {
         await handle.close();
       }
+    },
+    watch(path, onChange) {
+      // The folder, not the file: a rotation renames the file away, and a file watch would follow it.
+      const base = nodePath.basename(path);
+      let watcher: FSWatcher;
+      try {
+        watcher = watch(nodePath.dirname(at(path)), { persistent: false }, (_event, name) => {
+          if (!name || name === base || name.startsWith(`${base}.`)) onChange();
+        });
+      } catch {
+        return () => undefined;
+      }
+      watcher.on('error', () => undefined);
+      return () => watcher.close();
     },
     async size(path) {
       try {

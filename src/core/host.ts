@@ -63,6 +63,11 @@ export interface FileReader {
   readRange(path: string, offset: number, length: number): Promise<Buffer | undefined>;
   /** The file's size in bytes; undefined when it does not exist. */
   size(path: string): Promise<number | undefined>;
+  /**
+   * Calls `onChange` when the file (or one named after it: a rotation) changes; best effort, nothing when it
+   * cannot watch. Returns how to stop. Never keeps the process alive by itself.
+   */
+  watch(path: string, onChange: () => void): () => void;
 }
 
 /** The result of running a command: never throws for a non-zero exit. */

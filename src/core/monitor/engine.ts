@@ -25,21 +25,14 @@ import {
   type ActionOutcome,
   emptyMonitorData,
   type MonitorData,
+  type MonitorOptions,
   type ProgramRow,
   visibleSignature,
 } from './monitor-data.js';
+import { PollScheduler } from './poll-scheduler.js';
 import { processFacts } from './process-facts.js';
 import { followProgramLog, rotationNotice } from './program-log.js';
 import { RestartHistory } from './restart-history.js';
-
-export interface MonitorOptions {
-  /** @default 250 */
-  readonly pollMs?: number;
-  /** @default 2000 */
-  readonly healthMs?: number;
-  /** Log lines kept. @default 5000 */
-  readonly logCapacity?: number;
-}
 
 const MAX_BACKOFF_MS = 5000;
 
@@ -58,7 +51,9 @@ export class MonitorEngine {
   private mainLog: LogFollower | null = null;
   private programLog: LogFollower | null = null;
   private logSeq = 0;
-  private cancelTick: (() => void) | null = null;
+  private readonly scheduler: PollScheduler;
+  private unwatch: (() => void)[] = [];
+  private unwatchProgramLog: (() => void) | null = null;
   private cancelHealth: (() => void) | null = null;
   private backoffMs = 0;
   private running = false;
@@ -73,6 +68,7 @@ export class MonitorEngine {
     private readonly options: MonitorOptions = {},
   ) {
     this.log = new LogRing(options.logCapacity ?? 5000);
+    this.scheduler = new PollScheduler(host.clock, () => this.tick(), options.pollMs ?? 250);
     this.data = emptyMonitorData(target.endpoint.url, target.healthzUrl);
   }
 
@@ -86,15 +82,17 @@ export class MonitorEngine {
   }
 
   /**
-   * New data reaches listeners when something visible changed, or once a second (uptimes move): a quiet
-   * node must not cost a redraw per poll.
+   * New data reaches listeners when something visible changed; otherwise only for the uptimes: once a
+   * second while a program is young (a restart is being watched), every 5 s once all have run a minute. A
+   * quiet node must not cost a redraw per poll, nor one a second.
    */
   private update(patch: Partial<MonitorData>): void {
     this.data = { ...this.data, ...patch };
     const d = this.data;
     const signature = visibleSignature(d);
     const now = this.host.clock.now();
-    if (signature === this.lastSignature && now - this.lastNotified < 1000) return;
+    const young = d.programs.some((p) => p.state === 'RUNNING' && p.now - p.start < 60);
+    if (signature === this.lastSignature && now - this.lastNotified < (young ? 1000 : 5000)) return;
     this.lastSignature = signature;
     this.lastNotified = now;
     for (const l of this.listeners) l(d);
@@ -103,13 +101,18 @@ export class MonitorEngine {
   start(): void {
     if (this.running) return;
     this.running = true;
-    void this.tick();
+    const mainLog = this.target.mainLogPath;
+    if (mainLog) this.unwatch.push(this.host.files.watch(mainLog, () => this.scheduler.nudge()));
+    this.scheduler.start();
     void this.healthTick();
   }
 
   stop(): void {
     this.running = false;
-    this.cancelTick?.();
+    this.scheduler.stop();
+    for (const u of [...this.unwatch, this.unwatchProgramLog]) u?.();
+    this.unwatch = [];
+    this.unwatchProgramLog = null;
     this.cancelHealth?.();
     this.transport?.close();
     this.actionTransport?.close();
@@ -122,7 +125,11 @@ export class MonitorEngine {
     if (name === this.data.logProgram) return;
     this.log.clear();
     this.programLog = null;
+    this.unwatchProgramLog?.();
+    this.unwatchProgramLog = null;
     this.update({ logProgram: name, logVersion: this.data.logVersion + 1, logNotice: null });
+    // Its lines are wanted now, not at the next poll at rest.
+    this.scheduler.nudge();
   }
 
   /**
@@ -217,7 +224,13 @@ export class MonitorEngine {
     if (!name || !transport) return;
     const program = programs.find((p) => p.namespec === name || p.name === name);
     if (!program) return;
-    this.programLog ??= followProgramLog(this.host, transport, name, program.stdoutLogfile);
+    if (!this.programLog) {
+      this.programLog = followProgramLog(this.host, transport, name, program.stdoutLogfile);
+      // Its new lines wake the engine too, when supervisord's files are this node's.
+      if (this.running && this.target.mainLogPath && program.stdoutLogfile) {
+        this.unwatchProgramLog = this.host.files.watch(program.stdoutLogfile, () => this.scheduler.nudge());
+      }
+    }
     let result: Awaited<ReturnType<LogFollower['poll']>>;
     try {
       result = await this.programLog.poll(16, prefetched);
@@ -234,8 +247,9 @@ export class MonitorEngine {
       this.update({ logVersion: this.data.logVersion + 1, logNotice: notice });
   }
 
-  private async tick(): Promise<void> {
-    if (!this.running) return;
+  /** One poll of the running engine; how long until the next one when nothing nudges it. */
+  private async tick(): Promise<number> {
+    if (!this.running) return 0;
     try {
       await this.pollOnce();
       this.backoffMs = 0;
@@ -246,11 +260,9 @@ export class MonitorEngine {
       this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 250);
       this.update({ connected: false, stale: this.data.programs.length > 0, problem: describeProblem(error) });
     }
-    if (this.running)
-      this.cancelTick = this.host.clock.schedule(
-        () => void this.tick(),
-        this.backoffMs || (this.options.pollMs ?? 250),
-      );
+    if (this.backoffMs) return this.backoffMs;
+    const watching = this.unwatch.length > 0;
+    return watching ? (this.options.restPollMs ?? 2000) : (this.options.pollMs ?? 250);
   }
 
   async checkHealth(): Promise<void> {

@@ -104,3 +104,18 @@ export function visibleSignature(d: MonitorData): string {
     ]),
   ]);
 }
+
+/** How the engine runs; the defaults suit a person watching over SSH. */
+export interface MonitorOptions {
+  /** The closest two polls come: how fast a crash shows when supervisord's log cannot be watched. @default 250 */
+  readonly pollMs?: number;
+  /**
+   * Between polls at rest, when supervisord's main log is a local file that is watched (a crash, a start,
+   * kubelet's lines wake the engine at once, `pollMs` after the last poll at the soonest). @default 2000
+   */
+  readonly restPollMs?: number;
+  /** @default 2000 */
+  readonly healthMs?: number;
+  /** Log lines kept. @default 5000 */
+  readonly logCapacity?: number;
+}

@@ -112,6 +112,20 @@ export class FakeFiles implements FileReader, FileWriter {
     return (await this.read(p))?.subarray(offset, offset + length);
   }
 
+  private readonly watchers = new Map<string, Set<() => void>>();
+
+  watch(p: string, onChange: () => void) {
+    const set = this.watchers.get(p) ?? new Set();
+    set.add(onChange);
+    this.watchers.set(p, set);
+    return () => set.delete(onChange);
+  }
+
+  /** What a watcher of the file would hear: it changed. */
+  touch(p: string): void {
+    for (const l of this.watchers.get(p) ?? []) l();
+  }
+
   async size(p: string) {
     return (await this.read(p))?.length;
   }

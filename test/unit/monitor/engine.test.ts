@@ -18,7 +18,8 @@ afterEach(() => {
 });
 
 function watch(node: FakeNode): MonitorEngine {
-  const engine = new MonitorEngine(node.host, TARGET, { pollMs: 250, healthMs: 2000 });
+  // Polling every 250 ms at rest too, as when supervisord's log cannot be watched (see 'waking up' below).
+  const engine = new MonitorEngine(node.host, TARGET, { pollMs: 250, restPollMs: 250, healthMs: 2000 });
   engines.push(engine);
   return engine;
 }
@@ -120,6 +121,23 @@ describe('redraws', () => {
   });
 });
 
+describe('redraws once every program has run a minute', () => {
+  it('uptimes alone redraw every 5 s, not every second', async () => {
+    const node = fakeNode('kubekey-centos7');
+    await node.clock.sleep(61_000);
+    const engine = watch(node);
+    const seen: MonitorData[] = [];
+    engine.subscribe((d) => seen.push(d));
+    engine.start();
+    await node.clock.advance(100);
+    const first = seen.length;
+    await node.clock.advance(4800);
+    expect(seen.length).toBe(first);
+    await node.clock.advance(300);
+    expect(seen.length).toBe(first + 1);
+  });
+});
+
 describe('health', () => {
   it('says when healthz last answered, and what it answers now', async () => {
     const node = fakeNode('kubekey-centos7');
@@ -174,5 +192,33 @@ describe('a program waiting to retry', () => {
     await engine.pollOnce();
     // Past its next start, the wrapper is starting (ExecStartPre steps), not waiting.
     expect(row(engine, 'node-exporter')?.waiting).toBeNull();
+  });
+});
+
+describe('waking up on a watched log', () => {
+  it('at rest polls every 2 s; a change of the main log (a crash) brings a poll at once, 250 ms after the last at most', async () => {
+    const node = fakeNode('kubekey-centos7');
+    const engine = new MonitorEngine(node.host, TARGET, { pollMs: 250, healthMs: 60_000 });
+    engines.push(engine);
+    const polls = () => node.supervisord.calls.filter((c) => c === 'system.multicall').length;
+    engine.start();
+    await node.clock.advance(10);
+    const first = polls();
+    await node.clock.advance(1900);
+    expect(polls()).toBe(first);
+    await node.clock.advance(200);
+    expect(polls()).toBe(first + 1);
+    node.supervisord.crash('node-exporter');
+    node.files.touch(TARGET.mainLogPath as string);
+    // Not 2 s later: at most 250 ms after the last poll.
+    await node.clock.advance(250);
+    expect(polls()).toBe(first + 2);
+    expect(row(engine, 'node-exporter')?.history.restarts).toBe(1);
+    // A flood of changes: still one poll per 250 ms at most.
+    for (let i = 0; i < 50; i++) {
+      node.files.touch(TARGET.mainLogPath as string);
+      await node.clock.advance(10);
+    }
+    expect(polls() - (first + 2)).toBeLessThanOrEqual(2);
   });
 });

@@ -1,0 +1,64 @@
+/**
+ * When the monitor polls supervisord. At rest, every `restMs`; when nudged (a watched log file changed: a
+ * crash writes supervisord's main log, kubelet writes its own), at once, but never closer than `minMs` to the
+ * last poll, so that a log flood still costs one poll per `minMs`. A poll under way is never doubled: a nudge
+ * during it makes the next one come `minMs` after it.
+ */
+import type { Clock } from '../host.js';
+
+export class PollScheduler {
+  private cancel: (() => void) | null = null;
+  private dueAt = Number.POSITIVE_INFINITY;
+  private lastRun = Number.NEGATIVE_INFINITY;
+  private running = false;
+  private inFlight = false;
+  private nudged = false;
+
+  /** `poll` returns how long to wait before the next poll when nothing nudges. */
+  constructor(
+    private readonly clock: Clock,
+    private readonly poll: () => Promise<number>,
+    private readonly minMs: number,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.at(0);
+  }
+
+  stop(): void {
+    this.running = false;
+    this.cancel?.();
+    this.cancel = null;
+  }
+
+  nudge(): void {
+    if (!this.running) return;
+    if (this.inFlight) {
+      this.nudged = true;
+      return;
+    }
+    const now = this.clock.now();
+    const earliest = Math.max(now, this.lastRun + this.minMs);
+    if (earliest < this.dueAt) this.at(earliest - now);
+  }
+
+  private at(ms: number): void {
+    this.cancel?.();
+    this.dueAt = this.clock.now() + ms;
+    this.cancel = this.clock.schedule(() => void this.fire(), ms);
+  }
+
+  private async fire(): Promise<void> {
+    this.cancel = null;
+    this.dueAt = Number.POSITIVE_INFINITY;
+    this.inFlight = true;
+    this.lastRun = this.clock.now();
+    const next = await this.poll();
+    this.inFlight = false;
+    if (!this.running) return;
+    this.at(this.nudged ? this.minMs : next);
+    this.nudged = false;
+  }
+}
