@@ -1,19 +1,23 @@
 /**
  * The monitor's engine: polls supervisord, keeps restart history, follows the selected program's log,
  * probes kubelet's health, and carries out actions. Emits plain data; knows nothing of React or terminals.
- *
- * - One system.multicall (getState + getAllProcessInfo) per tick over one persistent connection: about
- *   0.16 ms of supervisord's CPU, where spawning supervisorctl four times a second costs half a core.
- * - Restart counts come from the main log (RestartHistory via LogFollower), so crashes between polls, or
- *   before the monitor started, are counted; polls alone miss them.
- * - When supervisord goes away: the last data is kept and marked stale, and the engine reconnects with
- *   backoff by itself. Log offsets survive the reconnect, so nothing is counted or shown twice.
- * - Actions use a second connection: startProcess(wait) blocks for startsecs and must not stall the polls.
+ * - One system.multicall (getState, getAllProcessInfo, the followed log's next range) per poll, over one
+ *   persistent connection; at rest every 5 s, woken at once by a change of supervisord's log (poll-scheduler).
+ * - Restart counts come from the main log (RestartHistory), so crashes between polls are counted too.
+ * - When supervisord goes away, the last data is kept, marked stale, and the engine reconnects with backoff;
+ *   log offsets survive the reconnect. Actions use a second connection (startProcess waits for startsecs).
  * - Every timer goes through the host's clock, so tests step it by hand.
  */
 import type { Host, SupervisorConnection } from '../host.js';
 import { parseKlogLine } from '../kubelet/klog.js';
-import { isFault, namespec, supervisorClient, toProcessInfo, unwrapMulticall } from '../supervisor/client.js';
+import {
+  describeFailure,
+  isFault,
+  namespec,
+  supervisorClient,
+  toProcessInfo,
+  unwrapMulticall,
+} from '../supervisor/client.js';
 import { findLatestStart } from '../supervisor/main-log.js';
 import { FaultCode, type RpcValue } from '../supervisor/xmlrpc.js';
 import { runAction } from './actions.js';
@@ -29,17 +33,12 @@ import {
   type ProgramRow,
   visibleSignature,
 } from './monitor-data.js';
-import { PollScheduler } from './poll-scheduler.js';
+import { PollScheduler, Wakers } from './poll-scheduler.js';
 import { processFacts } from './process-facts.js';
 import { followProgramLog, rotationNotice } from './program-log.js';
 import { RestartHistory } from './restart-history.js';
 
 const MAX_BACKOFF_MS = 5000;
-
-function describeProblem(error: unknown): string {
-  if (isFault(error, FaultCode.SHUTDOWN_STATE)) return 'supervisord is restarting or shutting down';
-  return error instanceof Error ? error.message : String(error);
-}
 
 export class MonitorEngine {
   readonly log: LogRing;
@@ -52,8 +51,8 @@ export class MonitorEngine {
   private programLog: LogFollower | null = null;
   private logSeq = 0;
   private readonly scheduler: PollScheduler;
-  private unwatch: (() => void)[] = [];
-  private unwatchProgramLog: (() => void) | null = null;
+  private readonly wakers: Wakers;
+  private programLogPath: string | null = null;
   private cancelHealth: (() => void) | null = null;
   private backoffMs = 0;
   private running = false;
@@ -69,6 +68,7 @@ export class MonitorEngine {
   ) {
     this.log = new LogRing(options.logCapacity ?? 5000);
     this.scheduler = new PollScheduler(host.clock, () => this.tick(), options.pollMs ?? 250);
+    this.wakers = new Wakers(host.files, () => this.scheduler.nudge());
     this.data = emptyMonitorData(target.endpoint.url, target.healthzUrl);
   }
 
@@ -83,7 +83,7 @@ export class MonitorEngine {
 
   /**
    * New data reaches listeners when something visible changed; otherwise only for the uptimes: once a
-   * second while a program is young (a restart is being watched), every 5 s once all have run a minute. A
+   * second while a program is young (its first 10 s after a restart), every 5 s after. A
    * quiet node must not cost a redraw per poll, nor one a second.
    */
   private update(patch: Partial<MonitorData>): void {
@@ -91,7 +91,7 @@ export class MonitorEngine {
     const d = this.data;
     const signature = visibleSignature(d);
     const now = this.host.clock.now();
-    const young = d.programs.some((p) => p.state === 'RUNNING' && p.now - p.start < 60);
+    const young = d.programs.some((p) => p.state === 'RUNNING' && p.now - p.start < 10);
     if (signature === this.lastSignature && now - this.lastNotified < (young ? 1000 : 5000)) return;
     this.lastSignature = signature;
     this.lastNotified = now;
@@ -102,7 +102,7 @@ export class MonitorEngine {
     if (this.running) return;
     this.running = true;
     const mainLog = this.target.mainLogPath;
-    if (mainLog) this.unwatch.push(this.host.files.watch(mainLog, () => this.scheduler.nudge()));
+    if (mainLog) this.wakers.add(mainLog);
     this.scheduler.start();
     void this.healthTick();
   }
@@ -110,9 +110,8 @@ export class MonitorEngine {
   stop(): void {
     this.running = false;
     this.scheduler.stop();
-    for (const u of [...this.unwatch, this.unwatchProgramLog]) u?.();
-    this.unwatch = [];
-    this.unwatchProgramLog = null;
+    this.wakers.clear();
+    this.programLogPath = null;
     this.cancelHealth?.();
     this.transport?.close();
     this.actionTransport?.close();
@@ -125,8 +124,8 @@ export class MonitorEngine {
     if (name === this.data.logProgram) return;
     this.log.clear();
     this.programLog = null;
-    this.unwatchProgramLog?.();
-    this.unwatchProgramLog = null;
+    if (this.programLogPath) this.wakers.remove(this.programLogPath);
+    this.programLogPath = null;
     this.update({ logProgram: name, logVersion: this.data.logVersion + 1, logNotice: null });
     // Its lines are wanted now, not at the next poll at rest.
     this.scheduler.nudge();
@@ -228,7 +227,8 @@ export class MonitorEngine {
       this.programLog = followProgramLog(this.host, transport, name, program.stdoutLogfile);
       // Its new lines wake the engine too, when supervisord's files are this node's.
       if (this.running && this.target.mainLogPath && program.stdoutLogfile) {
-        this.unwatchProgramLog = this.host.files.watch(program.stdoutLogfile, () => this.scheduler.nudge());
+        this.programLogPath = program.stdoutLogfile;
+        this.wakers.add(program.stdoutLogfile);
       }
     }
     let result: Awaited<ReturnType<LogFollower['poll']>>;
@@ -258,11 +258,12 @@ export class MonitorEngine {
       this.transport?.close();
       this.transport = null;
       this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 250);
-      this.update({ connected: false, stale: this.data.programs.length > 0, problem: describeProblem(error) });
+      this.update({ connected: false, stale: this.data.programs.length > 0, problem: describeFailure(error) });
     }
     if (this.backoffMs) return this.backoffMs;
-    const watching = this.unwatch.length > 0;
-    return watching ? (this.options.restPollMs ?? 2000) : (this.options.pollMs ?? 250);
+    this.wakers.rearm();
+    const watching = this.wakers.active;
+    return watching ? (this.options.restPollMs ?? 5000) : (this.options.pollMs ?? 250);
   }
 
   async checkHealth(): Promise<void> {

@@ -111,7 +111,7 @@ export interface MonitorOptions {
   readonly pollMs?: number;
   /**
    * Between polls at rest, when supervisord's main log is a local file that is watched (a crash, a start,
-   * kubelet's lines wake the engine at once, `pollMs` after the last poll at the soonest). @default 2000
+   * kubelet's lines wake the engine at once, `pollMs` after the last poll at the soonest). @default 5000
    */
   readonly restPollMs?: number;
   /** @default 2000 */

@@ -4,7 +4,7 @@
  * last poll, so that a log flood still costs one poll per `minMs`. A poll under way is never doubled: a nudge
  * during it makes the next one come `minMs` after it.
  */
-import type { Clock } from '../host.js';
+import type { Clock, FileReader } from '../host.js';
 
 export class PollScheduler {
   private cancel: (() => void) | null = null;
@@ -60,5 +60,53 @@ export class PollScheduler {
     if (!this.running) return;
     this.at(this.nudged ? this.minMs : next);
     this.nudged = false;
+  }
+}
+
+/**
+ * The files whose changes wake the scheduler. Each watch fires once and is armed again after the next poll:
+ * a flood of writes (10,000 log lines a second) costs one wake-up per poll, not one per write.
+ */
+export class Wakers {
+  private readonly paths = new Set<string>();
+  private readonly armed = new Map<string, () => void>();
+
+  constructor(
+    private readonly files: FileReader,
+    private readonly wake: () => void,
+  ) {}
+
+  get active(): boolean {
+    return this.paths.size > 0;
+  }
+
+  add(path: string): void {
+    this.paths.add(path);
+    this.arm(path);
+  }
+
+  remove(path: string): void {
+    this.paths.delete(path);
+    this.armed.get(path)?.();
+    this.armed.delete(path);
+  }
+
+  /** After a poll: listen again to every file that woke us. */
+  rearm(): void {
+    for (const path of this.paths) this.arm(path);
+  }
+
+  clear(): void {
+    for (const path of [...this.paths]) this.remove(path);
+  }
+
+  private arm(path: string): void {
+    if (this.armed.has(path)) return;
+    const stop = this.files.watch(path, () => {
+      stop();
+      this.armed.delete(path);
+      this.wake();
+    });
+    this.armed.set(path, stop);
   }
 }

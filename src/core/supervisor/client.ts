@@ -203,3 +203,9 @@ export function explainFault(error: unknown): string {
       return error.faultString;
   }
 }
+
+/** Why supervisord could not be polled, in one line: restarting, or what the connection said. */
+export function describeFailure(error: unknown): string {
+  if (isFault(error, FaultCode.SHUTDOWN_STATE)) return 'supervisord is restarting or shutting down';
+  return error instanceof Error ? error.message : String(error);
+}
