@@ -16,3 +16,13 @@ export function useAppStore<T>(selector: (s: AppState) => T): T {
   if (!store) throw new Error('useAppStore outside <StoreProvider>');
   return useStore(store, selector);
 }
+
+/**
+ * The store itself, for key handlers that must read the state as it is when the key arrives: several keys
+ * can arrive in one read (a paste, a fast typist over SSH), before the screen has drawn what the first did.
+ */
+export function useAppStoreApi(): AppStore {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useAppStoreApi outside <StoreProvider>');
+  return store;
+}

@@ -5,7 +5,7 @@
  */
 import { Box, useApp as useInkApp, useInput } from 'ink';
 import type { Screen } from '../store/app-store.js';
-import { useAppStore } from '../store/store-context.js';
+import { useAppStore, useAppStoreApi } from '../store/store-context.js';
 import { Header } from './components/header.js';
 import { HintBar } from './components/hint-bar.js';
 import { ConfirmBar, HelpOverlay, NoticeLine } from './components/overlays.js';
@@ -77,6 +77,7 @@ export function App({ hostname }: { readonly hostname: string }) {
   const stopping = useAppStore((s) => s.stopping);
   const search = useAppStore((s) => (s.log.typing ? s.log.query : null));
   const a = useAppStore((s) => s.actions);
+  const store = useAppStoreApi();
 
   // Heights: header 1, hint bar 1, notice 1, confirm 3 when shown.
   const bodyHeight = Math.max(4, rows - 1 - 3 - (confirm ? 3 : 0));
@@ -84,6 +85,8 @@ export function App({ hostname }: { readonly hostname: string }) {
 
   useInput(
     (input, key) => {
+      // The search box, once open, takes every key, even those that arrived in the same read as its `/`.
+      if (store.getState().log.typing) return;
       const k = keyName(input, key);
       if (confirm) {
         if (matches(CONFIRM.yes, k)) confirm.run();
@@ -107,7 +110,7 @@ export function App({ hostname }: { readonly hostname: string }) {
       if (matches(GLOBAL.help, k)) return a.toggleHelp();
       if (matches(GLOBAL.back, k)) return a.back();
     },
-    { isActive: search === null },
+    { isActive: true },
   );
 
   const screenHints = confirm
@@ -123,11 +126,12 @@ export function App({ hostname }: { readonly hostname: string }) {
   return (
     <Box flexDirection="column" width={columns}>
       <Header title={TITLES[screen]} right={hostname} width={columns} />
-      {help ? <HelpOverlay groups={groups} /> : null}
-      {/* Hidden under help rather than unmounted: a screen's own state (the detect scroll) survives it. */}
-      <Box display={help ? 'none' : 'flex'} flexDirection="column">
-        <CurrentScreen screen={screen} width={columns} height={bodyHeight} keysActive={!confirm && !help} />
-      </Box>
+      {/* Help takes the screen's place (a hidden screen, display none, crashes Ink's layout when drawn). */}
+      {help ? (
+        <HelpOverlay groups={groups} />
+      ) : (
+        <CurrentScreen screen={screen} width={columns} height={bodyHeight} keysActive={!confirm} />
+      )}
       <ConfirmBar />
       <NoticeLine />
       {search !== null ? <HintBar hints={[`/${search}█`]} width={columns} /> : null}

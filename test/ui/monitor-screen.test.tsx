@@ -207,4 +207,22 @@ describe('monitor screen', () => {
     );
     await app.waitFor((x) => x.includes('FAILING: HTTP 500'), 'failing');
   });
+
+  it('/, the query and Enter typed in one go (a paste, a fast typist over SSH) all reach the search box', async () => {
+    const { app, monitor } = setup();
+    monitor.push(monitorData([KUBELET_CRASHED]));
+    monitor.log([
+      'I1126 10:00:00.000001    42 kubelet.go:1] "SyncLoop" line=1',
+      'I1126 10:00:01.000001    42 kubelet.go:2] "other" line=2',
+    ]);
+    monitor.push(monitorData([KUBELET_CRASHED], { logVersion: 1 }));
+    await app.waitFor((x) => x.includes('line=2'), 'the log lines');
+    // No waiting between the keys: the screen has not drawn the open box when the query arrives.
+    app.press('/');
+    app.press('Sync');
+    app.press(KEYS.enter);
+    const f = await app.waitFor((x) => x.includes('"Sync" 1 matches'), 'the query and its match');
+    expect(f).not.toContain('"/Sync"');
+    expect(monitor.acted).toEqual([]);
+  });
 });

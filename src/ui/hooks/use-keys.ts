@@ -12,14 +12,17 @@ export function binds(bindings: Record<string, Binding>, name: KeyName): boolean
   return Object.values(bindings).some((b) => matches(b, name));
 }
 
+/** `when`, if given, is asked as each key arrives (state that changed since the last draw). */
 export function useKeys<K extends string>(
   bindings: Record<K, Binding>,
   handlers: Partial<Record<K, () => void>>,
   isActive: boolean,
+  when?: () => boolean,
 ): void {
   const dismissNotice = useAppStore((s) => s.actions.dismissNotice);
   useInput(
     (input, key) => {
+      if (when && !when()) return;
       const name = keyName(input, key);
       for (const command of Object.keys(bindings) as K[]) {
         if (matches(bindings[command], name)) {

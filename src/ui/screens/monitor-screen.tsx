@@ -2,7 +2,7 @@
 import { Box, Text, useInput } from 'ink';
 import { formatDuration, healthWord } from '../../core/monitor/words.js';
 import { logWindow } from '../../store/log-view.js';
-import { useAppStore } from '../../store/store-context.js';
+import { useAppStore, useAppStoreApi } from '../../store/store-context.js';
 import { LogView, nextLevel } from '../components/log-view.js';
 import { ProgramTable } from '../components/program-table.js';
 import { useKeys } from '../hooks/use-keys.js';
@@ -44,9 +44,30 @@ export function MonitorScreen({
   const ring = useAppStore((s) => s.logRing);
   useAppStore((s) => s.monitor?.logVersion); // redraw when lines arrive (at most every 100 ms, batched in the store)
   const a = useAppStore((s) => s.actions);
+  const store = useAppStoreApi();
   const logHeight = Math.max(2, height - CHROME_ROWS - Math.max(1, m?.programs.length ?? 0));
   const window = logWindow(ring, view, logHeight);
 
+  // The search box takes every key while it is open: asked as each key arrives, so that `/` and what is
+  // typed after it in the same read (a paste, a fast typist over SSH) all reach the box. Registered before
+  // the screen's keys: the `/` that opens the box is not typed into it.
+  useInput(
+    (input, key) => {
+      const now = store.getState();
+      if (!now.log.typing) return;
+      const k = keyName(input, key);
+      if (k === 'enter') {
+        const matches = logWindow(now.logRing, now.log, logHeight).matches;
+        a.closeSearch(true);
+        a.nextMatch(-1, matches);
+      } else if (k === 'escape') a.closeSearch(false);
+      else if (k === 'backspace') a.eraseSearch();
+      // Several characters can arrive in one read (a paste, a fast typist over SSH): take them all.
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is kept out
+      else if (input && !key.ctrl && !key.meta && !/[\x00-\x1f]/.test(input)) a.typeSearch(input);
+    },
+    { isActive: keysActive },
+  );
   useKeys(
     MONITOR_KEYS,
     {
@@ -65,22 +86,8 @@ export function MonitorScreen({
       logTop: () => a.logTop(logHeight),
       logBottom: a.logBottom,
     },
-    keysActive && !view.typing,
-  );
-  // The search box takes every key while it is open.
-  useInput(
-    (input, key) => {
-      const k = keyName(input, key);
-      if (k === 'enter') {
-        a.closeSearch(true);
-        a.nextMatch(-1, window.matches);
-      } else if (k === 'escape') a.closeSearch(false);
-      else if (k === 'backspace') a.eraseSearch();
-      // Several characters can arrive in one read (a paste, a fast typist over SSH): take them all.
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is kept out
-      else if (input && !key.ctrl && !key.meta && !/[\x00-\x1f]/.test(input)) a.typeSearch(input);
-    },
-    { isActive: view.typing },
+    keysActive,
+    () => !store.getState().log.typing,
   );
 
   if (!m) return <Text>connecting to supervisord…</Text>;
