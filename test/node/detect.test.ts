@@ -1,5 +1,6 @@
 // `kubesup-tui detect` in the test nodes: the detected argv against the running stand-in's own cmdline.
 import { describe, expect, it } from 'vitest';
+import { LAYOUT_ARGV } from '../fixtures/layout-argv.js';
 import { kubesup, kubesupArgv, kubesupJson } from '../helpers/cli-in-node.js';
 import { withTestNode } from '../helpers/with-test-node.js';
 import type { LayoutName, TestNode } from './test-node.js';
@@ -9,49 +10,19 @@ type SupervisedLayout = Exclude<LayoutName, 'kubeadm-rocky-nosup'>;
 
 const EXPECTED: Record<SupervisedLayout, { argv: string[]; programFile: string; url: string; unit: string }> = {
   'kubekey-centos7': {
-    argv: [
-      '/usr/local/bin/kubelet',
-      '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf',
-      '--kubeconfig=/etc/kubernetes/kubelet.conf',
-      '--config=/var/lib/kubelet/config.yaml',
-      '--cgroup-driver=systemd',
-      '--network-plugin=cni',
-      '--pod-infra-container-image=kubesphere/pause:3.6',
-      '--node-ip=192.168.123.14',
-      '--hostname-override=node4',
-    ],
+    argv: [...LAYOUT_ARGV['kubekey-centos7']],
     programFile: '/etc/supervisord.d/kubelet.ini',
     url: 'unix:///var/run/supervisor/supervisor.sock',
     unit: 'supervisord.service',
   },
   'kubeadm-ubuntu': {
-    argv: [
-      '/usr/bin/kubelet',
-      '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf',
-      '--kubeconfig=/etc/kubernetes/kubelet.conf',
-      '--config=/var/lib/kubelet/config.yaml',
-      '--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock',
-      '--pod-infra-container-image=registry.k8s.io/pause:3.9',
-      '--node-ip=10.0.0.12',
-      '--eviction-hard=imagefs.available<5%,nodefs.available<5%',
-    ],
+    argv: [...LAYOUT_ARGV['kubeadm-ubuntu']],
     programFile: '/etc/supervisor/conf.d/kubelet.conf',
     url: 'unix:///var/run/supervisor.sock',
     unit: 'supervisor.service',
   },
   'kubespray-debian': {
-    argv: [
-      '/usr/local/bin/kubelet',
-      '--v=2',
-      '--node-ip=10.10.1.5',
-      '--hostname-override=node1',
-      '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf',
-      '--config=/etc/kubernetes/kubelet-config.yaml',
-      '--kubeconfig=/etc/kubernetes/kubelet.conf',
-      '--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock',
-      '--runtime-cgroups=/system.slice/containerd.service',
-      '--eviction-hard=imagefs.available<5%,memory.available<100Mi',
-    ],
+    argv: [...LAYOUT_ARGV['kubespray-debian']],
     programFile: '/etc/supervisor/conf.d/kubelet.conf',
     url: 'unix:///var/run/supervisor.sock',
     unit: 'supervisor.service',

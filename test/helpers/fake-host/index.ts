@@ -9,7 +9,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { detect } from '../../../src/core/detect/detect.js';
 import type { Host, HttpProbe } from '../../../src/core/host.js';
+import { type Plan, planMigration } from '../../../src/core/migration/plan.js';
+import { LAYOUT_ARGV } from '../../fixtures/layout-argv.js';
 import { ManualClock } from './clock.js';
 import { FakeFiles } from './files.js';
 import { FakeProcesses } from './processes.js';
@@ -79,17 +82,7 @@ export interface FakeNode extends FakeHost {
 const LAYOUTS = {
   'kubekey-centos7': {
     hostname: 'node4',
-    kubeletArgv: [
-      '/usr/local/bin/kubelet',
-      '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf',
-      '--kubeconfig=/etc/kubernetes/kubelet.conf',
-      '--config=/var/lib/kubelet/config.yaml',
-      '--cgroup-driver=systemd',
-      '--network-plugin=cni',
-      '--pod-infra-container-image=kubesphere/pause:3.6',
-      '--node-ip=192.168.123.14',
-      '--hostname-override=node4',
-    ],
+    kubeletArgv: LAYOUT_ARGV['kubekey-centos7'],
     supervisorUnit: 'supervisord.service',
     supervisorConf: '/etc/supervisord.conf',
     supervisorVersion: '3.4.0',
@@ -98,16 +91,7 @@ const LAYOUTS = {
   },
   'kubeadm-ubuntu': {
     hostname: 'worker-ubuntu',
-    kubeletArgv: [
-      '/usr/bin/kubelet',
-      '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf',
-      '--kubeconfig=/etc/kubernetes/kubelet.conf',
-      '--config=/var/lib/kubelet/config.yaml',
-      '--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock',
-      '--pod-infra-container-image=registry.k8s.io/pause:3.9',
-      '--node-ip=10.0.0.12',
-      '--eviction-hard=imagefs.available<5%,nodefs.available<5%',
-    ],
+    kubeletArgv: LAYOUT_ARGV['kubeadm-ubuntu'],
     supervisorUnit: 'supervisor.service',
     supervisorConf: '/etc/supervisor/supervisord.conf',
     supervisorVersion: '4.2.5',
@@ -171,4 +155,14 @@ export function fakeNode(layout: FakeLayout, options: { isRoot?: boolean } = {})
   base.systemd.debianLinks = layout === 'kubeadm-ubuntu';
   const host: Host = { ...base.host, connect: (o) => supervisord.connect(o) };
   return Object.assign(base, { host, supervisord, kubeletArgv: spec.kubeletArgv });
+}
+
+/** The migration plan for a node in memory, as `plan` makes it (at the node's clock). */
+export async function planOn(node: FakeHost): Promise<Plan> {
+  const detection = await detect(node.host, { program: 'kubelet' });
+  return planMigration(detection, node.host.files, {
+    program: 'kubelet',
+    now: new Date(node.clock.now()),
+    tool: 'kubesup-tui test',
+  });
 }

@@ -1,22 +1,12 @@
 // apply and rollback on a node in memory: every step, a failure at each step rolled back byte for byte,
 // and a run killed between any two steps resumed to the same end.
 import { describe, expect, it } from 'vitest';
-import { detect } from '../../../src/core/detect/detect.js';
 import type { MigrationEvent } from '../../../src/core/migration/apply.js';
 import { JOURNAL_PATH, readJournal } from '../../../src/core/migration/journal.js';
-import { type Plan, planMigration } from '../../../src/core/migration/plan.js';
+import type { Plan } from '../../../src/core/migration/plan.js';
 import { beginMigration, carryOut, rollBack } from '../../../src/core/migration/session.js';
 import { FaultCode } from '../../../src/core/supervisor/xmlrpc.js';
-import { type FakeLayout, type FakeNode, fakeNode } from '../../helpers/fake-host/index.js';
-
-async function planOn(node: FakeNode): Promise<Plan> {
-  const d = await detect(node.host, { program: 'kubelet' });
-  return planMigration(d, node.host.files, {
-    program: 'kubelet',
-    now: new Date(node.clock.now()),
-    tool: 'kubesup-tui test',
-  });
-}
+import { type FakeLayout, type FakeNode, fakeNode, planOn } from '../../helpers/fake-host/index.js';
 
 /** What a person checks on the node: its files and links under /etc, /usr and /lib. */
 const systemFiles = (node: FakeNode) => ({

@@ -1,14 +1,8 @@
 // The plan as a function of the detection: what it writes, in which order, and what it refuses.
 import { describe, expect, it } from 'vitest';
-import { detect } from '../../../src/core/detect/detect.js';
-import { type Plan, PlanRefused, planMigration } from '../../../src/core/migration/plan.js';
-import { type FakeNode, fakeNode } from '../../helpers/fake-host/index.js';
+import { type Plan, PlanRefused } from '../../../src/core/migration/plan.js';
+import { fakeNode, planOn } from '../../helpers/fake-host/index.js';
 
-const NOW = new Date('2026-11-27T03:00:00Z');
-async function planOn(node: FakeNode): Promise<Plan> {
-  const d = await detect(node.host, { program: 'kubelet' });
-  return planMigration(d, node.host.files, { program: 'kubelet', now: NOW, tool: 'kubesup-tui test' });
-}
 const steps = (p: Plan) => p.steps.map((s) => s.id);
 
 describe('planning on the reference node (KubeKey, CentOS 7, supervisord running)', () => {

@@ -1,20 +1,13 @@
 // The journal and what the session makes of it; drift after a migration.
 import { describe, expect, it } from 'vitest';
-import { detect } from '../../../src/core/detect/detect.js';
 import { computeDrift, describeDrift, driftWarning } from '../../../src/core/migration/drift.js';
 import { JOURNAL_PATH, readJournal, saveJournal, startJournal } from '../../../src/core/migration/journal.js';
-import { planMigration } from '../../../src/core/migration/plan.js';
 import { beginMigration, openSession } from '../../../src/core/migration/session.js';
-import { type FakeNode, fakeNode } from '../../helpers/fake-host/index.js';
+import { type FakeNode, fakeNode, planOn } from '../../helpers/fake-host/index.js';
 
 async function migrated(): Promise<FakeNode> {
   const node = fakeNode('kubekey-centos7');
-  const plan = planMigration(await detect(node.host, { program: 'kubelet' }), node.host.files, {
-    program: 'kubelet',
-    now: new Date(node.clock.now()),
-    tool: 't',
-  });
-  const result = await beginMigration(node.host, await plan, () => undefined, { verifyTimeoutMs: 5000 });
+  const result = await beginMigration(node.host, await planOn(node), () => undefined, { verifyTimeoutMs: 5000 });
   expect(result.ok).toBe(true);
   return node;
 }
@@ -22,11 +15,7 @@ async function migrated(): Promise<FakeNode> {
 describe('the journal', () => {
   it('is saved as private JSON and read back as it was, with the digest of each source file', async () => {
     const node = fakeNode('kubekey-centos7');
-    const plan = await planMigration(await detect(node.host, { program: 'kubelet' }), node.host.files, {
-      program: 'kubelet',
-      now: new Date(),
-      tool: 't',
-    });
+    const plan = await planOn(node);
     const journal = await startJournal(node.host, plan);
     expect(await node.files.stat(JOURNAL_PATH)).toMatchObject({ mode: 0o600 });
     const back = await readJournal(node.files);
@@ -86,11 +75,7 @@ describe('the session: what the journal on the node means', () => {
 
   it('interrupted: resume; failed with an unfinished rollback: refused with the command that finishes it', async () => {
     const node = fakeNode('kubekey-centos7');
-    const plan = await planMigration(await detect(node.host, { program: 'kubelet' }), node.host.files, {
-      program: 'kubelet',
-      now: new Date(),
-      tool: 't',
-    });
+    const plan = await planOn(node);
     const journal = await startJournal(node.host, plan);
     expect((await openSession(node.host)).kind).toBe('resume');
     journal.state = 'failed';
@@ -104,11 +89,7 @@ describe('the session: what the journal on the node means', () => {
 
   it('a rolled-back journal is archived and the node is fresh again', async () => {
     const node = fakeNode('kubekey-centos7');
-    const plan = await planMigration(await detect(node.host, { program: 'kubelet' }), node.host.files, {
-      program: 'kubelet',
-      now: new Date(),
-      tool: 't',
-    });
+    const plan = await planOn(node);
     const journal = await startJournal(node.host, plan);
     journal.state = 'rolled-back';
     await saveJournal(node.host, journal);
