@@ -1,10 +1,10 @@
 /** 4 and 5. The monitor: CPU, memory, terminal bytes and key latency under a log flood; crash-to-screen latency. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN } from '../test/helpers/cli-in-node.js';
+import { BIN, STANDALONE } from '../test/helpers/cli-in-node.js';
 import { TmuxSession } from '../test/helpers/tmux.js';
 import type { TestNode } from '../test/node/test-node.js';
-import { fmt, nodeReady, QUICK, row, sleep, stats } from './common.js';
+import { row as addRow, CLEAN_ENV, fmt, nodeReady, QUICK, sleep, stats } from './common.js';
 
 function procCpuTicks(node: TestNode, pid: number): number {
   const stat = fs.readFileSync(node.hostPath(`/proc/${pid}/stat`), 'utf8');
@@ -16,9 +16,18 @@ function rssMb(node: TestNode, pid: number): number {
   return Number(m?.[1] ?? 0) / 1024;
 }
 
+/** The two builds: how to start each one's monitor, and how to find its process. */
+export const BUILDS = {
+  'npm package': { command: `node ${BIN}`, pgrep: 'kubesup-tui.js monito[r]' },
+  'single file': { command: STANDALONE, pgrep: 'kubesup-tui-linux-x64 monito[r]' },
+} as const;
+
 // 4 and 5. The monitor: CPU, memory, terminal bytes, key latency under a log flood; crash-to-screen latency.
-export async function benchMonitor(): Promise<void> {
-  process.stderr.write('monitor\n');
+export async function benchMonitor(build: keyof typeof BUILDS): Promise<void> {
+  process.stderr.write(`monitor (${build})\n`);
+  const { command, pgrep } = BUILDS[build];
+  const row = (what: string, value: string, target: string, ok: boolean | null) =>
+    addRow(`${what} [${build}]`, value, target, ok);
   const node = await nodeReady();
   const typescript = path.join(node.dir, 'typescript');
   let tui: TmuxSession | null = null;
@@ -28,11 +37,11 @@ export async function benchMonitor(): Promise<void> {
     await node.sh('mkdir -p /run/kubelet-standin; echo 0 > /run/kubelet-standin/log-rate');
     // `script` records every byte the TUI writes to its terminal: what would cross the SSH link.
     tui = new TmuxSession(
-      node.enterArgv(['script', '-qfc', `env TERM=xterm-256color node ${BIN} monitor`, typescript]),
+      node.enterArgv(['script', '-qfc', `env -i ${CLEAN_ENV} TERM=xterm-256color ${command} monitor`, typescript]),
       { columns: 120, rows: 40 },
     );
     await tui.waitFor((x) => /› kubelet\s+RUNNING/.test(x), 'the monitor');
-    const pid = Number((await node.sh(`pgrep -f -n 'kubesup-tui.js monito[r]'`)).trim());
+    const pid = Number((await node.sh(`pgrep -f -n '${pgrep}'`)).trim());
     const phase = async (rate: number, seconds: number) => {
       await node.sh(`echo ${rate} > /run/kubelet-standin/log-rate`);
       await sleep(1500);

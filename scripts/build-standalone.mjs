@@ -5,7 +5,7 @@
 // Bun's --compile with its *baseline* x64 runtime (no AVX2 needed) links against glibc 2.17 at most, so the
 // file runs on CentOS 7 (glibc 2.17, kernel 3.10); Node's own single-executable builds inherit Node's glibc
 // 2.28. The code is bundled first by esbuild, exactly as for the npm package (same aliases and defines);
-// bun then only wraps that one file with its runtime.
+// bun then only wraps that one file with its runtime, and its bytecode.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -41,9 +41,22 @@ execFileSync(
 const sums = [];
 for (const [file, target] of TARGETS) {
   const outfile = path.join(OUT, file);
-  execFileSync(bin('bun'), ['build', BUNDLE, '--compile', '--minify', `--target=${target}`, `--outfile=${outfile}`], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  // --bytecode: the JavaScript is compiled ahead of time into the file, so a start parses nothing
+  // (`status` 100 ms -> 45 ms on the test node: the single file's whole start-up target is 0.4x supervisorctl).
+  execFileSync(
+    bin('bun'),
+    [
+      'build',
+      BUNDLE,
+      '--compile',
+      '--bytecode',
+      '--format=esm',
+      '--minify',
+      `--target=${target}`,
+      `--outfile=${outfile}`,
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   const sha = crypto.createHash('sha256').update(fs.readFileSync(outfile)).digest('hex');
   sums.push(`${sha}  ${file}`);
   process.stderr.write(`built ${outfile} (${(fs.statSync(outfile).size / 1e6).toFixed(1)} MB)\n`);

@@ -6,16 +6,11 @@ import { detect } from '../core/detect/detect.js';
 import type { Host } from '../core/host.js';
 import type { MigrationEvent, MigrationResult } from '../core/migration/apply.js';
 import { driftWarning } from '../core/migration/drift.js';
+import { findInterruption, interruptionWarning } from '../core/migration/interruption.js';
 import { JOURNAL_PATH, readJournal } from '../core/migration/journal.js';
 import { withLock } from '../core/migration/lock.js';
 import type { PlanStep } from '../core/migration/plan.js';
-import {
-  beginMigration,
-  carryOut,
-  findInterruption,
-  interruptionWarning,
-  rollBack,
-} from '../core/migration/session.js';
+import { beginMigration, carryOut, rollBack } from '../core/migration/session.js';
 import { findMonitorTarget } from '../core/monitor/connect.js';
 import { MonitorEngine } from '../core/monitor/engine.js';
 import { LogRing } from '../core/monitor/log-ring.js';

@@ -9,6 +9,23 @@ import { VERSION } from './version.js';
 
 const write = (text: string) => process.stdout.write(text);
 
+/**
+ * Ink's layout engine (yoga-layout) is WebAssembly kept inline as a data: URL, which its loader reads with
+ * fetch() whenever fetch exists. On Node.js that first fetch loads all of undici (~25 ms of a 300 ms start)
+ * to decode bytes that are already in memory; with no fetch in sight, the loader decodes them itself.
+ * Nothing of kubesup-tui uses fetch, and the TUI is imported before anything else runs.
+ */
+async function importWithoutFetch<T>(load: () => Promise<T>): Promise<T> {
+  const saved = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+  if (!saved?.configurable) return load();
+  Reflect.deleteProperty(globalThis, 'fetch');
+  try {
+    return await load();
+  } finally {
+    Object.defineProperty(globalThis, 'fetch', saved);
+  }
+}
+
 async function dispatch(options: CliOptions): Promise<number> {
   const host = createRealHost();
   switch (options.command) {
@@ -39,7 +56,7 @@ async function dispatch(options: CliOptions): Promise<number> {
       // a person is looking at it, whatever the environment of the shell says.
       delete process.env.CI;
       delete process.env.CONTINUOUS_INTEGRATION;
-      return (await import('./tui.js')).runTui(host, options);
+      return (await importWithoutFetch(() => import('./tui.js'))).runTui(host, options);
     default:
       throw new ToolError(`unknown command ${String(options.command)}`);
   }

@@ -6,8 +6,8 @@
 import { createStore } from 'zustand/vanilla';
 import type { Detection } from '../core/detect/detect.js';
 import type { MigrationEvent, MigrationResult } from '../core/migration/apply.js';
+import type { Interruption } from '../core/migration/interruption.js';
 import type { Plan } from '../core/migration/plan.js';
-import type { Interruption } from '../core/migration/session.js';
 import type { LogRing } from '../core/monitor/log-ring.js';
 import type { Action, ActionOutcome, MonitorData } from '../core/monitor/monitor-data.js';
 import { type ApplyActions, createApplyActions, type Operation } from './apply-run.js';

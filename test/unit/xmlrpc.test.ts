@@ -40,8 +40,30 @@ describe('XML-RPC codec', () => {
     }
   });
 
-  it('rejects what is not an XML-RPC answer', () => {
+  it('rejects what is not an XML-RPC answer, or is cut short, or has a type it does not know', () => {
     expect(() => decodeResponse('<html><body>502</body></html>')).toThrow(/not an XML-RPC answer/);
+    expect(() => decodeResponse(wrap('<string>half').slice(0, -40))).toThrow(/not an XML-RPC answer/);
+    expect(() => decodeResponse('Internal Server Error')).toThrow(/not an XML-RPC answer/);
+    expect(() => decodeResponse(wrap('<int>x</int>'))).toThrow(/not an XML-RPC answer/);
+    expect(() => decodeResponse(wrap('<complex>1</complex>'))).toThrow(/unsupported XML-RPC type <complex>/);
+  });
+
+  it("keeps a log's control characters, which Python sends as they are though XML 1.0 forbids them", () => {
+    expect(decodeResponse(wrap('<string>\x1b[31mE1105 red\x1b[0m\x07</string>'))).toBe('\x1b[31mE1105 red\x1b[0m\x07');
+  });
+
+  it('decodes a multicall answer: structs in an array, a fault struct among them, nil and empty values', () => {
+    const xml = wrap(
+      '<array><data>\n<value><struct><member><name>statename</name><value><string>RUNNING</string></value></member></struct></value>\n<value><struct><member><name>faultCode</name><value><int>10</int></value></member><member><name>faultString</name><value><string>BAD_NAME</string></value></member></struct></value>\n<value><array><data></data></array></value>\n<value><struct></struct></value>\n<value><nil/></value>\n<value><i8>8589934592</i8></value>\n</data></array>',
+    );
+    expect(decodeResponse(xml)).toEqual([
+      { statename: 'RUNNING' },
+      { faultCode: 10, faultString: 'BAD_NAME' },
+      [],
+      {},
+      null,
+      8589934592,
+    ]);
   });
 
   it('escapes parameters and round-trips them through the decoder', () => {

@@ -1,8 +1,8 @@
 /** `kubesup-tui status`: a one-shot look at supervisord's programs, their restarts, and kubelet's health. */
 import { ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
-import { driftWarning } from '../../core/migration/drift.js';
-import { findInterruption, interruptionWarning } from '../../core/migration/session.js';
+import { findInterruption, interruptionWarning } from '../../core/migration/interruption.js';
+import { readJournal } from '../../core/migration/journal.js';
 import { findMonitorTarget } from '../../core/monitor/connect.js';
 import { MonitorEngine } from '../../core/monitor/engine.js';
 import { buildStatusReport } from '../../core/monitor/status-report.js';
@@ -12,16 +12,20 @@ import { formatStatusReport } from '../format/status.js';
 export async function runStatus(host: Host, options: CliOptions, out: (text: string) => void): Promise<number> {
   const { target, warnings } = await findMonitorTarget(host, supervisorOverrides(options));
   const engine = new MonitorEngine(host, target);
-  try {
-    await engine.pollOnce();
-    await engine.checkHealth();
-  } catch (error) {
+  // Both at once: supervisord and kubelet answer independently. Both settle before the engine stops.
+  const [poll] = await Promise.allSettled([engine.pollOnce(), engine.checkHealth()]);
+  engine.stop();
+  if (poll.status === 'rejected') {
+    const error = poll.reason;
     throw new ToolError(engine.current.problem ?? (error instanceof Error ? error.message : String(error)));
-  } finally {
-    engine.stop();
   }
   const interruption = await findInterruption(host);
-  const drift = interruption ? null : await driftWarning(host.files, host.hostname);
+  // Drift is computed from the unit files only once a migration is recorded; its code is loaded only then.
+  const journal = interruption ? null : await readJournal(host.files).catch(() => null);
+  const drift =
+    journal?.state === 'migrated'
+      ? await (await import('../../core/migration/drift.js')).driftWarning(host.files, host.hostname)
+      : null;
   const nodeWarnings = [interruption ? interruptionWarning(interruption) : null, drift].filter((w) => w !== null);
   const report = buildStatusReport(engine.current, [...nodeWarnings, ...warnings]);
   out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatusReport(report));

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { FileMeta, FileReader, Host } from '../host.js';
-import { type Plan, STATE_DIR } from './plan.js';
+import type { Plan } from './plan.js';
+import { STATE_DIR } from './state-dir.js';
 
 export const JOURNAL_PATH = `${STATE_DIR}/journal.json`;
 

@@ -5,7 +5,7 @@
  */
 import { ToolError } from '../errors.js';
 import type { Host } from '../host.js';
-import { STATE_DIR } from './plan.js';
+import { STATE_DIR } from './state-dir.js';
 
 export const LOCK_PATH = `${STATE_DIR}/lock`;
 

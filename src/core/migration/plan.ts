@@ -16,7 +16,7 @@ import {
 } from './render-files.js';
 import { PlanRefused, supervisorTarget } from './supervisor-target.js';
 
-export const STATE_DIR = '/var/lib/kubesup-tui';
+export { STATE_DIR } from './state-dir.js';
 /** supervisord's OOM score when it guards kubelet alone: as protected as kubelet (which sets -999 itself). */
 export const SUPERVISOR_OOM_SCORE = -999;
 

@@ -12,8 +12,7 @@ import type { Host } from '../host.js';
 import { type ApplyOptions, applyPlan, type MigrationResult, type OnMigrationEvent } from './apply.js';
 import { computeDrift, type Drift } from './drift.js';
 import { archiveJournal, JOURNAL_PATH, type Journal, readJournal, startJournal } from './journal.js';
-import { lockHolder } from './lock.js';
-import type { Plan, PlanStep } from './plan.js';
+import type { Plan } from './plan.js';
 import { rollbackMigration } from './rollback.js';
 
 export type SessionState =
@@ -83,48 +82,4 @@ export async function rollBack(
 ): Promise<{ ok: boolean; archived: string | null }> {
   const ok = await rollbackMigration(host, journal, onEvent);
   return { ok, archived: ok ? await archiveJournal(host, journal) : null };
-}
-
-/** A migration or rollback left half-way (its process gone), or one under way in another kubesup-tui. */
-export interface Interruption {
-  /** What was interrupted: a migration resumes or is rolled back; a rollback can only be finished. */
-  readonly what: 'migration' | 'rollback';
-  readonly journal: Journal;
-  /** Steps done, of all the plan's steps. */
-  readonly done: number;
-  readonly total: number;
-  /** The steps a resume would carry out (the first may have been under way). */
-  readonly remaining: readonly PlanStep[];
-  /** When the journal last changed. */
-  readonly at: string;
-  /** A live kubesup-tui holds the node's lock: not interrupted, under way. */
-  readonly runningPid: number | null;
-}
-
-export async function findInterruption(host: Host): Promise<Interruption | null> {
-  const journal = await readJournal(host.files).catch(() => null);
-  if (!journal || journal.state === 'migrated' || journal.state === 'rolled-back') return null;
-  const steps = journal.plan.steps;
-  const remaining = steps.filter((s) => journal.steps[s.id]?.status !== 'done');
-  return {
-    what: journal.state === 'in-progress' ? 'migration' : 'rollback',
-    journal,
-    done: steps.length - remaining.length,
-    total: steps.length,
-    remaining,
-    at: journal.updatedAt,
-    runningPid: await lockHolder(host),
-  };
-}
-
-/** One line for `status` and the monitor: what stands on the node, and the command that finishes it. */
-export function interruptionWarning(i: Interruption): string {
-  if (i.runningPid !== null) {
-    return `a ${i.what} is under way (kubesup-tui pid ${i.runningPid}, ${i.done} of ${i.total} steps done)`;
-  }
-  if (i.what === 'migration') {
-    const next = i.remaining[0]?.title ?? 'verify';
-    return `a migration was interrupted after ${i.done} of ${i.total} steps (next: ${next}; last change ${i.at}): finish it with kubesup-tui migrate --yes, or undo it with kubesup-tui rollback --yes`;
-  }
-  return `a rollback did not finish (migration of ${i.journal.plan.createdAt}; last change ${i.at}): finish it with kubesup-tui rollback --yes`;
 }

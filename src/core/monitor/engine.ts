@@ -10,16 +10,9 @@
  */
 import type { Host, SupervisorConnection } from '../host.js';
 import { parseKlogLine } from '../kubelet/klog.js';
-import {
-  describeFailure,
-  isFault,
-  namespec,
-  supervisorClient,
-  toProcessInfo,
-  unwrapMulticall,
-} from '../supervisor/client.js';
+import { describeFailure, isFault, namespec, supervisorClient } from '../supervisor/client.js';
 import { findLatestStart } from '../supervisor/main-log.js';
-import { FaultCode, type RpcValue } from '../supervisor/xmlrpc.js';
+import { FaultCode } from '../supervisor/xmlrpc.js';
 import { runAction } from './actions.js';
 import type { MonitorTarget } from './connect.js';
 import { LogFollower } from './log-follower.js';
@@ -33,6 +26,7 @@ import {
   type ProgramRow,
   visibleSignature,
 } from './monitor-data.js';
+import { decodePoll, pollCalls } from './poll-call.js';
 import { PollScheduler, Wakers } from './poll-scheduler.js';
 import { processFacts } from './process-facts.js';
 import { followProgramLog, rotationNotice } from './program-log.js';
@@ -142,26 +136,11 @@ export class MonitorEngine {
     const supervisor = supervisorClient(transport);
     const planned = this.programLog?.plannedRead() ?? null;
     const logName = this.data.logProgram;
-    const answer = await supervisor.multicall([
-      { methodName: 'supervisor.getState', params: [] },
-      { methodName: 'supervisor.getAllProcessInfo', params: [] },
-      ...(planned && logName
-        ? [{ methodName: 'supervisor.readProcessStdoutLog', params: [logName, planned.offset, planned.length] }]
-        : []),
-    ]);
-    const state = unwrapMulticall(answer[0]) as Record<string, RpcValue>;
-    const all = unwrapMulticall(answer[1]);
-    const processes = (Array.isArray(all) ? all : []).map(toProcessInfo);
-    let prefetched: { offset: number; length: number; text: string } | undefined;
-    if (planned && answer.length > 2) {
-      // A failed range (a character split at its end) is simply read again by the follower.
-      try {
-        prefetched = { ...planned, text: String(unwrapMulticall(answer[2])) };
-      } catch {
-        prefetched = undefined;
-      }
-    }
-    const pid = this.data.connected && this.data.supervisordPid ? this.data.supervisordPid : await supervisor.getPID();
+    // One round trip: supervisord is single-threaded Python, and each request costs it (and us) a few ms.
+    const knownPid = this.data.connected && this.data.supervisordPid ? this.data.supervisordPid : null;
+    const read = planned && logName ? { program: logName, ...planned } : null;
+    const answer = await supervisor.multicall(pollCalls(knownPid, read));
+    const { state, processes, pid, prefetched } = decodePoll(answer, knownPid, read);
 
     // Main log: only the new bytes since the last read, so each line is fed to the history once.
     const processSignature = JSON.stringify(processes.map((p) => [p.name, p.state, p.pid, p.start, p.stop]));
