@@ -8,6 +8,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     maxWorkers: 2,
     minWorkers: 1,
+    // Times on screen are local (24-hour); the tests read them in UTC, wherever they run.
+    env: { TZ: 'UTC' },
     reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });

@@ -21,7 +21,8 @@ function benchPackage(): void {
   process.stderr.write('package\n');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kubesup-bench-pack-'));
   try {
-    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+    // --ignore-scripts: prepack would rebuild dist/ and so delete the single files built above.
+    const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],

@@ -78,5 +78,15 @@ export function createNodeFiles(root = '/'): FileReader {
         throw error;
       }
     },
+    async space(path) {
+      try {
+        const s = await fs.statfs(at(path));
+        // bavail, not bfree: what a non-root writer (and kubelet's eviction signal) can still use.
+        return { availBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
+      } catch (error) {
+        if (isMissing(error)) return undefined;
+        throw error;
+      }
+    },
   };
 }

@@ -63,6 +63,8 @@ export interface FileReader {
   readRange(path: string, offset: number, length: number): Promise<Buffer | undefined>;
   /** The file's size in bytes; undefined when it does not exist. */
   size(path: string): Promise<number | undefined>;
+  /** The free and total space of the filesystem holding the path (statfs); undefined when it does not exist. */
+  space(path: string): Promise<{ readonly availBytes: number; readonly totalBytes: number } | undefined>;
   /**
    * Calls `onChange` when the file (or one named after it: a rotation) changes; best effort, nothing when it
    * cannot watch. Returns how to stop. Never keeps the process alive by itself.

@@ -13,31 +13,25 @@ function setup(size?: { columns: number; rows: number }) {
   return { app, monitor };
 }
 
+/** supervisord's clock in these tests: 2026-11-26 10:06:05 UTC. */
+const NOW_S = Date.UTC(2026, 10, 26, 10, 6, 5) / 1000;
+
+const crash = (minutesAgo: number, ranForMs: number | null = 3 * 3600_000) => ({
+  time: (NOW_S - minutesAgo * 60) * 1000,
+  status: null,
+  signal: 'SIGKILL',
+  expected: false,
+  respawned: true,
+  duringStart: false,
+  ranForMs,
+});
+
 const KUBELET_CRASHED = program({
   name: 'kubelet',
   pid: 4242,
-  history: {
-    restarts: 3,
-    spawns: 4,
-    exits: [
-      {
-        time: Date.UTC(2026, 10, 26, 10, 5),
-        status: null,
-        signal: 'SIGKILL',
-        expected: false,
-        respawned: true,
-        duringStart: false,
-      },
-    ],
-    lastExit: {
-      time: Date.UTC(2026, 10, 26, 10, 5),
-      status: null,
-      signal: 'SIGKILL',
-      expected: false,
-      respawned: true,
-      duringStart: false,
-    },
-  },
+  start: NOW_S - 65,
+  now: NOW_S,
+  history: { restarts: 3, spawns: 4, exits: [crash(1)], lastExit: crash(1) },
 });
 
 describe('monitor screen', () => {
@@ -51,7 +45,7 @@ describe('monitor screen', () => {
       ]),
     );
     const f = await app.waitFor((x) => x.includes('kubelet'), 'the program table');
-    expect(f).toMatch(/› kubelet\s+RUNNING\s+4242\s+00:01:05\s+3\s+SIGKILL \(unexpected\)/);
+    expect(f).toMatch(/› kubelet\s+RUNNING\s+4242\s+00:01:05\s+3\s+10:05:05 SIGKILL/);
     expect(f).toMatch(/node-exporter\s+BACKOFF\s+-/);
     expect(f).toMatch(/fluentd\s+FATAL/);
     expect(f).toContain('kubelet healthz ok 1 ms');

@@ -14,6 +14,8 @@ export async function runStatus(host: Host, options: CliOptions, out: (text: str
   const engine = new MonitorEngine(host, target);
   // Both at once: supervisord and kubelet answer independently. Both settle before the engine stops.
   const [poll] = await Promise.allSettled([engine.pollOnce(), engine.checkHealth()]);
+  // After the poll: the node panel's process is a program's pid.
+  await engine.sampleNode().catch(() => undefined);
   engine.stop();
   if (poll.status === 'rejected') {
     const error = poll.reason;

@@ -1,5 +1,6 @@
 /** `kubesup-tui status` for people: a plain table, nothing coloured (pipes and NO_COLOR read it as it is). */
-import type { StatusReport } from '../../core/monitor/status-report.js';
+import { formatBytes } from '../../core/kubelet/eviction.js';
+import type { NodeReport, StatusReport, UsageReport } from '../../core/monitor/status-report.js';
 import { failedStarts, formatDuration, formatLastExit, stateWord } from '../../core/monitor/words.js';
 
 /** Plain table for people; columns padded, nothing coloured (pipes and NO_COLOR read it as it is). */
@@ -13,7 +14,7 @@ export function formatStatusReport(r: StatusReport): string {
         : p.state,
       p.pid === null ? '-' : String(p.pid),
       formatDuration(p.uptime_s),
-      p.restarts === null ? '?' : String(p.restarts),
+      p.restarts === null ? '?' : `${p.restarts}${p.flapping ? ' FLAPPING' : ''}`,
       formatLastExit(p.last_exit),
     ]),
   ];
@@ -29,7 +30,43 @@ export function formatStatusReport(r: StatusReport): string {
     `supervisord ${r.supervisord.state}${r.supervisord.pid ? ` (pid ${r.supervisord.pid})` : ''} at ${r.supervisord.url}`,
     ...(r.programs.length ? table : ['(no programs configured)']),
     `kubelet healthz ${r.kubelet.healthz}${r.kubelet.latency_ms !== null ? ` in ${r.kubelet.latency_ms} ms` : ''} at ${r.kubelet.url}${r.kubelet.error ? ` (${r.kubelet.error})` : ''}`,
+    ...(r.node ? nodeLines(r.node) : []),
+    ...(r.usage ? [usageLine(r.usage)] : []),
     ...r.warnings.map((w) => `warning: ${w}`),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+const mark = (level: string) => (level === 'ok' ? '' : ` ${level.toUpperCase()}`);
+const evicts = (t: string | null) => (t ? ` (evicts below ${t})` : '');
+
+function nodeLines(n: NodeReport): string[] {
+  const load = n.load
+    ? `load ${n.load.map((x) => x.toFixed(2)).join(' ')}${n.cpus ? ` on ${n.cpus} cpus` : ''}`
+    : 'load ?';
+  const m = n.memory;
+  const memory = m
+    ? `memory ${formatBytes(m.available_bytes)} of ${formatBytes(m.total_bytes)} available${evicts(m.eviction_threshold)}${mark(m.level)}, swap ${formatBytes(m.swap_used_bytes)} used`
+    : 'memory ?';
+  const p = n.pressure;
+  const pressure = p
+    ? `pressure cpu ${p.cpu?.some ?? '-'}% memory ${p.memory?.some ?? '-'}% io ${p.io?.some ?? '-'}%`
+    : 'no pressure figures in this kernel';
+  return [
+    `node ${load} · ${memory} · ${pressure}`,
+    ...n.disks.map(
+      (d) =>
+        `disk ${d.path} (${d.role}) ${formatBytes(d.available_bytes)} of ${formatBytes(d.total_bytes)} free${evicts(d.eviction_threshold)}${mark(d.level)}`,
+    ),
+  ];
+}
+
+function usageLine(u: UsageReport): string {
+  const parts = [
+    u.rss_bytes !== null ? `${formatBytes(u.rss_bytes)} resident` : null,
+    u.threads !== null ? `${u.threads} threads` : null,
+    u.open_files !== null ? `${u.open_files} open files` : null,
+    u.cpu_seconds !== null ? `${u.cpu_seconds.toFixed(1)} s of CPU so far` : null,
+  ].filter((x) => x !== null);
+  return `${u.program} pid ${u.pid}: ${parts.join(', ')}`;
 }

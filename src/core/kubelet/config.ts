@@ -24,31 +24,39 @@ function urlFor(address: string, port: number): string {
   return `http://${host}:${port}/healthz`;
 }
 
+/** The config file parsed; an empty document, and the reason, when it is not valid YAML. */
+export function parseKubeletConfig(yamlText: string | undefined): { doc: Record<string, unknown>; problem?: string } {
+  if (yamlText === undefined) return { doc: {} };
+  try {
+    const doc: unknown = parse(yamlText);
+    return { doc: doc && typeof doc === 'object' ? (doc as Record<string, unknown>) : {} };
+  } catch (error) {
+    return { doc: {}, problem: `kubelet config is not valid YAML: ${(error as Error).message.split('\n')[0]}` };
+  }
+}
+
 /** healthzBindAddress and healthzPort from the config text; defaults where absent or unreadable. */
 export function healthzFromKubeletConfig(
   yamlText: string | undefined,
 ): HealthzEndpoint & { readonly problem?: string } {
-  let doc: unknown;
-  let problem: string | undefined;
-  if (yamlText !== undefined) {
-    try {
-      doc = parse(yamlText);
-    } catch (error) {
-      problem = `kubelet config is not valid YAML: ${(error as Error).message.split('\n')[0]}`;
-    }
-  }
-  const obj = doc && typeof doc === 'object' ? (doc as Record<string, unknown>) : {};
+  const { doc: obj, problem } = parseKubeletConfig(yamlText);
   const address = typeof obj.healthzBindAddress === 'string' ? obj.healthzBindAddress : DEFAULT_HEALTHZ.address;
   const port = typeof obj.healthzPort === 'number' ? obj.healthzPort : DEFAULT_HEALTHZ.port;
   return { address, port, url: urlFor(address, port), ...(problem ? { problem } : {}) };
 }
 
-/** The value of kubelet's `--config` flag in an argv. */
-export function kubeletConfigPath(argv: readonly string[]): string | undefined {
+/** The value of one of kubelet's flags in an argv (`--name=value` or `--name value`); the last one wins. */
+export function kubeletFlag(argv: readonly string[], name: string): string | undefined {
+  let value: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    if (a.startsWith('--config=')) return a.slice('--config='.length);
-    if (a === '--config' && i + 1 < argv.length) return argv[i + 1];
+    if (a.startsWith(`--${name}=`)) value = a.slice(name.length + 3);
+    else if (a === `--${name}` && i + 1 < argv.length) value = argv[i + 1];
   }
-  return undefined;
+  return value;
+}
+
+/** The value of kubelet's `--config` flag in an argv. */
+export function kubeletConfigPath(argv: readonly string[]): string | undefined {
+  return kubeletFlag(argv, 'config');
 }

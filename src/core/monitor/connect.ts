@@ -3,10 +3,12 @@
  * log is, and kubelet's healthz address. Shared by `status` and the live monitor.
  */
 import type { ConnectOptions, Host } from '../host.js';
-import { healthzFromKubeletConfig, kubeletConfigPath } from '../kubelet/config.js';
+import { healthzFromKubeletConfig, kubeletConfigPath, kubeletFlag, parseKubeletConfig } from '../kubelet/config.js';
+import { type EvictionThresholds, evictionThresholds } from '../kubelet/eviction.js';
 import { findKubeletProcesses } from '../kubelet/processes.js';
 import { locateSupervisord, requireEndpoint, type SupervisorOverrides } from '../supervisor/locate.js';
 import { mainLogPath } from '../supervisor/main-log.js';
+import type { WatchedDisk } from './node-facts.js';
 
 export interface MonitorTarget {
   /** How to connect to supervisord. */
@@ -17,6 +19,26 @@ export interface MonitorTarget {
    * line instead of from its first byte. Null when supervisord is reached over TCP (maybe another host).
    */
   readonly mainLogPath: string | null;
+  /** The filesystems kubelet evicts on, and its hard thresholds, for the node panel; absent when not local. */
+  readonly disks?: readonly WatchedDisk[];
+  readonly eviction?: EvictionThresholds;
+}
+
+/**
+ * nodefs is the filesystem of kubelet's root dir, imagefs the container runtime's (containerd's, else
+ * docker's); the logs directory is shown as well, as it fills the same way.
+ */
+async function watchedDisks(host: Host, kubeletArgv: readonly string[]): Promise<WatchedDisk[]> {
+  const runtimeRoot = (await host.files.exists('/var/lib/containerd'))
+    ? '/var/lib/containerd'
+    : (await host.files.exists('/var/lib/docker'))
+      ? '/var/lib/docker'
+      : null;
+  return [
+    { path: kubeletFlag(kubeletArgv, 'root-dir') ?? '/var/lib/kubelet', role: 'nodefs', signal: 'nodefs.available' },
+    ...(runtimeRoot ? [{ path: runtimeRoot, role: 'imagefs', signal: 'imagefs.available' as const }] : []),
+    { path: '/var/log', role: 'logs', signal: null },
+  ];
 }
 
 export async function findMonitorTarget(
@@ -31,6 +53,8 @@ export async function findMonitorTarget(
   const configPath = kubelets.map((k) => kubeletConfigPath(k.argv ?? [])).find(Boolean);
   const configText = configPath ? (await host.files.read(configPath))?.toString('utf8') : undefined;
   const healthz = healthzFromKubeletConfig(configText);
+  const kubeletArgv = kubelets[0]?.argv ?? [];
+  const eviction = evictionThresholds(kubeletFlag(kubeletArgv, 'eviction-hard'), parseKubeletConfig(configText).doc);
 
   const warnings: string[] = [];
   if (kubelets.length > 1)
@@ -48,6 +72,8 @@ export async function findMonitorTarget(
       },
       healthzUrl: healthz.url,
       mainLogPath: logPath ?? null,
+      // The node panel reads this node's /proc: not when supervisord is reached over TCP (maybe elsewhere).
+      ...(local ? { disks: await watchedDisks(host, kubeletArgv), eviction } : {}),
     },
     warnings,
   };

@@ -26,6 +26,7 @@ import {
   type ProgramRow,
   visibleSignature,
 } from './monitor-data.js';
+import { NodeSampler } from './node-facts.js';
 import { decodePoll, pollCalls } from './poll-call.js';
 import { PollScheduler, Wakers } from './poll-scheduler.js';
 import { processFacts } from './process-facts.js';
@@ -48,6 +49,7 @@ export class MonitorEngine {
   private readonly wakers: Wakers;
   private programLogPath: string | null = null;
   private cancelHealth: (() => void) | null = null;
+  private sampler: NodeSampler | null = null;
   private backoffMs = 0;
   private running = false;
   private lastSignature = '';
@@ -258,9 +260,23 @@ export class MonitorEngine {
     });
   }
 
+  /** The node panel: the node's facts and the followed program's (else kubelet's) usage. Local only. */
+  async sampleNode(): Promise<void> {
+    if (!this.target.disks) return;
+    this.sampler ??= new NodeSampler(this.host.files, this.target.disks, this.target.eviction ?? {});
+    const name = this.data.logProgram;
+    const p =
+      this.data.programs.find((x) => x.namespec === name) ?? this.data.programs.find((x) => x.name === 'kubelet');
+    const [node, usage] = await Promise.all([
+      this.sampler.node(),
+      p && p.pid > 0 ? this.sampler.process(p.pid, this.host.clock.now()) : null,
+    ]);
+    this.update({ node, usage });
+  }
+
   private async healthTick(): Promise<void> {
     if (!this.running) return;
-    await this.checkHealth().catch(() => undefined);
+    await Promise.all([this.checkHealth().catch(() => undefined), this.sampleNode().catch(() => undefined)]);
     if (this.running)
       this.cancelHealth = this.host.clock.schedule(() => void this.healthTick(), this.options.healthMs ?? 2000);
   }

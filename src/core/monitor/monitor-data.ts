@@ -1,6 +1,7 @@
 /** What the monitor knows at a moment: plain data for the store, the screens and `status`. */
 import type { HttpProbeResult } from '../host.js';
 import type { ProcessInfo, SupervisorState } from '../supervisor/client.js';
+import type { NodeFacts, ProcessUsage } from './node-facts.js';
 import type { ProgramHistory } from './restart-history.js';
 
 export interface ProgramRow extends ProcessInfo {
@@ -47,6 +48,10 @@ export interface MonitorData {
   /** Increases whenever log lines arrive; the lines themselves stay in the ring. */
   readonly logVersion: number;
   readonly logNotice: string | null;
+  /** The node's load, memory, pressure and disks; null until sampled (or when supervisord is not local). */
+  readonly node: NodeFacts | null;
+  /** The followed program's own CPU, memory, threads and files. */
+  readonly usage: ProcessUsage | null;
 }
 
 export interface ActionOutcome {
@@ -72,6 +77,8 @@ export function emptyMonitorData(url: string, healthzUrl: string, problem: strin
     logProgram: null,
     logVersion: 0,
     logNotice: null,
+    node: null,
+    usage: null,
   };
 }
 
@@ -90,6 +97,9 @@ export function visibleSignature(d: MonitorData): string {
       d.historyComplete,
     ],
     [health?.ok, health?.error, health?.status],
+    // The node panel's figures change every sample; only a change of level redraws at once, the rest is
+    // drawn with the uptimes.
+    [d.node?.memory?.level, ...(d.node?.disks.map((x) => x.level) ?? []), d.usage?.pid],
     d.programs.map((p) => [
       p.namespec,
       p.state,

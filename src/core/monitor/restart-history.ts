@@ -19,6 +19,8 @@ export interface ExitRecord {
   readonly respawned: boolean;
   /** Exited before reaching RUNNING: a failed start (BACKOFF), not a crash of a running program. */
   readonly duringStart: boolean;
+  /** How long it had run, from its spawn line; null when the log does not hold that spawn. */
+  readonly ranForMs: number | null;
 }
 
 export interface ProgramHistory {
@@ -41,6 +43,8 @@ interface MutableHistory {
   exitOpen: boolean;
   /** A spawn not yet followed by success: an exit now is a failed start. */
   starting: boolean;
+  /** When the running process was spawned. */
+  spawnedAt: number | null;
 }
 
 export class RestartHistory {
@@ -81,6 +85,7 @@ export class RestartHistory {
         h.pending = false;
         h.exitOpen = false;
         h.starting = true;
+        h.spawnedAt = event.time;
         break;
       }
       case 'exited': {
@@ -91,7 +96,9 @@ export class RestartHistory {
           expected: event.expected,
           respawned: false,
           duringStart: h.starting,
+          ranForMs: h.spawnedAt === null ? null : Math.max(0, event.time - h.spawnedAt),
         });
+        h.spawnedAt = null;
         if (h.exits.length > MAX_EXITS) h.exits.splice(0, h.exits.length - MAX_EXITS);
         h.pending = !event.expected;
         h.exitOpen = true;
@@ -103,6 +110,7 @@ export class RestartHistory {
         h.pending = false;
         h.exitOpen = false;
         h.starting = false;
+        h.spawnedAt = null;
         break;
     }
   }
@@ -116,7 +124,7 @@ export class RestartHistory {
   private entry(name: string): MutableHistory {
     let h = this.programs.get(name);
     if (!h) {
-      h = { restarts: 0, spawns: 0, exits: [], pending: false, exitOpen: false, starting: false };
+      h = { restarts: 0, spawns: 0, exits: [], pending: false, exitOpen: false, starting: false, spawnedAt: null };
       this.programs.set(name, h);
     }
     return h;

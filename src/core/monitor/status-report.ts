@@ -2,8 +2,11 @@
  * `kubesup-tui status`: what supervisord runs, and kubelet's health, as JSON and as a table for people.
  */
 
+import { describeThreshold } from '../kubelet/eviction.js';
 import type { ProcessInfo } from '../supervisor/client.js';
+import { isFlapping } from './exit-history.js';
 import type { MonitorData } from './monitor-data.js';
+import type { NodeFacts, Pressure } from './node-facts.js';
 import type { ExitRecord } from './restart-history.js';
 import { type HealthWord, healthWord } from './words.js';
 
@@ -18,6 +21,39 @@ export interface ProgramStatus {
   readonly last_exit: LastExit | null;
   /** RUNNING to supervisord, but waiting to retry a kubelet that keeps failing at start: none runs now. */
   readonly waiting: { readonly retry_in_s: number; readonly failed_starts: number } | null;
+  /** Several unexpected exits in the last few minutes; null when the main log does not cover them. */
+  readonly flapping: boolean | null;
+}
+
+export interface NodeReport {
+  readonly cpus: number | null;
+  readonly load: readonly number[] | null;
+  readonly memory: {
+    readonly available_bytes: number;
+    readonly total_bytes: number;
+    readonly swap_used_bytes: number;
+    readonly eviction_threshold: string | null;
+    readonly level: string;
+  } | null;
+  /** avg10 of "some" (and "full") per resource, in %; null when the kernel has no PSI. */
+  readonly pressure: Record<'cpu' | 'memory' | 'io', { some: number; full: number | null } | null> | null;
+  readonly disks: readonly {
+    readonly path: string;
+    readonly role: string;
+    readonly available_bytes: number;
+    readonly total_bytes: number;
+    readonly eviction_threshold: string | null;
+    readonly level: string;
+  }[];
+}
+
+export interface UsageReport {
+  readonly program: string;
+  readonly pid: number;
+  readonly cpu_seconds: number | null;
+  readonly rss_bytes: number | null;
+  readonly threads: number | null;
+  readonly open_files: number | null;
 }
 
 export interface LastExit {
@@ -38,7 +74,34 @@ export interface StatusReport {
     readonly latency_ms: number | null;
     readonly error: string | null;
   };
+  readonly node: NodeReport | null;
+  readonly usage: UsageReport | null;
   readonly warnings: readonly string[];
+}
+
+const psi = (p: Pressure | null) => (p ? { some: p.some, full: p.full } : null);
+
+function nodeReport(n: NodeFacts): NodeReport {
+  return {
+    cpus: n.cpus,
+    load: n.load,
+    memory: n.memory && {
+      available_bytes: n.memory.availBytes,
+      total_bytes: n.memory.totalBytes,
+      swap_used_bytes: n.memory.swapTotalBytes - n.memory.swapFreeBytes,
+      eviction_threshold: n.memory.threshold && describeThreshold(n.memory.threshold),
+      level: n.memory.level,
+    },
+    pressure: n.pressure && { cpu: psi(n.pressure.cpu), memory: psi(n.pressure.memory), io: psi(n.pressure.io) },
+    disks: n.disks.map((d) => ({
+      path: d.path,
+      role: d.role,
+      available_bytes: d.availBytes,
+      total_bytes: d.totalBytes,
+      eviction_threshold: d.threshold && describeThreshold(d.threshold),
+      level: d.level,
+    })),
+  };
 }
 
 export function uptimeSeconds(p: ProcessInfo): number | null {
@@ -69,6 +132,7 @@ export function buildStatusReport(data: MonitorData, extraWarnings: readonly str
       restarts: known ? p.history.restarts : null,
       last_exit: known ? toLastExit(p.history.lastExit) : null,
       waiting: p.waiting ? { retry_in_s: p.waiting.retryInS, failed_starts: p.waiting.failedStarts } : null,
+      flapping: known ? isFlapping(p.history.exits, p.now * 1000) : null,
     })),
     kubelet: {
       healthz: healthWord(health),
@@ -79,6 +143,15 @@ export function buildStatusReport(data: MonitorData, extraWarnings: readonly str
         : health.ok
           ? null
           : (health.error ?? `HTTP ${health.status}: ${(health.body ?? '').trim().slice(0, 80)}`),
+    },
+    node: data.node && nodeReport(data.node),
+    usage: data.usage && {
+      program: data.programs.find((p) => p.pid === data.usage?.pid)?.namespec ?? '?',
+      pid: data.usage.pid,
+      cpu_seconds: data.usage.cpuSeconds,
+      rss_bytes: data.usage.rssBytes,
+      threads: data.usage.threads,
+      open_files: data.usage.openFiles,
     },
     warnings,
   };

@@ -38,3 +38,45 @@ export function healthWord(result: { readonly ok: boolean; readonly status?: num
   if (result?.ok) return 'ok';
   return result?.status !== undefined ? 'failing' : 'unreachable';
 }
+
+/** `1 restart`, `3 restarts`: a count with its noun, singular when it is one. */
+export function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : nouns}`;
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * A moment as on-call reads it: 24-hour local time (`14:03:22`), with the date in front when it is not today
+ * (`2026-11-26 14:03:22`). Never AM/PM, never a locale's guess.
+ */
+export function formatClock(timeMs: number, nowMs: number): string {
+  const t = new Date(timeMs);
+  const now = new Date(nowMs);
+  const clock = `${two(t.getHours())}:${two(t.getMinutes())}:${two(t.getSeconds())}`;
+  const sameDay =
+    t.getFullYear() === now.getFullYear() && t.getMonth() === now.getMonth() && t.getDate() === now.getDate();
+  return sameDay ? clock : `${t.getFullYear()}-${two(t.getMonth() + 1)}-${two(t.getDate())} ${clock}`;
+}
+
+/** A length of time in its two largest units: `45s`, `12m 03s`, `3h 02m`, `2d 04h`. */
+export function compactDuration(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${two(s % 60)}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h ${two(Math.floor((s % 3600) / 60))}m`;
+  return `${Math.floor(s / 86400)}d ${two(Math.floor((s % 86400) / 3600))}h`;
+}
+
+/** Text cut to `width` columns with an ellipsis where it was cut, never mid-word when a space is near. */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  if (width === 1) return '…';
+  const cut = chars.slice(0, width - 1).join('');
+  const space = cut.lastIndexOf(' ');
+  // Back to the last word's end when that loses little (under a quarter of the room).
+  const kept = space >= 0 && space >= (width - 1) * 0.75 ? cut.slice(0, space) : cut;
+  return `${kept.trimEnd()}…`;
+}

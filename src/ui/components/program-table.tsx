@@ -1,8 +1,9 @@
 /** supervisord's programs: state (coloured, and a word), pid, uptime, restarts, last exit. */
 import { Box, Text } from 'ink';
+import { endedBy } from '../../core/monitor/exit-history.js';
 import type { ProgramRow } from '../../core/monitor/monitor-data.js';
 import { uptimeSeconds } from '../../core/monitor/status-report.js';
-import { formatDuration, formatLastExit, stateWord } from '../../core/monitor/words.js';
+import { formatClock, formatDuration, stateWord } from '../../core/monitor/words.js';
 import { stateColor } from '../theme.js';
 
 function row(cells: string[], widths: number[]): string {
@@ -18,11 +19,13 @@ export function ProgramTable({
   selected,
   stale,
   width,
+  nowMs,
 }: {
   readonly programs: readonly ProgramRow[];
   readonly selected: number;
   readonly stale: boolean;
   readonly width: number;
+  readonly nowMs: number;
 }) {
   // Narrow terminals drop the last-exit column first, then shrink the name.
   const wide = width >= 90;
@@ -47,7 +50,7 @@ export function ProgramTable({
           p.pid ? String(p.pid) : '-',
           formatDuration(uptimeSeconds(p)),
           String(p.history.restarts),
-          formatLastExit(p.history.lastExit ? { ...p.history.lastExit, time: '' } : null),
+          p.history.lastExit ? `${formatClock(p.history.lastExit.time, nowMs)} ${endedBy(p.history.lastExit)}` : '-',
         ];
         const text = row(wide ? cells : cells.slice(0, 5), widths);
         const [name, ...rest] = [text.slice(0, (widths[0] as number) + 1), text.slice((widths[0] as number) + 1)];

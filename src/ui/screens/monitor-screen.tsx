@@ -1,9 +1,12 @@
-/** The live monitor: programs, kubelet health, the selected program's restart history and log, and its keys. */
+/** The live monitor: programs, kubelet health, the node, the selected program's history and log, and its keys. */
 import { Box, Text, useInput } from 'ink';
-import { formatDuration, healthWord } from '../../core/monitor/words.js';
+import { useState } from 'react';
 import { logWindow } from '../../store/log-view.js';
 import { useAppStore, useAppStoreApi } from '../../store/store-context.js';
+import { ExitList, HistoryLine } from '../components/history-panel.js';
 import { LogView, nextLevel } from '../components/log-view.js';
+import { MonitorStatus, statusRows } from '../components/monitor-status.js';
+import { NODE_PANEL_ROWS, NodePanel } from '../components/node-panel.js';
 import { ProgramTable } from '../components/program-table.js';
 import { useKeys } from '../hooks/use-keys.js';
 import { type Binding, keyName } from '../keymap.js';
@@ -23,10 +26,11 @@ export const MONITOR_KEYS = {
   logDown: { keys: ['pagedown', 'J'], help: 'scroll the log forward' },
   logTop: { keys: ['g'], help: 'oldest line kept' },
   logBottom: { keys: ['G'], help: 'newest line, following' },
+  history: { keys: ['h'], hint: 'h exits', help: "the selected program's exits, newest first, in place of its log" },
 } satisfies Record<string, Binding>;
 
-/** Rows above the log: supervisord, healthz, a warning, the table's header, the history line, the log's title. */
-const CHROME_ROWS = 6;
+/** Rows above the log besides the status lines and the programs: the table's header, history, log title. */
+const CHROME_ROWS = 3 + NODE_PANEL_ROWS;
 
 export function MonitorScreen({
   width,
@@ -45,7 +49,8 @@ export function MonitorScreen({
   useAppStore((s) => s.monitor?.logVersion); // redraw when lines arrive (at most every 100 ms, batched in the store)
   const a = useAppStore((s) => s.actions);
   const store = useAppStoreApi();
-  const logHeight = Math.max(2, height - CHROME_ROWS - Math.max(1, m?.programs.length ?? 0));
+  const [showExits, setShowExits] = useState(false);
+  const logHeight = Math.max(2, height - CHROME_ROWS - statusRows(warning) - Math.max(1, m?.programs.length ?? 0));
   const window = logWindow(ring, view, logHeight);
 
   // The search box takes every key while it is open: asked as each key arrives, so that `/` and what is
@@ -85,6 +90,7 @@ export function MonitorScreen({
       logDown: () => a.scrollLog(logHeight - 1, logHeight),
       logTop: () => a.logTop(logHeight),
       logBottom: a.logBottom,
+      history: () => setShowExits((v) => !v),
     },
     keysActive,
     () => !store.getState().log.typing,
@@ -92,57 +98,30 @@ export function MonitorScreen({
 
   if (!m) return <Text>connecting to supervisord…</Text>;
   const p = m.programs[selected];
-  const h = m.health.result;
-  const sinceOk =
-    m.health.lastOkAt && !h?.ok ? ` (last ok ${formatDuration((Date.now() - m.health.lastOkAt) / 1000)} ago)` : '';
-  const exits = p?.history.exits.slice(-3).reverse() ?? [];
+  // supervisord's clock, as the uptimes: the exits' times come from its log.
+  const nowMs = (p?.now ?? Date.now() / 1000) * 1000;
   return (
     <Box flexDirection="column" height={height}>
-      {!m.connected ? (
-        <Text color="red" inverse wrap="truncate-end">
-          {' '}
-          {m.stale ? 'STALE · ' : ''}supervisord unreachable, reconnecting: {m.problem}{' '}
-        </Text>
-      ) : (
-        <Text wrap="truncate-end">
-          supervisord <Text color="green">{m.supervisord?.statename}</Text> pid {m.supervisordPid} · {m.url}
-          {m.historyComplete ? '' : <Text color="yellow"> · restart counts partial (main log rotated)</Text>}
-        </Text>
-      )}
-      <Text wrap="truncate-end">
-        kubelet healthz{' '}
-        {h ? (
-          <Text color={h.ok ? 'green' : 'red'}>
-            {h.ok
-              ? `ok ${Math.round(h.latencyMs)} ms`
-              : `${healthWord(h).toUpperCase()}: ${h.error ?? `HTTP ${h.status}`}${sinceOk}`}
-          </Text>
-        ) : (
-          <Text dimColor>checking…</Text>
-        )}
-        <Text dimColor> · {m.health.url}</Text>
-      </Text>
-      {warning ? (
-        <Text color="yellow" wrap="truncate-end">
-          ! {warning}
-        </Text>
-      ) : null}
-      <ProgramTable programs={m.programs} selected={selected} stale={m.stale} width={width} />
-      {p ? (
-        <Text wrap="truncate-end" dimColor>
-          {p.namespec}: {p.history.restarts} restarts since supervisord started
-          {exits.length
-            ? ` · last exits: ${exits.map((e) => `${new Date(e.time).toLocaleTimeString()} ${e.signal ?? `exit ${e.status}`}${e.duringStart ? ' (at start)' : ''}`).join(', ')}`
-            : ''}
-        </Text>
-      ) : null}
-      <LogView
-        window={window}
-        view={view}
+      <MonitorStatus m={m} warning={warning} nowMs={nowMs} />
+      <ProgramTable programs={m.programs} selected={selected} stale={m.stale} width={width} nowMs={nowMs} />
+      {p ? <HistoryLine program={p} nowMs={nowMs} width={width} /> : <Text> </Text>}
+      <NodePanel
+        node={m.node}
+        usage={m.usage}
+        program={m.programs.find((x) => x.pid === m.usage?.pid)?.namespec ?? 'kubelet'}
         width={width}
-        height={logHeight}
-        title={`${p?.namespec ?? '-'} log${m.logNotice ? ` · ${m.logNotice}` : ''}`}
       />
+      {showExits ? (
+        <ExitList program={p} nowMs={nowMs} width={width} height={logHeight + 1} />
+      ) : (
+        <LogView
+          window={window}
+          view={view}
+          width={width}
+          height={logHeight}
+          title={`${p?.namespec ?? '-'} log${m.logNotice ? ` · ${m.logNotice}` : ''}`}
+        />
+      )}
     </Box>
   );
 }

@@ -130,6 +130,16 @@ export class FakeFiles implements FileReader, FileWriter {
     return (await this.read(p))?.length;
   }
 
+  /** Filesystems by mount point: the longest one above a path holds it. Tests set them; none by default. */
+  readonly filesystems = new Map<string, { availBytes: number; totalBytes: number }>();
+
+  async space(p: string) {
+    const mount = [...this.filesystems.keys()]
+      .filter((m) => p === m || p.startsWith(m.endsWith('/') ? m : `${m}/`))
+      .sort((a, b) => b.length - a.length)[0];
+    return mount === undefined ? undefined : this.filesystems.get(mount);
+  }
+
   async writeAtomic(p: string, data: string | Buffer, meta: Partial<FileMeta> & { mode: number }) {
     if (this.failWrites.delete(p))
       throw Object.assign(new Error(`ENOSPC: no space left on device, write '${p}'`), { code: 'ENOSPC' });

@@ -1,0 +1,57 @@
+/**
+ * A program's exits read over time: a strip of the last hour, whether it is flapping, and each exit in words.
+ * From the restart history (restart-history.ts); pure, so `status`, its JSON and the TUI say the same.
+ */
+import type { ExitRecord } from './restart-history.js';
+import { compactDuration, formatClock } from './words.js';
+
+/** Several unexpected exits in a few minutes: restarting is not fixing it. */
+export const FLAPPING = { exits: 3, withinMs: 5 * 60_000 } as const;
+
+export function isFlapping(exits: readonly ExitRecord[], nowMs: number): boolean {
+  const recent = exits.filter((e) => !e.expected && nowMs - e.time <= FLAPPING.withinMs);
+  return recent.length >= FLAPPING.exits;
+}
+
+/** What one cell of the strip holds: no exit, only expected ones (a stop), or an unexpected one (a crash). */
+export type StripCell = 'none' | 'expected' | 'crash';
+
+/**
+ * The last `spanMs` cut into `cells` equal slots, oldest first, each marked by the worst exit in it. A slot
+ * before supervisord's start (`sinceMs`) is 'none' like a quiet one: the strip's caption says since when.
+ */
+export function exitStrip(exits: readonly ExitRecord[], nowMs: number, cells: number, spanMs = 3_600_000): StripCell[] {
+  const strip: StripCell[] = Array.from({ length: cells }, () => 'none');
+  const slot = spanMs / cells;
+  for (const e of exits) {
+    const age = nowMs - e.time;
+    if (age < 0 || age >= spanMs) continue;
+    const i = cells - 1 - Math.floor(age / slot);
+    if (!e.expected) strip[i] = 'crash';
+    else if (strip[i] === 'none') strip[i] = 'expected';
+  }
+  return strip;
+}
+
+/** The strip as text that reads without colour: `·` quiet, `o` a stop, `X` a crash. */
+export function stripText(strip: readonly StripCell[]): string {
+  return strip.map((c) => (c === 'crash' ? 'X' : c === 'expected' ? 'o' : '·')).join('');
+}
+
+/** How an exit ended, in words: `SIGKILL`, `exit 1`, and whether supervisord expected it. */
+export function endedBy(e: Pick<ExitRecord, 'signal' | 'status' | 'expected' | 'duringStart'>): string {
+  const how = e.signal ?? `exit ${e.status}`;
+  if (e.duringStart) return `${how} while starting`;
+  return e.expected ? `${how} (expected)` : how;
+}
+
+/** One exit per line, newest first: `14:03:22  ran 3h 02m, then SIGKILL`. */
+export function exitLines(exits: readonly ExitRecord[], nowMs: number, max: number): string[] {
+  return [...exits]
+    .reverse()
+    .slice(0, max)
+    .map((e) => {
+      const ran = e.ranForMs === null ? '' : `ran ${compactDuration(e.ranForMs / 1000)}, then `;
+      return `${formatClock(e.time, nowMs)}  ${ran}${endedBy(e)}`;
+    });
+}

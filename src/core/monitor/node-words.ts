@@ -1,0 +1,51 @@
+/** The node panel in words, the same in `status` and the TUI: one line each, shortest first to be cut. */
+import { describeThreshold, formatBytes } from '../kubelet/eviction.js';
+import type { DiskFacts, NodeFacts, Pressure, ProcessUsage } from './node-facts.js';
+
+const pct = (p: Pressure | null | undefined) => (p ? `${p.some.toFixed(1)}%` : '-');
+
+export function loadWords(n: NodeFacts): string {
+  if (!n.load) return 'load ?';
+  return `load ${n.load.map((x) => x.toFixed(2)).join(' ')}${n.cpus ? ` on ${n.cpus} cpu${n.cpus === 1 ? '' : 's'}` : ''}`;
+}
+
+export function memoryWords(n: NodeFacts): string {
+  const m = n.memory;
+  if (!m) return 'memory ?';
+  const evicts = m.threshold ? ` (evicts below ${describeThreshold(m.threshold)})` : '';
+  return `memory ${formatBytes(m.availBytes)} of ${formatBytes(m.totalBytes)} available${evicts}`;
+}
+
+export function swapWords(n: NodeFacts): string {
+  const m = n.memory;
+  if (!m) return 'swap ?';
+  return m.swapTotalBytes > 0 ? `swap ${formatBytes(m.swapTotalBytes - m.swapFreeBytes)} used` : 'no swap';
+}
+
+/** Pressure stall information (the share of the last 10 s that tasks waited), or why there is none. */
+export function pressureWords(n: NodeFacts): string {
+  if (!n.pressure) return 'no pressure figures in this kernel';
+  return `pressure cpu ${pct(n.pressure.cpu)} memory ${pct(n.pressure.memory)} io ${pct(n.pressure.io)}`;
+}
+
+export function diskWords(d: DiskFacts): string {
+  const evicts = d.threshold ? ` (evicts below ${describeThreshold(d.threshold)})` : '';
+  return `${d.path} ${d.role}: ${formatBytes(d.availBytes)} of ${formatBytes(d.totalBytes)} free${evicts}`;
+}
+
+export function usageWords(name: string, u: ProcessUsage): string {
+  const parts = [
+    `${name} pid ${u.pid}`,
+    u.cpuPercent !== null ? `cpu ${u.cpuPercent.toFixed(1)}%` : null,
+    u.rssBytes !== null ? `${formatBytes(u.rssBytes)} resident` : null,
+    u.threads !== null ? `${u.threads} thread${u.threads === 1 ? '' : 's'}` : null,
+    u.openFiles !== null ? `${u.openFiles} open file${u.openFiles === 1 ? '' : 's'}` : null,
+  ];
+  return parts.filter((p) => p !== null).join(' · ');
+}
+
+/** The worst level on the node: what colours the panel's title. */
+export function worstLevel(n: NodeFacts | null): 'ok' | 'near' | 'over' {
+  const levels = [n?.memory?.level, ...(n?.disks.map((d) => d.level) ?? [])];
+  return levels.includes('over') ? 'over' : levels.includes('near') ? 'near' : 'ok';
+}

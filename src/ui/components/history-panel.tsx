@@ -1,0 +1,78 @@
+/**
+ * The selected program's exits over time: one line with its restarts, a strip of the last hour and a
+ * flapping badge; and, in place of the log when asked (h), every exit newest first with how long it ran.
+ */
+import { Box, Text } from 'ink';
+import { exitLines, exitStrip, isFlapping } from '../../core/monitor/exit-history.js';
+import type { ProgramRow } from '../../core/monitor/monitor-data.js';
+import { plural, truncate } from '../../core/monitor/words.js';
+
+const STRIP_COLOR = { crash: 'red', expected: 'yellow', none: undefined } as const;
+const STRIP_CHAR = { crash: 'X', expected: 'o', none: '·' } as const;
+
+export function HistoryLine({
+  program,
+  nowMs,
+  width,
+}: {
+  readonly program: ProgramRow;
+  readonly nowMs: number;
+  readonly width: number;
+}) {
+  const flapping = isFlapping(program.history.exits, nowMs);
+  const head = `${program.namespec}: ${plural(program.history.restarts, 'restart')} since supervisord started · last hour `;
+  // One cell a minute when there is room; fewer, wider cells on a narrow terminal.
+  const cells = Math.max(12, Math.min(60, width - head.length - 12));
+  const strip = exitStrip(program.history.exits, nowMs, cells);
+  return (
+    <Text wrap="truncate-end">
+      <Text dimColor>{truncate(head, width)}</Text>
+      {strip.map((c, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a cell is its position in the hour
+        <Text key={i} color={STRIP_COLOR[c]} dimColor={c === 'none'}>
+          {STRIP_CHAR[c]}
+        </Text>
+      ))}
+      {flapping ? (
+        <Text color="red" inverse>
+          {' FLAPPING '}
+        </Text>
+      ) : null}
+    </Text>
+  );
+}
+
+export function ExitList({
+  program,
+  nowMs,
+  width,
+  height,
+}: {
+  readonly program: ProgramRow | undefined;
+  readonly nowMs: number;
+  readonly width: number;
+  readonly height: number;
+}) {
+  const exits = program?.history.exits ?? [];
+  const lines = exitLines(exits, nowMs, Math.max(0, height - 1));
+  return (
+    <Box flexDirection="column" height={height}>
+      <Text bold wrap="truncate-end">
+        {truncate(
+          `${program?.namespec ?? '-'} exits, newest first (${plural(exits.length, 'exit')} kept) · h: back to the log`,
+          width,
+        )}
+      </Text>
+      {lines.length === 0 ? <Text dimColor>no exits since supervisord started</Text> : null}
+      {lines.map((line, i) => (
+        <Text
+          key={`${i}-${line}`}
+          wrap="truncate-end"
+          color={exits[exits.length - 1 - i]?.expected ? undefined : 'red'}
+        >
+          {truncate(line, width)}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,54 @@
+/** The monitor's top lines: supervisord (or why it cannot be reached), kubelet's healthz, the node's warning. */
+import { Text } from 'ink';
+import type { MonitorData } from '../../core/monitor/monitor-data.js';
+import { compactDuration, healthWord } from '../../core/monitor/words.js';
+
+/** Rows taken: supervisord, healthz, and the warning when there is one. */
+export const statusRows = (warning: string | null) => (warning ? 3 : 2);
+
+export function MonitorStatus({
+  m,
+  warning,
+  nowMs,
+}: {
+  readonly m: MonitorData;
+  readonly warning: string | null;
+  readonly nowMs: number;
+}) {
+  const h = m.health.result;
+  const sinceOk =
+    m.health.lastOkAt && !h?.ok ? ` (last ok ${compactDuration((nowMs - m.health.lastOkAt) / 1000)} ago)` : '';
+  return (
+    <>
+      {!m.connected ? (
+        <Text color="red" inverse wrap="truncate-end">
+          {' '}
+          {m.stale ? 'STALE · ' : ''}supervisord unreachable, reconnecting: {m.problem}{' '}
+        </Text>
+      ) : (
+        <Text wrap="truncate-end">
+          supervisord <Text color="green">{m.supervisord?.statename}</Text> pid {m.supervisordPid} · {m.url}
+          {m.historyComplete ? '' : <Text color="yellow"> · restart counts partial (main log rotated)</Text>}
+        </Text>
+      )}
+      <Text wrap="truncate-end">
+        kubelet healthz{' '}
+        {h ? (
+          <Text color={h.ok ? 'green' : 'red'}>
+            {h.ok
+              ? `ok ${Math.round(h.latencyMs)} ms`
+              : `${healthWord(h).toUpperCase()}: ${h.error ?? `HTTP ${h.status}`}${sinceOk}`}
+          </Text>
+        ) : (
+          <Text dimColor>checking…</Text>
+        )}
+        <Text dimColor> · {m.health.url}</Text>
+      </Text>
+      {warning ? (
+        <Text color="yellow" wrap="truncate-end">
+          ! {warning}
+        </Text>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * Why it crashed, beside the crash: the followed program's CPU, memory, threads and files; the node's load,
+ * memory, pressure; the filesystems kubelet evicts on. Yellow when near a threshold, red past it.
+ */
+import { Text } from 'ink';
+import { formatBytes } from '../../core/kubelet/eviction.js';
+import type { Level, NodeFacts, ProcessUsage } from '../../core/monitor/node-facts.js';
+import { loadWords, memoryWords, pressureWords, swapWords, usageWords } from '../../core/monitor/node-words.js';
+import { truncate } from '../../core/monitor/words.js';
+
+const levelColor = (l: Level) => (l === 'over' ? 'red' : l === 'near' ? 'yellow' : undefined);
+const levelMark = (l: Level) => (l === 'ok' ? '' : ` ${l.toUpperCase()}`);
+
+/** Rows the panel takes: usage, node, disks. */
+export const NODE_PANEL_ROWS = 3;
+
+export function NodePanel({
+  node,
+  usage,
+  program,
+  width,
+}: {
+  readonly node: NodeFacts | null;
+  readonly usage: ProcessUsage | null;
+  readonly program: string;
+  readonly width: number;
+}) {
+  if (!node)
+    return <Text dimColor>{truncate('node: sampling… (only when supervisord runs on this node)', width)}</Text>;
+  const mem = node.memory;
+  const disks = node.disks.map((d) => ({
+    text: `${d.path} ${formatBytes(d.availBytes)} free${levelMark(d.level)}`,
+    level: d.level,
+  }));
+  return (
+    <>
+      <Text wrap="truncate-end">{truncate(usage ? usageWords(program, usage) : `${program}: not running`, width)}</Text>
+      {/* Memory and pressure first: what kills kubelet under load; the rest is cut first on a narrow screen. */}
+      <Text wrap="truncate-end">
+        <Text color={mem ? levelColor(mem.level) : undefined}>
+          {mem ? `${memoryWords(node)}${levelMark(mem.level)}` : 'memory ?'}
+        </Text>
+        {` · ${pressureWords(node)} · ${loadWords(node)} · ${swapWords(node)}`}
+      </Text>
+      <Text wrap="truncate-end">
+        disks:
+        {disks.map((d, i) => (
+          <Text key={d.text}>
+            {i === 0 ? ' ' : ' · '}
+            <Text color={levelColor(d.level)}>{d.text}</Text>
+          </Text>
+        ))}
+      </Text>
+    </>
+  );
+}
