@@ -64,15 +64,14 @@ export function ExitList({
         )}
       </Text>
       {lines.length === 0 ? <Text dimColor>no exits since supervisord started</Text> : null}
-      {lines.map((line, i) => (
-        <Text
-          key={`${i}-${line}`}
-          wrap="truncate-end"
-          color={exits[exits.length - 1 - i]?.expected ? undefined : 'red'}
-        >
-          {truncate(line, width)}
-        </Text>
-      ))}
+      {lines.map((line, i) => {
+        const e = exits[exits.length - 1 - i];
+        return (
+          <Text key={`${e?.time}:${e?.ranForMs}:${line}`} wrap="truncate-end" color={e?.expected ? undefined : 'red'}>
+            {truncate(line, width)}
+          </Text>
+        );
+      })}
     </Box>
   );
 }
