@@ -41,6 +41,9 @@ async function changeNode(
   }
 }
 
+/** Where the monitor saves the log lines asked for. */
+const SAVED_LOGS = '/var/tmp/kubesup-tui';
+
 export function createAppServices(host: Host, options: CliOptions): AppServices {
   return {
     isRoot: host.isRoot,
@@ -52,6 +55,16 @@ export function createAppServices(host: Host, options: CliOptions): AppServices 
       return interruption ? interruptionWarning(interruption) : driftWarning(host.files, host.hostname);
     },
     interruption: () => findInterruption(host),
+    async saveLog(program, lines) {
+      // /var/tmp: kept across a reboot (the node may be rebooted next), and root's to write. 0600: logs
+      // can hold tokens and addresses.
+      // 20261127-102900: short enough for the notice on an 80-column screen.
+      const stamp = new Date(host.clock.now()).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+      const path = `${SAVED_LOGS}/${program.replace(/[^\w.-]/g, '_')}-${stamp}.log`;
+      await host.writer.mkdirp(SAVED_LOGS, 0o700);
+      await host.writer.writeAtomic(path, lines.map((l) => `${l}\n`).join(''), { mode: 0o600 });
+      return path;
+    },
     migrate: (plan, onEvent, signal) =>
       changeNode(host, plan.steps, onEvent, (on) => beginMigration(host, plan, on, { signal })),
     async resume(onEvent, signal) {

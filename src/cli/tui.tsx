@@ -12,6 +12,7 @@ import { StoreProvider } from '../store/store-context.js';
 import { App } from '../ui/app.js';
 import { createAppServices } from './app-services.js';
 import type { CliOptions } from './args.js';
+import { sessionSummary } from './session-summary.js';
 
 function renderStats(file: string): (m: { renderTime: number }) => void {
   let frames = 0;
@@ -29,6 +30,22 @@ function renderStats(file: string): (m: { renderTime: number }) => void {
   };
 }
 
+/**
+ * The terminal's alternate screen, as k9s and htop use: the TUI draws on a page of its own, and the shell's
+ * page comes back as it was on quit. Left on every way out (an exception, a signal), never twice.
+ */
+function fullScreen(out: NodeJS.WriteStream): { leave(): void } {
+  let on = true;
+  const leave = () => {
+    if (!on) return;
+    on = false;
+    out.write('\x1b[?1049l');
+  };
+  out.write('\x1b[?1049h\x1b[H');
+  process.once('exit', leave);
+  return { leave };
+}
+
 export async function runTui(host: Host, options: CliOptions): Promise<number> {
   const store = createAppStore(createAppServices(host, options), { screen: 'detect' });
   const a = store.getState().actions;
@@ -42,6 +59,7 @@ export async function runTui(host: Host, options: CliOptions): Promise<number> {
   // The terminal going away (an SSH link that drops) must not stop a change to the node half-way: the
   // screen goes, the change goes on to its verified end or its rollback, and then the process exits.
   const terminal = guardAgainstTerminalLoss();
+  const screen = fullScreen(process.stdout);
   const app = render(
     <StoreProvider store={store}>
       <App hostname={host.hostname} />
@@ -67,6 +85,12 @@ export async function runTui(host: Host, options: CliOptions): Promise<number> {
   await store.getState().actions.whenIdle();
   store.getState().actions.stopMonitor();
   terminal.dispose();
+  if (!terminal.gone) {
+    app.unmount();
+    screen.leave();
+    // What must outlive the screen: what this session did to the node, and how to undo it.
+    process.stdout.write(sessionSummary(store.getState()));
+  }
   // Nothing else may keep this process alive once the node is left as it should be (stdin in raw mode).
   if (terminal.gone) process.exit(store.getState().result?.ok === false ? 1 : 0);
   return 0;

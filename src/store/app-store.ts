@@ -11,7 +11,7 @@ import type { Plan } from '../core/migration/plan.js';
 import type { LogRing } from '../core/monitor/log-ring.js';
 import type { Action, ActionOutcome, MonitorData } from '../core/monitor/monitor-data.js';
 import { type ApplyActions, createApplyActions, type Operation } from './apply-run.js';
-import { createLogViewActions, FRESH_LOG, type LogViewActions, type LogViewState } from './log-view.js';
+import { createLogViewActions, FRESH_LOG, type LogViewActions, type LogViewState, shown } from './log-view.js';
 
 export type Screen = 'interrupted' | 'detect' | 'preview' | 'apply' | 'done' | 'monitor';
 
@@ -43,6 +43,8 @@ export interface AppServices {
   };
   /** What stands on the node (an interrupted migration, drift since the migration), if anything. */
   nodeWarning?(): Promise<string | null>;
+  /** Writes a program's log lines to a new file; says where. */
+  saveLog?(program: string, lines: readonly string[]): Promise<string>;
   readonly isRoot: boolean;
   readonly hostname: string;
 }
@@ -98,6 +100,8 @@ export interface AppActions extends LogViewActions, ApplyActions {
   setNotice(notice: { text: string; ok: boolean }): void;
   toggleHelp(): void;
   dismissNotice(): void;
+  /** The log lines the pane holds after its filter and search, to a file; the notice says where. */
+  saveLog(): void;
 }
 
 export function createAppStore(services: AppServices, initial: { screen: Screen }) {
@@ -208,6 +212,28 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
       },
       dismissNotice() {
         set({ notice: null });
+      },
+      saveLog() {
+        const { log, logRing, monitor: m, selected } = get();
+        // The pane shows the selected program's log.
+        const program = m?.programs[selected]?.namespec;
+        if (!program || !logRing || !services.saveLog) return;
+        const q = log.query.toLowerCase();
+        const lines = shown(logRing, log)
+          .filter((l) => !q || l.text.toLowerCase().includes(q))
+          .map((l) => l.text);
+        const which = [
+          log.minSeverity === 'info' ? null : `level ≥ ${log.minSeverity}`,
+          q ? `matching "${log.query}"` : null,
+        ]
+          .filter(Boolean)
+          .join(', ');
+        services.saveLog(program, lines).then(
+          // The path first: it is what the notice is for, and a narrow screen cuts the end.
+          (path) =>
+            set({ notice: { text: `saved ${lines.length} lines to ${path}${which ? ` (${which})` : ''}`, ok: true } }),
+          (error: Error) => set({ notice: { text: `could not save the log: ${error.message}`, ok: false } }),
+        );
       },
       ...createLogViewActions(get, set),
       ...createApplyActions(services, get, set),

@@ -17,8 +17,12 @@ export interface LogViewState {
   readonly query: string;
   /** The search box is open and takes the keys. */
   readonly typing: boolean;
-  /** Sequence number of the current match. */
+  /** Sequence number of the current match (of the search, or the error jumped to). */
   readonly matchSeq: number | null;
+  /** Long lines wrap onto the next rows instead of being cut at the edge. */
+  readonly wrap: boolean;
+  /** Each line's time (and klog's pid) shown; off leaves more room for the message. */
+  readonly timestamps: boolean;
 }
 
 export const FRESH_LOG: LogViewState = {
@@ -28,6 +32,8 @@ export const FRESH_LOG: LogViewState = {
   query: '',
   typing: false,
   matchSeq: null,
+  wrap: false,
+  timestamps: true,
 };
 
 export interface LogViewActions {
@@ -43,6 +49,10 @@ export interface LogViewActions {
   eraseSearch(): void;
   closeSearch(keep: boolean): void;
   nextMatch(direction: 1 | -1, matches: readonly number[]): void;
+  /** To the next (+1) or previous (-1) error or fatal line, from the current match or the view's end. */
+  jumpToError(direction: 1 | -1): void;
+  toggleWrap(): void;
+  toggleTimestamps(): void;
 }
 
 export interface LogWindow {
@@ -53,7 +63,8 @@ export interface LogWindow {
   readonly newer: number;
 }
 
-const shown = (ring: LogRing, view: LogViewState) =>
+/** The lines the pane holds after its filter: what it shows, scrolls through, and saves (with the search). */
+export const shown = (ring: LogRing, view: Pick<LogViewState, 'minSeverity'>) =>
   ring.toArray(view.minSeverity === 'info' ? undefined : atLeast(view.minSeverity));
 
 /** Index just past the newest line a paused view shows: the anchor's, kept on screen even when it scrolled away. */
@@ -144,6 +155,27 @@ export function createLogViewActions(get: Get, set: Set): LogViewActions {
         next = matches[j] as number;
       }
       set({ log: { ...l, matchSeq: next, follow: false } });
+    },
+    jumpToError(direction) {
+      const l = get().log;
+      const ring = get().logRing;
+      if (!ring) return;
+      const all = shown(ring, l);
+      const errors = all.filter((x) => x.severity === 'error' || x.severity === 'fatal').map((x) => x.seq);
+      if (!errors.length) return;
+      // From the line in focus: the current match, else the newest line on screen.
+      const from = l.matchSeq ?? (l.follow ? (all.at(-1)?.seq ?? 0) + 1 : (l.anchorSeq ?? 0));
+      const next =
+        direction > 0
+          ? (errors.find((seq) => seq > from) ?? errors.at(-1))
+          : ([...errors].reverse().find((seq) => seq < from) ?? errors[0]);
+      set({ log: { ...l, matchSeq: next ?? null, follow: false } });
+    },
+    toggleWrap() {
+      set({ log: { ...get().log, wrap: !get().log.wrap } });
+    },
+    toggleTimestamps() {
+      set({ log: { ...get().log, timestamps: !get().log.timestamps } });
     },
   };
 }

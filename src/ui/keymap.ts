@@ -20,6 +20,7 @@ export function keyName(input: string, key: Key): KeyName {
   if (key.tab) return key.shift ? 'shift-tab' : 'tab';
   if (key.backspace || key.delete) return 'backspace';
   if (key.ctrl && input === 'c') return 'ctrl-c';
+  if (key.ctrl && input === 's') return 'ctrl-s';
   if (input === ' ') return 'space';
   return input;
 }

@@ -4,22 +4,12 @@
  */
 import { Box, Text } from 'ink';
 import type { Severity } from '../../core/kubelet/klog.js';
+import { lineRows, printable, withoutTime } from '../../core/monitor/log-text.js';
 import type { LogViewState, LogWindow } from '../../store/log-view.js';
 import { severityColor } from '../theme.js';
 
 const LEVELS: Severity[] = ['info', 'warning', 'error'];
 export const nextLevel = (s: Severity): Severity => LEVELS[(LEVELS.indexOf(s) + 1) % LEVELS.length] as Severity;
-
-/** Tabs and other control characters would move the cursor or widen a line past the screen. */
-function printable(text: string, width: number): string {
-  return (
-    text
-      .replace(/\t/g, '  ')
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
-      .replace(/[\u0000-\u001f\u007f]/g, '?')
-      .slice(0, width)
-  );
-}
 
 export function LogView({
   window,
@@ -35,23 +25,35 @@ export function LogView({
   readonly title: string;
 }) {
   const q = view.query.toLowerCase();
-  // One text node for all the lines, coloured spans inside: a frame under a log flood costs one layout
+  // Each line becomes its rows (one, or more when wrapping); the newest rows that fit are drawn.
+  const rows = window.lines
+    .flatMap((l) =>
+      lineRows(printable(view.timestamps ? l.text : withoutTime(l)) || ' ', width, view.wrap).map((text) => ({
+        l,
+        text,
+      })),
+    )
+    .slice(-height);
+  const modes = [view.wrap ? 'wrap' : null, view.timestamps ? null : 'no times'].filter(Boolean).join(' · ');
+  // One text node for all the rows, coloured spans inside: a frame under a log flood costs one layout
   // measurement, not one per line.
   return (
     <Box flexDirection="column" height={height + 1}>
       <Text wrap="truncate-end" dimColor>
         ── {title} · {view.follow ? 'following' : window.newer ? `paused · ${window.newer} new` : 'paused'} · level ≥{' '}
         {view.minSeverity}
+        {modes ? ` · ${modes}` : ''}
         {view.query ? ` · "${view.query}" ${window.matches.length} matches` : ''} ─────
       </Text>
       <Text wrap="truncate-end">
-        {window.lines.map((l, i) => {
+        {rows.map(({ l, text: row }, i) => {
           const current = view.matchSeq === l.seq;
           const hit = q !== '' && l.text.toLowerCase().includes(q);
-          const text = `${printable(l.text, width) || ' '}${i < window.lines.length - 1 ? '\n' : ''}`;
+          const text = `${row}${i < rows.length - 1 ? '\n' : ''}`;
           const color = severityColor(l.severity);
           return color || current || hit ? (
-            <Text key={l.seq} color={color} inverse={current} bold={hit && !current}>
+            // biome-ignore lint/suspicious/noArrayIndexKey: a wrapped line's rows share its seq
+            <Text key={`${l.seq}:${i}`} color={color} inverse={current} bold={hit && !current}>
               {text}
             </Text>
           ) : (

@@ -27,6 +27,15 @@ export const MONITOR_KEYS = {
   logTop: { keys: ['g'], help: 'oldest line kept' },
   logBottom: { keys: ['G'], help: 'newest line, following' },
   history: { keys: ['h'], hint: 'h exits', help: "the selected program's exits, newest first, in place of its log" },
+  nextError: { keys: ['e'], hint: 'e/E error', help: 'the next error in the log' },
+  prevError: { keys: ['E'], help: 'the previous error in the log' },
+  wrap: { keys: ['w'], help: 'wrap long log lines, or cut them at the edge' },
+  timestamps: { keys: ['t'], help: "show or hide each log line's time" },
+  save: {
+    keys: ['ctrl-s'],
+    hint: '^s save',
+    help: 'save the log lines kept (after the level filter and search) to a file',
+  },
 } satisfies Record<string, Binding>;
 
 /** Rows above the log besides the status lines and the programs: the table's header, history, log title. */
@@ -91,6 +100,11 @@ export function MonitorScreen({
       logTop: () => a.logTop(logHeight),
       logBottom: a.logBottom,
       history: () => setShowExits((v) => !v),
+      nextError: () => a.jumpToError(1),
+      prevError: () => a.jumpToError(-1),
+      wrap: a.toggleWrap,
+      timestamps: a.toggleTimestamps,
+      save: a.saveLog,
     },
     keysActive,
     () => !store.getState().log.typing,

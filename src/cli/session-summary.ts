@@ -1,0 +1,38 @@
+/**
+ * What stays on the terminal after the full-screen TUI gives it back: when this session changed the node,
+ * the steps as they went, the healthz gap, where the backups are and how to undo. Nothing when it did not.
+ */
+import { backupDir } from '../core/migration/journal.js';
+import type { AppState } from '../store/app-store.js';
+import { STEP_MARK } from '../ui/theme.js';
+import { MIGRATION_LOG } from './migration-lines.js';
+
+export function sessionSummary(s: Pick<AppState, 'result' | 'plan' | 'steps' | 'rollbackLines' | 'operation'>): string {
+  const r = s.result;
+  if (!r) return '';
+  const what = s.operation === 'rollback' ? 'rollback' : 'migration';
+  const headline = r.ok
+    ? s.operation === 'rollback'
+      ? 'kubesup-tui: rolled back: kubelet runs under systemd again, every file restored'
+      : `kubesup-tui: kubelet runs under supervisord as [program:${s.plan?.program ?? 'kubelet'}]`
+    : r.rolledBack
+      ? `kubesup-tui: the ${what} failed and was rolled back: ${r.error ?? 'see the steps'}`
+      : `kubesup-tui: the ${what} FAILED and is not rolled back: ${r.error ?? 'see the steps'}`;
+  const steps = s.steps.map(
+    (step, i) =>
+      `  ${STEP_MARK[step.status]} [${i + 1}/${s.steps.length}] ${step.title}${step.detail ? `: ${step.detail}` : ''}${step.ms !== undefined ? ` (${step.ms} ms)` : ''}`,
+  );
+  const lines = [
+    headline,
+    ...steps,
+    ...s.rollbackLines.map((l) => `  rollback: ${l}`),
+    ...(r.ok && s.operation !== 'rollback' && r.healthzGapMs !== null
+      ? [`  healthz gap: ${r.healthzGapMs} ms (how long kubelet did not answer)`]
+      : []),
+    ...(s.plan && s.operation !== 'rollback' ? [`  files: ${s.plan.files.map((f) => f.path).join(', ')}`] : []),
+    ...(s.plan ? [`  backups: ${backupDir(s.plan)}/ · every line of it: ${MIGRATION_LOG}`] : []),
+    ...(r.ok && s.operation !== 'rollback' ? ['  undo: kubesup-tui rollback --yes'] : []),
+    ...(!r.ok && !r.rolledBack ? ['  finish it: kubesup-tui rollback --yes (or kubesup-tui, which offers it)'] : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
