@@ -11,6 +11,7 @@
  * Control files (read at start, and the log rate every second), so tests can steer it:
  *   /etc/kubelet-standin/fail-start   exists: log kubelet's CRI error and exit 1 after 0.3 s (fails at start)
  *   /run/kubelet-standin/log-rate     lines per second to print (default 1)
+ *   /run/kubelet-standin/grow-mb      MiB of memory to hold, touched (read every second): a kubelet growing
  * SIGUSR1 makes it crash like a Go panic: a "panic:" line and exit status 2.
  */
 #define _GNU_SOURCE
@@ -36,6 +37,7 @@ static void on_term(int sig) { (void)sig; got_term = 1; }
 static void on_usr1(int sig) { (void)sig; got_crash = 1; }
 
 static unsigned long line_no = 0;
+static long held_mb = 0;
 
 static void klog(char severity, const char *file, int line, const char *fmt, ...) {
   struct timeval tv;
@@ -188,6 +190,13 @@ int main(int argc, char **argv) {
       if (rate < 0) rate = 0;
       if (rate != was) next_log = now; /* a new rate starts now: no burst of lines "owed" from before */
       next_rate_check = now + 1;
+      long want = (read_small("/run/kubelet-standin/grow-mb", buf, sizeof buf) > 0) ? atol(buf) : 0;
+      while (held_mb < want && held_mb < 4096) {
+        char *chunk = malloc(1 << 20);
+        if (!chunk) break;
+        memset(chunk, 1, 1 << 20); /* touched, so resident */
+        held_mb++;
+      }
     }
     /* Print the lines due since the last pass: a steady rate even when the poll wakes late. */
     int printed = 0;

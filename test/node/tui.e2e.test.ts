@@ -1,5 +1,7 @@
 // The real thing, driven through tmux in the reference node as a person would: the wizard from start to
-// the monitor, then kill -9 of kubelet, and the restart appears on screen.
+// the monitor on a clean full screen; kubelet growing past kubelet's memory threshold, then kill -9: the
+// memory and the crash on screen, in the history strip and the exit list; q gives the terminal back with
+// what was done.
 import { afterAll, describe, expect, it } from 'vitest';
 import { kubesupArgv } from '../helpers/cli-in-node.js';
 import { TmuxSession } from '../helpers/tmux.js';
@@ -10,6 +12,9 @@ describe('the TUI over a terminal, on the reference node', () => {
   let tui: TmuxSession;
   const node = withTestNode('kubekey-centos7', async (node) => {
     await node.waitFor('test -S /var/run/supervisor/supervisor.sock && curl -sf 127.0.0.1:10248/healthz');
+    // Memory "under pressure" as kubelet reckons it: below its hard eviction threshold (set out of reach here,
+    // as this machine has memory to spare).
+    await node.sh(`printf 'evictionHard:\\n  memory.available: "100Ti"\\n' >> /var/lib/kubelet/config.yaml`);
     tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', ...kubesupArgv()]), { columns: 100, rows: 30 });
   });
   afterAll(() => {
@@ -29,13 +34,27 @@ describe('the TUI over a terminal, on the reference node', () => {
     expect(s).toMatch(/healthz gap: \d+ ms/);
     tui.send('Enter');
     s = await tui.waitFor((x) => /› kubelet\s+RUNNING\s+\d+/.test(x), 'kubelet RUNNING in the monitor');
+    // A clean full screen: the monitor from the first row, nothing of the wizard left above or below it.
+    expect(s.split('\n')[0]).toMatch(/^kubesup-tui · monitor/);
+    expect(s).not.toContain('4 done');
     const pid = Number(/› kubelet\s+RUNNING\s+(\d+)/.exec(s)![1]);
     expect(s).toMatch(/node-exporter\s+RUNNING/);
+
+    // kubelet grows: its memory beside the node's, the node's below kubelet's threshold.
+    await node.sh('mkdir -p /run/kubelet-standin && echo 300 > /run/kubelet-standin/grow-mb');
+    s = await tui.waitFor(
+      (x) => /kubelet pid \d+ · cpu [\d.]+% · 3\d\d MiB resident/.test(x),
+      "kubelet's memory",
+      20_000,
+    );
+    expect(s).toMatch(
+      /memory [\d.]+ GiB of [\d.]+ GiB available \(evicts below 100 TiB\) OVER · (pressure cpu [\d.]+%|no pressure)/,
+    );
 
     await node.sh(`kill -9 ${pid}`);
     const killedAt = Date.now();
     s = await tui.waitFor(
-      (x) => /› kubelet\s+\S+\s+\S+\s+\S+\s+1\s+SIGKILL \(unexpected\)/.test(x),
+      (x) => /› kubelet\s+\S+\s+\S+\s+\S+\s+1\s+\d\d:\d\d:\d\d SIGKILL/.test(x),
       'the restart counted with its signal',
       10_000,
     );
@@ -44,10 +63,18 @@ describe('the TUI over a terminal, on the reference node', () => {
       (x) => /› kubelet\s+RUNNING\s+(\d+)/.test(x) && Number(/› kubelet\s+RUNNING\s+(\d+)/.exec(x)![1]) !== pid,
       'kubelet RUNNING again with a new pid',
     );
-    expect(s).toContain('kubelet: 1 restarts since supervisord started · last exits:');
+    expect(s).toMatch(/kubelet: 1 restart since supervisord started · last hour ·+X/);
+    tui.send('h');
+    s = await tui.waitFor((x) => x.includes('exits, newest first'), 'the exit list');
+    expect(s).toMatch(/\d\d:\d\d:\d\d {2}ran \d+(s|m \d\ds), then SIGKILL/);
 
+    // q: the shell's screen back as it was, with what the session did to the node.
     tui.send('q');
-    await tui.waitFor((x) => x.includes('[exit 0]'), 'kubesup-tui exiting with 0');
+    s = await tui.waitFor((x) => x.includes('[exit 0]'), 'kubesup-tui exiting with 0');
+    expect(s).toContain('kubesup-tui: kubelet runs under supervisord as [program:kubelet]');
+    expect(s).toMatch(/✓ \[\d+\/\d+\] verify/);
+    expect(s).toContain('undo: kubesup-tui rollback --yes');
+    expect(s).not.toContain('PROGRAM');
   });
 });
 

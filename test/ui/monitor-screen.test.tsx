@@ -45,7 +45,7 @@ describe('monitor screen', () => {
       ]),
     );
     const f = await app.waitFor((x) => x.includes('kubelet'), 'the program table');
-    expect(f).toMatch(/› kubelet\s+RUNNING\s+4242\s+00:01:05\s+3\s+10:05:05 SIGKILL/);
+    expect(f).toMatch(/› kubelet\s+RUNNING\s+4242\s+1m\s+3\s+10:05:05 SIGKILL/);
     expect(f).toMatch(/node-exporter\s+BACKOFF\s+-/);
     expect(f).toMatch(/fluentd\s+FATAL/);
     expect(f).toContain('kubelet healthz ok 1 ms');

@@ -1,7 +1,7 @@
 /** `kubesup-tui status` for people: a plain table, nothing coloured (pipes and NO_COLOR read it as it is). */
 import { formatBytes } from '../../core/kubelet/eviction.js';
 import type { NodeReport, StatusReport, UsageReport } from '../../core/monitor/status-report.js';
-import { failedStarts, formatDuration, formatLastExit, stateWord } from '../../core/monitor/words.js';
+import { failedStarts, formatDuration, formatLastExit, plural, stateWord } from '../../core/monitor/words.js';
 
 /** Plain table for people; columns padded, nothing coloured (pipes and NO_COLOR read it as it is). */
 export function formatStatusReport(r: StatusReport): string {
@@ -37,6 +37,7 @@ export function formatStatusReport(r: StatusReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+const pct = (p: { some: number } | null) => (p ? `${p.some.toFixed(1)}%` : '-');
 const mark = (level: string) => (level === 'ok' ? '' : ` ${level.toUpperCase()}`);
 const evicts = (t: string | null) => (t ? ` (evicts below ${t})` : '');
 
@@ -50,7 +51,7 @@ function nodeLines(n: NodeReport): string[] {
     : 'memory ?';
   const p = n.pressure;
   const pressure = p
-    ? `pressure cpu ${p.cpu?.some ?? '-'}% memory ${p.memory?.some ?? '-'}% io ${p.io?.some ?? '-'}%`
+    ? `pressure cpu ${pct(p.cpu)} memory ${pct(p.memory)} io ${pct(p.io)}`
     : 'no pressure figures in this kernel';
   return [
     `node ${load} · ${memory} · ${pressure}`,
@@ -64,8 +65,8 @@ function nodeLines(n: NodeReport): string[] {
 function usageLine(u: UsageReport): string {
   const parts = [
     u.rss_bytes !== null ? `${formatBytes(u.rss_bytes)} resident` : null,
-    u.threads !== null ? `${u.threads} threads` : null,
-    u.open_files !== null ? `${u.open_files} open files` : null,
+    u.threads !== null ? plural(u.threads, 'thread') : null,
+    u.open_files !== null ? plural(u.open_files, 'open file') : null,
     u.cpu_seconds !== null ? `${u.cpu_seconds.toFixed(1)} s of CPU so far` : null,
   ].filter((x) => x !== null);
   return `${u.program} pid ${u.pid}: ${parts.join(', ')}`;

@@ -50,10 +50,10 @@ export class MonitorEngine {
   private programLogPath: string | null = null;
   private cancelHealth: (() => void) | null = null;
   private sampler: NodeSampler | null = null;
+  private healthTicks = 0;
   private backoffMs = 0;
   private running = false;
   private lastSignature = '';
-  private lastNotified = 0;
   private lastMainLogRead = 0;
   private lastProcessSignature = '';
 
@@ -78,20 +78,16 @@ export class MonitorEngine {
   }
 
   /**
-   * New data reaches listeners when something visible changed; otherwise only for the uptimes: once a
-   * second while a program is young (its first 10 s after a restart), every 5 s after. A
-   * quiet node must not cost a redraw per poll, nor one a second.
+   * New data reaches listeners when something visible changed, at the step it is shown (visibleSignature:
+   * an uptime word, a node figure moving far enough): a quiet node must not cost a redraw per poll, nor one
+   * a second.
    */
   private update(patch: Partial<MonitorData>): void {
     this.data = { ...this.data, ...patch };
-    const d = this.data;
-    const signature = visibleSignature(d);
-    const now = this.host.clock.now();
-    const young = d.programs.some((p) => p.state === 'RUNNING' && p.now - p.start < 10);
-    if (signature === this.lastSignature && now - this.lastNotified < (young ? 1000 : 5000)) return;
+    const signature = visibleSignature(this.data);
+    if (signature === this.lastSignature) return;
     this.lastSignature = signature;
-    this.lastNotified = now;
-    for (const l of this.listeners) l(d);
+    for (const l of this.listeners) l(this.data);
   }
 
   start(): void {
@@ -264,19 +260,17 @@ export class MonitorEngine {
   async sampleNode(): Promise<void> {
     if (!this.target.disks) return;
     this.sampler ??= new NodeSampler(this.host.files, this.target.disks, this.target.eviction ?? {});
-    const name = this.data.logProgram;
-    const p =
-      this.data.programs.find((x) => x.namespec === name) ?? this.data.programs.find((x) => x.name === 'kubelet');
-    const [node, usage] = await Promise.all([
-      this.sampler.node(),
-      p && p.pid > 0 ? this.sampler.process(p.pid, this.host.clock.now()) : null,
-    ]);
-    this.update({ node, usage });
+    this.update(await this.sampler.sampleFor(this.data.programs, this.data.logProgram, this.host.clock.now()));
   }
 
   private async healthTick(): Promise<void> {
     if (!this.running) return;
-    await Promise.all([this.checkHealth().catch(() => undefined), this.sampleNode().catch(() => undefined)]);
+    // The node panel every other health check (4 s): its figures are drawn with the uptimes anyway.
+    this.healthTicks++;
+    await Promise.all([
+      this.checkHealth().catch(() => undefined),
+      this.healthTicks % 2 === 1 ? this.sampleNode().catch(() => undefined) : null,
+    ]);
     if (this.running)
       this.cancelHealth = this.host.clock.schedule(() => void this.healthTick(), this.options.healthMs ?? 2000);
   }

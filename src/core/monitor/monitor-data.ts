@@ -3,6 +3,7 @@ import type { HttpProbeResult } from '../host.js';
 import type { ProcessInfo, SupervisorState } from '../supervisor/client.js';
 import type { NodeFacts, ProcessUsage } from './node-facts.js';
 import type { ProgramHistory } from './restart-history.js';
+import { uptimeWord } from './words.js';
 
 export interface ProgramRow extends ProcessInfo {
   readonly namespec: string;
@@ -82,7 +83,34 @@ export function emptyMonitorData(url: string, healthzUrl: string, problem: strin
   };
 }
 
-/** What a person sees change: when it is the same, the monitor need not redraw (except for uptimes). */
+const sinceWord = (from: number | null, to: number | null) =>
+  from === null || to === null ? null : uptimeWord((to - from) / 1000);
+
+const bucket = (x: number | null | undefined, step: number) =>
+  x === null || x === undefined ? null : Math.round(x / step);
+
+/** The node panel's figures at the step a person notices: a new frame when one moves that far. */
+function nodeSignature(d: MonitorData): unknown[] {
+  const n = d.node;
+  const u = d.usage;
+  return [
+    n?.memory?.level,
+    n?.memory && bucket((100 * n.memory.availBytes) / n.memory.totalBytes, 5),
+    bucket(n?.load?.[0], 0.5),
+    ...[n?.pressure?.cpu, n?.pressure?.memory, n?.pressure?.io].map((p) => bucket(p?.some, 5)),
+    ...(n?.disks.map((x) => [x.level, bucket((100 * x.availBytes) / x.totalBytes, 1)]) ?? []),
+    u?.pid,
+    bucket(u?.cpuPercent, 10),
+    bucket(u?.rssBytes, 16 * 2 ** 20),
+    u?.threads,
+    bucket(u?.openFiles, 10),
+  ];
+}
+
+/**
+ * What a person sees change, at the step it is shown: when it is the same, the monitor need not redraw. The
+ * uptimes are in it as words (`45s`, `12m`), so a quiet screen is redrawn once a minute, not once a second.
+ */
 export function visibleSignature(d: MonitorData): string {
   const health = d.health.result;
   return JSON.stringify([
@@ -96,10 +124,8 @@ export function visibleSignature(d: MonitorData): string {
       d.logNotice,
       d.historyComplete,
     ],
-    [health?.ok, health?.error, health?.status],
-    // The node panel's figures change every sample; only a change of level redraws at once, the rest is
-    // drawn with the uptimes.
-    [d.node?.memory?.level, ...(d.node?.disks.map((x) => x.level) ?? []), d.usage?.pid],
+    // While failing, "last ok 3m ago" moves too.
+    [health?.ok, health?.error, health?.status, health?.ok ? null : sinceWord(d.health.lastOkAt, d.health.checkedAt)],
     d.programs.map((p) => [
       p.namespec,
       p.state,
@@ -111,7 +137,9 @@ export function visibleSignature(d: MonitorData): string {
       p.waiting?.retryInS,
       p.history.restarts,
       p.history.exits.length,
+      p.state === 'RUNNING' && p.start > 0 ? uptimeWord(p.now - p.start) : null,
     ]),
+    nodeSignature(d),
   ]);
 }
 

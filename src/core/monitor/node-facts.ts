@@ -159,6 +159,17 @@ export class NodeSampler {
     return { ...d, ...space, threshold, level: levelOf(space.availBytes, space.totalBytes, threshold) };
   }
 
+  /** The node, and the followed program's process (else kubelet's): what the monitor's panel shows. */
+  async sampleFor(
+    programs: readonly { readonly name: string; readonly namespec: string; readonly pid: number }[],
+    followed: string | null,
+    nowMs: number,
+  ): Promise<{ node: NodeFacts; usage: ProcessUsage | null }> {
+    const p = programs.find((x) => x.namespec === followed) ?? programs.find((x) => x.name === 'kubelet');
+    const [node, usage] = await Promise.all([this.node(), p && p.pid > 0 ? this.process(p.pid, nowMs) : null]);
+    return { node, usage };
+  }
+
   async process(pid: number, nowMs: number): Promise<ProcessUsage | null> {
     const [stat, status, fds] = await Promise.all([
       text(this.files, `/proc/${pid}/stat`),

@@ -12,6 +12,19 @@ export function formatDuration(seconds: number | null): string {
   return d > 0 ? `${d}d ${hms}` : hms;
 }
 
+/**
+ * How long a program has run, as the monitor's table shows it: seconds only in its first minute (`45s`),
+ * then minutes (`12m`), hours (`3h 02m`), days (`2d 04h`). The step is what lets a quiet screen stay still:
+ * it is redrawn when a word changes, once a minute at rest, not once a second.
+ */
+export function uptimeWord(seconds: number | null): string {
+  if (seconds === null) return '-';
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  return compactDuration(s);
+}
+
 export function formatLastExit(e: LastExit | null): string {
   if (!e) return '-';
   const what = e.signal ? e.signal : `exit ${e.status}`;

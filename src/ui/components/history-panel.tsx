@@ -24,13 +24,19 @@ export function HistoryLine({
   // One cell a minute when there is room; fewer, wider cells on a narrow terminal.
   const cells = Math.max(12, Math.min(60, width - head.length - 12));
   const strip = exitStrip(program.history.exits, nowMs, cells);
+  // Runs of the same mark as one span each: a quiet hour is one span, not sixty (each span costs every frame).
+  const runs: { cell: (typeof strip)[number]; text: string; at: number }[] = [];
+  strip.forEach((cell, at) => {
+    const last = runs.at(-1);
+    if (last?.cell === cell) last.text += STRIP_CHAR[cell];
+    else runs.push({ cell, text: STRIP_CHAR[cell], at });
+  });
   return (
     <Text wrap="truncate-end">
       <Text dimColor>{truncate(head, width)}</Text>
-      {strip.map((c, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: a cell is its position in the hour
-        <Text key={i} color={STRIP_COLOR[c]} dimColor={c === 'none'}>
-          {STRIP_CHAR[c]}
+      {runs.map((r) => (
+        <Text key={r.at} color={STRIP_COLOR[r.cell]} dimColor={r.cell === 'none'}>
+          {r.text}
         </Text>
       ))}
       {flapping ? (

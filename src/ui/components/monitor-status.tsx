@@ -1,7 +1,7 @@
 /** The monitor's top lines: supervisord (or why it cannot be reached), kubelet's healthz, the node's warning. */
 import { Text } from 'ink';
 import type { MonitorData } from '../../core/monitor/monitor-data.js';
-import { compactDuration, healthWord } from '../../core/monitor/words.js';
+import { healthWord, uptimeWord } from '../../core/monitor/words.js';
 
 /** Rows taken: supervisord, healthz, and the warning when there is one. */
 export const statusRows = (warning: string | null) => (warning ? 3 : 2);
@@ -16,8 +16,7 @@ export function MonitorStatus({
   readonly nowMs: number;
 }) {
   const h = m.health.result;
-  const sinceOk =
-    m.health.lastOkAt && !h?.ok ? ` (last ok ${compactDuration((nowMs - m.health.lastOkAt) / 1000)} ago)` : '';
+  const sinceOk = m.health.lastOkAt && !h?.ok ? ` (last ok ${uptimeWord((nowMs - m.health.lastOkAt) / 1000)} ago)` : '';
   return (
     <>
       {!m.connected ? (

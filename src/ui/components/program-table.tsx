@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import { endedBy } from '../../core/monitor/exit-history.js';
 import type { ProgramRow } from '../../core/monitor/monitor-data.js';
 import { uptimeSeconds } from '../../core/monitor/status-report.js';
-import { formatClock, formatDuration, stateWord } from '../../core/monitor/words.js';
+import { formatClock, stateWord, uptimeWord } from '../../core/monitor/words.js';
 import { stateColor } from '../theme.js';
 
 function row(cells: string[], widths: number[]): string {
@@ -48,7 +48,7 @@ export function ProgramTable({
           p.namespec,
           state,
           p.pid ? String(p.pid) : '-',
-          formatDuration(uptimeSeconds(p)),
+          uptimeWord(uptimeSeconds(p)),
           String(p.history.restarts),
           p.history.lastExit ? `${formatClock(p.history.lastExit.time, nowMs)} ${endedBy(p.history.lastExit)}` : '-',
         ];
