@@ -124,13 +124,17 @@ export function App({ hostname }: { readonly hostname: string }) {
     ['dialogs', CONFIRM],
   ] as const;
   return (
-    <Box flexDirection="column" width={columns}>
+    // Never taller than the terminal (one row spare: Ink clears the whole screen on every frame that fills it):
+    // a frame that scrolled could not be erased by the next, and would stay above it.
+    <Box flexDirection="column" width={columns} height={rows - 1} overflow="hidden">
       <Header title={TITLES[screen]} right={hostname} width={columns} />
       {/* Help takes the screen's place (a hidden screen, display none, crashes Ink's layout when drawn). */}
       {help ? (
-        <HelpOverlay groups={groups} />
+        <HelpOverlay groups={groups} width={columns} height={bodyHeight} />
       ) : (
-        <CurrentScreen screen={screen} width={columns} height={bodyHeight} keysActive={!confirm} />
+        <Box flexDirection="column" height={bodyHeight} flexShrink={0} overflow="hidden">
+          <CurrentScreen screen={screen} width={columns} height={bodyHeight} keysActive={!confirm} />
+        </Box>
       )}
       <ConfirmBar />
       <NoticeLine />

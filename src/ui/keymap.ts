@@ -34,8 +34,8 @@ export interface Binding {
 
 export const GLOBAL: Record<'help' | 'quit' | 'back', Binding> = {
   help: { keys: ['?'], hint: '? help', help: 'this help' },
-  quit: { keys: ['q', 'ctrl-c'], hint: 'q quit', help: 'quit (asks first while a migration runs)' },
-  back: { keys: ['escape'], hint: 'esc back', help: 'go back, close a dialog or the search' },
+  quit: { keys: ['q', 'ctrl-c'], hint: 'q quit', help: 'quit (asks while a migration runs)' },
+  back: { keys: ['escape'], hint: 'esc back', help: 'back; close a dialog or the search' },
 };
 
 export const CONFIRM = {

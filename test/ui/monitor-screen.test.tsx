@@ -144,7 +144,7 @@ describe('monitor screen', () => {
     await app.waitFor((x) => x.includes('4242'), 'the table');
     app.press('?');
     const f = await app.waitFor((x) => x.includes('Keys'), 'help');
-    expect(f).toContain('search the log; n and N for next and previous match');
+    expect(f).toContain('search (n, N: next, previous)');
     app.press(KEYS.escape);
     await app.waitFor((x) => !x.includes('Keys') && x.includes('4242'), 'help closed');
   });

@@ -180,6 +180,13 @@ describe('monitor: why it crashed', () => {
       expect(lines.length).toBeLessThanOrEqual(rows);
       for (const l of lines) expect([...l].length).toBeLessThanOrEqual(columns);
       expect(f).toContain('FLAPPING');
+      // Help too: every key, in columns when the rows run out.
+      app.press('?');
+      const h = await app.waitFor((x) => x.includes('Keys'), 'the help');
+      expect(h.split('\n').length).toBeLessThanOrEqual(rows);
+      for (const l of h.split('\n')) expect([...l].length).toBeLessThanOrEqual(columns);
+      expect(h).toContain('ctrl-s');
+      expect(h).toContain('esc or ? closes this help');
     });
   }
 });

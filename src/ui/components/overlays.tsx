@@ -1,5 +1,6 @@
 /** What sits over any screen: the y/n confirmation, a notice, and the help listing every key. */
 import { Box, Text } from 'ink';
+import { truncate } from '../../core/monitor/words.js';
 import { useAppStore } from '../../store/store-context.js';
 import type { Binding } from '../keymap.js';
 
@@ -39,20 +40,43 @@ export function NoticeLine() {
   );
 }
 
-export function HelpOverlay({ groups }: { readonly groups: readonly (readonly [string, Record<string, Binding>])[] }) {
+/**
+ * Every key of the screen, of dialogs and of everywhere, in as many columns as the terminal's height needs
+ * (the monitor has more keys than 24 rows hold), each entry cut with an ellipsis, never wrapped.
+ */
+export function HelpOverlay({
+  groups,
+  width,
+  height,
+}: {
+  readonly groups: readonly (readonly [string, Record<string, Binding>])[];
+  readonly width: number;
+  readonly height: number;
+}) {
+  const keyWidth = Math.max(...groups.flatMap(([, b]) => Object.values(b).map((x) => x.keys.join(' ').length)));
+  const lines = groups.flatMap(([title, bindings], i) => [
+    ...(i > 0 ? [{ text: '', title: false }] : []),
+    { text: title, title: true },
+    ...Object.values(bindings).map((b) => ({ text: `${b.keys.join(' ').padEnd(keyWidth)}  ${b.help}`, title: false })),
+  ]);
+  // Border and padding take 4 columns and 2 rows; the title and the closing line 2 more rows.
+  const columns = Math.ceil(lines.length / Math.max(1, height - 4));
+  const rows = Math.ceil(lines.length / columns);
+  const columnWidth = Math.max(10, Math.floor((width - 4) / columns) - 1);
   return (
-    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+    <Box flexDirection="column" borderStyle="round" paddingX={1} height={height} overflow="hidden">
       <Text bold>Keys</Text>
-      {groups.map(([title, bindings]) => (
-        <Box key={title} flexDirection="column" marginTop={1}>
-          <Text underline>{title}</Text>
-          {Object.values(bindings).map((b) => (
-            <Text key={b.keys.join()} wrap="truncate-end">
-              {b.keys.join(' ').padEnd(16)} {b.help}
-            </Text>
-          ))}
-        </Box>
-      ))}
+      <Box>
+        {Array.from({ length: columns }, (_, c) => (
+          <Box key={c} flexDirection="column" width={columnWidth + 1}>
+            {lines.slice(c * rows, (c + 1) * rows).map((l, i) => (
+              <Text key={`${c}-${i}-${l.text}`} underline={l.title}>
+                {truncate(l.text, columnWidth) || ' '}
+              </Text>
+            ))}
+          </Box>
+        ))}
+      </Box>
       <Text dimColor>esc or ? closes this help</Text>
     </Box>
   );
