@@ -1,7 +1,7 @@
 /**
  * What the test node needs from this machine, installed when missing: supervisord (Debian's `supervisor`),
  * a C compiler for the stand-ins, util-linux's unshare/nsenter, iproute2, tmux for the end-to-end test, and
- * for the real-systemd node systemd-container (systemd-nspawn) and mmdebstrap. Always --no-install-recommends:
+ * for the real-systemd node systemd-container (systemd-nspawn) and mmdebstrap, and the screenshots' font. Always --no-install-recommends:
  * systemd-container recommends libnss-mymachines, which would edit this machine's /etc/nsswitch.conf.
  * Run by `npm test` (pretest) and `npm run demo`; says what it installs, and why it cannot when it cannot.
  *
@@ -22,9 +22,14 @@ const NEEDS: ReadonlyArray<readonly [command: string, pkg: string]> = [
   // The real-systemd node (test/systemd/): systemd-nspawn boots it, mmdebstrap builds its root once.
   ['systemd-nspawn', 'systemd-container'],
   ['mmdebstrap', 'mmdebstrap'],
+  // The screenshots' font (a file, not a command): the pictures are drawn with it, and checked.
+  ['/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf', 'fonts-dejavu-core'],
 ];
 
-const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+const has = (command: string) =>
+  command.startsWith('/')
+    ? fs.existsSync(command)
+    : spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 
 export function ensurePrerequisites(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): void {
   if (process.platform !== 'linux') throw new Error('the test node needs Linux (namespaces and overlay mounts)');

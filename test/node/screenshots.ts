@@ -1,79 +1,102 @@
 /**
  * `npm run screenshots`: pictures of each screen from a real run in the reference node, driven through tmux
- * as a person would, captured with their colours and written as SVG into screenshots/.
+ * as a person would, and the whole run as an asciinema cast.
+ *
+ * Each picture is the tmux capture played into a terminal emulator and drawn cell by cell (PNG), kept with
+ * the capture itself (.ansi) and its text (.txt): test/unit/screenshots.test.ts checks that they agree.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import ansiToSvg from 'ansi-to-svg';
+import { toAsciicast } from '../helpers/asciicast.js';
 import { kubesupArgv } from '../helpers/cli-in-node.js';
+import { FONT_FILES, playCapture, screenSvg, screenText, svgToPng } from '../helpers/terminal-picture.js';
 import { TmuxSession } from '../helpers/tmux.js';
 import { ensurePrerequisites } from './prerequisites.js';
 import { REPO_ROOT, TestNode } from './test-node.js';
 
 const OUT = path.join(REPO_ROOT, 'screenshots');
+const SIZE = { columns: 100, rows: 30 };
 
-function save(tui: TmuxSession, name: string): void {
-  // tmux leaves trailing blank lines; a picture of them says nothing.
-  const screen = tui.capture(true).replace(/(\n\s*)+$/, '\n');
-  const svg = ansiToSvg(screen, {
-    paddingTop: 8,
-    paddingBottom: 8,
-    paddingLeft: 8,
-    paddingRight: 8,
-    colors: { backgroundColor: '#101418' },
-  });
-  // Every text gets its colour itself (some SVG renderers do not inherit the group's fill), and runs of
-  // spaces are kept (columns line up only if they are).
-  const fixed = svg
-    .replace(/<text (?![^>]*fill=)/g, '<text fill="#D3D3D3" ')
-    .replace('<svg ', '<svg xml:space="preserve" ');
-  fs.writeFileSync(path.join(OUT, `${name}.svg`), fixed);
-  process.stderr.write(`screenshots/${name}.svg\n`);
+async function save(tui: TmuxSession, name: string): Promise<void> {
+  const ansi = tui.capture(true);
+  const plain = `${tui.capture().replace(/\s+$/, '')}\n`;
+  const term = await playCapture(ansi, SIZE.columns, SIZE.rows);
+  const drawn = screenText(term);
+  if (drawn !== plain) throw new Error(`${name}: the picture's text differs from the screen's`);
+  fs.writeFileSync(path.join(OUT, `${name}.ansi`), ansi);
+  fs.writeFileSync(path.join(OUT, `${name}.txt`), plain);
+  fs.writeFileSync(path.join(OUT, `${name}.png`), svgToPng(screenSvg(term)));
+  process.stderr.write(`screenshots/${name}.png\n`);
 }
 
 async function main(): Promise<void> {
   ensurePrerequisites();
   fs.mkdirSync(OUT, { recursive: true });
+  for (const f of fs.readdirSync(OUT)) if (/\.(svg|png|ansi|txt|cast)$/.test(f)) fs.rmSync(path.join(OUT, f));
   const node = await TestNode.up('kubekey-centos7');
-  const tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', ...kubesupArgv()]), {
-    columns: 100,
-    rows: 30,
-  });
+  // The session is recorded as the terminal gets it, for the cast (in /run: the node's own tmpfs).
+  const command = ['env', 'TERM=xterm-256color', ...kubesupArgv()].join(' ');
+  const tui = new TmuxSession(
+    node.enterArgv(['script', '-q', '--log-out', '/run/cast.out', '--log-timing', '/run/cast.tim', '-c', command]),
+    SIZE,
+  );
   try {
     await node.waitFor('test -S /var/run/supervisor/supervisor.sock && curl -sf 127.0.0.1:10248/healthz');
+    // kubelet's memory threshold out of reach, as on a node under memory pressure (this machine has plenty).
+    await node.sh(`printf 'evictionHard:\\n  memory.available: "100Ti"\\n' >> /var/lib/kubelet/config.yaml`);
     await tui.waitFor((x) => x.includes('running, pid') && x.includes('1 detect'), 'detect');
-    save(tui, '1-detect');
+    await save(tui, '1-detect');
     tui.send('Enter');
     await tui.waitFor((x) => x.includes('2 preview'), 'preview');
-    save(tui, '2-preview-wrapper');
+    await save(tui, '2-preview-wrapper');
     tui.send('Tab');
     await tui.waitFor((x) => x.includes('[program:kubelet]'), 'the program file');
-    save(tui, '3-preview-program');
+    await save(tui, '3-preview-program');
     tui.send('Enter');
     await tui.waitFor((x) => x.includes('[y/N]'), 'confirmation');
-    save(tui, '4-confirm');
+    await save(tui, '4-confirm');
     tui.send('y');
     await tui.waitFor((x) => x.includes('4 done'), 'done', 60_000);
-    save(tui, '5-applied');
+    await save(tui, '5-applied');
     tui.send('Enter');
-    const s = await tui.waitFor((x) => /› kubelet\s+RUNNING/.test(x) && x.includes('line='), 'the monitor');
-    save(tui, '6-monitor');
+    const s = await tui.waitFor(
+      (x) => /› kubelet\s+RUNNING/.test(x) && x.includes('line=') && x.includes('resident'),
+      'the monitor',
+    );
+    await save(tui, '6-monitor');
+    await node.sh('mkdir -p /run/kubelet-standin && echo 300 > /run/kubelet-standin/grow-mb');
+    await tui.waitFor((x) => /3\d\d MiB resident/.test(x), "kubelet's memory growing", 20_000);
     const pid = /› kubelet\s+RUNNING\s+(\d+)/.exec(s)?.[1];
     await node.sh(`kill -9 ${pid}`);
-    await tui.waitFor((x) => /FAILING|UNREACHABLE/.test(x) || /kubelet\s+(STARTING|BACKOFF)/.test(x), 'the crash');
-    save(tui, '7-monitor-crash');
+    await tui.waitFor((x) => /› kubelet\s+\S+\s+\S+\s+\S+\s+1\s+\d\d:\d\d:\d\d SIGKILL/.test(x), 'the crash');
+    await save(tui, '7-monitor-crash');
     await tui.waitFor((x) => /› kubelet\s+RUNNING/.test(x) && x.includes('healthz ok'), 'the recovery');
+    tui.send('h');
+    await tui.waitFor((x) => x.includes('exits, newest first'), 'the exit list');
+    await save(tui, '8-monitor-exits');
+    tui.send('h');
     tui.send('/');
     tui.send('Sync', true);
     tui.send('Enter');
     tui.send('l');
     await tui.waitFor((x) => x.includes('level ≥ warning'), 'the filter');
-    save(tui, '8-monitor-search-filter');
+    await save(tui, '9-monitor-search-filter');
     tui.send('?');
     await tui.waitFor((x) => x.includes('Keys'), 'help');
-    save(tui, '9-help');
+    await save(tui, '10-help');
     tui.send('Escape');
+    await tui.waitFor((x) => !x.includes('Keys'), 'help closed');
     tui.send('q');
+    await tui.waitFor((x) => x.includes('[exit 0]'), 'the summary on the shell screen');
+    const out = fs.readFileSync(node.hostPath('/run/cast.out'));
+    const timing = fs.readFileSync(node.hostPath('/run/cast.tim'), 'utf8');
+    const cast = toAsciicast(out, timing, SIZE.columns, SIZE.rows, 'kubesup-tui: migrate kubelet, then a crash');
+    fs.writeFileSync(path.join(OUT, 'session.cast'), cast);
+    // Which font drew them: their test compares bytes only under the same one.
+    const font = crypto.createHash('sha256').update(Buffer.concat(FONT_FILES.map((f) => fs.readFileSync(f))));
+    fs.writeFileSync(path.join(OUT, 'FONT.sha256'), `${font.digest('hex')}\n`);
+    process.stderr.write('screenshots/session.cast\n');
   } finally {
     tui.kill();
     await node.down();

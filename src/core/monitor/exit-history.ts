@@ -24,8 +24,9 @@ export function exitStrip(exits: readonly ExitRecord[], nowMs: number, cells: nu
   const strip: StripCell[] = Array.from({ length: cells }, () => 'none');
   const slot = spanMs / cells;
   for (const e of exits) {
-    const age = nowMs - e.time;
-    if (age < 0 || age >= spanMs) continue;
+    // supervisord's clock is whole seconds, its log's has milliseconds: a fresh exit may be "in the future".
+    const age = Math.max(0, nowMs - e.time);
+    if (age >= spanMs) continue;
     const i = cells - 1 - Math.floor(age / slot);
     if (!e.expected) strip[i] = 'crash';
     else if (strip[i] === 'none') strip[i] = 'expected';

@@ -1,3 +1,0 @@
-declare module 'ansi-to-svg' {
-  export default function ansiToSvg(ansi: string, options?: Record<string, unknown>): string;
-}
