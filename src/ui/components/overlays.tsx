@@ -54,11 +54,16 @@ export function HelpOverlay({
   readonly height: number;
 }) {
   const keyWidth = Math.max(...groups.flatMap(([, b]) => Object.values(b).map((x) => x.keys.join(' ').length)));
-  const lines = groups.flatMap(([title, bindings], i) => [
-    ...(i > 0 ? [{ text: '', title: false }] : []),
-    { text: title, title: true },
-    ...Object.values(bindings).map((b) => ({ text: `${b.keys.join(' ').padEnd(keyWidth)}  ${b.help}`, title: false })),
-  ]);
+  const lines = groups
+    .flatMap(([title, bindings], i) => [
+      ...(i > 0 ? [{ text: '', title: false }] : []),
+      { text: title, title: true },
+      ...Object.values(bindings).map((b) => ({
+        text: `${b.keys.join(' ').padEnd(keyWidth)}  ${b.help}`,
+        title: false,
+      })),
+    ])
+    .map((l, n) => ({ ...l, id: `line-${n}` }));
   // Border and padding take 4 columns and 2 rows; the title and the closing line 2 more rows.
   const columns = Math.ceil(lines.length / Math.max(1, height - 4));
   const rows = Math.ceil(lines.length / columns);
@@ -67,10 +72,10 @@ export function HelpOverlay({
     <Box flexDirection="column" borderStyle="round" paddingX={1} height={height} overflow="hidden">
       <Text bold>Keys</Text>
       <Box>
-        {Array.from({ length: columns }, (_, c) => (
-          <Box key={c} flexDirection="column" width={columnWidth + 1}>
-            {lines.slice(c * rows, (c + 1) * rows).map((l, i) => (
-              <Text key={`${c}-${i}-${l.text}`} underline={l.title}>
+        {Array.from({ length: columns }, (_, c) => lines.slice(c * rows, (c + 1) * rows)).map((column) => (
+          <Box key={column[0]?.id} flexDirection="column" width={columnWidth + 1}>
+            {column.map((l) => (
+              <Text key={l.id} underline={l.title}>
                 {truncate(l.text, columnWidth) || ' '}
               </Text>
             ))}
