@@ -84,6 +84,7 @@ const PLAN = {
 function wizard(
   migrate: (plan: Plan, on: (e: MigrationEvent) => void, signal: AbortSignal) => Promise<MigrationResult>,
   over: { isRoot?: boolean } = {},
+  size?: { columns: number; rows: number },
 ) {
   const { services, monitor } = fakeServices({
     detect: async () => DETECTION,
@@ -91,7 +92,7 @@ function wizard(
     migrate,
     ...over,
   });
-  const app = renderApp(services, 'detect');
+  const app = renderApp(services, 'detect', size);
   apps.push(app);
   void app.store.getState().actions.runDetect();
   return { app, monitor };
@@ -232,4 +233,38 @@ describe('migration wizard', () => {
     expect(stopped).toBe(true);
     expect(f).toContain('✓ remove /etc/kubernetes/kubelet.sh');
   });
+});
+
+describe('every wizard screen at 80x24, 120x40 and 200x60', () => {
+  for (const [columns, rows] of [
+    [80, 24],
+    [120, 40],
+    [200, 60],
+  ] as const) {
+    it(`${columns}x${rows}: detect, preview, confirm, apply, done fit, cut with an ellipsis where they must`, async () => {
+      const { app } = wizard(
+        async (_plan, on) => {
+          for (const step of STEPS) on({ type: 'step-done', step, ms: 5, detail: 'ok' });
+          return { ok: true, healthzGapMs: 80, error: null, rolledBack: false };
+        },
+        {},
+        { columns, rows },
+      );
+      const fits = (frame: string) => {
+        expect(frame.split('\n').length).toBeLessThanOrEqual(rows);
+        for (const l of frame.split('\n')) expect([...l].length).toBeLessThanOrEqual(columns);
+      };
+      // The first frames may be drawn before the terminal's size is known: wait for one at this width.
+      const sized = (x: string) => [...(x.split('\n')[0] ?? '')].length === columns;
+      fits(await app.waitFor((x) => x.includes('running, pid 725') && sized(x), 'detect'));
+      app.press(KEYS.enter);
+      fits(await app.waitFor((x) => x.includes('2 preview'), 'preview'));
+      app.press(KEYS.enter);
+      fits(await app.waitFor((x) => x.includes('[y/N]'), 'confirm'));
+      app.press('y');
+      const done = await app.waitFor((x) => x.includes('healthz gap'), 'done');
+      fits(done);
+      expect(done).toContain('undo: kubesup-tui rollback --yes');
+    });
+  }
 });

@@ -1,8 +1,8 @@
 /**
- * Wizard step 3: each step live. Finished steps are written once (Ink's Static) and stay in the terminal's
- * scrollback after kubesup-tui exits; only the running step is redrawn.
+ * Wizard step 3: each step live, in the full screen. What stays once the screen is gone is printed on the
+ * shell's screen when kubesup-tui exits (cli/session-summary.ts), not left above the frame.
  */
-import { Box, Static, Text } from 'ink';
+import { Box, Text } from 'ink';
 import type { MigrationResult } from '../../core/migration/apply.js';
 import type { StepView } from '../../store/app-store.js';
 import type { Operation } from '../../store/apply-run.js';
@@ -65,15 +65,10 @@ export function ApplyScreen() {
   const rollback = useAppStore((s) => s.rollbackLines);
   const operation = useAppStore((s) => s.operation);
   const stopping = useAppStore((s) => s.stopping);
-  const finished = steps
-    .map((s, i) => ({ s, n: i + 1 }))
-    .filter(({ s }) => s.status === 'done' || s.status === 'skipped');
-  const live = steps.map((s, i) => ({ s, n: i + 1 })).filter(({ s }) => s.status !== 'done' && s.status !== 'skipped');
   return (
     <Box flexDirection="column">
-      <Static items={finished}>{({ s, n }) => <StepLine key={s.id} s={s} n={n} total={steps.length} />}</Static>
-      {live.map(({ s, n }) => (
-        <StepLine key={s.id} s={s} n={n} total={steps.length} />
+      {steps.map((s, i) => (
+        <StepLine key={s.id} s={s} n={i + 1} total={steps.length} />
       ))}
       {rollback.length ? <Text color="yellow">rolling back:</Text> : null}
       {rollback.map((l, i) => (
