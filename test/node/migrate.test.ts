@@ -88,6 +88,9 @@ describe.each(['kubekey-centos7', 'kubeadm-ubuntu', 'kubespray-debian'] as Super
       for (const other of othersBefore)
         expect(status.programs.find((p: { name: string }) => p.name === other.name).pid).toBe(other.pid);
       expect(status.kubelet.healthz).toBe('ok');
+      // Why it would crash: the supervised kubelet's own process, beside the node's figures.
+      expect(status.usage).toMatchObject({ program: 'kubelet', pid: kubelet.pid, threads: 1 });
+      expect(status.usage.rss_bytes).toBeGreaterThan(0);
 
       const pids = await kubeletPids(node);
       expect(pids).toEqual([kubelet.pid]);

@@ -40,9 +40,19 @@ describe.each(SUPERVISOR_RELEASES)(
           restarts: 0,
           last_exit: null,
           waiting: null,
+          flapping: false,
         },
       ]);
       expect(json.kubelet).toMatchObject({ healthz: 'ok', url: 'http://127.0.0.1:10248/healthz' });
+      // The node, read from its /proc and statfs; kubelet's default thresholds (its config sets none).
+      expect(json.node.memory).toMatchObject({ eviction_threshold: '100 MiB', level: 'ok' });
+      expect(json.node.memory.total_bytes).toBeGreaterThan(json.node.memory.available_bytes);
+      expect(json.node.load).toHaveLength(3);
+      expect(json.node.disks).toContainEqual(
+        expect.objectContaining({ path: '/var/lib/kubelet', role: 'nodefs', eviction_threshold: '10%' }),
+      );
+      // kubelet is systemd's here, not a supervisord program: no process of a program to describe.
+      expect(json.usage).toBeNull();
     });
 
     it('prints a table for people', async () => {
