@@ -34,6 +34,11 @@ export class TmuxSession {
     this.tmux('send-keys', '-t', this.name, ...(literal ? ['-l', keys] : [keys]));
   }
 
+  /** The terminal resized, as a person dragging the window (the program gets SIGWINCH). */
+  resize(columns: number, rows: number): void {
+    this.tmux('resize-window', '-t', this.name, '-x', String(columns), '-y', String(rows));
+  }
+
   /** The screen as text, or with its colours (ANSI escapes) for pictures. */
   capture(ansi = false): string {
     return this.tmux('capture-pane', '-p', ...(ansi ? ['-e'] : []), '-t', this.name);

@@ -68,6 +68,24 @@ describe('the TUI over a terminal, on the reference node', () => {
     s = await tui.waitFor((x) => x.includes('exits, newest first'), 'the exit list');
     expect(s).toMatch(/\d\d:\d\d:\d\d {2}ran \d+(s|m \d\ds), then SIGKILL/);
 
+    // A smaller terminal, then a larger one: the frame follows, nothing wraps, the header stays on top.
+    tui.send('h');
+    for (const [columns, rows] of [
+      [80, 24],
+      [120, 40],
+    ] as const) {
+      tui.resize(columns, rows);
+      s = await tui.waitFor(
+        (x) => x.split('\n')[0]?.trimEnd().endsWith('node4') === true && x.split('\n')[0]!.length >= columns - 1,
+        `the monitor redrawn at ${columns}x${rows}`,
+      );
+      const lines = s.replace(/\n+$/, '').split('\n');
+      expect(lines[0]).toMatch(/^kubesup-tui · monitor/);
+      expect(lines.length).toBeLessThanOrEqual(rows);
+      for (const l of lines) expect(l.length).toBeLessThanOrEqual(columns);
+      expect(s).toMatch(/› kubelet\s+RUNNING/);
+    }
+
     // q: the shell's screen back as it was, with what the session did to the node.
     tui.send('q');
     s = await tui.waitFor((x) => x.includes('[exit 0]'), 'kubesup-tui exiting with 0');
