@@ -11,23 +11,3 @@ export function withoutTime(line: LogLine): string {
   }
   return line.text.replace(LEADING_TIME, '');
 }
-
-/** Tabs and other control characters would move the cursor or widen a line past the screen. */
-export function printable(text: string): string {
-  return (
-    text
-      .replace(/\t/g, '  ')
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
-      .replace(/[\u0000-\u001f\u007f]/g, '?')
-  );
-}
-
-/** The rows a line takes: one, cut with an ellipsis, or as many as it needs when wrapping. */
-export function lineRows(text: string, width: number, wrap: boolean): string[] {
-  const chars = [...text];
-  if (chars.length <= width) return [text];
-  if (!wrap) return [`${chars.slice(0, Math.max(0, width - 1)).join('')}…`];
-  const rows: string[] = [];
-  for (let i = 0; i < chars.length; i += width) rows.push(chars.slice(i, i + width).join(''));
-  return rows;
-}

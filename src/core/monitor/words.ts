@@ -80,16 +80,3 @@ export function compactDuration(seconds: number): string {
   if (s < 86400) return `${Math.floor(s / 3600)}h ${two(Math.floor((s % 3600) / 60))}m`;
   return `${Math.floor(s / 86400)}d ${two(Math.floor((s % 86400) / 3600))}h`;
 }
-
-/** Text cut to `width` columns with an ellipsis where it was cut, never mid-word when a space is near. */
-export function truncate(text: string, width: number): string {
-  if (width <= 0) return '';
-  const chars = [...text];
-  if (chars.length <= width) return text;
-  if (width === 1) return '…';
-  const cut = chars.slice(0, width - 1).join('');
-  const space = cut.lastIndexOf(' ');
-  // Back to the last word's end when that loses little (under a quarter of the room).
-  const kept = space >= 0 && space >= (width - 1) * 0.75 ? cut.slice(0, space) : cut;
-  return `${kept.trimEnd()}…`;
-}

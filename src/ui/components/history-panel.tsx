@@ -5,7 +5,8 @@
 import { Box, Text } from 'ink';
 import { exitLines, exitStrip, isFlapping } from '../../core/monitor/exit-history.js';
 import type { ProgramRow } from '../../core/monitor/monitor-data.js';
-import { plural, truncate } from '../../core/monitor/words.js';
+import { plural } from '../../core/monitor/words.js';
+import { truncate } from '../../core/text.js';
 
 const STRIP_COLOR = { crash: 'red', expected: 'yellow', none: undefined } as const;
 const STRIP_CHAR = { crash: 'X', expected: 'o', none: '·' } as const;

@@ -4,7 +4,8 @@
  */
 import { Box, Text } from 'ink';
 import type { Severity } from '../../core/kubelet/klog.js';
-import { lineRows, printable, withoutTime } from '../../core/monitor/log-text.js';
+import { withoutTime } from '../../core/monitor/log-text.js';
+import { lineRows, printable } from '../../core/text.js';
 import type { LogViewState, LogWindow } from '../../store/log-view.js';
 import { severityColor } from '../theme.js';
 

@@ -6,7 +6,7 @@ import { Text } from 'ink';
 import { formatBytes } from '../../core/kubelet/eviction.js';
 import type { Level, NodeFacts, ProcessUsage } from '../../core/monitor/node-facts.js';
 import { loadWords, memoryWords, pressureWords, swapWords, usageWords } from '../../core/monitor/node-words.js';
-import { truncate } from '../../core/monitor/words.js';
+import { truncate } from '../../core/text.js';
 
 const levelColor = (l: Level) => (l === 'over' ? 'red' : l === 'near' ? 'yellow' : undefined);
 const levelMark = (l: Level) => (l === 'ok' ? '' : ` ${l.toUpperCase()}`);

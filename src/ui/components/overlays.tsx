@@ -1,6 +1,6 @@
 /** What sits over any screen: the y/n confirmation, a notice, and the help listing every key. */
 import { Box, Text } from 'ink';
-import { truncate } from '../../core/monitor/words.js';
+import { truncate } from '../../core/text.js';
 import { useAppStore } from '../../store/store-context.js';
 import type { Binding } from '../keymap.js';
 

@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import { fileDiff } from '../../core/migration/file-diff.js';
 import type { Plan } from '../../core/migration/plan.js';
+import { lineRows, printable, truncate } from '../../core/text.js';
 import { useAppStore } from '../../store/store-context.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { Binding } from '../keymap.js';
@@ -106,7 +107,7 @@ export function PreviewScreen({
       {current.lines.slice(start, start + bodyHeight).map((l, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: a line's number in the file is its identity
         <Text key={`${start + i}`} color={l.color} dimColor={l.dim} wrap="truncate-end">
-          {l.text.slice(0, width) || ' '}
+          {(l.dim ? truncate(l.text, width) : lineRows(printable(l.text), width, false)[0]) || ' '}
         </Text>
       ))}
     </Box>

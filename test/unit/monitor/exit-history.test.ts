@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { exitLines, exitStrip, isFlapping, stripText } from '../../../src/core/monitor/exit-history.js';
 import { RestartHistory } from '../../../src/core/monitor/restart-history.js';
-import { compactDuration, formatClock, plural, truncate } from '../../../src/core/monitor/words.js';
+import { compactDuration, formatClock, plural } from '../../../src/core/monitor/words.js';
+import { truncate } from '../../../src/core/text.js';
 
 const NOW = Date.UTC(2026, 10, 26, 10, 30, 0);
 const exit = (minutesAgo: number, expected = false) => ({

@@ -1,0 +1,34 @@
+/** Text fitted to a terminal's columns: cut with an ellipsis, wrapped, or made safe to print. */
+
+/** Text cut to `width` columns with an ellipsis where it was cut, never mid-word when a space is near. */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  if (width === 1) return '…';
+  const cut = chars.slice(0, width - 1).join('');
+  const space = cut.lastIndexOf(' ');
+  // Back to the last word's end when that loses little (under a quarter of the room).
+  const kept = space >= 0 && space >= (width - 1) * 0.75 ? cut.slice(0, space) : cut;
+  return `${kept.trimEnd()}…`;
+}
+
+/** Tabs and other control characters would move the cursor or widen a line past the screen. */
+export function printable(text: string): string {
+  return (
+    text
+      .replace(/\t/g, '  ')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
+      .replace(/[\u0000-\u001f\u007f]/g, '?')
+  );
+}
+
+/** The rows a line takes: one, cut with an ellipsis, or as many as it needs when wrapping. */
+export function lineRows(text: string, width: number, wrap: boolean): string[] {
+  const chars = [...text];
+  if (chars.length <= width) return [text];
+  if (!wrap) return [`${chars.slice(0, Math.max(0, width - 1)).join('')}…`];
+  const rows: string[] = [];
+  for (let i = 0; i < chars.length; i += width) rows.push(chars.slice(i, i + width).join(''));
+  return rows;
+}
