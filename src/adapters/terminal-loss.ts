@@ -8,8 +8,10 @@
 export interface TerminalGuard {
   /** True once the terminal went away: output is then dropped. */
   readonly gone: boolean;
-  /** Writes to stdout while there is a terminal to write to. */
+  /** Writes the lines as they happen (stdout, or stderr when stdout is kept for a result) while it can. */
   write(text: string): void;
+  /** Writes the command's result to stdout while it can. */
+  result(text: string): void;
   /** Called when the terminal goes away (at most once). */
   onGone(listener: () => void): void;
   dispose(): void;
@@ -17,7 +19,7 @@ export interface TerminalGuard {
 
 const LOST = new Set(['EIO', 'EPIPE', 'ENXIO', 'EBADF', 'ECONNRESET']);
 
-export function guardAgainstTerminalLoss(): TerminalGuard {
+export function guardAgainstTerminalLoss(lines: 'stdout' | 'stderr' = 'stdout'): TerminalGuard {
   let gone = false;
   const listeners: (() => void)[] = [];
   const lose = () => {
@@ -36,6 +38,14 @@ export function guardAgainstTerminalLoss(): TerminalGuard {
       return gone;
     },
     write(text) {
+      if (gone) return;
+      try {
+        process[lines].write(text);
+      } catch (error) {
+        onError(error as NodeJS.ErrnoException);
+      }
+    },
+    result(text) {
       if (gone) return;
       try {
         process.stdout.write(text);

@@ -23,15 +23,15 @@ Usage: kubesup-tui [COMMAND] [OPTIONS]        (run as root on the node)
 
 Commands:
   (none)      interactive: the migration wizard while kubelet is run by systemd, else the monitor
-  migrate     the migration wizard; with --yes applies without asking, one line per step
+  migrate     the migration wizard; with --yes applies without asking, one line per step (--json)
   monitor     the live monitor: programs, restarts, kubelet health and log
   detect      how kubelet is started today                          (--json)
   plan        the files and actions a migration would carry out      (--json)
   status      supervisord's programs, restarts, kubelet health        (--json)
-  rollback    put kubelet back under systemd, restoring every file   (--yes)
+  rollback    put kubelet back under systemd, restoring every file   (--yes, --json)
 
 Options:
-  --json                  machine-readable output (detect, plan, status)
+  --json                  machine-readable output (detect, plan, status, migrate, rollback)
   --yes                   apply without asking (migrate, rollback)
   --program NAME          the supervisord program for kubelet (default: kubelet)
   --supervisor-conf PATH  supervisord's config file (default: the running daemon's, else its search order)
@@ -79,8 +79,11 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
     throw new UsageError(`unknown command "${word}" (commands: ${COMMANDS.join(', ')})`);
   }
   const command = word as Command | undefined;
-  if (values.json && command && !['detect', 'plan', 'status'].includes(command)) {
-    throw new UsageError(`--json goes with detect, plan or status, not ${command}`);
+  if (values.json && command && !['detect', 'plan', 'status', 'migrate', 'rollback'].includes(command)) {
+    throw new UsageError(`--json goes with detect, plan, status, migrate or rollback, not ${command}`);
+  }
+  if (values.json && command === 'migrate' && !values.yes) {
+    throw new UsageError('migrate --json runs without asking: add --yes');
   }
   // No dots: ini writes [program:a.b] as [program:a\.b], which supervisord would read literally.
   if (!/^[A-Za-z0-9_-]+$/.test(values.program))

@@ -10,6 +10,8 @@
  *   - `--version` prints "Kubernetes vX.Y.Z" (from /etc/kubelet-standin/version, else v1.23.16).
  * Control files (read at start, and the log rate every second), so tests can steer it:
  *   /etc/kubelet-standin/fail-start   exists: log kubelet's CRI error and exit 1 after 0.3 s (fails at start)
+ *   /etc/kubelet-standin/fail-supervised  the same, only when started by supervisord (SUPERVISOR_ENABLED in
+ *                                     its environment): a migration whose verify fails, a systemd kubelet that runs
  *   /run/kubelet-standin/log-rate     lines per second to print (default 1)
  *   /run/kubelet-standin/grow-mb      MiB of memory to hold, touched (read every second): a kubelet growing
  * SIGUSR1 makes it crash like a Go panic: a "panic:" line and exit status 2.
@@ -154,7 +156,8 @@ int main(int argc, char **argv) {
 
   klog('I', "server.go", 417, "\"Kubelet version\" kubeletVersion=\"stand-in\"");
   klog('I', "server.go", 418, "\"Golang settings\" GOGC=\"\" GOMAXPROCS=\"\" GOTRACEBACK=\"\"");
-  if (file_exists("/etc/kubelet-standin/fail-start")) {
+  if (file_exists("/etc/kubelet-standin/fail-start") ||
+      (file_exists("/etc/kubelet-standin/fail-supervised") && getenv("SUPERVISOR_ENABLED"))) {
     usleep(300000);
     klog('E', "run.go", 74, "\"command failed\" err=\"failed to run Kubelet: validate service connection: validate CRI v1 runtime API for endpoint \\\"unix:///run/containerd/containerd.sock\\\": rpc error: code = Unavailable desc = connection error: desc = \\\"transport: Error while dialing: dial unix /run/containerd/containerd.sock: connect: no such file or directory\\\"\"");
     return 1;

@@ -27,7 +27,8 @@ describe('command line', () => {
     [['frobnicate'], /unknown command "frobnicate"/],
     [['status', 'detect'], /one command at a time/],
     [['--bogus'], /unknown option '--bogus'/],
-    [['migrate', '--json'], /--json goes with detect, plan or status/],
+    [['migrate', '--json'], /migrate --json runs without asking: add --yes/],
+    [['monitor', '--json'], /--json goes with detect, plan, status, migrate or rollback/],
     [['status', '--supervisor-url', '/run/s.sock'], /expected unix:\/\/\/path.sock/],
     [['status', '--program', 'a b'], /letters, digits, - and _ only/],
   ])('%j is a usage error', (argv, message) => {

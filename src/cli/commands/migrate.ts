@@ -6,81 +6,110 @@
 import { guardAgainstTerminalLoss, stopOnInterrupt } from '../../adapters/terminal-loss.js';
 import { ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
-import type { MigrationResult } from '../../core/migration/apply.js';
+import type { MigrationEvent, MigrationResult } from '../../core/migration/apply.js';
 import { describeDrift } from '../../core/migration/drift.js';
 import { JOURNAL_PATH } from '../../core/migration/journal.js';
 import { withLock } from '../../core/migration/lock.js';
-import type { Plan } from '../../core/migration/plan.js';
+import type { Plan, PlanStep } from '../../core/migration/plan.js';
 import { beginMigration, carryOut, openSession, rollBack } from '../../core/migration/session.js';
 import type { CliOptions } from '../args.js';
 import { migrationLog, printEvents } from '../migration-lines.js';
+import { migrationOutcome, recordSteps, refusedOutcome } from '../outcome.js';
 import { buildPlan } from '../plan-node.js';
 
-function report(plan: Plan, result: MigrationResult, write: (t: string) => void): number {
-  if (!result.ok) {
-    throw new ToolError(
-      `migration failed${result.rolledBack ? ' and was rolled back' : ', and the rollback is incomplete'}: ${result.error}`,
-    );
-  }
-  const gap = result.healthzGapMs === null ? 'unknown' : `${result.healthzGapMs} ms`;
-  write(
-    `migrated: kubelet runs under supervisord as [program:${plan.program}]; healthz gap ${gap}\n` +
-      `  files: ${plan.files.map((f) => f.path).join(', ')}\n` +
-      '  backups and journal: /var/lib/kubesup-tui/; undo with: kubesup-tui rollback --yes\n',
-  );
-  return 0;
+interface Ran {
+  readonly outcome: string;
+  readonly plan: Plan;
+  readonly result: MigrationResult | null;
 }
+
+function summary(plan: Plan, result: MigrationResult): string {
+  const gap = result.healthzGapMs === null ? 'unknown' : `${result.healthzGapMs} ms`;
+  return (
+    `migrated: kubelet runs under supervisord as [program:${plan.program}]; healthz gap ${gap}\n` +
+    `  files: ${plan.files.map((f) => f.path).join(', ')}\n` +
+    '  backups and journal: /var/lib/kubesup-tui/; undo with: kubesup-tui rollback --yes\n'
+  );
+}
+
+const failure = (result: MigrationResult) =>
+  `migration failed${result.rolledBack ? ' and was rolled back' : ', and the rollback is incomplete'}: ${result.error}`;
 
 async function migrate(
   host: Host,
   options: CliOptions,
   write: (t: string) => void,
+  /** What hears a plan's events: its lines numbered by the plan's steps. */
+  events: (steps: readonly PlanStep[]) => (e: MigrationEvent) => void,
   signal: AbortSignal,
-): Promise<number> {
+): Promise<Ran> {
   const session = await openSession(host);
   switch (session.kind) {
     case 'refused':
       throw new ToolError(session.reason);
     case 'resume': {
       write(`resuming the migration started ${session.journal.plan.createdAt} (journal ${JOURNAL_PATH})\n`);
-      const result = await carryOut(host, session.journal, printEvents(session.journal.plan.steps, write), { signal });
-      return report(session.journal.plan, result, write);
+      const result = await carryOut(host, session.journal, events(session.journal.plan.steps), { signal });
+      return { outcome: 'resumed', plan: session.journal.plan, result };
     }
     case 'migrated':
       write(
         `already migrated on ${session.journal.plan.createdAt}: kubelet runs under supervisord as [program:${session.journal.plan.program}]; nothing to do\n`,
       );
-      return 0;
+      return { outcome: 'already-migrated', plan: session.journal.plan, result: null };
     case 'drifted': {
       const lines = describeDrift(session.drift).map((l) => `  ${l}`);
       write(`kubelet's unit changed since the migration of ${session.journal.plan.createdAt}:\n${lines.join('\n')}\n`);
       write('regenerating: roll back to systemd, then migrate again with the current unit\n');
       const undone = await rollBack(host, session.journal, printEvents([], write));
       if (!undone.ok) throw new ToolError('the rollback before regenerating did not finish; see above');
-      break;
+      const plan = await buildPlan(host, options);
+      return { outcome: 'regenerated', plan, result: await beginMigration(host, plan, events(plan.steps), { signal }) };
     }
     case 'fresh':
       break;
   }
   const plan = await buildPlan(host, options);
   for (const w of plan.warnings) write(`warning: ${w}\n`);
-  const result = await beginMigration(host, plan, printEvents(plan.steps, write), { signal });
-  return report(plan, result, write);
+  return { outcome: 'migrated', plan, result: await beginMigration(host, plan, events(plan.steps), { signal }) };
 }
 
 export async function runMigrate(host: Host, options: CliOptions): Promise<number> {
   if (!host.isRoot) throw new ToolError('must run as root (nothing was changed)');
-  const terminal = guardAgainstTerminalLoss();
+  // With --json, standard output is the one document at the end; the lines as they happen go to stderr.
+  const terminal = guardAgainstTerminalLoss(options.json ? 'stderr' : 'stdout');
   const log = migrationLog(host);
   const write = (t: string) => {
     terminal.write(t);
     log.write(t);
   };
   const stop = stopOnInterrupt(write);
+  let printed = false;
   try {
-    return await withLock(host, 'migrate', () => migrate(host, options, write, stop.signal));
+    return await withLock(host, 'migrate', async () => {
+      const recorded = recordSteps();
+      const events = (steps: readonly PlanStep[]) => {
+        const print = printEvents(steps, write);
+        return (e: MigrationEvent) => {
+          recorded.onEvent(e);
+          print(e);
+        };
+      };
+      const ran = await migrate(host, options, write, events, stop.signal);
+      const { plan, result } = ran;
+      if (options.json) {
+        const outcome = migrationOutcome(ran.outcome, plan, result, recorded, result !== null);
+        terminal.result(`${JSON.stringify(outcome, null, 2)}\n`);
+        printed = true;
+      }
+      if (result && !result.ok) throw new ToolError(failure(result));
+      if (!options.json && result) write(summary(plan, result));
+      return 0;
+    });
   } catch (error) {
     log.write(`kubesup-tui: ${(error as Error).message}\n`);
+    // A script still gets a document: refused (k3s, a hand-made program, another run under way) or failed.
+    if (options.json && !printed) terminal.result(`${JSON.stringify(refusedOutcome('migrate', error), null, 2)}\n`);
     throw error;
   } finally {
     stop.dispose();

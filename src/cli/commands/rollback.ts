@@ -10,17 +10,30 @@ import { withLock } from '../../core/migration/lock.js';
 import { rollBack } from '../../core/migration/session.js';
 import type { CliOptions } from '../args.js';
 import { migrationLog, printEvents } from '../migration-lines.js';
+import { recordSteps, refusedOutcome, rollbackOutcome } from '../outcome.js';
 
 export async function runRollback(host: Host, options: CliOptions): Promise<number> {
-  if (!host.isRoot) throw new ToolError('must run as root (nothing was changed)');
+  // A script still gets a document when nothing can be rolled back.
+  const refuse = (reason: string): never => {
+    if (options.json)
+      process.stdout.write(`${JSON.stringify(refusedOutcome('rollback', new Error(reason)), null, 2)}\n`);
+    throw new ToolError(reason);
+  };
+  if (!host.isRoot) refuse('must run as root (nothing was changed)');
   const journal = await readJournal(host.files);
-  if (!journal) throw new ToolError(`nothing to roll back: no migration journal at ${JOURNAL_PATH}`);
+  if (!journal) return refuse(`nothing to roll back: no migration journal at ${JOURNAL_PATH}`);
   if (journal.state === 'rolled-back') {
-    process.stdout.write('already rolled back: kubelet runs under systemd\n');
+    const recorded = recordSteps();
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify(rollbackOutcome(true, false, JOURNAL_PATH, recorded, journal.plan.program), null, 2)}\n`
+        : 'already rolled back: kubelet runs under systemd\n',
+    );
     return 0;
   }
-  if (!options.yes) throw new ToolError('rollback changes the node: run it with --yes');
-  const terminal = guardAgainstTerminalLoss();
+  if (!options.yes) refuse('rollback changes the node: run it with --yes');
+  // With --json, standard output is the one document at the end; the lines as they happen go to stderr.
+  const terminal = guardAgainstTerminalLoss(options.json ? 'stderr' : 'stdout');
   const log = migrationLog(host);
   const write = (t: string) => {
     terminal.write(t);
@@ -33,7 +46,16 @@ export async function runRollback(host: Host, options: CliOptions): Promise<numb
   try {
     return await withLock(host, 'rollback', async () => {
       const current = (await readJournal(host.files)) ?? journal;
-      const result = await rollBack(host, current, printEvents([], write));
+      const recorded = recordSteps();
+      const print = printEvents([], write);
+      const result = await rollBack(host, current, (e) => {
+        recorded.onEvent(e);
+        print(e);
+      });
+      if (options.json) {
+        const outcome = rollbackOutcome(result.ok, true, result.archived, recorded, current.plan.program);
+        terminal.result(`${JSON.stringify(outcome, null, 2)}\n`);
+      }
       if (!result.ok)
         throw new ToolError('rollback incomplete: see the lines above; run it again once the cause is fixed');
       write(`journal kept as ${result.archived}\n`);

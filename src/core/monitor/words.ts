@@ -13,14 +13,15 @@ export function formatDuration(seconds: number | null): string {
 }
 
 /**
- * How long a program has run, as the monitor's table shows it: seconds only in its first minute (`45s`),
- * then minutes (`12m`), hours (`3h 02m`), days (`2d 04h`). The step is what lets a quiet screen stay still:
- * it is redrawn when a word changes, once a minute at rest, not once a second.
+ * How long a program has run, as the monitor's table shows it: by the second in its first 10 s (a restart
+ * is watched closely), then `20s`, `30s` in tens, then minutes (`12m`), hours (`3h 02m`), days (`2d 04h`).
+ * The step is what lets a quiet screen stay still: it is redrawn when a word changes, not once a second.
  */
 export function uptimeWord(seconds: number | null): string {
   if (seconds === null) return '-';
   const s = Math.max(0, Math.floor(seconds));
-  if (s < 60) return `${s}s`;
+  if (s < 10) return `${s}s`;
+  if (s < 60) return `${Math.floor(s / 10) * 10}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m`;
   return compactDuration(s);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exitLines, exitStrip, isFlapping, stripText } from '../../../src/core/monitor/exit-history.js';
 import { RestartHistory } from '../../../src/core/monitor/restart-history.js';
-import { compactDuration, formatClock, plural } from '../../../src/core/monitor/words.js';
+import { compactDuration, formatClock, plural, uptimeWord } from '../../../src/core/monitor/words.js';
 import { truncate } from '../../../src/core/text.js';
 
 const NOW = Date.UTC(2026, 10, 26, 10, 30, 0);
@@ -51,6 +51,17 @@ describe('words', () => {
   it('24-hour times, with the date when not today', () => {
     expect(formatClock(Date.UTC(2026, 10, 26, 23, 5, 9), Date.UTC(2026, 10, 26, 23, 59))).toBe('23:05:09');
     expect(formatClock(Date.UTC(2026, 10, 25, 9, 5, 9), Date.UTC(2026, 10, 26, 0, 1))).toBe('2026-11-25 09:05:09');
+  });
+  it('uptimes at the step the screen redraws them: seconds, tens of seconds, minutes, hours', () => {
+    expect([null, 7, 45, 59, 60, 723, 3 * 3600 + 125].map(uptimeWord)).toEqual([
+      '-',
+      '7s',
+      '40s',
+      '50s',
+      '1m',
+      '12m',
+      '3h 02m',
+    ]);
   });
   it('durations in their two largest units', () => {
     expect([45, 723, 3 * 3600 + 125, 2 * 86400 + 4 * 3600].map(compactDuration)).toEqual([
