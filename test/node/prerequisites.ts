@@ -22,6 +22,11 @@ const NEEDS: ReadonlyArray<readonly [command: string, pkg: string]> = [
   // The real-systemd node (test/systemd/): systemd-nspawn boots it, mmdebstrap builds its root once.
   ['systemd-nspawn', 'systemd-container'],
   ['mmdebstrap', 'mmdebstrap'],
+  // The fleet (test/fleet/): Ansible from Debian, an sshd inside each test node, nc for the ProxyCommand.
+  ['ansible-playbook', 'ansible-core'],
+  ['/usr/sbin/sshd', 'openssh-server'],
+  ['ssh', 'openssh-client'],
+  ['nc', 'netcat-openbsd'],
   // The screenshots' font (a file, not a command): the pictures are drawn with it, and checked.
   ['/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf', 'fonts-dejavu-core'],
 ];
