@@ -2,7 +2,7 @@
 import { TestNode } from '../test/node/test-node.js';
 
 export const QUICK = process.argv.includes('--quick');
-/** `--only=monitor` (or package, start, handover): one part, for working on it. BENCHMARKS.md is then left alone. */
+/** `--only=monitor` (or package, start, handover, fleet): one part, for working on it. BENCHMARKS.md is then left alone. */
 export const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 export const part = (name: string) => !ONLY || ONLY === name;
 export const RUNS = QUICK ? 3 : 9;

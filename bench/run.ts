@@ -13,6 +13,7 @@ import { TmuxSession } from '../test/helpers/tmux.js';
 import { ensurePrerequisites } from '../test/node/prerequisites.js';
 import { REPO_ROOT, type TestNode } from '../test/node/test-node.js';
 import { CLEAN_ENV, fmt, nodeReady, notes, ONLY, part, QUICK, RUNS, row, rows, stats, timeExec } from './common.js';
+import { benchFleet } from './fleet.js';
 import { benchHandover } from './handover.js';
 import { BUILDS, benchMonitor } from './monitor.js';
 
@@ -147,6 +148,7 @@ async function main(): Promise<void> {
     await benchMonitor('npm package');
     await benchMonitor('single file');
   }
+  if (part('fleet')) await benchFleet();
   if (ONLY) return;
 
   const cpu = os.cpus()[0]?.model ?? 'unknown cpu';

@@ -18,7 +18,7 @@ async function main(): Promise<number> {
     return 2;
   }
   try {
-    ensurePrerequisites((line) => process.stderr.write(`demo: ${line}\n`));
+    ensurePrerequisites((line) => process.stderr.write(`demo: ${line}\n`), 'demo');
   } catch (error) {
     process.stderr.write(`demo: ${(error as Error).message}\n`);
     return 1;

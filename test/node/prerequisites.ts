@@ -12,6 +12,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
+/** The first five run the demo node; the rest serve the test tiers, the screenshots and the benchmarks. */
+const DEMO_NEEDS = 5;
 const NEEDS: ReadonlyArray<readonly [command: string, pkg: string]> = [
   ['supervisord', 'supervisor'],
   ['cc', 'gcc'],
@@ -36,11 +38,15 @@ const has = (command: string) =>
     ? fs.existsSync(command)
     : spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 
-export function ensurePrerequisites(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): void {
+export function ensurePrerequisites(
+  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+  scope: 'demo' | 'all' = 'all',
+): void {
+  const needs = scope === 'demo' ? NEEDS.slice(0, DEMO_NEEDS) : NEEDS;
   if (process.platform !== 'linux') throw new Error('the test node needs Linux (namespaces and overlay mounts)');
   if (process.getuid?.() !== 0)
     throw new Error('the test node needs root (namespaces and overlay mounts): run this as root, e.g. with sudo');
-  const missing = [...new Set(NEEDS.filter(([c]) => !has(c)).map(([, p]) => p))];
+  const missing = [...new Set(needs.filter(([c]) => !has(c)).map(([, p]) => p))];
   if (missing.length === 0) return;
   if (!has('apt-get'))
     throw new Error(
@@ -66,7 +72,7 @@ export function ensurePrerequisites(log: (line: string) => void = (l) => process
   } finally {
     if (ownPolicy) fs.rmSync(policy, { force: true });
   }
-  const still = NEEDS.filter(([c]) => !has(c)).map(([c]) => c);
+  const still = needs.filter(([c]) => !has(c)).map(([c]) => c);
   if (still.length) throw new Error(`still missing after the install: ${still.join(', ')}`);
 }
 
