@@ -108,20 +108,25 @@ async function benchStart(node: TestNode): Promise<number> {
 
   for (const [build, { command }] of Object.entries(BUILDS)) {
     const frames: number[] = [];
+    const full: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const t = performance.now();
       const argv = ['env', '-i', ...CLEAN_ENV.split(' '), 'TERM=xterm-256color', ...command.split(' '), 'monitor'];
       const tui = new TmuxSession(node.enterArgv(argv), { columns: 100, rows: 30 });
       try {
-        await tui.waitFor((x) => x.includes('kubesup-tui ·'), 'the first frame', 10_000);
+        // The first frame: the header, drawn before the TUI's code is loaded; then the programs, from supervisord.
+        await tui.waitFor((x) => x.includes('kubesup-tui ·'), 'the first frame', 10_000, 5);
         frames.push(performance.now() - t);
+        await tui.waitFor((x) => /node-exporter\s+RUNNING/.test(x), 'the programs', 10_000, 5);
+        full.push(performance.now() - t);
       } finally {
         tui.kill();
       }
     }
     const fr = stats(frames).median / stats(theirs).median;
-    row(`TUI first frame (tmux, polled), ${build}`, fmt(frames, 'ms'), '<= 1.2x supervisorctl', fr <= 1.2);
+    row(`TUI first frame (tmux, polled every 5 ms), ${build}`, fmt(frames, 'ms'), '<= 1.2x supervisorctl', fr <= 1.2);
     row('  ratio to supervisorctl', `${fr.toFixed(2)}x`, '<= 1.2x', fr <= 1.2);
+    row(`TUI with supervisord's programs on screen, ${build}`, fmt(full, 'ms'), 'reference', null);
   }
   return stats(theirs).median;
 }

@@ -2,6 +2,7 @@
  * kubesup-tui's entry: parse the command line, wire the real host, run one command, map errors to exit codes.
  * Headless commands never load React or Ink: the TUI is imported only when it is about to be drawn.
  */
+import { enterFullScreen } from '../adapters/full-screen.js';
 import { oneLine, ToolError, UsageError } from '../core/errors.js';
 import { type CliOptions, HELP, parseCommandLine } from './args.js';
 import { createRealHost } from './host.js';
@@ -56,7 +57,15 @@ async function dispatch(options: CliOptions): Promise<number> {
       // a person is looking at it, whatever the environment of the shell says.
       delete process.env.CI;
       delete process.env.CONTINUOUS_INTEGRATION;
-      return (await importWithoutFetch(() => import('./tui.js'))).runTui(host, options);
+      {
+        // The screen and its header first, then the TUI's code (React and Ink take a while to load).
+        const screen = enterFullScreen(process.stdout, host.hostname);
+        try {
+          return await (await importWithoutFetch(() => import('./tui.js'))).runTui(host, options, screen);
+        } finally {
+          screen.leave();
+        }
+      }
     default:
       throw new ToolError(`unknown command ${String(options.command)}`);
   }

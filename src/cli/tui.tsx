@@ -4,6 +4,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { render } from 'ink';
+import type { FullScreen } from '../adapters/full-screen.js';
 import { guardAgainstTerminalLoss } from '../adapters/terminal-loss.js';
 import type { Host } from '../core/host.js';
 import { readJournal } from '../core/migration/journal.js';
@@ -30,23 +31,7 @@ function renderStats(file: string): (m: { renderTime: number }) => void {
   };
 }
 
-/**
- * The terminal's alternate screen, as k9s and htop use: the TUI draws on a page of its own, and the shell's
- * page comes back as it was on quit. Left on every way out (an exception, a signal), never twice.
- */
-function fullScreen(out: NodeJS.WriteStream): { leave(): void } {
-  let on = true;
-  const leave = () => {
-    if (!on) return;
-    on = false;
-    out.write('\x1b[?1049l');
-  };
-  out.write('\x1b[?1049h\x1b[H');
-  process.once('exit', leave);
-  return { leave };
-}
-
-export async function runTui(host: Host, options: CliOptions): Promise<number> {
+export async function runTui(host: Host, options: CliOptions, screen: FullScreen): Promise<number> {
   const store = createAppStore(createAppServices(host, options), { screen: 'detect' });
   const a = store.getState().actions;
   // Met again, it is said and offered: a migration or rollback left half-way comes first, whatever the command.
@@ -59,7 +44,6 @@ export async function runTui(host: Host, options: CliOptions): Promise<number> {
   // The terminal going away (an SSH link that drops) must not stop a change to the node half-way: the
   // screen goes, the change goes on to its verified end or its rollback, and then the process exits.
   const terminal = guardAgainstTerminalLoss();
-  const screen = fullScreen(process.stdout);
   const app = render(
     <StoreProvider store={store}>
       <App hostname={host.hostname} />
