@@ -64,6 +64,9 @@ describe('the TUI over a terminal, on the reference node', () => {
       'kubelet RUNNING again with a new pid',
     );
     expect(s).toMatch(/kubelet: 1 restart since supervisord started · last hour ·+X/);
+    // The node panel follows the new process at once, not the dead one.
+    const newPid = Number(/› kubelet\s+RUNNING\s+(\d+)/.exec(s)![1]);
+    await tui.waitFor((x) => x.includes(`kubelet pid ${newPid} ·`), "the new kubelet's figures", 3000);
     tui.send('h');
     s = await tui.waitFor((x) => x.includes('exits, newest first'), 'the exit list');
     expect(s).toMatch(/\d\d:\d\d:\d\d {2}ran \d+(s|m \d\ds), then SIGKILL/);

@@ -188,6 +188,9 @@ export class MonitorEngine {
       historyComplete: this.history.sawStart,
       ...(supervisordRestarted ? { logNotice: 'supervisord restarted' } : {}),
     });
+    // The process in the node panel is gone (a crash, a restart): the new one's figures now, not in 4 s.
+    const usagePid = this.data.usage?.pid;
+    if (usagePid && !programs.some((p) => p.pid === usagePid)) void this.sampleNode().catch(() => undefined);
     await this.pollProgramLog(programs, prefetched);
   }
 
