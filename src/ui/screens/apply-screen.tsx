@@ -13,7 +13,7 @@ import { STEP_MARK } from '../theme.js';
 /** Nothing to press while the steps run; quitting asks first (app.tsx). */
 export const APPLY_KEYS = {} satisfies Record<string, Binding>;
 
-function StepLine({ s, n, total }: { readonly s: StepView; readonly n: number; readonly total: number }) {
+export function StepLine({ s, n, total }: { readonly s: StepView; readonly n: number; readonly total: number }) {
   const color =
     s.status === 'failed' ? 'red' : s.status === 'running' ? 'cyan' : s.status === 'pending' ? undefined : 'green';
   const failed = s.status === 'failed';

@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import { useAppStore } from '../../store/store-context.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { Binding } from '../keymap.js';
+import { StepLine } from './apply-screen.js';
 
 export const DONE_KEYS = {
   monitor: { keys: ['enter', 'm'], hint: '⏎ monitor', help: 'open the live monitor' },
@@ -11,21 +12,28 @@ export const DONE_KEYS = {
 export function DoneScreen({ keysActive }: { readonly keysActive: boolean }) {
   const plan = useAppStore((s) => s.plan);
   const result = useAppStore((s) => s.result);
+  const steps = useAppStore((s) => s.steps);
   const a = useAppStore((s) => s.actions);
   useKeys(DONE_KEYS, { monitor: a.startMonitor }, keysActive);
   if (!plan || !result) return null;
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor="green" paddingX={1}>
-      <Text color="green" bold>
-        ✓ kubelet runs under supervisord as [program:{plan.program}]
-      </Text>
-      <Text>
-        healthz gap: {result.healthzGapMs === null ? 'unknown' : `${result.healthzGapMs} ms`} (how long kubelet did not
-        answer)
-      </Text>
-      <Text wrap="truncate-end">files: {plan.files.map((f) => f.path).join(', ')}</Text>
-      <Text wrap="truncate-end">backups and journal: /var/lib/kubesup-tui/</Text>
-      <Text>undo: kubesup-tui rollback --yes</Text>
+    <Box flexDirection="column">
+      {/* What was done, step by step, as the apply screen showed it. */}
+      {steps.map((s, i) => (
+        <StepLine key={s.id} s={s} n={i + 1} total={steps.length} />
+      ))}
+      <Box flexDirection="column" borderStyle="round" borderColor="green" paddingX={1}>
+        <Text color="green" bold>
+          ✓ kubelet runs under supervisord as [program:{plan.program}]
+        </Text>
+        <Text>
+          healthz gap: {result.healthzGapMs === null ? 'unknown' : `${result.healthzGapMs} ms`} (how long kubelet did
+          not answer)
+        </Text>
+        <Text wrap="truncate-end">files: {plan.files.map((f) => f.path).join(', ')}</Text>
+        <Text wrap="truncate-end">backups and journal: /var/lib/kubesup-tui/</Text>
+        <Text>undo: kubesup-tui rollback --yes</Text>
+      </Box>
     </Box>
   );
 }
