@@ -82,6 +82,7 @@ export function App({ hostname }: { readonly hostname: string }) {
   // Heights: header 1, hint bar 1, notice 1, confirm 3 when shown.
   const bodyHeight = Math.max(4, rows - 1 - 3 - (confirm ? 3 : 0));
   const migrating = screen === 'apply' && !result;
+  const clip = screen === 'monitor' && !help ? 'visible' : 'hidden';
 
   useInput(
     (input, key) => {
@@ -125,14 +126,15 @@ export function App({ hostname }: { readonly hostname: string }) {
   ] as const;
   return (
     // Never taller than the terminal (one row spare: Ink clears the whole screen on every frame that fills it):
-    // a frame that scrolled could not be erased by the next, and would stay above it.
-    <Box flexDirection="column" width={columns} height={rows - 1} overflow="hidden">
+    // a frame that scrolled could not be erased by the next, and would stay above it. The monitor sizes every
+    // part itself; clipping costs a third of each of its frames (Ink slices every line), so it is not clipped.
+    <Box flexDirection="column" width={columns} height={rows - 1} overflow={clip}>
       <Header title={TITLES[screen]} right={hostname} width={columns} />
       {/* Help takes the screen's place (a hidden screen, display none, crashes Ink's layout when drawn). */}
       {help ? (
         <HelpOverlay groups={groups} width={columns} height={bodyHeight} />
       ) : (
-        <Box flexDirection="column" height={bodyHeight} flexShrink={0} overflow="hidden">
+        <Box flexDirection="column" height={bodyHeight} flexShrink={0} overflow={clip}>
           <CurrentScreen screen={screen} width={columns} height={bodyHeight} keysActive={!confirm} />
         </Box>
       )}

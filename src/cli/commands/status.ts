@@ -5,6 +5,7 @@ import { findInterruption, interruptionWarning } from '../../core/migration/inte
 import { readJournal } from '../../core/migration/journal.js';
 import { findMonitorTarget } from '../../core/monitor/connect.js';
 import { MonitorEngine } from '../../core/monitor/engine.js';
+import { NodeSampler } from '../../core/monitor/node-facts.js';
 import { buildStatusReport } from '../../core/monitor/status-report.js';
 import { type CliOptions, supervisorOverrides } from '../args.js';
 import { formatStatusReport } from '../format/status.js';
@@ -12,15 +13,18 @@ import { formatStatusReport } from '../format/status.js';
 export async function runStatus(host: Host, options: CliOptions, out: (text: string) => void): Promise<number> {
   const { target, warnings } = await findMonitorTarget(host, supervisorOverrides(options));
   const engine = new MonitorEngine(host, target);
-  // Both at once: supervisord and kubelet answer independently. Both settle before the engine stops.
-  const [poll] = await Promise.allSettled([engine.pollOnce(), engine.checkHealth()]);
-  // After the poll: the node panel's process is a program's pid.
-  await engine.sampleNode().catch(() => undefined);
+  // supervisord, kubelet and the node answer independently: all at once. All settle before the engine stops.
+  const sampler = target.disks ? new NodeSampler(host.files, target.disks, target.eviction ?? {}) : null;
+  const [poll, , sampled] = await Promise.allSettled([engine.pollOnce(), engine.checkHealth(), sampler?.node()]);
   engine.stop();
   if (poll.status === 'rejected') {
     const error = poll.reason;
     throw new ToolError(engine.current.problem ?? (error instanceof Error ? error.message : String(error)));
   }
+  // kubelet's own process, when supervisord runs it.
+  const kubelet = engine.current.programs.find((p) => p.name === 'kubelet' && p.pid > 0);
+  const usage = sampler && kubelet ? await sampler.process(kubelet.pid, host.clock.now()).catch(() => null) : null;
+  const node = sampled.status === 'fulfilled' ? (sampled.value ?? null) : null;
   const interruption = await findInterruption(host);
   // Drift is computed from the unit files only once a migration is recorded; its code is loaded only then.
   const journal = interruption ? null : await readJournal(host.files).catch(() => null);
@@ -29,7 +33,7 @@ export async function runStatus(host: Host, options: CliOptions, out: (text: str
       ? await (await import('../../core/migration/drift.js')).driftWarning(host.files, host.hostname)
       : null;
   const nodeWarnings = [interruption ? interruptionWarning(interruption) : null, drift].filter((w) => w !== null);
-  const report = buildStatusReport(engine.current, [...nodeWarnings, ...warnings]);
+  const report = buildStatusReport({ ...engine.current, node, usage }, [...nodeWarnings, ...warnings]);
   out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatusReport(report));
   // A node left half-migrated is the first thing to fix: it outranks a program that is down.
   if (interruption && interruption.runningPid === null) return 4;

@@ -23,6 +23,7 @@ import {
   emptyMonitorData,
   type MonitorData,
   type MonitorOptions,
+  nodeMoved,
   type ProgramRow,
   visibleSignature,
 } from './monitor-data.js';
@@ -54,6 +55,8 @@ export class MonitorEngine {
   private backoffMs = 0;
   private running = false;
   private lastSignature = '';
+  /** The data last handed to the listeners: what is on screen. */
+  private shown: MonitorData | null = null;
   private lastMainLogRead = 0;
   private lastProcessSignature = '';
 
@@ -85,8 +88,9 @@ export class MonitorEngine {
   private update(patch: Partial<MonitorData>): void {
     this.data = { ...this.data, ...patch };
     const signature = visibleSignature(this.data);
-    if (signature === this.lastSignature) return;
+    if (signature === this.lastSignature && !nodeMoved(this.shown, this.data)) return;
     this.lastSignature = signature;
+    this.shown = this.data;
     for (const l of this.listeners) l(this.data);
   }
 

@@ -86,30 +86,44 @@ export function emptyMonitorData(url: string, healthzUrl: string, problem: strin
 const sinceWord = (from: number | null, to: number | null) =>
   from === null || to === null ? null : uptimeWord((to - from) / 1000);
 
-const bucket = (x: number | null | undefined, step: number) =>
-  x === null || x === undefined ? null : Math.round(x / step);
-
-/** The node panel's figures at the step a person notices: a new frame when one moves that far. */
-function nodeSignature(d: MonitorData): unknown[] {
+/** The node panel's figures, each with the step a person notices (a smaller move waits for the next frame). */
+function nodeFigures(d: MonitorData): [number | null | undefined, number][] {
   const n = d.node;
   const u = d.usage;
   return [
-    n?.memory?.level,
-    n?.memory && bucket((100 * n.memory.availBytes) / n.memory.totalBytes, 5),
-    bucket(n?.load?.[0], 0.5),
-    ...[n?.pressure?.cpu, n?.pressure?.memory, n?.pressure?.io].map((p) => bucket(p?.some, 5)),
-    ...(n?.disks.map((x) => [x.level, bucket((100 * x.availBytes) / x.totalBytes, 1)]) ?? []),
-    u?.pid,
-    bucket(u?.cpuPercent, 10),
-    bucket(u?.rssBytes, 16 * 2 ** 20),
-    u?.threads,
-    bucket(u?.openFiles, 10),
+    [n?.memory && (100 * n.memory.availBytes) / n.memory.totalBytes, 5],
+    [n?.load?.[0], 1],
+    [n?.pressure?.cpu?.some, 10],
+    [n?.pressure?.memory?.some, 10],
+    [n?.pressure?.io?.some, 10],
+    ...(n?.disks.map((x) => [(100 * x.availBytes) / x.totalBytes, 1] as [number, number]) ?? []),
+    [u?.cpuPercent, 10],
+    [u?.rssBytes, 16 * 2 ** 20],
+    [u?.threads, 1],
+    [u?.openFiles, 10],
   ];
 }
 
 /**
- * What a person sees change, at the step it is shown: when it is the same, the monitor need not redraw. The
- * uptimes are in it as words (`45s`, `12m`), so a quiet screen is redrawn once a minute, not once a second.
+ * Whether a node figure moved by its step since `shown` was drawn: measured from what is on screen, not
+ * rounded into buckets, so a figure hovering at a bucket's edge does not redraw the screen every sample.
+ */
+export function nodeMoved(shown: MonitorData | null, now: MonitorData): boolean {
+  if (!shown) return now.node !== null;
+  const a = nodeFigures(shown);
+  const b = nodeFigures(now);
+  if (a.length !== b.length) return true;
+  return b.some(([x, step], i) => {
+    const y = a[i]?.[0];
+    if (x === null || x === undefined || y === null || y === undefined) return x !== y;
+    return Math.abs(x - y) >= step;
+  });
+}
+
+/**
+ * What a person sees change, at the step it is shown: when it is the same (and no node figure moved, see
+ * nodeMoved), the monitor need not redraw. The uptimes are in it as words (`45s`, `12m`), so a quiet screen is
+ * redrawn once a minute, not once a second.
  */
 export function visibleSignature(d: MonitorData): string {
   const health = d.health.result;
@@ -139,7 +153,8 @@ export function visibleSignature(d: MonitorData): string {
       p.history.exits.length,
       p.state === 'RUNNING' && p.start > 0 ? uptimeWord(p.now - p.start) : null,
     ]),
-    nodeSignature(d),
+    // The node panel: its levels and whose process it shows; its figures move it through nodeMoved.
+    [d.node?.memory?.level, ...(d.node?.disks.map((x) => x.level) ?? []), d.node === null, d.usage?.pid],
   ]);
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evictionThresholds, parseThreshold } from '../../../src/core/kubelet/eviction.js';
+import { emptyMonitorData, nodeMoved } from '../../../src/core/monitor/monitor-data.js';
 import { levelOf, NodeSampler, parseMeminfo, parsePressure } from '../../../src/core/monitor/node-facts.js';
 import { FakeFiles } from '../../helpers/fake-host/files.js';
 
@@ -84,5 +85,19 @@ describe('node facts from /proc', () => {
   it('a kernel without PSI (CentOS 7) has no pressure figures, not zeros', async () => {
     const sampler = new NodeSampler(new FakeFiles({ '/proc/loadavg': '0 0 0 1/1 1' }), [], {});
     expect((await sampler.node()).pressure).toBeNull();
+  });
+});
+
+describe('redraws for the node panel', () => {
+  const data = (load: number, rss: number) => ({
+    ...emptyMonitorData('unix:///s', 'http://h'),
+    node: { cpus: 2, load: [load, 0, 0] as [number, number, number], memory: null, pressure: null, disks: [] },
+    usage: { pid: 1, cpuPercent: 0, cpuSeconds: 1, rssBytes: rss, threads: 1, openFiles: 4 },
+  });
+  it('a figure hovering at an edge does not redraw; a move by its step does', () => {
+    expect(nodeMoved(data(0.49, 100e6), data(0.51, 100e6))).toBe(false);
+    expect(nodeMoved(data(0.49, 100e6), data(1.6, 100e6))).toBe(true);
+    expect(nodeMoved(data(0.5, 100e6), data(0.5, 100e6 + 20 * 2 ** 20))).toBe(true);
+    expect(nodeMoved(null, data(0.5, 1))).toBe(true);
   });
 });
