@@ -1,8 +1,17 @@
 /** The node's files, read through node:fs. */
-import { type FSWatcher, watch } from 'node:fs';
+import { type FSWatcher, readdirSync, readFileSync, watch } from 'node:fs';
 import fs from 'node:fs/promises';
 import nodePath from 'node:path';
 import type { FileReader } from '../core/host.js';
+
+/**
+ * /proc and /sys are made by the kernel from memory and never wait on a disk: read at once, without a
+ * thread-pool round trip each (the monitor reads a dozen of them every few seconds). Not a process's
+ * cmdline, environ or maps: those read its memory and can wait on it under memory pressure (why `ps` hangs),
+ * exactly when the monitor matters. Never a real filesystem: a hung NFS mount must not stop the event loop.
+ */
+const inKernel = (p: string) =>
+  (p.startsWith('/proc/') || p.startsWith('/sys/')) && !/\/(cmdline|environ|maps|smaps|mem)$/.test(p);
 
 const isMissing = (error: unknown) => ['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '');
 
@@ -12,7 +21,7 @@ export function createNodeFiles(root = '/'): FileReader {
   return {
     async read(path) {
       try {
-        return await fs.readFile(at(path));
+        return inKernel(path) ? readFileSync(at(path)) : await fs.readFile(at(path));
       } catch (error) {
         if (isMissing(error)) return undefined;
         throw error;
@@ -20,7 +29,7 @@ export function createNodeFiles(root = '/'): FileReader {
     },
     async list(dir) {
       try {
-        return (await fs.readdir(at(dir))).sort();
+        return (inKernel(dir) ? readdirSync(at(dir)) : await fs.readdir(at(dir))).sort();
       } catch {
         return [];
       }

@@ -1,13 +1,22 @@
 /** Processes, read from /proc (never by parsing `ps`). */
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import type { ProcessRecord, ProcessTable } from '../core/host.js';
 
 // Synchronous on purpose: /proc files are made by the kernel from memory and never wait on a disk, and a scan
 // touches every process on the node. One thread-pool round trip per file made a 300-process scan cost more
-// than the rest of `status` together.
+// than the rest of `status` together. Except cmdline and environ (read for the few candidates only): they
+// read the process's memory, and can wait on it under memory pressure.
 function readOr(path: string): Buffer | undefined {
   try {
     return fs.readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+async function readLater(path: string): Promise<Buffer | undefined> {
+  try {
+    return await fsp.readFile(path);
   } catch {
     return undefined;
   }
@@ -60,8 +69,7 @@ export function createProcTable(procRoot = '/proc'): ProcessTable {
     async full(pid) {
       const base = `${procRoot}/${pid}`;
       const comm = readOr(`${base}/comm`);
-      const cmdline = readOr(`${base}/cmdline`);
-      const environ = readOr(`${base}/environ`);
+      const [cmdline, environ] = await Promise.all([readLater(`${base}/cmdline`), readLater(`${base}/environ`)]);
       const cgroup = readOr(`${base}/cgroup`);
       const stat = readOr(`${base}/stat`);
       const exe = linkOr(`${base}/exe`);
