@@ -1,6 +1,7 @@
 // Small terminals and resizes: nothing wraps into garbage, and the screen follows the new size.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Detection } from '../../src/core/detect/detect.js';
+import type { Interruption } from '../../src/core/migration/interruption.js';
 import { fakeServices, monitorData, program, renderApp } from '../helpers/render-app.js';
 
 const apps: { unmount(): void }[] = [];
@@ -73,4 +74,39 @@ describe('layout', () => {
     (app.stdout as unknown as NodeJS.EventEmitter).emit('resize');
     await app.waitFor((x) => x.includes('LAST EXIT'), 'the wide table again');
   });
+});
+
+describe('the interrupted screen at 80x24, 120x40 and 200x60', () => {
+  const steps = Array.from({ length: 11 }, (_, i) => ({
+    id: `s${i}`,
+    kind: 'write',
+    title: `step ${i + 1} ${'x'.repeat(150)}`,
+  }));
+  const interruption = {
+    what: 'migration',
+    journal: { plan: { createdAt: '2026-11-27T10:00:00.000Z', steps }, steps: {}, error: null },
+    done: 4,
+    total: 11,
+    remaining: steps.slice(4),
+    at: '2026-11-27T10:00:05.000Z',
+    runningPid: null,
+  } as unknown as Interruption;
+  for (const [columns, rows] of [
+    [80, 24],
+    [120, 40],
+    [200, 60],
+  ] as const) {
+    it(`${columns}x${rows}: fits, long step titles cut`, async () => {
+      const { services } = fakeServices({ interruption: async () => interruption });
+      const app = renderApp(services, 'detect', { columns, rows });
+      apps.push(app);
+      void app.store.getState().actions.checkInterruption();
+      const f = await app.waitFor(
+        (x) => x.includes('A migration was interrupted') && [...(x.split('\n')[0] ?? '')].length === columns,
+        'the interrupted screen',
+      );
+      fits(f, columns, rows + 1);
+      expect(f).toContain('after 4 of 11 steps');
+    });
+  }
 });
