@@ -13,6 +13,7 @@ import { findKubeletProcesses } from '../kubelet/processes.js';
 import type { SupervisorOverrides } from '../supervisor/locate.js';
 import { expandCommand, type SourcedArg } from '../systemd/exec-line.js';
 import { type ResolvedUnit, resolveUnit } from '../systemd/resolve-unit.js';
+import { serviceSettings } from '../systemd/service-settings.js';
 import { enableLinks, type UnitLink } from '../systemd/unit-links.js';
 import { unitState } from '../systemd/unit-state.js';
 import { detectSupervisor, type SupervisorDetection } from './supervisor.js';
@@ -196,7 +197,9 @@ export async function detect(host: Host, options: DetectOptions): Promise<Detect
     warnings.push(`cannot read ${KUBELET_UNIT}: ${(error as Error).message}`);
   }
   if (unit) {
-    warnings.push(...unit.problems, ...unit.errors);
+    const settings = serviceSettings(unit);
+    warnings.push(...unit.problems, ...unit.errors, ...settings.notCarried);
+    refusal ??= settings.refusal;
     if (unit.masked) warnings.push(`${KUBELET_UNIT} is masked`);
     const exec = unit.execStart[0];
     if (exec) {
