@@ -61,7 +61,11 @@ describe('the single-file build on a node without Node.js (real systemd, kubekey
       const s = await tui.waitFor((x) => /kubelet\s+RUNNING\s+\d+/.test(x), 'kubelet RUNNING', 20_000);
       const pid = Number(/kubelet\s+RUNNING\s+(\d+)/.exec(s)?.[1]);
       await node.sh(`kill -9 ${pid}`);
-      await tui.waitFor((x) => /kubelet\s+\S+\s+\S+\s+\S+\s+1\s+SIGKILL/.test(x), 'the crash counted', 15_000);
+      await tui.waitFor(
+        (x) => /kubelet\s+\S+\s+\S+\s+\S+\s+1\s+\d\d:\d\d:\d\d SIGKILL/.test(x),
+        'the crash counted',
+        15_000,
+      );
       tui.send('q');
       await tui.waitFor((x) => x.includes('[exit 0]'), 'the monitor quitting');
     } finally {
