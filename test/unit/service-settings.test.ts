@@ -38,27 +38,24 @@ describe('unit settings under supervisord', () => {
     expect(r).toEqual({ notCarried: [], refusal: null });
   });
 
-  it("containerd's unit: its kill mode, delegation, limits and task limit named, each with what it means", async () => {
+  it("containerd's unit: delegation and its task limit named, each with what it means; limits and kill mode carried", async () => {
     const r = await settingsOf({ '/usr/lib/systemd/system/containerd.service': CONTAINERD }, 'containerd.service');
     expect(r.refusal).toBeNull();
     expect(r.notCarried).toEqual([
       'containerd.service: Delegate=yes is not carried: no cgroup subtree is delegated to it',
-      'containerd.service: KillMode=process is not carried: supervisord stops it with SIGTERM, then SIGKILLs its process group after 30 s',
-      "containerd.service: LimitNPROC=infinity is not carried: it gets supervisord's limit instead (supervisord's minfds/minprocs and the limits of supervisord's unit)",
-      "containerd.service: LimitCORE=infinity is not carried: it gets supervisord's limit instead (supervisord's minfds/minprocs and the limits of supervisord's unit)",
       "containerd.service: TasksMax=infinity is not carried: the limit is lost: it runs in supervisord's cgroup, with supervisord's unit's limits",
     ]);
   });
 
-  it('a drop-in that sets LimitNOFILE is named; one that empties a setting is not; an unknown setting is named', async () => {
+  it('a drop-in that sets LimitNOFILE is carried; one that empties a setting is not named; an unknown setting is named', async () => {
     const r = await settingsOf({
       '/usr/lib/systemd/system/kubelet.service':
-        '[Service]\nExecStart=/usr/bin/kubelet\nWorkingDirectory=/var/lib/kubelet\n',
+        '[Service]\nExecStart=/usr/bin/kubelet\nWorkingDirectory=/var/lib/kubelet\nMemoryMax=2G\n',
       '/etc/systemd/system/kubelet.service.d/20-limits.conf':
         '[Service]\nLimitNOFILE=1048576\nWorkingDirectory=\nFrobnicate=yes\n',
     });
     expect(r.notCarried).toEqual([
-      "kubelet.service: LimitNOFILE=1048576 is not carried: it gets supervisord's limit instead (supervisord's minfds/minprocs and the limits of supervisord's unit)",
+      "kubelet.service: MemoryMax=2G is not carried: the limit is lost: it runs in supervisord's cgroup, with supervisord's unit's limits",
       'kubelet.service: Frobnicate=yes is not carried: kubesup-tui does not know this setting',
     ]);
   });

@@ -13,6 +13,11 @@ export function formatPlan(plan: Plan): string {
     out.push(f.before === null ? f.content.trimEnd() : fileDiff(f));
     out.push('');
   }
+  if (plan.carried?.length) {
+    out.push(`Carried from ${plan.kubelet.unit} (how systemd ran it):`);
+    for (const c of plan.carried) out.push(`  = ${c}`);
+    out.push('');
+  }
   out.push('Steps:');
   for (const [i, s] of plan.steps.entries()) out.push(`  ${String(i + 1).padStart(2)}. ${s.title}`);
   if (plan.warnings.length) {

@@ -11,11 +11,11 @@ import { type HealthzEndpoint, healthzFromKubeletConfig, kubeletConfigPath } fro
 import { differingFlags, flagWarnings, parseKubeletVersion } from '../kubelet/flags.js';
 import { findKubeletProcesses } from '../kubelet/processes.js';
 import type { SupervisorOverrides } from '../supervisor/locate.js';
-import { expandCommand, type SourcedArg } from '../systemd/exec-line.js';
-import { type ResolvedUnit, resolveUnit } from '../systemd/resolve-unit.js';
-import { serviceSettings } from '../systemd/service-settings.js';
-import { enableLinks, type UnitLink } from '../systemd/unit-links.js';
-import { unitState } from '../systemd/unit-state.js';
+import type { SourcedArg } from '../systemd/exec-line.js';
+import { resolveUnit } from '../systemd/resolve-unit.js';
+import type { RunSettings } from '../systemd/run-settings.js';
+import { type ConfiguredStart, detectConfigured } from './configured.js';
+import { carriedRun, type ProcessRun, readProcessRun } from './process-run.js';
 import { detectSupervisor, type SupervisorDetection } from './supervisor.js';
 
 export const KUBELET_UNIT = 'kubelet.service';
@@ -33,24 +33,12 @@ export interface Detection {
     readonly argv: string[];
     readonly env: Record<string, string> | null;
     readonly managedBy: string;
+    /** Its limits and OOM score as systemd gave them (read from /proc before anything stops it). */
+    readonly run: ProcessRun;
   } | null;
-  readonly configured: {
-    readonly argv: string[];
-    readonly unit: string;
-    readonly files: string[];
-    readonly env: Record<string, string>;
-    readonly execStartPre: { readonly argv: string[]; readonly ignoreFailure: boolean; readonly line: string }[];
-    readonly masked: boolean;
-    readonly active: string | null;
-    readonly enabled: string | null;
-    /** After= and Wants= of the unit, to carry the boot order over. */
-    readonly after: string[];
-    readonly wants: string[];
-    /** OOMScoreAdjust= of the unit (what systemd gave kubelet before it started); 0 when unset. */
-    readonly oomScoreAdjust: number;
-    /** Its enable links as they are, to be restored exactly by a rollback. */
-    readonly links: UnitLink[];
-  } | null;
+  /** What the migration carries of how systemd ran it: the unit's settings at the running process's values. */
+  readonly carry: { readonly run: RunSettings; readonly oomScoreAdjust: number } | null;
+  readonly configured: ConfiguredStart | null;
   readonly flags: FlagSource[];
   readonly kubelet: {
     readonly version: string | null;
@@ -183,53 +171,16 @@ export async function detect(host: Host, options: DetectOptions): Promise<Detect
         argv: [...p.argv],
         env: p.environ ? { ...p.environ } : null,
         managedBy: chosen.managedBy,
+        run: await readProcessRun(host.files, p.pid),
       };
   }
 
   // Configured: the unit as systemd would run it.
-  let unit: ResolvedUnit | null = null;
-  let configured: Detection['configured'] = null;
-  let configuredArgs: SourcedArg[] = [];
-  try {
-    // Through a mask: after a migration masked it, the unit still says how kubelet was (and would be) started.
-    unit = await resolveUnit(host.files, KUBELET_UNIT, { hostname: host.hostname }, { ignoreMask: true });
-  } catch (error) {
-    warnings.push(`cannot read ${KUBELET_UNIT}: ${(error as Error).message}`);
-  }
-  if (unit) {
-    const settings = serviceSettings(unit);
-    warnings.push(...unit.problems, ...unit.errors, ...settings.notCarried);
-    refusal ??= settings.refusal;
-    if (unit.masked) warnings.push(`${KUBELET_UNIT} is masked`);
-    const exec = unit.execStart[0];
-    if (exec) {
-      const expansion = expandCommand(exec, unit.environment);
-      configuredArgs = expansion.args;
-      const { active, enabled } = await unitState(host.runner, KUBELET_UNIT);
-      configured = {
-        argv: expansion.args.map((a) => a.arg),
-        unit: unit.fragment ?? KUBELET_UNIT,
-        files: [
-          ...(unit.fragment ? [unit.fragment] : []),
-          ...unit.dropIns,
-          ...unit.environmentFiles.flatMap((f) => f.read),
-        ],
-        env: Object.fromEntries([...unit.environment].map(([k, v]) => [k, v.value])),
-        execStartPre: unit.execStartPre.map((c) => ({
-          argv: expandCommand(c, unit?.environment).args.map((a) => a.arg),
-          ignoreFailure: c.ignoreFailure,
-          line: `${c.origin.file}:${c.origin.line}`,
-        })),
-        masked: unit.masked,
-        active: active || null,
-        enabled: enabled || null,
-        after: unit.all('Unit', 'After').flatMap((e) => e.value.split(/\s+/)),
-        wants: unit.all('Unit', 'Wants').flatMap((e) => e.value.split(/\s+/)),
-        links: await enableLinks(host.files, KUBELET_UNIT),
-        oomScoreAdjust: Number(unit.all('Service', 'OOMScoreAdjust').at(-1)?.value ?? 0) || 0,
-      };
-    }
-  }
+  const fromUnit = await detectConfigured(host, KUBELET_UNIT);
+  warnings.push(...fromUnit.warnings);
+  refusal ??= fromUnit.refusal;
+  const configured = fromUnit.configured;
+  const configuredArgs = fromUnit.args;
 
   const argv = running?.argv ?? configured?.argv ?? [];
   if (running && configured) {
@@ -290,6 +241,10 @@ export async function detect(host: Host, options: DetectOptions): Promise<Detect
     argv,
     running,
     configured,
+    // Under supervisord already, the process's limits are supervisord's doing, not systemd's.
+    carry: configured
+      ? carriedRun(configured.run, configured.oomScoreAdjust, running?.managedBy === 'systemd' ? running.run : null)
+      : null,
     flags,
     kubelet: { version, binary, healthz: { ...healthz, config: configPath } },
     supervisor,

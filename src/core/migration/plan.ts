@@ -4,8 +4,9 @@
  * from the journal when resumed, so what was shown is what is done.
  */
 import path from 'node:path/posix';
-import { type Detection, type DetectOptions, detect } from '../detect/detect.js';
+import { type Detection, type DetectOptions, detect, KUBELET_UNIT } from '../detect/detect.js';
 import type { FileReader, Host } from '../host.js';
+import { DEFAULT_RUN } from '../systemd/run-settings.js';
 import type { UnitLink } from '../systemd/unit-links.js';
 import {
   addIncludeSection,
@@ -14,6 +15,8 @@ import {
   renderSupervisorDropIn,
   renderWrapper,
 } from './render-files.js';
+import { type ExpectedRun, expectedRun } from './run-check.js';
+import { carriedSettings } from './run-lines.js';
 import { PlanRefused, supervisorTarget } from './supervisor-target.js';
 
 export { STATE_DIR } from './state-dir.js';
@@ -81,7 +84,11 @@ export interface Plan {
     readonly sources: string[];
     /** kubelet.service's enable links before the migration (absent in journals of older versions). */
     readonly links?: UnitLink[];
+    /** How systemd ran it, to be found again in /proc after the migration (absent in older journals). */
+    readonly expect?: ExpectedRun;
   };
+  /** How systemd ran the process and what carries each setting over (absent in older journals). */
+  readonly carried?: string[];
   readonly warnings: string[];
 }
 
@@ -121,6 +128,7 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
   if (warning) warnings.push(warning);
 
   const c = d.configured;
+  const carry = d.carry?.run ?? DEFAULT_RUN;
   const mask = !d.node.kubeletUnitInEtc;
   // Lowering supervisord's OOM score would hand it to every program it starts: only when kubelet is its only one.
   const others = s.programs.filter((p) => p !== o.program);
@@ -154,7 +162,9 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
       sourceFiles: c?.files ?? [],
       program: o.program,
       header,
-      oomScoreAdjust: c?.oomScoreAdjust ?? 0,
+      oomScoreAdjust: d.carry?.oomScoreAdjust ?? 0,
+      unit: KUBELET_UNIT,
+      run: carry,
     }),
   });
   await add({
@@ -162,7 +172,7 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
     role: 'program',
     mode: 0o644,
     why: 'the supervisord program that runs the wrapper',
-    content: renderProgramFile({ program: o.program, wrapperPath, logFile, header }),
+    content: renderProgramFile({ program: o.program, wrapperPath, logFile, header, run: carry, priority: 10 }),
   });
   await add({
     path: `/etc/systemd/system/${supUnit}.d/50-kubesup-tui.conf`,
@@ -170,7 +180,12 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
     mode: 0o644,
     why: `${supUnit} starts after what kubelet waited for, and leaves stopping kubelet to supervisord`,
     content: renderSupervisorDropIn(
-      { after, wants, oomScoreAdjust: others.length ? null : SUPERVISOR_OOM_SCORE },
+      {
+        after,
+        wants,
+        oomScoreAdjust: others.length ? null : SUPERVISOR_OOM_SCORE,
+        killMode: carry.killMode === 'process' ? 'process' : 'mixed',
+      },
       header,
     ),
   });
@@ -262,7 +277,9 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
       healthzUrl: d.kubelet.healthz.url,
       sources: c?.files ?? [],
       links: c?.links ?? [],
+      expect: expectedRun(d),
     },
+    carried: carriedSettings(KUBELET_UNIT, carry, d.carry?.oomScoreAdjust ?? 0),
     warnings,
   };
 }

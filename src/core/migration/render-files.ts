@@ -5,7 +5,9 @@
 import ini from 'ini';
 import { quote } from 'shell-quote';
 import { getValue, parseSupervisorConfig } from '../supervisor/config.js';
+import type { RunSettings } from '../systemd/run-settings.js';
 import { PACE_DIR, pacePath } from './pace.js';
+import { programStopSettings, wrapperRunLines } from './run-lines.js';
 
 /** systemd's PATH for system services when the unit sets none (merged and split /usr alike). */
 export const SYSTEMD_DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -26,21 +28,24 @@ export interface WrapperInput {
   readonly sourceFiles: readonly string[];
   readonly program: string;
   readonly header: string;
-  /** kubelet.service's OOMScoreAdjust= (0 when unset): supervisord's own, which kubelet inherits, may differ. */
+  /** The OOM score systemd gave it (its OOMScoreAdjust=): supervisord's own, which it inherits, may differ. */
   readonly oomScoreAdjust: number;
+  /** The unit it came from, and how systemd ran its process (limits, umask, user...). */
+  readonly unit: string;
+  readonly run: RunSettings;
 }
 
 export function renderWrapper(w: WrapperInput): string {
   const lines: string[] = [
     '#!/bin/bash',
-    `# kubelet under supervisord: ${w.header}`,
-    '# It does for kubelet what systemd did, from:',
+    `# ${w.program} under supervisord: ${w.header}`,
+    `# It does for ${w.program} what systemd did, from:`,
     ...w.sourceFiles.map((f) => `#   ${f}`),
     '# Do not edit: `kubesup-tui migrate` rewrites it when those files change; `kubesup-tui rollback` removes it.',
     'set -u',
     '',
     '# Restart pacing. supervisord restarts a dead program at once, and gives up (FATAL) on one that keeps',
-    `# failing at start; systemd retried kubelet every ${MAX_RESTART_DELAY_S} s forever. A kubelet that ran less than ${QUICK_EXIT_S} s`,
+    `# failing at start; systemd retried it every ${MAX_RESTART_DELAY_S} s forever. A start that ran less than ${QUICK_EXIT_S} s`,
     `# waits 1, 2, 4, 8, then ${MAX_RESTART_DELAY_S} s before each new try; one that ran longer starts again at once.`,
     `pace=${pacePath(w.program)}`,
     `mkdir -p ${PACE_DIR}`,
@@ -50,7 +55,7 @@ export function renderWrapper(w: WrapperInput): string {
     `if [ $((now - last)) -lt ${QUICK_EXIT_S} ]; then`,
     '  quick=$((quick + 1)); shift=$((quick < 5 ? quick : 5))',
     `  delay=$((1 << (shift - 1))); [ "$delay" -gt ${MAX_RESTART_DELAY_S} ] && delay=${MAX_RESTART_DELAY_S}`,
-    `  echo "kubesup-tui: kubelet exited $((now - last)) s after it started; next try in $delay s" >&2`,
+    `  echo "kubesup-tui: ${w.program} exited $((now - last)) s after it started; next try in $delay s" >&2`,
     'else',
     '  quick=0; delay=0',
     'fi',
@@ -58,13 +63,15 @@ export function renderWrapper(w: WrapperInput): string {
     'echo "$((now + delay)) $quick $$" > "$pace"',
     '[ "$delay" -gt 0 ] && sleep "$delay"',
     '',
-    "# The unit's environment (Environment= and EnvironmentFile=), exported to kubelet as systemd did.",
+    `# The unit's environment (Environment= and EnvironmentFile=), exported to ${w.program} as systemd did.`,
   ];
   const env = { ...w.env };
   if (env.PATH === undefined) env.PATH = SYSTEMD_DEFAULT_PATH;
   for (const [name, value] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {
     lines.push(`export ${name}=${quote([value])}`);
   }
+  const run = wrapperRunLines(w.unit, w.run);
+  lines.push(...run.lines);
   if (w.execStartPre.length) {
     lines.push('', '# ExecStartPre= steps, in order ("-" in the unit: a failure is ignored).');
     for (const pre of w.execStartPre) {
@@ -74,15 +81,15 @@ export function renderWrapper(w: WrapperInput): string {
   }
   lines.push(
     '',
-    "# The OOM score kubelet.service gave kubelet: a process inherits its parent's, and supervisord's may be",
-    "# lower (it guards kubelet). Raising one's own score needs no privilege; where lowering is not allowed,",
+    `# The OOM score ${w.unit} gave it: a process inherits its parent's, and supervisord's may be`,
+    "# lower (it guards its programs). Raising one's own score needs no privilege; where lowering is not allowed,",
     '# systemd did not lower it either.',
     `echo ${w.oomScoreAdjust} > /proc/self/oom_score_adj 2>/dev/null || true`,
   );
-  lines.push('', '# exec: kubelet takes over this process, so supervisord signals and watches kubelet itself.');
+  lines.push('', `# exec: ${w.program} takes over this process, so supervisord signals and watches it itself.`);
   // One argument per line: the file is read by people at 3 a.m. (quoting by shell-quote, checked round-trip).
   const [program, ...args] = w.argv.map((a) => quote([a]));
-  lines.push(`exec ${program}${args.map((a) => ` \\\n  ${a}`).join('')}`, '');
+  lines.push(`exec ${run.execPrefix}${program}${args.map((a) => ` \\\n  ${a}`).join('')}`, '');
   return lines.join('\n');
 }
 
@@ -91,6 +98,9 @@ export interface ProgramInput {
   readonly wrapperPath: string;
   readonly logFile: string;
   readonly header: string;
+  readonly run: RunSettings;
+  /** Start order among supervisord's programs: lower first (a container runtime before kubelet). */
+  readonly priority: number;
 }
 
 /** supervisord treats every value with %-interpolation: a literal % must be written %%. */
@@ -114,12 +124,9 @@ export function renderProgramFile(p: ProgramInput): string {
     // row and never gives up; startretries only matters if the wrapper itself cannot run.
     startsecs: 1,
     startretries: 1000000,
-    // Go programs dump goroutines and exit 2 on SIGQUIT; kubelet shuts down cleanly on SIGTERM.
-    stopsignal: 'TERM',
-    stopwaitsecs: 30,
-    // After stopwaitsecs, SIGKILL kubelet's helpers in its process group too (systemd killed its cgroup).
-    killasgroup: true,
-    priority: 10,
+    // Stopped as its unit said (KillSignal=, TimeoutStopSec=, KillMode=): see run-lines.ts.
+    ...programStopSettings(p.run),
+    priority: p.priority,
     redirect_stderr: true,
     stdout_logfile: escapePercent(p.logFile),
     stdout_logfile_maxbytes: '50MB',
@@ -148,6 +155,11 @@ export interface SupervisorDropIn {
   readonly wants: readonly string[];
   /** supervisord's own OOM score, when it runs no program but kubelet (which resets its own); else none. */
   readonly oomScoreAdjust: number | null;
+  /**
+   * mixed: at a stop systemd SIGKILLs what supervisord left. process: a program whose children must outlive it
+   * (containerd's shims hold the containers) lives in supervisord's cgroup: nothing is killed but supervisord.
+   */
+  readonly killMode: 'mixed' | 'process';
 }
 
 export function renderSupervisorDropIn(d: SupervisorDropIn, header: string): string {
@@ -173,10 +185,14 @@ export function renderSupervisorDropIn(d: SupervisorDropIn, header: string): str
           `OOMScoreAdjust=${d.oomScoreAdjust}`,
         ]),
     '',
-    '# At a restart of this unit and at shutdown, systemd signals supervisord alone, which stops kubelet in',
-    '# order (TERM, then its stopwaitsecs); whatever is left when the unit times out is killed (KillMode=mixed).',
-    "# The default, control-group, would SIGTERM kubelet behind supervisord's back.",
-    'KillMode=mixed',
+    '# At a restart of this unit and at shutdown, systemd signals supervisord alone, which stops its programs in',
+    '# order (their stopsignal, then stopwaitsecs). The default, control-group, would signal them behind its back.',
+    ...(d.killMode === 'mixed'
+      ? ['# Whatever is left when the unit times out is killed (KillMode=mixed).', 'KillMode=mixed']
+      : [
+          '# Children that must outlive their program (containers) are left alone (KillMode=process).',
+          'KillMode=process',
+        ]),
     '',
   ].join('\n');
 }

@@ -6,6 +6,7 @@ import type { Host } from '../host.js';
 import { findKubeletProcesses } from '../kubelet/processes.js';
 import type { GapMeter } from './gap-meter.js';
 import type { Plan } from './plan.js';
+import { runDifferences } from './run-check.js';
 import { MigrationStepFailed, withSupervisor } from './supervisor-link.js';
 
 export async function verifyMigration(host: Host, plan: Plan, gap: GapMeter, timeoutMs: number): Promise<string> {
@@ -29,13 +30,17 @@ export async function verifyMigration(host: Host, plan: Plan, gap: GapMeter, tim
           (k) => !k.pidNamespace || k.pidNamespace === proc?.pidNamespace,
         );
         const health = await host.http.get(plan.kubelet.healthzUrl, 2000);
+        const differences = plan.kubelet.expect ? await runDifferences(host, info.pid, plan.kubelet.expect) : [];
         if (JSON.stringify(argv) !== JSON.stringify(plan.argv)) {
           why = `the supervised process (pid ${info.pid}) runs ${JSON.stringify(argv.slice(0, 3))}…, not the detected command line`;
         } else if (kubelets.length !== 1)
           why = `${kubelets.length} kubelet processes run (pids ${kubelets.map((k) => k.pid).join(', ')})`;
         else if (!health.ok) why = `healthz at ${plan.kubelet.healthzUrl}: ${health.error ?? `HTTP ${health.status}`}`;
+        else if (differences.length)
+          throw new MigrationStepFailed(`it does not run as systemd ran it: ${differences.join('; ')}`);
         else if (!gap.recovered) why = 'healthz has not answered yet';
-        else return `${plan.program} RUNNING as pid ${info.pid}, healthz ok, same command line, one kubelet`;
+        else
+          return `${plan.program} RUNNING as pid ${info.pid}, healthz ok, same command line, limits, OOM score and environment, one kubelet`;
       }
       await host.clock.sleep(200);
     }

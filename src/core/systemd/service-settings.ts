@@ -7,6 +7,7 @@
  * Named, not silently dropped: a setting this table does not know is named too.
  */
 import type { ResolvedUnit } from './resolve-unit.js';
+import { LIMIT_SETTINGS } from './run-settings.js';
 
 type Fate =
   | { readonly fate: 'carried' }
@@ -15,10 +16,6 @@ type Fate =
   | { readonly fate: 'not-carried'; readonly means: string }
   | { readonly fate: 'refused'; readonly why: (value: string) => string | null };
 
-const LIMIT = {
-  fate: 'not-carried',
-  means: "it gets supervisord's limit instead (supervisord's minfds/minprocs and the limits of supervisord's unit)",
-} as const;
 const CGROUP = {
   fate: 'not-carried',
   means: "the limit is lost: it runs in supervisord's cgroup, with supervisord's unit's limits",
@@ -66,22 +63,19 @@ const SETTINGS: Record<string, Fate> = {
   PIDFile: { fate: 'ignored' },
   GuessMainPID: { fate: 'ignored' },
   SyslogIdentifier: { fate: 'ignored' },
-  // How it runs.
-  User: { fate: 'not-carried', means: 'it runs as root, as supervisord does' },
-  Group: { fate: 'not-carried', means: "it runs with root's group" },
-  UMask: { fate: 'not-carried', means: "it gets supervisord's umask (022)" },
-  WorkingDirectory: { fate: 'not-carried', means: 'it runs in /' },
-  Nice: { fate: 'not-carried', means: 'it runs at the default priority' },
+  // How it runs: the wrapper (see run-settings.ts and migration/run-lines.ts).
+  User: { fate: 'carried' },
+  Group: { fate: 'carried' },
+  UMask: { fate: 'carried' },
+  WorkingDirectory: { fate: 'carried' },
+  Nice: { fate: 'carried' },
   CPUSchedulingPolicy: { fate: 'not-carried', means: 'it runs with the default scheduling policy' },
   IOSchedulingClass: { fate: 'not-carried', means: 'it runs with the default I/O class' },
-  // Stopping.
-  KillMode: {
-    fate: 'not-carried',
-    means: 'supervisord stops it with SIGTERM, then SIGKILLs its process group after 30 s',
-  },
-  KillSignal: { fate: 'not-carried', means: 'supervisord stops it with SIGTERM' },
-  TimeoutStopSec: { fate: 'not-carried', means: 'supervisord waits 30 s before SIGKILL' },
-  SendSIGKILL: { fate: 'not-carried', means: 'supervisord SIGKILLs it after 30 s' },
+  // Stopping: the program file's stopsignal, stopwaitsecs, stopasgroup and killasgroup.
+  KillMode: { fate: 'carried' },
+  KillSignal: { fate: 'carried' },
+  TimeoutStopSec: { fate: 'carried' },
+  SendSIGKILL: { fate: 'not-carried', means: 'supervisord SIGKILLs it after stopwaitsecs whatever this says' },
   ExecStartPost: NOT_RUN,
   ExecStop: NOT_RUN,
   ExecStopPost: NOT_RUN,
@@ -104,9 +98,8 @@ const SETTINGS: Record<string, Fate> = {
   BlockIOWeight: CGROUP,
   DeviceAllow: CGROUP,
 };
-for (const limit of ['CPU', 'FSIZE', 'DATA', 'STACK', 'CORE', 'RSS', 'NOFILE', 'AS', 'NPROC', 'MEMLOCK', 'LOCKS']) {
-  SETTINGS[`Limit${limit}`] = LIMIT;
-}
+// Limits: prlimit in the wrapper (a value systemd would reject is named by runSettings()).
+for (const limit of LIMIT_SETTINGS) SETTINGS[limit] = { fate: 'carried' };
 for (const s of [
   'ProtectSystem',
   'ProtectHome',

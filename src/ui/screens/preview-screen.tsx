@@ -50,6 +50,7 @@ export function previewTabs(plan: Plan): { title: string; lines: Line[] }[] {
     title: 'steps',
     lines: [
       ...plan.steps.map((s, i) => ({ text: `${String(i + 1).padStart(2)}. ${s.title}` })),
+      ...(plan.carried ?? []).map((c) => ({ text: `= ${c}`, dim: true })),
       ...plan.warnings.map((w) => ({ text: `! ${w}`, color: 'yellow' })),
     ],
   });

@@ -6,9 +6,11 @@
  *   await detect(node.host, { program: 'kubelet' });
  *   node.supervisord.crash('kubelet');  await node.clock.advance(250);
  */
+
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseShell } from 'shell-quote';
 import { detect } from '../../../src/core/detect/detect.js';
 import type { Host, HttpProbe } from '../../../src/core/host.js';
 import { type Plan, planMigration } from '../../../src/core/migration/plan.js';
@@ -124,6 +126,17 @@ export function fakeNode(layout: FakeLayout, options: { isRoot?: boolean } = {})
   // The wrapper ends in `exec kubelet …`: the supervised process is kubelet itself.
   supervisord.spawnArgv = (_name, command) =>
     command.endsWith('kubelet.sh') ? [...spec.kubeletArgv] : command.split(/\s+/);
+  // ... with the environment the wrapper exports.
+  supervisord.spawnEnv = (_name, command) => {
+    const env: Record<string, string> = {};
+    for (const line of files.text(command)?.split('\n') ?? []) {
+      const [word, assignment] = parseShell(line);
+      if (word !== 'export' || typeof assignment !== 'string') continue;
+      const eq = assignment.indexOf('=');
+      if (eq > 0) env[assignment.slice(0, eq)] = assignment.slice(eq + 1);
+    }
+    return env;
+  };
   let kubeletPid = 0;
   base.systemd.define(
     'kubelet.service',

@@ -35,6 +35,8 @@ export class FakeSupervisord {
   readonly calls: string[] = [];
   /** What a program's process runs: its command's words by default (a test maps a wrapper to kubelet). */
   spawnArgv: (name: string, command: string) => string[] = (_name, command) => command.split(/\s+/);
+  /** The environment the spawned process ends up with (a wrapper's exports). */
+  spawnEnv: (name: string, command: string) => Record<string, string> = () => ({});
   private configured = new Map<string, { command: string; logfile: string }>();
 
   constructor(
@@ -111,7 +113,10 @@ export class FakeSupervisord {
   }
 
   private spawn(p: FakeProgram): void {
-    p.pid = this.procs.spawn(this.spawnArgv(p.name, p.command), { ppid: this.pid });
+    p.pid = this.procs.spawn(this.spawnArgv(p.name, p.command), {
+      ppid: this.pid,
+      environ: this.spawnEnv(p.name, p.command),
+    });
     p.state = 'RUNNING';
     p.start = Math.floor(this.clock.now() / 1000);
     this.logLine(`spawned: '${p.name}' with pid ${p.pid}`);

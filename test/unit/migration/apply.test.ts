@@ -111,6 +111,20 @@ describe('a failure at any step rolls back by itself (reference node)', () => {
     // The failed journal is archived once the node is as it was: the next migrate starts afresh.
     expect(await node.files.exists(JOURNAL_PATH)).toBe(false);
   });
+
+  it("fails at verify when the supervised kubelet lacks the unit's environment, naming the variable", async () => {
+    const node = fakeNode('kubekey-centos7');
+    node.supervisord.spawnEnv = () => ({});
+    const events: MigrationEvent[] = [];
+    const result = await beginMigration(node.host, await planOn(node), (e) => events.push(e), {
+      verifyTimeoutMs: 3000,
+    });
+    expect(result).toMatchObject({ ok: false, rolledBack: true });
+    expect(events.find((e) => e.type === 'step-failed')).toMatchObject({
+      step: { id: 'verify' },
+      error: expect.stringMatching(/does not run as systemd ran it: KUBELET_\w+ is unset, the unit sets "/),
+    });
+  });
 });
 
 describe('a run killed between two steps resumes to the same end', () => {
