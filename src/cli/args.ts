@@ -11,6 +11,9 @@ export interface CliOptions {
   readonly json: boolean;
   readonly yes: boolean;
   readonly program: string;
+  /** The unit to move under supervisord (`kubelet.service` unless --unit says otherwise). */
+  readonly unit: string;
+  readonly healthUrl: string | undefined;
   readonly supervisorConf: string | undefined;
   readonly supervisorUrl: string | undefined;
   readonly help: boolean;
@@ -33,7 +36,10 @@ Commands:
 Options:
   --json                  machine-readable output (detect, plan, status, migrate, rollback)
   --yes                   apply without asking (migrate, rollback)
-  --program NAME          the supervisord program for kubelet (default: kubelet)
+  --unit NAME             the unit to read (default: kubelet.service); detect reads any unit,
+                          such as containerd or etcd (the other commands: kubelet for now)
+  --program NAME          the supervisord program (default: the unit's name, e.g. kubelet)
+  --health-url URL        how a unit without a known health check tells it is healthy
   --supervisor-conf PATH  supervisord's config file (default: the running daemon's, else its search order)
   --supervisor-url URL    where supervisord listens: unix:///path.sock or http://host:port
   -h, --help              this help
@@ -51,7 +57,9 @@ function parseOptions(argv: readonly string[]) {
     options: {
       json: { type: 'boolean', default: false },
       yes: { type: 'boolean', short: 'y', default: false },
-      program: { type: 'string', default: 'kubelet' },
+      program: { type: 'string' },
+      unit: { type: 'string', default: 'kubelet.service' },
+      'health-url': { type: 'string' },
       'supervisor-conf': { type: 'string' },
       'supervisor-url': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -85,9 +93,18 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
   if (values.json && command === 'migrate' && !values.yes) {
     throw new UsageError('migrate --json runs without asking: add --yes');
   }
+  if (!/^[A-Za-z0-9@_.:-]+$/.test(values.unit) || values.unit.startsWith('.'))
+    throw new UsageError(`--unit: not a unit name: ${values.unit}`);
+  const unit = values.unit.endsWith('.service') ? values.unit : `${values.unit}.service`;
+  if (unit !== 'kubelet.service' && command !== 'detect')
+    throw new UsageError(`--unit ${unit}: only detect reads units other than kubelet.service in this version`);
+  const program = values.program ?? unit.slice(0, -'.service'.length);
   // No dots: ini writes [program:a.b] as [program:a\.b], which supervisord would read literally.
-  if (!/^[A-Za-z0-9_-]+$/.test(values.program))
-    throw new UsageError(`--program: use letters, digits, - and _ only: ${values.program}`);
+  if (!/^[A-Za-z0-9_-]+$/.test(program))
+    throw new UsageError(`--program: use letters, digits, - and _ only: ${program}`);
+  const healthUrl = values['health-url'];
+  if (healthUrl !== undefined && !/^https?:\/\/.+/.test(healthUrl))
+    throw new UsageError(`--health-url: expected http://host:port/path, got ${healthUrl}`);
   const url = values['supervisor-url'];
   if (url !== undefined && !/^(unix:\/\/\/.+|https?:\/\/.+)$/.test(url)) {
     throw new UsageError(`--supervisor-url: expected unix:///path.sock or http://host:port, got ${url}`);
@@ -96,7 +113,9 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
     command,
     json: values.json,
     yes: values.yes,
-    program: values.program,
+    program,
+    unit,
+    healthUrl,
     supervisorConf: values['supervisor-conf'],
     supervisorUrl: url,
     help: values.help,

@@ -167,3 +167,61 @@ describe('detect: drift, duplicates and bad input (Ubuntu node)', () => {
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 });
+
+describe('detect --unit: another critical unit (containerd on the reference node)', () => {
+  const node = withTestNode('kubekey-centos7');
+
+  it('its process, the limits and OOM score systemd gave it, what carries each setting, and its socket as health', async () => {
+    // containerd's upstream unit, with a drop-in's limits; the stand-in systemd applies them as systemd does.
+    // (LimitNPROC=infinity left out: this host caps it, and systemd would fail the start, as the stand-in does.)
+    await node.sh(`
+      cp /bin/sleep /usr/local/bin/containerd
+      mkdir -p /etc/containerd /etc/systemd/system/containerd.service.d
+      printf 'version = 2\\n[grpc]\\n  address = "/run/k8s/containerd.sock"\\n' > /etc/containerd/config.toml
+      printf '%s\\n' '[Unit]' 'After=network.target local-fs.target' '[Service]' \\
+        'ExecStartPre=-/bin/true' 'ExecStart=/usr/local/bin/containerd infinity' 'Type=notify' \\
+        'Delegate=yes' 'KillMode=process' 'Restart=always' 'RestartSec=5' \\
+        'LimitCORE=infinity' 'TasksMax=infinity' 'OOMScoreAdjust=500' > /etc/systemd/system/containerd.service
+      printf '[Service]\\nLimitNOFILE=4096:8192\\n' > /etc/systemd/system/containerd.service.d/limits.conf
+      systemctl daemon-reload && systemctl start containerd`);
+    await node.waitFor('[ "$(systemctl show -p MainPID --value containerd)" -gt 0 ]');
+    const pid = Number((await node.sh('systemctl show -p MainPID --value containerd')).trim());
+
+    const { json } = await kubesupJson(node, ['detect', '--unit', 'containerd']);
+    expect(json).toMatchObject({
+      unit: 'containerd.service',
+      program: 'containerd',
+      argv: ['/usr/local/bin/containerd', 'infinity'],
+      running: { pid, managedBy: 'systemd', run: { oomScoreAdj: 500 } },
+      health: { kind: 'socket', path: '/run/k8s/containerd.sock' },
+      refusal: null,
+    });
+    // What /proc shows of the process is what would be carried.
+    expect(json.running.run.limits.nofile).toEqual({ soft: 4096, hard: 8192 });
+    expect(json.carry.run.limits).toContainEqual({
+      resource: 'nofile',
+      setting: 'LimitNOFILE',
+      soft: 4096,
+      hard: 8192,
+    });
+    expect(json.carry.oomScoreAdjust).toBe(500);
+    expect(json.warnings).toContain(
+      'containerd.service: Delegate=yes is not carried: no cgroup subtree is delegated to it',
+    );
+
+    const text = await kubesup(node, ['detect', '--unit', 'containerd']);
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toContain('LimitNOFILE: prlimit --nofile=4096:8192 in the wrapper');
+    expect(text.stdout).toContain(
+      'KillMode=process: stopasgroup=false, killasgroup=false (its children outlive a stop',
+    );
+    expect(text.stdout).toContain('health     /run/k8s/containerd.sock accepts a connection');
+
+    // sshd and supervisord's own unit are never moved: a one-line reason, exit 1.
+    const refused = await kubesup(node, ['detect', '--unit', 'supervisord']);
+    expect(refused.stdout).toContain("MIGRATION REFUSED: supervisord.service is supervisord's own unit");
+    const missing = await kubesup(node, ['detect', '--unit', 'etcd']);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toBe('kubesup-tui: no unit etcd.service on this node\n');
+  });
+});

@@ -55,4 +55,20 @@ describe('command line', () => {
       expect(HELP).toContain(word);
     }
   });
+  it('--unit: detect reads any unit, the program follows its name; the other commands stay with kubelet for now', () => {
+    expect(parseCommandLine(['detect', '--unit', 'containerd'])).toMatchObject({
+      unit: 'containerd.service',
+      program: 'containerd',
+    });
+    expect(parseCommandLine(['detect', '--unit', 'etcd.service', '--program', 'etcd-main'])).toMatchObject({
+      unit: 'etcd.service',
+      program: 'etcd-main',
+    });
+    expect(parseCommandLine(['plan'])).toMatchObject({ unit: 'kubelet.service', program: 'kubelet' });
+    expect(() => parseCommandLine(['migrate', '--unit', 'containerd'])).toThrow(
+      /--unit containerd.service: only detect reads units other than kubelet.service/,
+    );
+    expect(() => parseCommandLine(['detect', '--unit', '../etc/passwd'])).toThrow(/not a unit name/);
+    expect(() => parseCommandLine(['detect', '--health-url', 'localhost:80'])).toThrow(/--health-url: expected/);
+  });
 });

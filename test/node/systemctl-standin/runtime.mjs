@@ -51,6 +51,28 @@ function parseSec(v, dflt) {
 }
 
 // The per-unit manager: runs ExecStartPre/ExecStart, restarts per Restart=, stops on request.
+const LIMITS = {
+  LimitNOFILE: 'nofile',
+  LimitNPROC: 'nproc',
+  LimitCORE: 'core',
+  LimitMEMLOCK: 'memlock',
+  LimitSTACK: 'stack',
+};
+
+/** Shell commands that give the process the unit's limits and OOM score; null when the unit sets none. */
+function execSetup(u) {
+  const out = [];
+  for (const [setting, resource] of Object.entries(LIMITS)) {
+    const v = u.settings.get(`Service.${setting}`);
+    if (!v) continue;
+    const [soft, hard = soft] = v.replace(/infinity/g, 'unlimited').split(':');
+    out.push(`prlimit --pid $$ --${resource}=${soft}:${hard} || exit 205`);
+  }
+  const oom = u.settings.get('Service.OOMScoreAdjust');
+  if (oom) out.push(`echo ${Number(oom)} > /proc/self/oom_score_adj || exit 206`);
+  return out.length ? out.join('; ') : null;
+}
+
 export async function runUnit(unit) {
   const u = loadUnit(unit);
   const type = u.settings.get('Service.Type') ?? 'simple';
@@ -95,7 +117,16 @@ export async function runUnit(unit) {
     }
     const argv = expandCommand(exec, env);
     const logFd = fs.openSync(path.join(stateDir(unit), 'journal.log'), 'a');
-    child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', logFd, logFd], detached: true, argv0: argv[0] });
+    // Limit*= and OOMScoreAdjust= as systemd applies them, in the process before it execs the command (a
+    // limit that cannot be set fails the start, as systemd's EXIT_LIMITS does).
+    const setup = execSetup(u);
+    child = setup
+      ? spawn('/bin/sh', ['-c', `${setup}; exec "$0" "$@"`, ...argv], {
+          env,
+          stdio: ['ignore', logFd, logFd],
+          detached: true,
+        })
+      : spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', logFd, logFd], detached: true, argv0: argv[0] });
     fs.closeSync(logFd);
     let exitInfo = await new Promise((resolve) => {
       child.on('error', (e) => resolve({ code: 203, error: e.message }));

@@ -1,0 +1,147 @@
+/**
+ * How any critical unit other than kubelet (containerd, etcd, docker, cri-dockerd, ...) is started today: its
+ * running process (the unit's main pid, with its argv, environment, limits and OOM score), what systemd would
+ * run, how systemd ran it, how its health is told, and whether it may be moved under supervisord at all.
+ */
+import path from 'node:path/posix';
+import { describeHealth, type HealthCheck, serviceHealth } from '../health/service-health.js';
+import type { Host } from '../host.js';
+import type { SupervisorOverrides } from '../supervisor/locate.js';
+import type { RunSettings } from '../systemd/run-settings.js';
+import { type ConfiguredStart, detectConfigured } from './configured.js';
+import { carriedRun, type ProcessRun, readProcessRun } from './process-run.js';
+import { detectSupervisor, SUPERVISOR_UNITS, type SupervisorDetection } from './supervisor.js';
+
+/** Units the node's access or systemd itself depends on: losing systemd's care of them can lose the node. */
+const NEVER = [
+  {
+    match: /^(sshd?|openssh-server|dropbear)\.service$/,
+    why: 'the node is reached through it: if supervisord failed, so would every way in',
+  },
+  {
+    match: /^(systemd-.*|dbus|dbus-broker|polkit|getty@.*|serial-getty@.*)\.service$/,
+    why: 'it is part of systemd itself',
+  },
+  {
+    match: /^(NetworkManager|networking|systemd-networkd|network|wicked)\.service$/,
+    why: 'the node is reached through it',
+  },
+];
+
+/** The unit's name with `.service`, and the program name that follows it (`containerd.service` -> `containerd`). */
+export function unitNames(unit: string): { unit: string; program: string } {
+  const name = unit.endsWith('.service') ? unit : `${unit}.service`;
+  return { unit: name, program: name.slice(0, -'.service'.length).replace(/[^A-Za-z0-9_-]/g, '-') };
+}
+
+/** Why a unit must never go under supervisord, or null. */
+export function neverMoved(unit: string): string | null {
+  if (SUPERVISOR_UNITS.includes(unit)) return `${unit} is supervisord's own unit: supervisord cannot guard itself`;
+  const rule = NEVER.find((r) => r.match.test(unit));
+  return rule ? `${unit} stays under systemd: ${rule.why}` : null;
+}
+
+export interface UnitDetection {
+  readonly unit: string;
+  readonly program: string;
+  readonly argv: string[];
+  readonly running: {
+    readonly pid: number;
+    readonly argv: string[];
+    readonly env: Record<string, string> | null;
+    readonly managedBy: string;
+    readonly run: ProcessRun;
+  } | null;
+  readonly configured: ConfiguredStart | null;
+  readonly carry: { readonly run: RunSettings; readonly oomScoreAdjust: number } | null;
+  readonly health: HealthCheck | null;
+  readonly healthText: string;
+  readonly supervisor: SupervisorDetection;
+  readonly refusal: string | null;
+  readonly warnings: string[];
+}
+
+export async function detectUnit(
+  host: Host,
+  unitName: string,
+  options: { readonly program?: string; readonly supervisor?: SupervisorOverrides; readonly healthUrl?: string },
+): Promise<UnitDetection> {
+  const { unit, program: defaultProgram } = unitNames(unitName);
+  const program = options.program ?? defaultProgram;
+  const warnings: string[] = [];
+  let refusal = neverMoved(unit);
+
+  const fromUnit = await detectConfigured(host, unit);
+  warnings.push(...fromUnit.warnings);
+  refusal ??= fromUnit.refusal;
+  const configured = fromUnit.configured;
+
+  // The unit's main process, read before anything changes (its limits and OOM score are what systemd gave it).
+  const mainPid =
+    Number(
+      (
+        await host.runner.run('systemctl', ['show', '-p', 'MainPID', '--value', unit], { timeoutMs: 10_000 })
+      ).stdout.trim(),
+    ) || 0;
+  let running: UnitDetection['running'] = null;
+  const p = mainPid ? await host.procs.full(mainPid) : undefined;
+  if (p?.argv) {
+    if (!p.environ)
+      warnings.push(`cannot read /proc/${p.pid}/environ (not root?): ${program}'s environment is unknown`);
+    running = {
+      pid: p.pid,
+      argv: [...p.argv],
+      env: p.environ ? { ...p.environ } : null,
+      managedBy: 'systemd',
+      run: await readProcessRun(host.files, p.pid),
+    };
+  }
+  const supervisor = await detectSupervisor(host, program, options.supervisor);
+  warnings.push(...supervisor.problems);
+  if (supervisor.program) {
+    const supervised = await supervisedPid(host, path.basename(configured?.argv[0] ?? program));
+    if (supervised && !running)
+      running = { ...supervised, managedBy: 'supervisord', run: await readProcessRun(host.files, supervised.pid) };
+  }
+
+  const argv = running?.argv ?? configured?.argv ?? [];
+  if (argv.length === 0 && !refusal)
+    refusal =
+      configured || (await host.files.exists(`/etc/systemd/system/${unit}`))
+        ? `${unit} has no usable ExecStart= and ${program} is not running`
+        : `no unit ${unit} on this node`;
+  const env = configured?.env ?? {};
+  const check = argv.length ? await serviceHealth(host.files, program, argv, env, options.healthUrl) : null;
+  let health: HealthCheck | null = null;
+  if (check && 'problem' in check) warnings.push(check.problem);
+  else health = check;
+  return {
+    unit,
+    program,
+    argv,
+    running,
+    configured,
+    carry: configured
+      ? carriedRun(configured.run, configured.oomScoreAdjust, running?.managedBy === 'systemd' ? running.run : null)
+      : null,
+    health,
+    healthText: health ? describeHealth(health) : 'unknown',
+    supervisor,
+    refusal,
+    warnings,
+  };
+}
+
+/** A process supervisord already runs for the program (after a migration), found by its binary's name. */
+async function supervisedPid(
+  host: Host,
+  binary: string,
+): Promise<{ pid: number; argv: string[]; env: Record<string, string> | null } | undefined> {
+  for (const pid of await host.procs.pids()) {
+    const b = await host.procs.brief(pid);
+    if (b?.comm !== binary.slice(0, 15)) continue;
+    const full = await host.procs.full(pid);
+    if (full?.argv && full.environ?.SUPERVISOR_ENABLED) return { pid, argv: [...full.argv], env: { ...full.environ } };
+  }
+  return undefined;
+}
