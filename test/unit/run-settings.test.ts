@@ -138,7 +138,7 @@ describe('the settings of real units', () => {
       'prlimit --pid $$ --nofile=40000:40000 || echo "kubesup-tui: cannot set LimitNOFILE" >&2',
     );
     expect(wrapper).toMatch(
-      /\nexec setpriv --reuid=root --regid="\$\(id -g root\)" --init-groups -- \/usr\/local\/bin\/etcd\n/,
+      /\nexec setpriv --reuid="\$\(id -u root\)" --regid="\$\(id -g root\)" --init-groups -- \/usr\/local\/bin\/etcd\n/,
     );
     // The limits are set before the ExecStartPre steps and the exec, in the wrapper's own process.
     expect(wrapper.indexOf('prlimit')).toBeLessThan(wrapper.indexOf('oom_score_adj'));

@@ -24,9 +24,14 @@ function userLines(s: RunSettings): { setup: string[]; execPrefix: string } {
       `IFS=: read -r _ _ _ _ _ HOME SHELL < <(getent passwd ${u}) || { echo "kubesup-tui: no user ${s.user}" >&2; exit 1; }`,
       `export USER=${u} LOGNAME=${u} HOME SHELL`,
     );
-    parts.push(`--reuid=${u}`);
+    // Numbers, not names: setpriv before util-linux 2.27 (CentOS 7 has 2.23) takes only numeric ids.
+    parts.push(`--reuid="$(id -u ${u})"`);
   }
-  parts.push(s.group ? `--regid=${quote([s.group])}` : `--regid="$(id -g ${quote([s.user as string])})"`);
+  parts.push(
+    s.group
+      ? `--regid="$(getent group ${quote([s.group])} | cut -d: -f3)"`
+      : `--regid="$(id -g ${quote([s.user as string])})"`,
+  );
   parts.push(s.user ? '--init-groups' : '--keep-groups', '--');
   return { setup, execPrefix: `${parts.join(' ')} ` };
 }
