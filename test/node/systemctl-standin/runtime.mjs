@@ -69,7 +69,8 @@ function execSetup(u) {
     out.push(`prlimit --pid $$ --${resource}=${soft}:${hard} || exit 205`);
   }
   const oom = u.settings.get('Service.OOMScoreAdjust');
-  if (oom) out.push(`echo ${Number(oom)} > /proc/self/oom_score_adj || exit 206`);
+  // systemd ignores a refused OOM score ("assuming containerized execution"), but fails on a refused limit.
+  if (oom) out.push(`echo ${Number(oom)} 2>/dev/null > /proc/self/oom_score_adj || true`);
   return out.length ? out.join('; ') : null;
 }
 
@@ -118,7 +119,8 @@ export async function runUnit(unit) {
     const argv = expandCommand(exec, env);
     const logFd = fs.openSync(path.join(stateDir(unit), 'journal.log'), 'a');
     // Limit*= and OOMScoreAdjust= as systemd applies them, in the process before it execs the command (a
-    // limit that cannot be set fails the start, as systemd's EXIT_LIMITS does).
+    // limit that cannot be set fails the start, as systemd's EXIT_LIMITS does; an OOM score it may not set is
+    // left as it is).
     const setup = execSetup(u);
     child = setup
       ? spawn('/bin/sh', ['-c', `${setup}; exec "$0" "$@"`, ...argv], {
