@@ -1,16 +1,41 @@
-/** Plain HTTP GET with a deadline, for kubelet's /healthz. */
+/** Health probes: HTTP GET with a deadline (kubelet's /healthz, etcd's /health over TLS), a unix socket connect. */
 import http from 'node:http';
-import type { HttpProbe } from '../core/host.js';
+import https from 'node:https';
+import net from 'node:net';
+import type { HttpProbe, HttpProbeResult, TlsClient } from '../core/host.js';
+
+/** A body that says healthy: kubelet's `ok`, etcd's `{"health":"true"}`. */
+function healthyBody(body: string): boolean {
+  const t = body.trim();
+  if (t === 'ok') return true;
+  try {
+    const health = (JSON.parse(t) as { health?: unknown }).health;
+    return health === 'true' || health === true;
+  } catch {
+    return false;
+  }
+}
 
 export function createHttpProbe(): HttpProbe {
   // One connection kept between probes (every 2 s in the monitor): a connect and a close each time cost
   // more than the request. A kubelet that died closes it; the next probe connects afresh.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const tlsAgents = new Map<string, https.Agent>();
+  const tlsAgent = (tls: TlsClient) => {
+    const key = [tls.cert, tls.key, tls.ca].map((b) => b?.toString('base64').slice(-32) ?? '').join('|');
+    let a = tlsAgents.get(key);
+    if (!a) {
+      a = new https.Agent({ keepAlive: true, maxSockets: 1, cert: tls.cert, key: tls.key, ca: tls.ca });
+      tlsAgents.set(key, a);
+    }
+    return a;
+  };
   return {
-    get(url, timeoutMs) {
+    get(url, timeoutMs, tls) {
       const started = performance.now();
+      const secure = url.startsWith('https:');
       return new Promise((resolve) => {
-        const req = http.get(url, { timeout: timeoutMs, agent }, (res) => {
+        const onResponse = (res: http.IncomingMessage) => {
           let body = '';
           res.setEncoding('utf8');
           res.on('data', (c: string) => {
@@ -18,19 +43,41 @@ export function createHttpProbe(): HttpProbe {
           });
           res.on('end', () =>
             resolve({
-              ok: res.statusCode === 200 && body.trim() === 'ok',
+              ok: res.statusCode === 200 && healthyBody(body),
               status: res.statusCode ?? 0,
               body: body.slice(0, 200),
               latencyMs: performance.now() - started,
             }),
           );
-        });
+        };
+        const req = secure
+          ? https.get(url, { timeout: timeoutMs, agent: tlsAgent(tls ?? {}) }, onResponse)
+          : http.get(url, { timeout: timeoutMs, agent }, onResponse);
         req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
         req.on('error', (e: NodeJS.ErrnoException) =>
           resolve({
             ok: false,
             latencyMs: performance.now() - started,
             error: e.code === 'ECONNREFUSED' ? 'connection refused' : e.message,
+          }),
+        );
+      });
+    },
+    connect(socketPath, timeoutMs) {
+      const started = performance.now();
+      return new Promise<HttpProbeResult>((resolve) => {
+        const socket = net.connect({ path: socketPath });
+        const done = (r: Omit<HttpProbeResult, 'latencyMs'>) => {
+          socket.destroy();
+          resolve({ ...r, latencyMs: performance.now() - started });
+        };
+        socket.setTimeout(timeoutMs, () => done({ ok: false, error: `no answer within ${timeoutMs} ms` }));
+        socket.on('connect', () => done({ ok: true }));
+        socket.on('error', (e: NodeJS.ErrnoException) =>
+          done({
+            ok: false,
+            error:
+              e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ENOENT' ? 'no such socket' : e.message,
           }),
         );
       });

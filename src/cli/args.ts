@@ -36,8 +36,8 @@ Commands:
 Options:
   --json                  machine-readable output (detect, plan, status, migrate, rollback)
   --yes                   apply without asking (migrate, rollback)
-  --unit NAME             the unit to read (default: kubelet.service); detect reads any unit,
-                          such as containerd or etcd (the other commands: kubelet for now)
+  --unit NAME             the unit to move (default: kubelet.service), such as containerd or etcd:
+                          with detect, plan, migrate --yes and rollback
   --program NAME          the supervisord program (default: the unit's name, e.g. kubelet)
   --health-url URL        how a unit without a known health check tells it is healthy
   --supervisor-conf PATH  supervisord's config file (default: the running daemon's, else its search order)
@@ -96,8 +96,16 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
   if (!/^[A-Za-z0-9@_.:-]+$/.test(values.unit) || values.unit.startsWith('.'))
     throw new UsageError(`--unit: not a unit name: ${values.unit}`);
   const unit = values.unit.endsWith('.service') ? values.unit : `${values.unit}.service`;
-  if (unit !== 'kubelet.service' && command !== 'detect')
-    throw new UsageError(`--unit ${unit}: only detect reads units other than kubelet.service in this version`);
+  if (unit !== 'kubelet.service') {
+    if (!command || command === 'monitor' || command === 'status')
+      throw new UsageError(
+        `--unit goes with detect, plan, migrate and rollback (${command ?? 'the TUI'} shows every program)`,
+      );
+    if (command === 'migrate' && !values.yes)
+      throw new UsageError(
+        `--unit ${unit}: the wizard moves kubelet; move other units with migrate --unit ${unit} --yes`,
+      );
+  }
   const program = values.program ?? unit.slice(0, -'.service'.length);
   // No dots: ini writes [program:a.b] as [program:a\.b], which supervisord would read literally.
   if (!/^[A-Za-z0-9_-]+$/.test(program))

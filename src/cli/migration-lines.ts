@@ -3,8 +3,12 @@ import type { Host } from '../core/host.js';
 import type { MigrationEvent } from '../core/migration/apply.js';
 import type { PlanStep } from '../core/migration/plan.js';
 
-/** `steps` numbers the lines ([3/11]); a rollback alone has none. */
-export function printEvents(steps: readonly PlanStep[], write: (t: string) => void): (e: MigrationEvent) => void {
+/** `steps` numbers the lines ([3/11]); a rollback alone has none. `name`: the service moved. */
+export function printEvents(
+  steps: readonly PlanStep[],
+  write: (t: string) => void,
+  name = 'kubelet',
+): (e: MigrationEvent) => void {
   const number = (id: string) => `[${steps.findIndex((s) => s.id === id) + 1}/${steps.length}]`;
   return (e) => {
     switch (e.type) {
@@ -27,7 +31,7 @@ export function printEvents(steps: readonly PlanStep[], write: (t: string) => vo
       case 'rollback-done':
         write(
           e.ok
-            ? 'rolled back: kubelet runs under systemd again, every file restored\n'
+            ? `rolled back: ${name} runs under systemd again, every file restored\n`
             : 'ROLLBACK INCOMPLETE: see the lines above; the journal is kept\n',
         );
         return;

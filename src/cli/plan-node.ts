@@ -9,6 +9,8 @@ export async function buildPlan(host: Host, options: CliOptions): Promise<Plan> 
   try {
     return await planForNode(host, {
       program: options.program,
+      unit: options.unit,
+      ...(options.healthUrl ? { healthUrl: options.healthUrl } : {}),
       supervisor: supervisorOverrides(options),
       tool: `kubesup-tui ${VERSION}`,
     });

@@ -121,8 +121,18 @@ export interface HttpProbeResult {
   readonly error?: string;
 }
 
+/** Client certificate, key and trusted CA (their bytes), for an https health endpoint such as etcd's. */
+export interface TlsClient {
+  readonly cert?: Buffer;
+  readonly key?: Buffer;
+  readonly ca?: Buffer;
+}
+
+/** Probes of a service's health: an HTTP(S) GET, or a connection to its unix socket. */
 export interface HttpProbe {
-  get(url: string, timeoutMs: number): Promise<HttpProbeResult>;
+  get(url: string, timeoutMs: number, tls?: TlsClient): Promise<HttpProbeResult>;
+  /** Connects to a unix socket and closes it: ok when something accepts. */
+  connect?(socketPath: string, timeoutMs: number): Promise<HttpProbeResult>;
 }
 
 export interface FileMeta {

@@ -22,6 +22,8 @@ if [ ! -e "$node_dir/installed" ]; then
   for p in "${MKDIRS[@]}"; do mkdir -p "$p"; done
   cp -a "$layout_dir/files/." /
   install -D -m 0755 "$build_dir/kubelet" "$KUBELET_BIN"
+  # containerd and etcd stand-ins (one program, named by how it is run): tests install them where they want.
+  install -D -m 0755 "$build_dir/service-standin" /usr/local/libexec/kubesup-standin/service-standin
   # Another supervisord release (3.4.0, 4.3.0) from its upstream source, instead of Debian's.
   if [ -n "$supervisor_dir" ]; then
     install -m 0755 "$supervisor_dir/supervisord" /usr/bin/supervisord

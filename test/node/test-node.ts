@@ -45,7 +45,9 @@ export function missingPrerequisite(): string | undefined {
 
 /** Compiles the C stand-ins once per source version, into a cache folder outside the repo. */
 export function buildStandins(): string {
-  const sources = ['kubelet-standin.c', 'node-init.c'].map((f) => fs.readFileSync(path.join(HERE, f)));
+  const sources = ['kubelet-standin.c', 'node-init.c', 'service-standin.c'].map((f) =>
+    fs.readFileSync(path.join(HERE, f)),
+  );
   const hash = crypto.createHash('sha256').update(Buffer.concat(sources)).digest('hex').slice(0, 12);
   const dir = path.join(os.tmpdir(), `kubesup-node-build-${hash}`);
   if (fs.existsSync(path.join(dir, 'done'))) return dir;
@@ -53,6 +55,7 @@ export function buildStandins(): string {
   for (const [src, out] of [
     ['kubelet-standin.c', 'kubelet'],
     ['node-init.c', 'node-init'],
+    ['service-standin.c', 'service-standin'],
   ] as const) {
     const r = spawnSync('cc', ['-O2', '-Wall', '-o', path.join(dir, out), path.join(HERE, src)], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`cannot compile ${src}: ${r.stderr}`);

@@ -55,7 +55,7 @@ describe('command line', () => {
       expect(HELP).toContain(word);
     }
   });
-  it('--unit: detect reads any unit, the program follows its name; the other commands stay with kubelet for now', () => {
+  it('--unit: the program follows the unit; it goes with detect, plan, migrate --yes and rollback', () => {
     expect(parseCommandLine(['detect', '--unit', 'containerd'])).toMatchObject({
       unit: 'containerd.service',
       program: 'containerd',
@@ -65,9 +65,16 @@ describe('command line', () => {
       program: 'etcd-main',
     });
     expect(parseCommandLine(['plan'])).toMatchObject({ unit: 'kubelet.service', program: 'kubelet' });
+    expect(parseCommandLine(['migrate', '--unit', 'etcd', '--yes'])).toMatchObject({
+      unit: 'etcd.service',
+      program: 'etcd',
+    });
+    expect(parseCommandLine(['rollback', '--unit', 'etcd'])).toMatchObject({ unit: 'etcd.service' });
     expect(() => parseCommandLine(['migrate', '--unit', 'containerd'])).toThrow(
-      /--unit containerd.service: only detect reads units other than kubelet.service/,
+      /the wizard moves kubelet; move other units with migrate --unit containerd.service --yes/,
     );
+    expect(() => parseCommandLine(['status', '--unit', 'containerd'])).toThrow(/status shows every program/);
+    expect(() => parseCommandLine(['--unit', 'containerd'])).toThrow(/the TUI shows every program/);
     expect(() => parseCommandLine(['detect', '--unit', '../etc/passwd'])).toThrow(/not a unit name/);
     expect(() => parseCommandLine(['detect', '--health-url', 'localhost:80'])).toThrow(/--health-url: expected/);
   });

@@ -8,7 +8,7 @@ import { ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
 import type { MigrationEvent, MigrationResult } from '../../core/migration/apply.js';
 import { describeDrift } from '../../core/migration/drift.js';
-import { JOURNAL_PATH } from '../../core/migration/journal.js';
+import { journalPath } from '../../core/migration/journal.js';
 import { withLock } from '../../core/migration/lock.js';
 import type { Plan, PlanStep } from '../../core/migration/plan.js';
 import { beginMigration, carryOut, openSession, rollBack } from '../../core/migration/session.js';
@@ -23,12 +23,16 @@ interface Ran {
   readonly result: MigrationResult | null;
 }
 
+/** `--unit X` when the plan is not kubelet's: what the commands it suggests must say. */
+const unitFlag = (plan: Plan) => (plan.service.unit === 'kubelet.service' ? '' : ` --unit ${plan.service.unit}`);
+
 function summary(plan: Plan, result: MigrationResult): string {
   const gap = result.healthzGapMs === null ? 'unknown' : `${result.healthzGapMs} ms`;
+  const name = plan.service.unit.replace(/\.service$/, '');
   return (
-    `migrated: kubelet runs under supervisord as [program:${plan.program}]; healthz gap ${gap}\n` +
+    `migrated: ${name} runs under supervisord as [program:${plan.program}]; ${plan.service.health.kind === 'alive' ? 'no health endpoint' : `${plan.service.unit === 'kubelet.service' ? 'healthz' : 'health'} gap ${gap}`}\n` +
     `  files: ${plan.files.map((f) => f.path).join(', ')}\n` +
-    '  backups and journal: /var/lib/kubesup-tui/; undo with: kubesup-tui rollback --yes\n'
+    `  backups and journal: /var/lib/kubesup-tui/; undo with: kubesup-tui rollback --yes${unitFlag(plan)}\n`
   );
 }
 
@@ -43,25 +47,28 @@ async function migrate(
   events: (steps: readonly PlanStep[]) => (e: MigrationEvent) => void,
   signal: AbortSignal,
 ): Promise<Ran> {
-  const session = await openSession(host);
+  const session = await openSession(host, options.unit);
+  const name = options.unit.replace(/\.service$/, '');
   switch (session.kind) {
     case 'refused':
       throw new ToolError(session.reason);
     case 'resume': {
-      write(`resuming the migration started ${session.journal.plan.createdAt} (journal ${JOURNAL_PATH})\n`);
+      write(
+        `resuming the migration started ${session.journal.plan.createdAt} (journal ${journalPath(options.unit)})\n`,
+      );
       const result = await carryOut(host, session.journal, events(session.journal.plan.steps), { signal });
       return { outcome: 'resumed', plan: session.journal.plan, result };
     }
     case 'migrated':
       write(
-        `already migrated on ${session.journal.plan.createdAt}: kubelet runs under supervisord as [program:${session.journal.plan.program}]; nothing to do\n`,
+        `already migrated on ${session.journal.plan.createdAt}: ${name} runs under supervisord as [program:${session.journal.plan.program}]; nothing to do\n`,
       );
       return { outcome: 'already-migrated', plan: session.journal.plan, result: null };
     case 'drifted': {
       const lines = describeDrift(session.drift).map((l) => `  ${l}`);
-      write(`kubelet's unit changed since the migration of ${session.journal.plan.createdAt}:\n${lines.join('\n')}\n`);
+      write(`${name}'s unit changed since the migration of ${session.journal.plan.createdAt}:\n${lines.join('\n')}\n`);
       write('regenerating: roll back to systemd, then migrate again with the current unit\n');
-      const undone = await rollBack(host, session.journal, printEvents([], write));
+      const undone = await rollBack(host, session.journal, printEvents([], write, name));
       if (!undone.ok) throw new ToolError('the rollback before regenerating did not finish; see above');
       const plan = await buildPlan(host, options);
       return { outcome: 'regenerated', plan, result: await beginMigration(host, plan, events(plan.steps), { signal }) };
@@ -89,7 +96,7 @@ export async function runMigrate(host: Host, options: CliOptions): Promise<numbe
     return await withLock(host, 'migrate', async () => {
       const recorded = recordSteps();
       const events = (steps: readonly PlanStep[]) => {
-        const print = printEvents(steps, write);
+        const print = printEvents(steps, write, options.unit.replace(/\.service$/, ''));
         return (e: MigrationEvent) => {
           recorded.onEvent(e);
           print(e);

@@ -1,17 +1,17 @@
 /** `kubesup-tui plan`: the files and steps a migration would carry out; changes nothing. */
 import { ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
-import { JOURNAL_PATH } from '../../core/migration/journal.js';
+import { journalPath } from '../../core/migration/journal.js';
 import { openSession } from '../../core/migration/session.js';
 import type { CliOptions } from '../args.js';
 import { formatPlan } from '../format/plan.js';
 import { buildPlan } from '../plan-node.js';
 
 export async function runPlan(host: Host, options: CliOptions, out: (t: string) => void): Promise<number> {
-  const session = await openSession(host);
+  const session = await openSession(host, options.unit);
   if (session.kind !== 'fresh') {
     throw new ToolError(
-      `kubelet was migrated by kubesup-tui (journal ${JOURNAL_PATH}, ${session.journal.state}): see status, or rollback`,
+      `${options.unit} was migrated by kubesup-tui (journal ${journalPath(options.unit)}, ${session.journal.state}): see status, or rollback`,
     );
   }
   const plan = await buildPlan(host, options);

@@ -1,11 +1,12 @@
 /**
- * `kubesup-tui rollback --yes`: kubelet back under systemd, every file and link restored byte for byte.
+ * `kubesup-tui rollback --yes [--unit NAME]`: the unit (kubelet unless said) back under systemd, every file
+ * and link restored byte for byte.
  * Holds the node's lock, survives the loss of its terminal, and is not stopped by Ctrl-C once begun.
  */
 import { guardAgainstTerminalLoss } from '../../adapters/terminal-loss.js';
 import { ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
-import { JOURNAL_PATH, readJournal } from '../../core/migration/journal.js';
+import { journalPath, readJournal } from '../../core/migration/journal.js';
 import { withLock } from '../../core/migration/lock.js';
 import { rollBack } from '../../core/migration/session.js';
 import type { CliOptions } from '../args.js';
@@ -20,14 +21,16 @@ export async function runRollback(host: Host, options: CliOptions): Promise<numb
     throw new ToolError(reason);
   };
   if (!host.isRoot) refuse('must run as root (nothing was changed)');
-  const journal = await readJournal(host.files);
-  if (!journal) return refuse(`nothing to roll back: no migration journal at ${JOURNAL_PATH}`);
+  const unit = options.unit;
+  const name = unit.replace(/\.service$/, '');
+  const journal = await readJournal(host.files, unit);
+  if (!journal) return refuse(`nothing to roll back: no migration journal at ${journalPath(unit)}`);
   if (journal.state === 'rolled-back') {
     const recorded = recordSteps();
     process.stdout.write(
       options.json
-        ? `${JSON.stringify(rollbackOutcome(true, false, JOURNAL_PATH, recorded, journal.plan.program), null, 2)}\n`
-        : 'already rolled back: kubelet runs under systemd\n',
+        ? `${JSON.stringify(rollbackOutcome(true, false, journalPath(unit), recorded, journal.plan.program), null, 2)}\n`
+        : `already rolled back: ${name} runs under systemd\n`,
     );
     return 0;
   }
@@ -45,9 +48,9 @@ export async function runRollback(host: Host, options: CliOptions): Promise<numb
   process.on('SIGTERM', holdOn);
   try {
     return await withLock(host, 'rollback', async () => {
-      const current = (await readJournal(host.files)) ?? journal;
+      const current = (await readJournal(host.files, unit)) ?? journal;
       const recorded = recordSteps();
-      const print = printEvents([], write);
+      const print = printEvents([], write, name);
       const result = await rollBack(host, current, (e) => {
         recorded.onEvent(e);
         print(e);

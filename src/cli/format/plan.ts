@@ -14,7 +14,7 @@ export function formatPlan(plan: Plan): string {
     out.push('');
   }
   if (plan.carried?.length) {
-    out.push(`Carried from ${plan.kubelet.unit} (how systemd ran it):`);
+    out.push(`Carried from ${plan.service.unit} (how systemd ran it):`);
     for (const c of plan.carried) out.push(`  = ${c}`);
     out.push('');
   }

@@ -9,6 +9,7 @@ import type { Host } from '../host.js';
 import type { SupervisorOverrides } from '../supervisor/locate.js';
 import type { RunSettings } from '../systemd/run-settings.js';
 import { type ConfiguredStart, detectConfigured } from './configured.js';
+import { type NodeFacts, nodeFacts } from './detect.js';
 import { carriedRun, type ProcessRun, readProcessRun } from './process-run.js';
 import { detectSupervisor, SUPERVISOR_UNITS, type SupervisorDetection } from './supervisor.js';
 
@@ -57,6 +58,7 @@ export interface UnitDetection {
   readonly health: HealthCheck | null;
   readonly healthText: string;
   readonly supervisor: SupervisorDetection;
+  readonly node: NodeFacts;
   readonly refusal: string | null;
   readonly warnings: string[];
 }
@@ -127,6 +129,7 @@ export async function detectUnit(
     health,
     healthText: health ? describeHealth(health) : 'unknown',
     supervisor,
+    node: await nodeFacts(host, unit),
     refusal,
     warnings,
   };

@@ -58,8 +58,8 @@ export interface NodeFacts {
   readonly packageManager: 'apt-get' | 'dnf' | 'yum' | null;
   /** Container runtime units present: kubelet's supervisord starts after them. */
   readonly runtimeUnits: string[];
-  /** kubelet.service's own file lives in /etc/systemd/system, where `systemctl mask` refuses. */
-  readonly kubeletUnitInEtc: boolean;
+  /** The unit's own file lives in /etc/systemd/system, where `systemctl mask` refuses. */
+  readonly unitInEtc: boolean;
 }
 
 /** Container runtimes kubelet may need started first. */
@@ -111,7 +111,7 @@ async function k3sPresent(procs: ProcessTable): Promise<boolean> {
   return false;
 }
 
-async function nodeFacts(host: Host): Promise<NodeFacts> {
+export async function nodeFacts(host: Host, unit: string): Promise<NodeFacts> {
   const has = (p: string) => host.files.exists(p);
   const packageManager = (await has('/usr/bin/apt-get'))
     ? 'apt-get'
@@ -122,10 +122,10 @@ async function nodeFacts(host: Host): Promise<NodeFacts> {
         : null;
   const runtimeUnits: string[] = [];
   for (const u of RUNTIME_UNITS) if ((await resolveUnit(host.files, u)).fragment) runtimeUnits.push(u);
-  const kubeletUnitInEtc =
-    (await has(`/etc/systemd/system/${KUBELET_UNIT}`)) ||
-    (await host.files.readLink(`/etc/systemd/system/${KUBELET_UNIT}`)) !== undefined;
-  return { packageManager, runtimeUnits, kubeletUnitInEtc };
+  const unitInEtc =
+    (await has(`/etc/systemd/system/${unit}`)) ||
+    (await host.files.readLink(`/etc/systemd/system/${unit}`)) !== undefined;
+  return { packageManager, runtimeUnits, unitInEtc };
 }
 
 export async function detect(host: Host, options: DetectOptions): Promise<Detection> {
@@ -248,7 +248,7 @@ export async function detect(host: Host, options: DetectOptions): Promise<Detect
     flags,
     kubelet: { version, binary, healthz: { ...healthz, config: configPath } },
     supervisor,
-    node: await nodeFacts(host),
+    node: await nodeFacts(host, KUBELET_UNIT),
     refusal,
     warnings,
   };

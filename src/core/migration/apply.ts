@@ -6,6 +6,7 @@
  * their pid: supervisord itself is never restarted). A failed step ends apply; the session (session.ts)
  * then rolls back.
  */
+import { probeHealth } from '../health/probe.js';
 import type { Host } from '../host.js';
 import { RpcFault } from '../supervisor/xmlrpc.js';
 import { GapMeter } from './gap-meter.js';
@@ -58,10 +59,12 @@ export async function applyPlan(
   options: ApplyOptions = {},
 ): Promise<ApplyOutcome> {
   const plan = journal.plan;
-  const gap = new GapMeter(host.http, host.clock, plan.kubelet.healthzUrl);
+  const health = plan.service.health;
+  const gap = new GapMeter(async () => (await probeHealth(host, health, 1000)).ok, host.clock);
   const at = () => new Date(host.clock.now()).toISOString();
-  // A resumed run whose systemd kubelet was already stopped measures from now on.
-  if (journal.steps['stop-kubelet']?.status === 'done') gap.start();
+  // A resumed run whose systemd service was already stopped measures from now on.
+  const stop = plan.steps.find((s) => s.kind === 'stop-systemd-unit' || s.kind === 'stop-systemd-kubelet');
+  if (stop && journal.steps[stop.id]?.status === 'done') gap.start();
   const context = { host, plan, journal, gap, verifyTimeoutMs: options.verifyTimeoutMs ?? 60_000 };
   for (const step of plan.steps) {
     const record = journal.steps[step.id];

@@ -1,5 +1,5 @@
-/** Watches kubelet's healthz from just before the systemd kubelet stops: how long it did not answer. */
-import type { Clock, HttpProbe } from '../host.js';
+/** Watches the service's health from just before systemd's process stops: how long it did not answer. */
+import type { Clock } from '../host.js';
 
 export class GapMeter {
   private firstFail: number | null = null;
@@ -8,18 +8,18 @@ export class GapMeter {
   private loop: Promise<void> | null = null;
 
   constructor(
-    private readonly http: HttpProbe,
+    /** One look at the service's health: true when it answers. */
+    private readonly healthy: () => Promise<boolean>,
     private readonly clock: Clock,
-    private readonly url: string,
   ) {}
 
   start(): void {
     if (this.loop) return;
     this.loop = (async () => {
       while (this.running) {
-        const r = await this.http.get(this.url, 1000);
+        const ok = await this.healthy();
         const t = this.clock.now();
-        if (!r.ok) {
+        if (!ok) {
           this.firstFail ??= t;
           this.okAfterFail = null;
         } else if (this.firstFail !== null && this.okAfterFail === null) {

@@ -3,7 +3,7 @@
  * ask this on every start, so it loads nothing of planning or applying.
  */
 import type { Host } from '../host.js';
-import { type Journal, readJournal } from './journal.js';
+import { type Journal, readJournal, UNITS_DIR } from './journal.js';
 import { lockHolder } from './lock.js';
 import type { PlanStep } from './plan.js';
 
@@ -23,9 +23,18 @@ export interface Interruption {
   readonly runningPid: number | null;
 }
 
+/** kubelet's journal first, then each other unit's: the first left half-way. */
 export async function findInterruption(host: Host): Promise<Interruption | null> {
-  const journal = await readJournal(host.files).catch(() => null);
-  if (!journal || journal.state === 'migrated' || journal.state === 'rolled-back') return null;
+  const units = ['kubelet.service', ...(await host.files.list(UNITS_DIR).catch(() => [] as string[]))];
+  for (const unit of units) {
+    const journal = await readJournal(host.files, unit).catch(() => null);
+    if (journal && journal.state !== 'migrated' && journal.state !== 'rolled-back')
+      return interruptionOf(host, journal);
+  }
+  return null;
+}
+
+async function interruptionOf(host: Host, journal: Journal): Promise<Interruption> {
   const steps = journal.plan.steps;
   const remaining = steps.filter((s) => journal.steps[s.id]?.status !== 'done');
   return {
@@ -44,9 +53,11 @@ export function interruptionWarning(i: Interruption): string {
   if (i.runningPid !== null) {
     return `a ${i.what} is under way (kubesup-tui pid ${i.runningPid}, ${i.done} of ${i.total} steps done)`;
   }
+  const unit = i.journal.plan.service.unit;
+  const flag = unit === 'kubelet.service' ? '' : ` --unit ${unit}`;
   if (i.what === 'migration') {
     const next = i.remaining[0]?.title ?? 'verify';
-    return `a migration was interrupted after ${i.done} of ${i.total} steps (next: ${next}; last change ${i.at}): finish it with kubesup-tui migrate --yes, or undo it with kubesup-tui rollback --yes`;
+    return `a migration${flag ? ` of ${unit}` : ''} was interrupted after ${i.done} of ${i.total} steps (next: ${next}; last change ${i.at}): finish it with kubesup-tui migrate --yes${flag}, or undo it with kubesup-tui rollback --yes${flag}`;
   }
-  return `a rollback did not finish (migration of ${i.journal.plan.createdAt}; last change ${i.at}): finish it with kubesup-tui rollback --yes`;
+  return `a rollback${flag ? ` of ${unit}` : ''} did not finish (migration of ${i.journal.plan.createdAt}; last change ${i.at}): finish it with kubesup-tui rollback --yes${flag}`;
 }

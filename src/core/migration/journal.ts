@@ -8,7 +8,19 @@ import type { FileMeta, FileReader, Host } from '../host.js';
 import type { Plan } from './plan.js';
 import { STATE_DIR } from './state-dir.js';
 
+/** kubelet's journal, where every version has kept it. */
 export const JOURNAL_PATH = `${STATE_DIR}/journal.json`;
+/** Other units' journals, one folder each: containerd's migration and kubelet's are separate. */
+export const UNITS_DIR = `${STATE_DIR}/units`;
+
+/** Where the journal of a unit's migration lives (and its finished journals are archived). */
+export function journalDir(unit: string): string {
+  return unit === 'kubelet.service' ? STATE_DIR : `${UNITS_DIR}/${unit}`;
+}
+
+export function journalPath(unit = 'kubelet.service'): string {
+  return unit === 'kubelet.service' ? JOURNAL_PATH : `${journalDir(unit)}/journal.json`;
+}
 
 export type JournalState = 'in-progress' | 'migrated' | 'failed' | 'rolling-back' | 'rolled-back';
 
@@ -44,23 +56,33 @@ export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-export async function readJournal(files: FileReader): Promise<Journal | null> {
-  const bytes = await files.read(JOURNAL_PATH);
+export async function readJournal(files: FileReader, unit = 'kubelet.service'): Promise<Journal | null> {
+  const path = journalPath(unit);
+  const bytes = await files.read(path);
   if (!bytes) return null;
   try {
     const j = JSON.parse(bytes.toString('utf8')) as Journal;
     if (j.version !== 1 || !j.plan) throw new Error('unknown journal version');
-    return j;
+    return upgradeJournal(j);
   } catch (error) {
-    throw new Error(`${JOURNAL_PATH} is unreadable (${(error as Error).message}); move it aside to start over`);
+    throw new Error(`${path} is unreadable (${(error as Error).message}); move it aside to start over`);
   }
+}
+
+/** A journal written before other units could move: its `kubelet` is the service, healthz its health check. */
+function upgradeJournal(j: Journal): Journal {
+  const old = (j.plan as unknown as { kubelet?: Plan['service'] & { healthzUrl: string } }).kubelet;
+  if (j.plan.service || !old) return j;
+  const { healthzUrl, ...rest } = old;
+  return { ...j, plan: { ...j.plan, service: { ...rest, health: { kind: 'http', url: healthzUrl } } } };
 }
 
 /** Written atomically: a run killed at any moment leaves the old journal or the new one, never half. */
 export async function saveJournal(host: Host, journal: Journal): Promise<void> {
   journal.updatedAt = new Date(host.clock.now()).toISOString();
-  await host.writer.mkdirp(STATE_DIR, 0o700);
-  await host.writer.writeAtomic(JOURNAL_PATH, `${JSON.stringify(journal, null, 2)}\n`, { mode: 0o600 });
+  const unit = journal.plan.service.unit;
+  await host.writer.mkdirp(journalDir(unit), 0o700);
+  await host.writer.writeAtomic(journalPath(unit), `${JSON.stringify(journal, null, 2)}\n`, { mode: 0o600 });
 }
 
 export function newJournal(plan: Plan, sourceDigests: Record<string, string | null>, now: Date): Journal {
@@ -79,7 +101,7 @@ export function newJournal(plan: Plan, sourceDigests: Record<string, string | nu
 
 /** A new journal for this plan, saved before anything changes on the node. */
 export async function startJournal(host: Host, plan: Plan): Promise<Journal> {
-  const journal = newJournal(plan, await digestSources(host.files, plan.kubelet.sources), new Date(host.clock.now()));
+  const journal = newJournal(plan, await digestSources(host.files, plan.service.sources), new Date(host.clock.now()));
   await saveJournal(host, journal);
   return journal;
 }
@@ -103,9 +125,10 @@ export async function digestSources(
 
 /** Moves a finished journal aside, so that the next migration starts afresh (and the history stays). */
 export async function archiveJournal(host: Host, journal: Journal): Promise<string> {
-  const to = `${STATE_DIR}/journal-${new Date(host.clock.now()).toISOString().replace(/[:.]/g, '-')}-${journal.state}.json`;
-  const bytes = await host.files.read(JOURNAL_PATH);
+  const unit = journal.plan.service.unit;
+  const to = `${journalDir(unit)}/journal-${new Date(host.clock.now()).toISOString().replace(/[:.]/g, '-')}-${journal.state}.json`;
+  const bytes = await host.files.read(journalPath(unit));
   if (bytes) await host.writer.writeAtomic(to, bytes, { mode: 0o600 });
-  await host.writer.remove(JOURNAL_PATH);
+  await host.writer.remove(journalPath(unit));
   return to;
 }

@@ -5,92 +5,27 @@
  */
 import path from 'node:path/posix';
 import { type Detection, type DetectOptions, detect, KUBELET_UNIT } from '../detect/detect.js';
+import { detectUnit } from '../detect/detect-unit.js';
+import { healthTarget } from '../health/probe.js';
 import type { FileReader, Host } from '../host.js';
-import { DEFAULT_RUN } from '../systemd/run-settings.js';
-import type { UnitLink } from '../systemd/unit-links.js';
 import {
   addIncludeSection,
-  renderKubeletGuardDropIn,
   renderProgramFile,
   renderSupervisorDropIn,
+  renderUnitGuardDropIn,
   renderWrapper,
 } from './render-files.js';
-import { type ExpectedRun, expectedRun } from './run-check.js';
 import { carriedSettings } from './run-lines.js';
+import { kubeletSource, type ServiceSource, unitSource } from './service-source.js';
 import { PlanRefused, supervisorTarget } from './supervisor-target.js';
 
 export { STATE_DIR } from './state-dir.js';
 /** supervisord's OOM score when it guards kubelet alone: as protected as kubelet (which sets -999 itself). */
 export const SUPERVISOR_OOM_SCORE = -999;
 
-export type FileRole = 'wrapper' | 'program' | 'supervisor-dropin' | 'kubelet-guard' | 'supervisor-config';
+import type { Plan, PlannedFile, PlanStep } from './plan-model.js';
 
-export interface PlannedFile {
-  readonly path: string;
-  readonly role: FileRole;
-  readonly content: string;
-  readonly mode: number;
-  /** What is there now; null when the file is new. */
-  readonly before: string | null;
-  readonly why: string;
-}
-
-export type PlanStep =
-  | {
-      readonly id: string;
-      readonly kind: 'install-supervisor';
-      readonly title: string;
-      readonly command: readonly string[];
-    }
-  | { readonly id: string; readonly kind: 'mkdir'; readonly title: string; readonly path: string }
-  | { readonly id: string; readonly kind: 'write'; readonly title: string; readonly path: string }
-  | {
-      readonly id: string;
-      readonly kind: 'systemctl';
-      readonly title: string;
-      readonly args: readonly string[];
-      readonly okExitCodes?: readonly number[];
-    }
-  | { readonly id: string; readonly kind: 'supervisor-reread'; readonly title: string }
-  | { readonly id: string; readonly kind: 'stop-systemd-kubelet'; readonly title: string }
-  | { readonly id: string; readonly kind: 'supervisor-add'; readonly title: string }
-  | { readonly id: string; readonly kind: 'supervisor-start-unit'; readonly title: string }
-  | { readonly id: string; readonly kind: 'verify'; readonly title: string };
-
-export interface Plan {
-  readonly version: 1;
-  readonly createdAt: string;
-  readonly tool: string;
-  readonly program: string;
-  readonly argv: string[];
-  readonly files: PlannedFile[];
-  readonly steps: PlanStep[];
-  readonly supervisor: {
-    readonly unit: string;
-    readonly config: string;
-    readonly programFile: string;
-    readonly url: string | null;
-    readonly wasRunning: boolean;
-    readonly wasEnabled: boolean;
-    readonly installed: boolean;
-  };
-  readonly kubelet: {
-    readonly unit: string;
-    readonly wasActive: boolean;
-    readonly wasEnabled: boolean;
-    readonly mask: boolean;
-    readonly healthzUrl: string;
-    /** The unit files and env files the argv came from, to notice drift later. */
-    readonly sources: string[];
-    /** kubelet.service's enable links before the migration (absent in journals of older versions). */
-    readonly links?: UnitLink[];
-    /** How systemd ran it, to be found again in /proc after the migration (absent in older journals). */
-    readonly expect?: ExpectedRun;
-  };
-  /** How systemd ran the process and what carries each setting over (absent in older journals). */
-  readonly carried?: string[];
-  readonly warnings: string[];
-}
+export type { FileRole, Plan, PlannedFile, PlanStep } from './plan-model.js';
 
 /** Why a migration must not go ahead (the reason is one line for people). */
 export { PlanRefused };
@@ -108,34 +43,35 @@ async function currentText(files: FileReader, p: string): Promise<string | null>
   return b === undefined ? null : b.toString('utf8');
 }
 
+/** The plan for kubelet, from its detection (see planService). */
+export function planMigration(d: Detection, files: FileReader, o: PlanOptions): Promise<Plan> {
+  return planService(kubeletSource(d), files, o);
+}
+
 /**
- * The plan, from the detection and the current text of the files it would write (shown as diffs):
- * everything else it needs about the node is in the detection, so planning probes nothing.
+ * The plan, from what is known of the service and the current text of the files it would write (shown as
+ * diffs): everything else it needs about the node is in the source, so planning probes nothing.
  */
-export async function planMigration(d: Detection, files: FileReader, o: PlanOptions): Promise<Plan> {
+export async function planService(d: ServiceSource, files: FileReader, o: PlanOptions): Promise<Plan> {
   if (d.refusal) throw new PlanRefused(d.refusal);
-  if (d.argv.length === 0) throw new PlanRefused('no kubelet command line found');
-  if (d.running && d.running.managedBy === 'supervisord')
-    throw new PlanRefused('kubelet already runs under supervisord');
-  const wrapperPath = o.wrapperPath ?? '/etc/kubernetes/kubelet.sh';
-  const logFile = o.logFile ?? '/var/log/kubelet/kubelet.log';
+  if (d.argv.length === 0) throw new PlanRefused(`no ${d.name} command line found`);
+  if (d.runBy === 'supervisord') throw new PlanRefused(`${d.name} already runs under supervisord`);
+  const wrapperPath = o.wrapperPath ?? d.wrapperPath;
+  const logFile = o.logFile ?? d.logFile;
   const stamp = o.now.toISOString().replace(/\.\d+Z$/, 'Z');
-  const header = `written by ${o.tool} on ${stamp} from kubelet.service`;
+  const header = `written by ${o.tool} on ${stamp} from ${d.unit}`;
   const s = d.supervisor;
   const warnings: string[] = [];
 
-  const { installCommand, unit: supUnit, config, programFile, includeToAdd, warning } = supervisorTarget(d, o.program);
-  if (warning) warnings.push(warning);
+  const target = supervisorTarget(s, d.node, o.program, d.name);
+  const { installCommand, unit: supUnit, config, programFile, includeToAdd } = target;
+  if (target.warning) warnings.push(target.warning);
 
   const c = d.configured;
-  const carry = d.carry?.run ?? DEFAULT_RUN;
-  const mask = !d.node.kubeletUnitInEtc;
-  // Lowering supervisord's OOM score would hand it to every program it starts: only when kubelet is its only one.
+  const carry = d.run;
+  const mask = !d.node.unitInEtc;
+  // Lowering supervisord's OOM score would hand it to every program it starts: only when this is its only one.
   const others = s.programs.filter((p) => p !== o.program);
-  const runtimeAfter = d.node.runtimeUnits;
-  // kubelet needs the network whatever its unit said (KubeKey's says nothing), and the container runtime.
-  const after = [...new Set(['network-online.target', ...(c?.after ?? []), ...runtimeAfter])];
-  const wants = [...new Set(['network-online.target', ...(c?.wants ?? [])])];
 
   const planned: PlannedFile[] = [];
   const add = async (f: Omit<PlannedFile, 'before'>) =>
@@ -154,7 +90,7 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
     path: wrapperPath,
     role: 'wrapper',
     mode: 0o755,
-    why: "kubelet's environment, its ExecStartPre steps and its exact command line, then exec",
+    why: `${d.name}'s environment, how systemd ran it, its ExecStartPre steps and its exact command line, then exec`,
     content: renderWrapper({
       argv: d.argv,
       env: c?.env ?? {},
@@ -162,8 +98,8 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
       sourceFiles: c?.files ?? [],
       program: o.program,
       header,
-      oomScoreAdjust: d.carry?.oomScoreAdjust ?? 0,
-      unit: KUBELET_UNIT,
+      oomScoreAdjust: d.oomScoreAdjust,
+      unit: d.unit,
       run: carry,
     }),
   });
@@ -172,17 +108,17 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
     role: 'program',
     mode: 0o644,
     why: 'the supervisord program that runs the wrapper',
-    content: renderProgramFile({ program: o.program, wrapperPath, logFile, header, run: carry, priority: 10 }),
+    content: renderProgramFile({ program: o.program, wrapperPath, logFile, header, run: carry, priority: d.priority }),
   });
   await add({
-    path: `/etc/systemd/system/${supUnit}.d/50-kubesup-tui.conf`,
+    path: `/etc/systemd/system/${supUnit}.d/${d.supervisorDropIn}`,
     role: 'supervisor-dropin',
     mode: 0o644,
-    why: `${supUnit} starts after what kubelet waited for, and leaves stopping kubelet to supervisord`,
+    why: `${supUnit} starts after what ${d.name} waited for, and leaves stopping ${d.name} to supervisord`,
     content: renderSupervisorDropIn(
       {
-        after,
-        wants,
+        after: d.after,
+        wants: d.wants,
         oomScoreAdjust: others.length ? null : SUPERVISOR_OOM_SCORE,
         killMode: carry.killMode === 'process' ? 'process' : 'mixed',
       },
@@ -196,11 +132,11 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
   }
   if (!mask) {
     await add({
-      path: '/etc/systemd/system/kubelet.service.d/99-kubesup-tui-supervised.conf',
-      role: 'kubelet-guard',
+      path: `/etc/systemd/system/${d.unit}.d/99-kubesup-tui-supervised.conf`,
+      role: 'unit-guard',
       mode: 0o644,
-      why: 'kubelet.service cannot be masked (its unit file is in /etc/systemd/system): systemd will not start it while supervised',
-      content: renderKubeletGuardDropIn(programFile, header),
+      why: `${d.unit} cannot be masked (its unit file is in /etc/systemd/system): systemd will not start it while supervised`,
+      content: renderUnitGuardDropIn(d.name, programFile, header),
     });
   }
   for (const f of planned) {
@@ -222,20 +158,20 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
   steps.push({ id: 'daemon-reload', kind: 'systemctl', title: 'systemctl daemon-reload', args: ['daemon-reload'] });
   if (wasRunning && !installCommand)
     steps.push({ id: 'reread', kind: 'supervisor-reread', title: `supervisord: reread its config (nothing restarts)` });
-  steps.push({
-    id: 'disable',
+  steps.push({ id: 'disable', kind: 'systemctl', title: `systemctl disable ${d.unit}`, args: ['disable', d.unit] });
+  const maskStep: PlanStep = {
+    id: 'mask',
     kind: 'systemctl',
-    title: 'systemctl disable kubelet.service',
-    args: ['disable', 'kubelet.service'],
-  });
-  if (mask)
-    steps.push({
-      id: 'mask',
-      kind: 'systemctl',
-      title: 'systemctl mask kubelet.service',
-      args: ['mask', 'kubelet.service'],
-    });
-  steps.push({ id: 'stop-kubelet', kind: 'stop-systemd-kubelet', title: 'stop the systemd kubelet' });
+    title: `systemctl mask ${d.unit}`,
+    args: ['mask', d.unit],
+  };
+  // kubelet's id is the one older journals know (a resumed run finds its steps by id).
+  const stopId = d.unit === 'kubelet.service' ? 'stop-kubelet' : `stop-${o.program}`;
+  const stopStep: PlanStep = { id: stopId, kind: 'stop-systemd-unit', title: `stop the systemd ${d.name}` };
+  // mask reloads systemd, and a masked unit loses its settings: stopped then, a KillMode=process unit
+  // (containerd) would be stopped as control-group, its shims (every container) killed. So it stops first.
+  if (carry.killMode === 'process') steps.push(stopStep, ...(mask ? [maskStep] : []));
+  else steps.push(...(mask ? [maskStep] : []), stopStep);
   if (wasRunning && !installCommand)
     steps.push({ id: 'add', kind: 'supervisor-add', title: `supervisord: add and start [program:${o.program}] only` });
   else steps.push({ id: 'start-supervisord', kind: 'supervisor-start-unit', title: `start ${supUnit}` });
@@ -249,7 +185,7 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
   steps.push({
     id: 'verify',
     kind: 'verify',
-    title: `verify: ${o.program} RUNNING, healthz ok, same command line, one kubelet`,
+    title: `verify: ${o.program} RUNNING, healthy (${healthTarget(d.health)}), same command line${d.unit === 'kubelet.service' ? ', one kubelet' : ''}`,
   });
 
   return {
@@ -269,28 +205,38 @@ export async function planMigration(d: Detection, files: FileReader, o: PlanOpti
       wasEnabled: s.unit?.enabled === 'enabled',
       installed: s.installed,
     },
-    kubelet: {
-      unit: 'kubelet.service',
-      wasActive: c?.active === 'active' || d.running !== null,
+    service: {
+      unit: d.unit,
+      wasActive: c?.active === 'active' || d.runBy !== null,
       wasEnabled: c?.enabled === 'enabled',
       mask,
-      healthzUrl: d.kubelet.healthz.url,
+      health: d.health,
       sources: c?.files ?? [],
       links: c?.links ?? [],
-      expect: expectedRun(d),
+      expect: d.expect,
     },
-    carried: carriedSettings(KUBELET_UNIT, carry, d.carry?.oomScoreAdjust ?? 0),
+    carried: carriedSettings(d.unit, carry, d.oomScoreAdjust),
     warnings,
   };
 }
 
-/** Detects how kubelet starts on this node and plans its migration, with detection's warnings carried along. */
-export async function planForNode(host: Host, options: DetectOptions & { readonly tool: string }): Promise<Plan> {
-  const detection = await detect(host, options);
-  const plan = await planMigration(detection, host.files, {
+/** Detects how the unit starts on this node and plans its migration, with detection's warnings carried along. */
+export async function planForNode(
+  host: Host,
+  options: DetectOptions & { readonly tool: string; readonly unit?: string; readonly healthUrl?: string },
+): Promise<Plan> {
+  const unit = options.unit ?? KUBELET_UNIT;
+  const o = { program: options.program, now: new Date(host.clock.now()), tool: options.tool };
+  if (unit === KUBELET_UNIT) {
+    const detection = await detect(host, options);
+    const plan = await planMigration(detection, host.files, o);
+    return { ...plan, warnings: [...detection.warnings, ...plan.warnings] };
+  }
+  const detection = await detectUnit(host, unit, {
     program: options.program,
-    now: new Date(host.clock.now()),
-    tool: options.tool,
+    ...(options.supervisor ? { supervisor: options.supervisor } : {}),
+    ...(options.healthUrl ? { healthUrl: options.healthUrl } : {}),
   });
+  const plan = await planService(unitSource(detection), host.files, o);
   return { ...plan, warnings: [...detection.warnings, ...plan.warnings] };
 }

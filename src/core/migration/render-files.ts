@@ -198,15 +198,15 @@ export function renderSupervisorDropIn(d: SupervisorDropIn, header: string): str
 }
 
 /**
- * Drop-in for kubelet.service when it cannot be masked (its unit file lives in /etc/systemd/system, where
- * `systemctl mask` refuses): `systemctl start kubelet` (kubeadm, package upgrades) then does nothing while the
- * program file exists, instead of starting a second kubelet.
+ * Drop-in for the unit when it cannot be masked (its unit file lives in /etc/systemd/system, where
+ * `systemctl mask` refuses): `systemctl start` (kubeadm, package upgrades) then does nothing while the
+ * program file exists, instead of starting a second copy.
  */
-export function renderKubeletGuardDropIn(programFile: string, header: string): string {
+export function renderUnitGuardDropIn(name: string, programFile: string, header: string): string {
   return [
     `# ${header}`,
-    `# kubelet runs under supervisord (${programFile}). While that file exists, systemd does not start a`,
-    '# second kubelet, whoever asks (kubeadm, package upgrades). `kubesup-tui rollback` removes this file.',
+    `# ${name} runs under supervisord (${programFile}). While that file exists, systemd does not start a`,
+    '# second one, whoever asks (kubeadm, package upgrades). `kubesup-tui rollback` removes this file.',
     '[Unit]',
     `ConditionPathExists=!${programFile}`,
     '',

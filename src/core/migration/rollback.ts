@@ -3,6 +3,7 @@
  * untouched), every file the migration created removed and every file it replaced restored byte for byte,
  * kubelet.service unmasked, enabled as before and running again.
  */
+import { healthTarget, probeHealth } from '../health/probe.js';
 import type { Host } from '../host.js';
 import { ignoreFaults } from '../supervisor/client.js';
 import { FaultCode } from '../supervisor/xmlrpc.js';
@@ -86,15 +87,15 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
   }
 
   // 3. systemd as it was.
-  if (plan.kubelet.mask) await step('systemctl unmask kubelet.service', () => run('unmask', plan.kubelet.unit));
-  const links = plan.kubelet.links;
+  if (plan.service.mask) await step(`systemctl unmask ${plan.service.unit}`, () => run('unmask', plan.service.unit));
+  const links = plan.service.links;
   if (links) {
     // Exactly the links there were, pointing where they pointed: `systemctl enable` may link elsewhere.
-    if (links.length || plan.kubelet.wasEnabled) {
-      await step(`restore ${plan.kubelet.unit}'s enable links`, () => restoreLinks(host, plan.kubelet.unit, links));
+    if (links.length || plan.service.wasEnabled) {
+      await step(`restore ${plan.service.unit}'s enable links`, () => restoreLinks(host, plan.service.unit, links));
     }
-  } else if (plan.kubelet.wasEnabled) {
-    await step('systemctl enable kubelet.service', () => run('enable', plan.kubelet.unit));
+  } else if (plan.service.wasEnabled) {
+    await step(`systemctl enable ${plan.service.unit}`, () => run('enable', plan.service.unit));
   }
   await step('systemctl daemon-reload', () => run('daemon-reload'));
   if (!plan.supervisor.wasEnabled && journal.steps['enable-supervisord']?.status === 'done') {
@@ -102,15 +103,21 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
   }
   if (!plan.supervisor.wasRunning && supervisorUp)
     await step(`systemctl stop ${plan.supervisor.unit}`, () => run('stop', plan.supervisor.unit));
-  if (plan.kubelet.wasActive) {
-    await step('systemctl start kubelet.service', () => run('start', plan.kubelet.unit));
-    await step('kubelet answers healthz under systemd', async () => {
-      for (let i = 0; i < 150; i++) {
-        if ((await host.http.get(plan.kubelet.healthzUrl, 1000)).ok) return;
-        await host.clock.sleep(200);
-      }
-      throw new Error(`${plan.kubelet.healthzUrl} did not answer within 30 s`);
-    });
+  if (plan.service.wasActive) {
+    const { unit, health } = plan.service;
+    await step(`systemctl start ${unit}`, () => run('start', unit));
+    // A service without a health endpoint: systemd's is-active is what there is to ask.
+    if (health.kind !== 'alive')
+      await step(`${unit} answers (${healthTarget(health)}) under systemd`, async () => {
+        let last = '';
+        for (let i = 0; i < 150; i++) {
+          const r = await probeHealth(host, health, 1000);
+          if (r.ok) return;
+          last = r.detail;
+          await host.clock.sleep(200);
+        }
+        throw new Error(`${healthTarget(health)} did not answer within 30 s (${last})`);
+      });
   }
   journal.state = ok ? 'rolled-back' : 'failed';
   await saveJournal(host, journal);

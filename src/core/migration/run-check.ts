@@ -3,10 +3,9 @@
  * process systemd started (read before it was stopped) and the unit's environment. Compared from /proc, not
  * from the unit's text: the two differ where the host caps them.
  */
-import type { Detection } from '../detect/detect.js';
-import { readProcessRun } from '../detect/process-run.js';
+import { type ProcessRun, readProcessRun } from '../detect/process-run.js';
 import type { Host } from '../host.js';
-import type { LimitValue } from '../systemd/run-settings.js';
+import type { Limit, LimitValue } from '../systemd/run-settings.js';
 
 export interface ExpectedRun {
   /** The carried limits at the values systemd's process had; empty when it did not run under systemd. */
@@ -22,13 +21,17 @@ export interface ExpectedRun {
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** What verify will check, from the detection: only what systemd's own process showed, plus the unit's env. */
-export function expectedRun(d: Detection): ExpectedRun {
-  const before = d.running?.managedBy === 'systemd' ? d.running.run : null;
+/** What verify will check: only what systemd's own process showed, plus the unit's environment. */
+export function expectedRun(
+  running: { readonly managedBy: string; readonly run: ProcessRun } | null,
+  carried: readonly Limit[],
+  env: Readonly<Record<string, string>>,
+): ExpectedRun {
+  const before = running?.managedBy === 'systemd' ? running.run : null;
   return {
-    limits: before?.limits ? (d.carry?.run.limits ?? []).filter((l) => before.limits?.[l.resource]) : [],
+    limits: before?.limits ? carried.filter((l) => before.limits?.[l.resource]) : [],
     oomScoreAdj: before?.oomScoreAdj ?? null,
-    env: d.configured?.env ?? {},
+    env,
   };
 }
 

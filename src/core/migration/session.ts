@@ -11,7 +11,7 @@
 import type { Host } from '../host.js';
 import { type ApplyOptions, applyPlan, type MigrationResult, type OnMigrationEvent } from './apply.js';
 import { computeDrift, type Drift } from './drift.js';
-import { archiveJournal, JOURNAL_PATH, type Journal, readJournal, startJournal } from './journal.js';
+import { archiveJournal, type Journal, journalPath, readJournal, startJournal } from './journal.js';
 import type { Plan } from './plan.js';
 import { rollbackMigration } from './rollback.js';
 
@@ -23,8 +23,8 @@ export type SessionState =
   | { readonly kind: 'refused'; readonly journal: Journal; readonly reason: string };
 
 /** Reads the journal and says what it means; a rolled-back journal is archived on the way. */
-export async function openSession(host: Host): Promise<SessionState> {
-  const journal = await readJournal(host.files);
+export async function openSession(host: Host, unit = 'kubelet.service'): Promise<SessionState> {
+  const journal = await readJournal(host.files, unit);
   if (!journal) return { kind: 'fresh' };
   switch (journal.state) {
     case 'rolled-back':
@@ -35,7 +35,7 @@ export async function openSession(host: Host): Promise<SessionState> {
       return {
         kind: 'refused',
         journal,
-        reason: `an earlier migration failed and its rollback did not finish (${JOURNAL_PATH}): run kubesup-tui rollback --yes`,
+        reason: `an earlier migration failed and its rollback did not finish (${journalPath(unit)}): run kubesup-tui rollback --yes${unit === 'kubelet.service' ? '' : ` --unit ${unit}`}`,
       };
     case 'in-progress':
       return { kind: 'resume', journal };

@@ -123,9 +123,10 @@ export async function runStep(step: PlanStep, c: StepContext): Promise<string | 
       return undefined;
     case 'supervisor-reread':
       return reread(c);
+    case 'stop-systemd-unit':
     case 'stop-systemd-kubelet':
       c.gap.start();
-      await systemctl(host.runner, ['stop', plan.kubelet.unit]);
+      await systemctl(host.runner, ['stop', plan.service.unit]);
       return undefined;
     case 'supervisor-add':
       return addProgram(c);

@@ -1,7 +1,7 @@
 /** Where supervisord is on the node, or will be once the node's package manager installs it. */
 import path from 'node:path/posix';
-import type { Detection } from '../detect/detect.js';
-import { SUPERVISOR_UNITS } from '../detect/supervisor.js';
+import type { NodeFacts } from '../detect/detect.js';
+import { SUPERVISOR_UNITS, type SupervisorDetection } from '../detect/supervisor.js';
 
 export class PlanRefused extends Error {
   override name = 'PlanRefused';
@@ -19,8 +19,12 @@ export interface SupervisorTarget {
   readonly warning: string | null;
 }
 
-export function supervisorTarget(d: Detection, program: string): SupervisorTarget {
-  const s = d.supervisor;
+export function supervisorTarget(
+  s: SupervisorDetection,
+  node: Pick<NodeFacts, 'packageManager'>,
+  program: string,
+  what: string,
+): SupervisorTarget {
   let warning: string | null = null;
   let installCommand: string[] | null = null;
   let supUnit = s.unit?.name ?? null;
@@ -28,7 +32,7 @@ export function supervisorTarget(d: Detection, program: string): SupervisorTarge
   let programFile = s.programFile;
   let includeToAdd: { pattern: string; dir: string } | null = null;
   if (!s.installed) {
-    const manager = d.node.packageManager;
+    const manager = node.packageManager;
     if (manager === 'apt-get') {
       installCommand = ['apt-get', 'install', '-y', 'supervisor'];
       supUnit = 'supervisor.service';
@@ -48,7 +52,7 @@ export function supervisorTarget(d: Detection, program: string): SupervisorTarge
       throw new PlanRefused('supervisord is installed but its config file was not found; pass --supervisor-conf');
     if (!supUnit)
       throw new PlanRefused(
-        `supervisord has no systemd unit (looked for ${SUPERVISOR_UNITS.join(', ')}); kubelet would not come back after a reboot`,
+        `supervisord has no systemd unit (looked for ${SUPERVISOR_UNITS.join(', ')}); ${what} would not come back after a reboot`,
       );
     if (!programFile) {
       // No [include]: add one rather than editing anything else in the config.
@@ -60,7 +64,7 @@ export function supervisorTarget(d: Detection, program: string): SupervisorTarge
     }
   }
   if (s.program)
-    throw new PlanRefused(`a program for kubelet already exists: [program:${s.program.name}] in ${s.program.file}`);
+    throw new PlanRefused(`a program for ${what} already exists: [program:${s.program.name}] in ${s.program.file}`);
   if (!supUnit || !config || !programFile) throw new PlanRefused('cannot tell where supervisord keeps its programs');
   return { installCommand, unit: supUnit, config, programFile, includeToAdd, warning };
 }

@@ -1,7 +1,11 @@
 /**
  * The last step: the migration holds only when the program is RUNNING past its start window, runs exactly the
- * detected command line, is the only kubelet, and kubelet answers healthz again.
+ * detected command line as systemd ran it (limits, OOM score, environment), is the only copy (one kubelet;
+ * the unit itself inactive), and the service answers its health check again.
  */
+
+import { probeHealth } from '../health/probe.js';
+import { describeHealth } from '../health/service-health.js';
 import type { Host } from '../host.js';
 import { findKubeletProcesses } from '../kubelet/processes.js';
 import type { GapMeter } from './gap-meter.js';
@@ -9,8 +13,26 @@ import type { Plan } from './plan.js';
 import { runDifferences } from './run-check.js';
 import { MigrationStepFailed, withSupervisor } from './supervisor-link.js';
 
+/** A second copy of the service, when one runs beside the supervised process; null when it is alone. */
+async function secondCopy(host: Host, plan: Plan, pid: number): Promise<string | null> {
+  if (plan.service.unit === 'kubelet.service') {
+    const own = (await host.procs.full(pid))?.pidNamespace;
+    const kubelets = (await findKubeletProcesses(host.procs)).filter((k) => !k.pidNamespace || k.pidNamespace === own);
+    return kubelets.length === 1
+      ? null
+      : `${kubelets.length} kubelet processes run (pids ${kubelets.map((k) => k.pid).join(', ')})`;
+  }
+  const active = (
+    await host.runner.run('systemctl', ['is-active', plan.service.unit], { timeoutMs: 10_000 })
+  ).stdout.trim();
+  return active === 'active' ? `${plan.service.unit} is active under systemd too` : null;
+}
+
 export async function verifyMigration(host: Host, plan: Plan, gap: GapMeter, timeoutMs: number): Promise<string> {
   const until = host.clock.now() + timeoutMs;
+  const check = plan.service.health;
+  // A service with no health endpoint must at least stay up through its start window.
+  const window = check.kind === 'alive' ? check.seconds : 2;
   let why = '';
   const verdict = await withSupervisor(host, plan, async (supervisor) => {
     while (host.clock.now() < until) {
@@ -20,27 +42,22 @@ export async function verifyMigration(host: Host, plan: Plan, gap: GapMeter, tim
           `${plan.program} is ${info.state} under supervisord: ${info.spawnerr || info.description}`,
         );
       }
-      // RUNNING past its start window (startsecs=1), with some margin.
-      if (info.state !== 'RUNNING' || info.now - info.start < 2) {
-        why = `${plan.program} is ${info.state}`;
+      if (info.state !== 'RUNNING' || info.now - info.start < window) {
+        why = `${plan.program} is ${info.state}${info.state === 'RUNNING' ? ` for ${info.now - info.start} s of ${window}` : ''}`;
       } else {
-        const proc = await host.procs.full(info.pid);
-        const argv = proc?.argv ?? [];
-        const kubelets = (await findKubeletProcesses(host.procs)).filter(
-          (k) => !k.pidNamespace || k.pidNamespace === proc?.pidNamespace,
-        );
-        const health = await host.http.get(plan.kubelet.healthzUrl, 2000);
-        const differences = plan.kubelet.expect ? await runDifferences(host, info.pid, plan.kubelet.expect) : [];
+        const argv = (await host.procs.full(info.pid))?.argv ?? [];
+        const health = await probeHealth(host, check, 2000);
+        const differences = plan.service.expect ? await runDifferences(host, info.pid, plan.service.expect) : [];
+        const second = await secondCopy(host, plan, info.pid);
         if (JSON.stringify(argv) !== JSON.stringify(plan.argv)) {
           why = `the supervised process (pid ${info.pid}) runs ${JSON.stringify(argv.slice(0, 3))}…, not the detected command line`;
-        } else if (kubelets.length !== 1)
-          why = `${kubelets.length} kubelet processes run (pids ${kubelets.map((k) => k.pid).join(', ')})`;
-        else if (!health.ok) why = `healthz at ${plan.kubelet.healthzUrl}: ${health.error ?? `HTTP ${health.status}`}`;
+        } else if (second) why = second;
+        else if (!health.ok) why = `${describeHealth(check)}: no (${health.detail})`;
         else if (differences.length)
           throw new MigrationStepFailed(`it does not run as systemd ran it: ${differences.join('; ')}`);
-        else if (!gap.recovered) why = 'healthz has not answered yet';
+        else if (!gap.recovered) why = 'its health check has not answered yet';
         else
-          return `${plan.program} RUNNING as pid ${info.pid}, healthz ok, same command line, limits, OOM score and environment, one kubelet`;
+          return `${plan.program} RUNNING as pid ${info.pid}, ${check.kind === 'alive' ? `up ${window} s` : 'healthy'}, same command line, limits, OOM score and environment, ${plan.service.unit === 'kubelet.service' ? 'one kubelet' : `${plan.service.unit} inactive`}`;
       }
       await host.clock.sleep(200);
     }

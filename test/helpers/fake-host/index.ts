@@ -37,6 +37,8 @@ export interface FakeHost {
   readonly clock: ManualClock;
   /** kubelet's healthz answers ok while this says so (by default: while a kubelet process runs). */
   healthy: () => boolean;
+  /** A unix socket accepts connections while this says so (by default: none does). */
+  listening: (socketPath: string) => boolean;
 }
 
 export function fakeHost(files = new FakeFiles(), options: { isRoot?: boolean; hostname?: string } = {}): FakeHost {
@@ -49,12 +51,17 @@ export function fakeHost(files = new FakeFiles(), options: { isRoot?: boolean; h
     systemd,
     clock,
     healthy: () => procs.named('kubelet').length > 0,
+    listening: () => false,
     host: undefined as unknown as Host,
   };
   const http: HttpProbe = {
     get: async () =>
       fake.healthy()
         ? { ok: true, status: 200, body: 'ok', latencyMs: 1 }
+        : { ok: false, latencyMs: 0, error: 'connection refused' },
+    connect: async (socketPath) =>
+      fake.listening(socketPath)
+        ? { ok: true, latencyMs: 1 }
         : { ok: false, latencyMs: 0, error: 'connection refused' },
   };
   (fake as { host: Host }).host = {

@@ -14,9 +14,9 @@ describe('planning on the reference node (KubeKey, CentOS 7, supervisord running
       ['/etc/kubernetes/kubelet.sh', 'wrapper', true],
       ['/etc/supervisord.d/kubelet.ini', 'program', true],
       ['/etc/systemd/system/supervisord.service.d/50-kubesup-tui.conf', 'supervisor-dropin', true],
-      ['/etc/systemd/system/kubelet.service.d/99-kubesup-tui-supervised.conf', 'kubelet-guard', true],
+      ['/etc/systemd/system/kubelet.service.d/99-kubesup-tui-supervised.conf', 'unit-guard', true],
     ]);
-    expect(plan.kubelet.mask).toBe(false);
+    expect(plan.service.mask).toBe(false);
     expect(steps(plan)).toEqual([
       'mkdir-log',
       'write:/etc/kubernetes/kubelet.sh',
@@ -51,7 +51,7 @@ describe('planning on the reference node (KubeKey, CentOS 7, supervisord running
     // The wrapper gives kubelet the OOM score kubelet.service gave it (none set: 0).
     expect(plan.files[0]?.content).toContain('echo 0 > /proc/self/oom_score_adj 2>/dev/null || true');
     // kubelet.service's enable link, recorded for the rollback to restore as it was.
-    expect(plan.kubelet.links).toEqual([
+    expect(plan.service.links).toEqual([
       {
         path: '/etc/systemd/system/multi-user.target.wants/kubelet.service',
         target: '/etc/systemd/system/kubelet.service',
@@ -71,7 +71,7 @@ describe('planning on the reference node (KubeKey, CentOS 7, supervisord running
 describe('planning on Ubuntu (kubeadm packages, Debian supervisor)', () => {
   it('masks kubelet.service (its file is in /usr/lib) instead of a guard, and uses conf.d', async () => {
     const plan = await planOn(fakeNode('kubeadm-ubuntu'));
-    expect(plan.kubelet.mask).toBe(true);
+    expect(plan.service.mask).toBe(true);
     expect(plan.files.map((f) => f.role)).toEqual(['wrapper', 'program', 'supervisor-dropin']);
     expect(plan.supervisor.programFile).toBe('/etc/supervisor/conf.d/kubelet.conf');
     // kubelet will be supervisord's only program: supervisord is made as hard to pick for the OOM killer as kubelet.

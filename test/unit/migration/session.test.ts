@@ -20,8 +20,20 @@ describe('the journal', () => {
     expect(await node.files.stat(JOURNAL_PATH)).toMatchObject({ mode: 0o600 });
     const back = await readJournal(node.files);
     expect(back).toEqual(journal);
-    expect(Object.keys(back!.sourceDigests)).toEqual(plan.kubelet.sources);
+    expect(Object.keys(back!.sourceDigests)).toEqual(plan.service.sources);
     expect(Object.values(back!.sourceDigests).every((d) => d === null || /^[0-9a-f]{64}$/.test(d))).toBe(true);
+  });
+
+  it('a journal from an older version (its service under `kubelet`, healthz by URL) is read, and rolls back', async () => {
+    const node = await migrated();
+    const current = (await readJournal(node.files))!;
+    const { service, ...plan } = current.plan;
+    const { health, ...rest } = service;
+    const old = { ...current, plan: { ...plan, kubelet: { ...rest, healthzUrl: (health as { url: string }).url } } };
+    node.files.put(JOURNAL_PATH, JSON.stringify(old));
+    const back = await readJournal(node.files);
+    expect(back?.plan.service).toEqual(service);
+    expect((await openSession(node.host)).kind).toBe('migrated');
   });
 
   it('an unreadable journal is one line saying where it is and what to do', async () => {

@@ -1,0 +1,161 @@
+// containerd and etcd moved under supervisord and back on the reference node (KubeKey, CentOS 7), beside kubelet:
+// the same argv, environment, limits and OOM score as under systemd; containerd's shim outliving every stop.
+import { describe, expect, it } from 'vitest';
+import { kubesup, kubesupJson } from '../helpers/cli-in-node.js';
+import { snapshot } from '../helpers/node-snapshot.js';
+import { withTestNode } from '../helpers/with-test-node.js';
+import type { TestNode } from './test-node.js';
+
+const CTL = 'supervisorctl -c /etc/supervisord.conf';
+const STANDIN = '/usr/local/libexec/kubesup-standin/service-standin';
+
+// containerd's upstream unit (ExecStartPre's modprobe replaced: a test must not load modules into this
+// machine's kernel), with an operator's limits drop-in. The limits stay under this host's hard caps (no
+// CAP_SYS_RESOURCE here: systemd would fail the start above them, and so does the stand-in systemd).
+const CONTAINERD_UNIT = `[Unit]
+Description=containerd container runtime
+After=network.target local-fs.target
+
+[Service]
+ExecStartPre=-/bin/true
+ExecStart=/usr/local/bin/containerd
+Type=notify
+Delegate=yes
+KillMode=process
+Restart=always
+RestartSec=5
+LimitCORE=infinity
+TasksMax=infinity
+OOMScoreAdjust=-999
+
+[Install]
+WantedBy=multi-user.target
+`;
+// KubeKey's etcd unit; its client URL is plain http here (the stand-in serves no TLS).
+const ETCD_UNIT = `[Unit]
+Description=etcd
+After=network.target
+
+[Service]
+User=root
+Type=notify
+EnvironmentFile=/etc/etcd.env
+ExecStart=/usr/local/bin/etcd
+NotifyAccess=all
+RestartSec=10s
+LimitNOFILE=10000
+Restart=always
+
+[Install]
+WantedBy=multi-user.target
+`;
+
+const pidOf = async (node: TestNode, unitOrName: string, by: 'unit' | 'comm') =>
+  Number(
+    (by === 'unit'
+      ? await node.sh(`systemctl show -p MainPID --value ${unitOrName}`)
+      : await node.sh(`pgrep -x ${unitOrName} || true`)
+    ).trim() || 0,
+  );
+
+/** What systemd (or supervisord) gave the process: its limits and OOM score as /proc shows them. */
+const processRun = (node: TestNode, pid: number) =>
+  node.sh(`grep -E 'open files|core file' /proc/${pid}/limits; cat /proc/${pid}/oom_score_adj`);
+
+describe('containerd and etcd under supervisord (reference node)', () => {
+  const node = withTestNode('kubekey-centos7', async (node) => {
+    await node.sh(`
+      install -m 0755 ${STANDIN} /usr/local/bin/containerd
+      install -m 0755 ${STANDIN} /usr/local/bin/etcd
+      mkdir -p /etc/containerd /usr/lib/systemd/system/containerd.service.d /etc/systemd/system/containerd.service.d
+      printf 'version = 2\\n[grpc]\\n  address = "/run/containerd/containerd.sock"\\n' > /etc/containerd/config.toml
+      cat > /usr/lib/systemd/system/containerd.service <<'EOF'
+${CONTAINERD_UNIT}EOF
+      printf '[Service]\\nLimitNOFILE=4096:8192\\n' > /etc/systemd/system/containerd.service.d/limits.conf
+      cat > /etc/systemd/system/etcd.service <<'EOF'
+${ETCD_UNIT}EOF
+      printf 'ETCD_DATA_DIR=/var/lib/etcd\\nETCD_NAME=node4\\nETCD_LISTEN_CLIENT_URLS=http://127.0.0.1:2379\\n' > /etc/etcd.env
+      systemctl daemon-reload
+      systemctl enable --quiet containerd etcd
+      systemctl start containerd etcd`);
+    await node.waitFor('test -S /run/containerd/containerd.sock && curl -sf 127.0.0.1:2379/health');
+    await node.waitFor('test -S /var/run/supervisor/supervisor.sock && curl -sf 127.0.0.1:10248/healthz');
+  });
+  let before = '';
+  let shim = 0;
+  const systemdRun: Record<string, string> = {};
+
+  it('migrate --unit containerd --yes: supervised, same limits and OOM score, the shim untouched', async () => {
+    before = await snapshot(node);
+    shim = await pidOf(node, 'containerd-shim', 'comm');
+    expect(shim).toBeGreaterThan(0);
+    systemdRun.containerd = await processRun(node, await pidOf(node, 'containerd', 'unit'));
+    const r = await kubesup(node, ['migrate', '--unit', 'containerd', '--yes'], { timeoutMs: 120_000 });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('migrated: containerd runs under supervisord as [program:containerd]');
+    expect(r.stdout).toMatch(/verify: containerd RUNNING.*: ok/);
+    expect(await node.sh(`${CTL} status containerd`)).toMatch(/RUNNING/);
+    expect((await node.exec(['systemctl', 'is-active', 'containerd'])).stdout.trim()).not.toBe('active');
+    const pid = await pidOf(node, 'containerd', 'comm');
+    expect(await processRun(node, pid)).toBe(systemdRun.containerd);
+    expect(await pidOf(node, 'containerd-shim', 'comm')).toBe(shim);
+    expect(await node.sh('cat /var/log/containerd/containerd.log')).toContain(`found the running shim, pid ${shim}`);
+  });
+
+  it('supervisorctl stop, then a restart of supervisord: the shim lives on and containerd finds it again', async () => {
+    await node.sh(`${CTL} stop containerd`);
+    expect(await pidOf(node, 'containerd', 'comm')).toBe(0);
+    expect(await pidOf(node, 'containerd-shim', 'comm')).toBe(shim);
+    await node.sh(`${CTL} start containerd`);
+    await node.sh('systemctl restart supervisord');
+    await node.waitFor(`${CTL} status containerd | grep -q RUNNING && test -S /run/containerd/containerd.sock`, 30_000);
+    expect(await pidOf(node, 'containerd-shim', 'comm')).toBe(shim);
+    expect(await node.sh(`grep -c 'found the running shim, pid ${shim}' /var/log/containerd/containerd.log`)).toMatch(
+      /^[3-9]/,
+    );
+  });
+
+  it("migrate --unit etcd --yes: etcd's configuration reaches it from the env file, it answers /health", async () => {
+    systemdRun.etcd = await processRun(node, await pidOf(node, 'etcd', 'unit'));
+    const r = await kubesup(node, ['migrate', '--unit', 'etcd', '--yes'], { timeoutMs: 120_000 });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/verify: etcd RUNNING, healthy \(http:\/\/127.0.0.1:2379\/health\).*: ok/);
+    const pid = await pidOf(node, 'etcd', 'comm');
+    expect(await processRun(node, pid)).toBe(systemdRun.etcd);
+    expect(await node.sh(`tr '\\0' '\\n' < /proc/${pid}/environ | grep ^ETCD_ | sort`)).toBe(
+      'ETCD_DATA_DIR=/var/lib/etcd\nETCD_LISTEN_CLIENT_URLS=http://127.0.0.1:2379\nETCD_NAME=node4\n',
+    );
+    // kubelet is still run by systemd, untouched by either migration.
+    expect((await node.exec(['systemctl', 'is-active', 'kubelet'])).stdout.trim()).toBe('active');
+    const status = await kubesupJson(node, ['status']);
+    const names = status.json.programs.map((p: { name: string; state: string }) => `${p.name} ${p.state}`);
+    expect(names).toEqual(expect.arrayContaining(['containerd RUNNING', 'etcd RUNNING']));
+  });
+
+  it('rollback --unit etcd, then --unit containerd: every file back byte for byte, both under systemd again', async () => {
+    for (const unit of ['etcd', 'containerd']) {
+      const r = await kubesup(node, ['rollback', '--unit', unit, '--yes'], { timeoutMs: 120_000 });
+      expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain(`rolled back: ${unit} runs under systemd again, every file restored`);
+      expect((await node.exec(['systemctl', 'is-active', unit])).stdout.trim()).toBe('active');
+    }
+    expect(await snapshot(node)).toBe(before);
+    expect(await pidOf(node, 'containerd-shim', 'comm')).toBe(shim);
+    expect(await node.sh('curl -sf 127.0.0.1:2379/health')).toContain('"health":"true"');
+  });
+
+  it('refused units and bad input: one line, nothing changed', async () => {
+    const now = await snapshot(node);
+    const sup = await kubesup(node, ['migrate', '--unit', 'supervisord', '--yes']);
+    expect(sup.exitCode).toBe(1);
+    expect(sup.stderr).toBe(
+      "kubesup-tui: no migration: supervisord.service is supervisord's own unit: supervisord cannot guard itself\n",
+    );
+    const none = await kubesup(node, ['rollback', '--unit', 'etcd', '--yes']);
+    expect(none.exitCode).toBe(1);
+    expect(none.stderr).toBe(
+      'kubesup-tui: nothing to roll back: no migration journal at /var/lib/kubesup-tui/units/etcd.service/journal.json\n',
+    );
+    expect(await snapshot(node)).toBe(now);
+  });
+});

@@ -1,0 +1,135 @@
+// Any critical unit moved under supervisord and back, on a node in memory: containerd beside kubelet.
+import { describe, expect, it } from 'vitest';
+import { journalPath, readJournal } from '../../../src/core/migration/journal.js';
+import { planForNode } from '../../../src/core/migration/plan.js';
+import { beginMigration, openSession, rollBack } from '../../../src/core/migration/session.js';
+import { fakeNode } from '../../helpers/fake-host/index.js';
+
+const CONTAINERD = `[Unit]
+Description=containerd container runtime
+After=network.target local-fs.target
+
+[Service]
+ExecStart=/usr/local/bin/containerd
+Type=notify
+Delegate=yes
+KillMode=process
+Restart=always
+LimitNOFILE=1048576
+OOMScoreAdjust=-999
+
+[Install]
+WantedBy=multi-user.target
+`;
+const CONTAINERD_ARGV = ['/usr/local/bin/containerd'];
+
+/** The reference node with containerd run by systemd; its socket answers while a containerd runs. */
+function nodeWithContainerd() {
+  const node = fakeNode('kubekey-centos7');
+  node.files.put('/etc/systemd/system/containerd.service', CONTAINERD);
+  node.files.link(
+    '/etc/systemd/system/multi-user.target.wants/containerd.service',
+    '/etc/systemd/system/containerd.service',
+  );
+  let pid = node.procs.spawn(CONTAINERD_ARGV);
+  node.systemd.define(
+    'containerd.service',
+    { active: true },
+    {
+      start: () => (pid = node.procs.spawn(CONTAINERD_ARGV)),
+      stop: () => node.procs.kill(pid),
+      mainPid: () => (node.procs.table.has(pid) ? pid : 0),
+    },
+  );
+  const spawnArgv = node.supervisord.spawnArgv;
+  node.supervisord.spawnArgv = (name, command) =>
+    command === '/etc/kubesup-tui/containerd.sh' ? [...CONTAINERD_ARGV] : spawnArgv(name, command);
+  node.listening = (socket) =>
+    socket === '/run/containerd/containerd.sock' && node.procs.named('containerd').length > 0;
+  return node;
+}
+
+const systemFiles = (node: ReturnType<typeof fakeNode>) => ({
+  ...node.files.snapshot('/etc'),
+  ...node.files.snapshot('/usr'),
+  ...node.files.snapshot('/lib'),
+});
+
+const plan = (node: ReturnType<typeof fakeNode>) =>
+  planForNode(node.host, { program: 'containerd', unit: 'containerd.service', tool: 'kubesup-tui test' });
+
+describe('migrate --unit containerd (reference node)', () => {
+  it('plans its own wrapper, program, boot order and guard; its children kept alive at a stop', async () => {
+    const p = await plan(nodeWithContainerd());
+    const files = Object.fromEntries(p.files.map((f) => [f.path, f]));
+    expect(Object.keys(files)).toEqual([
+      '/etc/kubesup-tui/containerd.sh',
+      '/etc/supervisord.d/containerd.ini',
+      '/etc/systemd/system/supervisord.service.d/51-kubesup-tui-containerd.conf',
+      '/etc/systemd/system/containerd.service.d/99-kubesup-tui-supervised.conf',
+    ]);
+    expect(files['/etc/kubesup-tui/containerd.sh']?.content).toContain('prlimit --pid $$ --nofile=1048576:1048576');
+    expect(files['/etc/supervisord.d/containerd.ini']?.content).toMatch(/priority=5\n[\s\S]*/);
+    expect(files['/etc/supervisord.d/containerd.ini']?.content).toContain('stopasgroup=false\nkillasgroup=false');
+    const dropIn = files['/etc/systemd/system/supervisord.service.d/51-kubesup-tui-containerd.conf']?.content;
+    expect(dropIn).toContain('After=network.target local-fs.target');
+    expect(dropIn).toContain('KillMode=process');
+    expect(p.service).toMatchObject({
+      unit: 'containerd.service',
+      health: { kind: 'socket', path: '/run/containerd/containerd.sock' },
+    });
+    expect(p.steps.map((s) => s.id)).toContain('stop-containerd');
+    expect(p.steps.find((s) => s.id === 'disable')?.title).toBe('systemctl disable containerd.service');
+    expect(p.carried).toContain(
+      'KillMode=process: stopasgroup=false, killasgroup=false (its children outlive a stop, as under systemd)',
+    );
+  });
+
+  it('migrates with a journal of its own, then rolls back byte for byte; kubelet is not touched', async () => {
+    const node = nodeWithContainerd();
+    const before = systemFiles(node);
+    const kubeletPids = node.procs.named('kubelet');
+    const result = await beginMigration(node.host, await plan(node), () => undefined, { verifyTimeoutMs: 5000 });
+    expect(result).toMatchObject({ ok: true, rolledBack: false });
+    const supervised = node.supervisord.groups.get('containerd')?.pid ?? 0;
+    expect(node.procs.table.get(supervised)?.argv).toEqual(CONTAINERD_ARGV);
+    expect(node.procs.named('containerd')).toEqual([supervised]);
+    expect(node.systemd.isActive('containerd.service')).toBe(false);
+    expect(node.procs.named('kubelet')).toEqual(kubeletPids);
+    expect((await readJournal(node.files, 'containerd.service'))?.state).toBe('migrated');
+    expect(await readJournal(node.files)).toBeNull();
+    expect(journalPath('containerd.service')).toBe('/var/lib/kubesup-tui/units/containerd.service/journal.json');
+    expect((await openSession(node.host, 'containerd.service')).kind).toBe('migrated');
+
+    const journal = await readJournal(node.files, 'containerd.service');
+    const undone = await rollBack(node.host, journal!, () => undefined);
+    expect(undone.ok).toBe(true);
+    expect(undone.archived).toMatch(
+      /^\/var\/lib\/kubesup-tui\/units\/containerd.service\/journal-.*-rolled-back\.json$/,
+    );
+    expect(systemFiles(node)).toEqual(before);
+    expect(node.systemd.isActive('containerd.service')).toBe(true);
+    expect(node.supervisord.groups.has('containerd')).toBe(false);
+  });
+
+  it('a socket that does not answer under supervisord fails verify; rolled back, it answers under systemd again', async () => {
+    const node = nodeWithContainerd();
+    const before = systemFiles(node);
+    // The supervised containerd never opens its socket (it did under systemd).
+    node.listening = () => node.systemd.isActive('containerd.service');
+    const p = await plan(node);
+    const result = await beginMigration(node.host, p, () => undefined, { verifyTimeoutMs: 5000 });
+    expect(result).toMatchObject({ ok: false, rolledBack: true });
+    expect(result.error).toMatch(/\/run\/containerd\/containerd.sock accepts a connection: no \(connection refused\)/);
+    expect(systemFiles(node)).toEqual(before);
+  });
+});
+
+describe('units that are refused', () => {
+  it.each([
+    ['sshd.service', /the node is reached through it/],
+    ['supervisord.service', /supervisord's own unit/],
+  ])('%s: no plan, the reason in one line', async (unit, why) => {
+    await expect(planForNode(fakeNode('kubekey-centos7').host, { program: 'x', unit, tool: 't' })).rejects.toThrow(why);
+  });
+});
