@@ -79,3 +79,74 @@ describe('detect --unit', () => {
     expect(neverMoved(unitNames(unit).unit)).toMatch(why);
   });
 });
+
+// docker's and cri-dockerd's upstream units (moby/moby contrib/init/systemd, Mirantis/cri-dockerd packaging).
+const DOCKER = `[Unit]
+Description=Docker Application Container Engine
+After=network-online.target docker.socket firewalld.service containerd.service time-set.target
+Wants=network-online.target containerd.service
+Requires=docker.socket
+
+[Service]
+Type=notify
+ExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock
+ExecReload=/bin/kill -s HUP $MAINPID
+TimeoutStartSec=0
+RestartSec=2
+Restart=always
+StartLimitBurst=3
+StartLimitInterval=60s
+LimitNPROC=infinity
+LimitCORE=infinity
+TasksMax=infinity
+Delegate=yes
+KillMode=process
+OOMScoreAdjust=-500
+`;
+const CRI_DOCKERD = `[Unit]
+Description=CRI Interface for Docker Application Container Engine
+After=network-online.target firewalld.service docker.service
+Wants=network-online.target
+Requires=cri-docker.socket
+
+[Service]
+Type=notify
+ExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd://
+ExecReload=/bin/kill -s HUP $MAINPID
+TimeoutSec=0
+RestartSec=2
+Restart=always
+LimitNOFILE=infinity
+LimitNPROC=infinity
+LimitCORE=infinity
+TasksMax=infinity
+Delegate=yes
+KillMode=process
+`;
+
+describe('socket-activated units (docker, cri-dockerd as their projects ship them)', () => {
+  it.each([
+    ['docker.service', DOCKER, /docker.service is socket-activated \(docker.socket/],
+    ['cri-docker.service', CRI_DOCKERD, /cri-docker.service is socket-activated \(cri-docker.socket/],
+  ])('%s is refused: under supervisord it would get no socket', async (unit, text, why) => {
+    const node = fakeNode('kubekey-centos7');
+    node.files.put(`/usr/lib/systemd/system/${unit}`, text);
+    const d = await detectUnit(node.host, unit, {});
+    expect(d.refusal).toMatch(why);
+    expect(d.warnings).toContain(
+      `${unit}: ExecReload=/bin/kill -s HUP $MAINPID is not carried: the command is not run under supervisord`,
+    );
+  });
+
+  it('docker listening itself (-H unix://) in a drop-in, no socket required: its socket is its health', async () => {
+    const node = fakeNode('kubekey-centos7');
+    node.files.put('/usr/lib/systemd/system/docker.service', DOCKER.replace('Requires=docker.socket\n', ''));
+    node.files.put(
+      '/etc/systemd/system/docker.service.d/listen.conf',
+      '[Service]\nExecStart=\nExecStart=/usr/bin/dockerd -H unix:///var/run/docker.sock\n',
+    );
+    const d = await detectUnit(node.host, 'docker', {});
+    expect(d.refusal).toBeNull();
+    expect(d.health).toEqual({ kind: 'socket', path: '/var/run/docker.sock' });
+  });
+});

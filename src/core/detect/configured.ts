@@ -23,6 +23,8 @@ export interface ConfiguredStart {
   /** After= and Wants= of the unit, to carry the boot order over. */
   readonly after: string[];
   readonly wants: string[];
+  /** Requires= of the unit (a .socket there means socket activation). */
+  readonly requires: string[];
   /** OOMScoreAdjust= of the unit (what systemd gave the process before it started); 0 when unset. */
   readonly oomScoreAdjust: number;
   /** How systemd runs the process: limits, umask, directory, nice, user, how it is stopped. */
@@ -80,6 +82,7 @@ export async function detectConfigured(host: Host, unitName: string): Promise<Co
     enabled: enabled || null,
     after: unit.all('Unit', 'After').flatMap((e) => e.value.split(/\s+/)),
     wants: unit.all('Unit', 'Wants').flatMap((e) => e.value.split(/\s+/)),
+    requires: unit.all('Unit', 'Requires').flatMap((e) => e.value.split(/\s+/)),
     links: await enableLinks(host.files, unitName),
     oomScoreAdjust: Number(unit.all('Service', 'OOMScoreAdjust').at(-1)?.value ?? 0) || 0,
     run: run.settings,

@@ -107,6 +107,7 @@ export async function detectUnit(
   }
 
   const argv = running?.argv ?? configured?.argv ?? [];
+  refusal ??= socketActivation(unit, argv, configured);
   if (argv.length === 0 && !refusal)
     refusal =
       configured || (await host.files.exists(`/etc/systemd/system/${unit}`))
@@ -133,6 +134,16 @@ export async function detectUnit(
     refusal,
     warnings,
   };
+}
+
+/**
+ * Socket activation: systemd holds the listening socket and hands it over (`fd://` in docker's and cri-dockerd's
+ * upstream units, with their .socket unit). Under supervisord the service would start with no socket at all.
+ */
+function socketActivation(unit: string, argv: readonly string[], c: ConfiguredStart | null): string | null {
+  const sockets = (c?.requires ?? []).filter((u) => u.endsWith('.socket'));
+  if (!argv.some((a) => a.includes('fd://')) && !sockets.length) return null;
+  return `${unit} is socket-activated (${sockets[0] ?? 'fd://'}: systemd holds its socket and hands it over); under supervisord it would have none. Make it listen itself (e.g. unix:///var/run/docker.sock instead of fd://) and disable the .socket unit first`;
 }
 
 /** A process supervisord already runs for the program (after a migration), found by its binary's name. */
