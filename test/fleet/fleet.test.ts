@@ -106,4 +106,34 @@ describe('the fleet: ansible/ playbooks over SSH', () => {
     expect(await snapshot(c.node)).toBe(untouched);
     expect(await c.node.sh('test -e /var/lib/kubesup-tui/journal.json && echo yes || echo no')).toBe('no\n');
   }, 300_000);
+
+  it('-e kubesup_unit=containerd.service: containerd moved on every node and back, kubelet left as it is', async () => {
+    const unit = `[Unit]\nAfter=network.target\n[Service]\nExecStart=/usr/local/bin/containerd\nType=notify\nKillMode=process\nRestart=always\nLimitNOFILE=4096:8192\n[Install]\nWantedBy=multi-user.target\n`;
+    const laid = new Map<string, string>();
+    for (const { name, node } of fleet.nodes) {
+      await node.sh(`install -m 0755 /usr/local/libexec/kubesup-standin/service-standin /usr/local/bin/containerd
+        printf '${unit}' > /usr/lib/systemd/system/containerd.service
+        systemctl daemon-reload && systemctl enable --quiet containerd && systemctl start containerd`);
+      await node.waitFor('test -S /run/containerd/containerd.sock');
+      laid.set(name, await snapshot(node));
+    }
+    const shims = await Promise.all(fleet.nodes.map(({ node }) => node.sh('pgrep -x containerd-shim')));
+    const run = await fleet.playbook('migrate', ['-e', 'kubesup_unit=containerd.service']);
+    expect(run.code, run.output).toBe(0);
+    for (const [i, { name, node }] of fleet.nodes.entries()) {
+      expect(run.output).toMatch(new RegExp(`"${name}\\s+migrated`));
+      const s = await status(i);
+      expect(s.programs.find((p: { name: string }) => p.name === 'containerd')?.state, name).toBe('RUNNING');
+      expect(await node.sh('pgrep -x containerd-shim'), name).toBe(shims[i]);
+      expect(await node.sh('test -e /var/lib/kubesup-tui/units/containerd.service/journal.json && echo yes')).toBe(
+        'yes\n',
+      );
+    }
+    const back = await fleet.playbook('rollback', ['-e', 'kubesup_unit=containerd.service']);
+    expect(back.code, back.output).toBe(0);
+    for (const { name, node } of fleet.nodes) {
+      expect(await snapshot(node), name).toBe(laid.get(name));
+      expect((await node.exec(['systemctl', 'is-active', 'containerd'])).stdout.trim(), name).toBe('active');
+    }
+  }, 300_000);
 });

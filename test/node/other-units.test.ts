@@ -130,6 +130,30 @@ ${ETCD_UNIT}EOF
     const status = await kubesupJson(node, ['status']);
     const names = status.json.programs.map((p: { name: string; state: string }) => `${p.name} ${p.state}`);
     expect(names).toEqual(expect.arrayContaining(['containerd RUNNING', 'etcd RUNNING']));
+    // Each moved unit by its own check, as verify checked it.
+    expect(status.json.services).toEqual([
+      {
+        unit: 'containerd.service',
+        program: 'containerd',
+        check: '/run/containerd/containerd.sock accepts a connection',
+        health: 'ok',
+        detail: 'accepts connections',
+      },
+      {
+        unit: 'etcd.service',
+        program: 'etcd',
+        check: 'GET http://127.0.0.1:2379/health answers ok',
+        health: 'ok',
+        detail: 'ok',
+      },
+    ]);
+    await node.sh(`${CTL} stop etcd`);
+    const text = await kubesup(node, ['status']);
+    expect(text.stdout).toContain('containerd health ok: /run/containerd/containerd.sock accepts a connection\n');
+    expect(text.stdout).toMatch(
+      /^etcd health failing: GET http:\/\/127.0.0.1:2379\/health answers ok \(connection refused\)$/m,
+    );
+    await node.sh(`${CTL} start etcd`);
   });
 
   it('rollback --unit etcd, then --unit containerd: every file back byte for byte, both under systemd again', async () => {

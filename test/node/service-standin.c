@@ -18,6 +18,7 @@
 #include <libgen.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,22 @@ static void serve(int lfd, void (*answer)(int)) {
     if (answer) answer(c);
     close(c);
   }
+}
+
+/* Type=notify: tells systemd it is ready (sd_notify's READY=1), when systemd asked (NOTIFY_SOCKET). */
+static void notify_ready(void) {
+  const char *path = getenv("NOTIFY_SOCKET");
+  if (!path || !*path) return;
+  struct sockaddr_un sa = {0};
+  sa.sun_family = AF_UNIX;
+  size_t len = strlen(path);
+  if (len >= sizeof sa.sun_path) return;
+  memcpy(sa.sun_path, path, len);
+  if (sa.sun_path[0] == '@') sa.sun_path[0] = 0; /* abstract namespace */
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return;
+  sendto(fd, "READY=1", 7, 0, (struct sockaddr *)&sa, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len));
+  close(fd);
 }
 
 /* ---- containerd ---- */
@@ -125,6 +142,7 @@ static int containerd(int argc, char **argv) {
     return 1;
   }
   fprintf(stderr, "containerd: serving on %s\n", address);
+  notify_ready();
   serve(lfd, NULL);
   unlink(address);
   fprintf(stderr, "containerd: stopped; the shim keeps running\n");
@@ -177,6 +195,7 @@ static int etcd(int argc, char **argv) {
     return 1;
   }
   fprintf(stderr, "etcdmain: data dir %s, serving client requests on %s:%d\n", data, host, port);
+  notify_ready();
   serve(lfd, health);
   fprintf(stderr, "etcdmain: stopped\n");
   return 0;

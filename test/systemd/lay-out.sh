@@ -11,6 +11,8 @@ for p in "${REMOVE[@]}"; do rm -rf "${root:?}$p"; done
 for p in "${MKDIRS[@]}"; do mkdir -p "$root$p"; done
 cp -a "$layout_dir/files/." "$root/"
 install -D -m 0755 "$build_dir/kubelet" "$root$KUBELET_BIN"
+# containerd and etcd stand-ins (one program, named by how it is run): tests install them where they want.
+install -D -m 0755 "$build_dir/service-standin" "$root/usr/local/libexec/kubesup-standin/service-standin"
 echo "$HOSTNAME_" > "$root/etc/hostname"
 
 wants="$root/etc/systemd/system/multi-user.target.wants"

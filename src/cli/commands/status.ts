@@ -1,12 +1,13 @@
 /** `kubesup-tui status`: a one-shot look at supervisord's programs, their restarts, and kubelet's health. */
 import { ToolError } from '../../core/errors.js';
+import { movedServices, servicesHealth } from '../../core/health/services.js';
 import type { Host } from '../../core/host.js';
 import { findInterruption, interruptionWarning } from '../../core/migration/interruption.js';
 import { readJournal } from '../../core/migration/journal.js';
 import { findMonitorTarget } from '../../core/monitor/connect.js';
 import { MonitorEngine } from '../../core/monitor/engine.js';
 import { NodeSampler } from '../../core/monitor/node-facts.js';
-import { buildStatusReport } from '../../core/monitor/status-report.js';
+import { buildStatusReport, uptimeSeconds } from '../../core/monitor/status-report.js';
 import { type CliOptions, supervisorOverrides } from '../args.js';
 import { formatStatusReport } from '../format/status.js';
 
@@ -33,7 +34,13 @@ export async function runStatus(host: Host, options: CliOptions, out: (text: str
       ? await (await import('../../core/migration/drift.js')).driftWarning(host.files, host.hostname)
       : null;
   const nodeWarnings = [interruption ? interruptionWarning(interruption) : null, drift].filter((w) => w !== null);
-  const report = buildStatusReport({ ...engine.current, node, usage }, [...nodeWarnings, ...warnings]);
+  const moved = await movedServices(host);
+  const uptime = (program: string) => {
+    const p = engine.current.programs.find((x) => x.name === program);
+    return p ? uptimeSeconds(p) : null;
+  };
+  const services = moved.length ? await servicesHealth(host, moved, uptime) : [];
+  const report = buildStatusReport({ ...engine.current, node, usage }, [...nodeWarnings, ...warnings], services);
   out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatusReport(report));
   // A node left half-migrated is the first thing to fix: it outranks a program that is down.
   if (interruption && interruption.runningPid === null) return 4;

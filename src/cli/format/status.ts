@@ -30,6 +30,7 @@ export function formatStatusReport(r: StatusReport): string {
     `supervisord ${r.supervisord.state}${r.supervisord.pid ? ` (pid ${r.supervisord.pid})` : ''} at ${r.supervisord.url}`,
     ...(r.programs.length ? table : ['(no programs configured)']),
     `kubelet healthz ${r.kubelet.healthz}${r.kubelet.latency_ms !== null ? ` in ${r.kubelet.latency_ms} ms` : ''} at ${r.kubelet.url}${r.kubelet.error ? ` (${r.kubelet.error})` : ''}`,
+    ...r.services.map((x) => `${x.program} health ${x.health}: ${x.check}${x.health === 'ok' ? '' : ` (${x.detail})`}`),
     ...(r.node ? nodeLines(r.node) : []),
     ...(r.usage ? [usageLine(r.usage)] : []),
     ...r.warnings.map((w) => `warning: ${w}`),

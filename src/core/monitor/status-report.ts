@@ -2,6 +2,7 @@
  * `kubesup-tui status`: what supervisord runs, and kubelet's health, as JSON and as a table for people.
  */
 
+import type { ServiceHealth } from '../health/services.js';
 import { describeThreshold } from '../kubelet/eviction.js';
 import type { ProcessInfo } from '../supervisor/client.js';
 import { isFlapping } from './exit-history.js';
@@ -74,6 +75,8 @@ export interface StatusReport {
     readonly latency_ms: number | null;
     readonly error: string | null;
   };
+  /** Other units kubesup-tui moved (containerd, etcd...), each by its own health check. */
+  readonly services: readonly ServiceHealth[];
   readonly node: NodeReport | null;
   readonly usage: UsageReport | null;
   readonly warnings: readonly string[];
@@ -113,7 +116,11 @@ function toLastExit(e: ExitRecord | null): LastExit | null {
 }
 
 /** The report from one poll of the monitor engine. Restart facts only when the main log covers them. */
-export function buildStatusReport(data: MonitorData, extraWarnings: readonly string[] = []): StatusReport {
+export function buildStatusReport(
+  data: MonitorData,
+  extraWarnings: readonly string[] = [],
+  services: readonly ServiceHealth[] = [],
+): StatusReport {
   const known = data.historyComplete;
   const health = data.health.result;
   const warnings = [...extraWarnings];
@@ -144,6 +151,7 @@ export function buildStatusReport(data: MonitorData, extraWarnings: readonly str
           ? null
           : (health.error ?? `HTTP ${health.status}: ${(health.body ?? '').trim().slice(0, 80)}`),
     },
+    services,
     node: data.node && nodeReport(data.node),
     usage: data.usage && {
       program: data.programs.find((p) => p.pid === data.usage?.pid)?.namespec ?? '?',

@@ -1,0 +1,61 @@
+/**
+ * The health of every unit other than kubelet that kubesup-tui moved under supervisord, each by its own check
+ * (from its migration's journal): for `status` and the monitor, as verify checked it.
+ */
+import type { Host } from '../host.js';
+import { readJournal, UNITS_DIR } from '../migration/journal.js';
+import { probeHealth } from './probe.js';
+import { describeHealth, type HealthCheck } from './service-health.js';
+
+export interface MovedService {
+  readonly unit: string;
+  readonly program: string;
+  readonly check: HealthCheck;
+}
+
+export interface ServiceHealth {
+  readonly unit: string;
+  readonly program: string;
+  /** The check in words: "/run/containerd/containerd.sock accepts a connection". */
+  readonly check: string;
+  readonly health: 'ok' | 'failing';
+  readonly detail: string;
+}
+
+/** The units migrated by kubesup-tui besides kubelet, from their journals. */
+export async function movedServices(host: Host): Promise<MovedService[]> {
+  const units = await host.files.list(UNITS_DIR).catch(() => [] as string[]);
+  const out: MovedService[] = [];
+  for (const unit of units.sort()) {
+    const journal = await readJournal(host.files, unit).catch(() => null);
+    if (journal?.state === 'migrated')
+      out.push({ unit, program: journal.plan.program, check: journal.plan.service.health });
+  }
+  return out;
+}
+
+/** One look at each; a service with no endpoint is healthy while its program has been RUNNING its window. */
+export async function servicesHealth(
+  host: Host,
+  services: readonly MovedService[],
+  uptimeOf: (program: string) => number | null,
+): Promise<ServiceHealth[]> {
+  return Promise.all(
+    services.map(async (s) => {
+      const up = uptimeOf(s.program);
+      const r =
+        s.check.kind === 'alive'
+          ? up !== null && up >= s.check.seconds
+            ? { ok: true, detail: `up ${up} s` }
+            : { ok: false, detail: up === null ? 'not running' : `up ${up} s of ${s.check.seconds}` }
+          : await probeHealth(host, s.check, 2000);
+      return {
+        unit: s.unit,
+        program: s.program,
+        check: describeHealth(s.check),
+        health: r.ok ? 'ok' : 'failing',
+        detail: r.detail,
+      } as const;
+    }),
+  );
+}
