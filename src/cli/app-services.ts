@@ -14,7 +14,8 @@ import { beginMigration, carryOut, rollBack } from '../core/migration/session.js
 import { findMonitorTarget } from '../core/monitor/connect.js';
 import { MonitorEngine } from '../core/monitor/engine.js';
 import { LogRing } from '../core/monitor/log-ring.js';
-import { type Action, emptyMonitorData } from '../core/monitor/monitor-data.js';
+import { type Action, emptyMonitorData, type MonitorData } from '../core/monitor/monitor-data.js';
+import { ServicesWatch } from '../core/monitor/services-watch.js';
 import type { AppServices } from '../store/app-store.js';
 import { type CliOptions, supervisorOverrides } from './args.js';
 import { migrationLog, printEvents } from './migration-lines.js';
@@ -85,13 +86,24 @@ export function createAppServices(host: Host, options: CliOptions): AppServices 
       let engine: MonitorEngine | null = null;
       let followName: string | null = null;
       let stopped = false;
+      // Moved units' health rides along with the engine's data (nothing to watch on a kubelet-only node).
+      const watch = new ServicesWatch(host);
+      let services: MonitorData['services'];
       const ready = findMonitorTarget(host, supervisorOverrides(options)).then(({ target }) => {
         if (stopped) return null;
-        engine = new MonitorEngine(host, target);
-        engine.subscribe(onData);
-        engine.followLog(followName);
-        engine.start();
-        return engine;
+        const e = new MonitorEngine(host, target);
+        engine = e;
+        e.subscribe((d) => onData(services ? { ...d, services } : d));
+        e.followLog(followName);
+        e.start();
+        void watch.start(
+          () => e.current.programs,
+          (s) => {
+            services = s;
+            onData({ ...e.current, services });
+          },
+        );
+        return e;
       });
       const empty = new LogRing(1);
       const handle = {
@@ -109,6 +121,7 @@ export function createAppServices(host: Host, options: CliOptions): AppServices 
         },
         stop() {
           stopped = true;
+          watch.stop();
           engine?.stop();
         },
       };

@@ -1,8 +1,9 @@
 // containerd and etcd moved under supervisord and back on the reference node (KubeKey, CentOS 7), beside kubelet:
 // the same argv, environment, limits and OOM score as under systemd; containerd's shim outliving every stop.
 import { describe, expect, it } from 'vitest';
-import { kubesup, kubesupJson } from '../helpers/cli-in-node.js';
+import { kubesup, kubesupArgv, kubesupJson } from '../helpers/cli-in-node.js';
 import { snapshot } from '../helpers/node-snapshot.js';
+import { TmuxSession } from '../helpers/tmux.js';
 import { withTestNode } from '../helpers/with-test-node.js';
 import type { TestNode } from './test-node.js';
 
@@ -154,6 +155,22 @@ ${ETCD_UNIT}EOF
       /^etcd health failing: GET http:\/\/127.0.0.1:2379\/health answers ok \(connection refused\)$/m,
     );
     await node.sh(`${CTL} start etcd`);
+  });
+
+  it("the monitor shows each moved unit's health beside kubelet's, and a failing one with why", async () => {
+    const tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', ...kubesupArgv('monitor')]), {
+      columns: 100,
+      rows: 30,
+    });
+    try {
+      await tui.waitFor((x) => x.includes('containerd ok · etcd ok'), 'both healthy');
+      await node.sh(`${CTL} stop etcd`);
+      await tui.waitFor((x) => x.includes('etcd FAILING: connection refused'), 'etcd failing');
+      await node.sh(`${CTL} start etcd`);
+      await tui.waitFor((x) => x.includes('containerd ok · etcd ok'), 'etcd healthy again');
+    } finally {
+      tui.kill();
+    }
   });
 
   it('rollback --unit etcd, then --unit containerd: every file back byte for byte, both under systemd again', async () => {

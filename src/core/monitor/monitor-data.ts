@@ -1,4 +1,5 @@
 /** What the monitor knows at a moment: plain data for the store, the screens and `status`. */
+import type { ServiceHealth } from '../health/services.js';
 import type { HttpProbeResult } from '../host.js';
 import type { ProcessInfo, SupervisorState } from '../supervisor/client.js';
 import type { NodeFacts, ProcessUsage } from './node-facts.js';
@@ -53,6 +54,8 @@ export interface MonitorData {
   readonly node: NodeFacts | null;
   /** The followed program's own CPU, memory, threads and files. */
   readonly usage: ProcessUsage | null;
+  /** Other units kubesup-tui moved (containerd, etcd...), each by its own health check; absent when none. */
+  readonly services?: readonly ServiceHealth[];
 }
 
 export interface ActionOutcome {

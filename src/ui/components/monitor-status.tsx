@@ -3,8 +3,8 @@ import { Text } from 'ink';
 import type { MonitorData } from '../../core/monitor/monitor-data.js';
 import { healthWord, uptimeWord } from '../../core/monitor/words.js';
 
-/** Rows taken: supervisord, healthz, and the warning when there is one. */
-export const statusRows = (warning: string | null) => (warning ? 3 : 2);
+/** Rows taken: supervisord, healthz, the moved units' health when there are some, the warning when there is one. */
+export const statusRows = (warning: string | null, services = false) => 2 + (warning ? 1 : 0) + (services ? 1 : 0);
 
 export function MonitorStatus({
   m,
@@ -43,6 +43,19 @@ export function MonitorStatus({
         )}
         <Text dimColor> · {m.health.url}</Text>
       </Text>
+      {m.services?.length ? (
+        <Text wrap="truncate-end">
+          {m.services.map((x, i) => (
+            <Text key={x.unit}>
+              {i ? ' · ' : ''}
+              {x.program}{' '}
+              <Text color={x.health === 'ok' ? 'green' : 'red'}>
+                {x.health === 'ok' ? 'ok' : `FAILING: ${x.detail}`}
+              </Text>
+            </Text>
+          ))}
+        </Text>
+      ) : null}
       {warning ? (
         <Text color="yellow" wrap="truncate-end">
           ! {warning}

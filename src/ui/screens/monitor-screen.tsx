@@ -59,7 +59,10 @@ export function MonitorScreen({
   const a = useAppStore((s) => s.actions);
   const store = useAppStoreApi();
   const [showExits, setShowExits] = useState(false);
-  const logHeight = Math.max(2, height - CHROME_ROWS - statusRows(warning) - Math.max(1, m?.programs.length ?? 0));
+  const logHeight = Math.max(
+    2,
+    height - CHROME_ROWS - statusRows(warning, Boolean(m?.services?.length)) - Math.max(1, m?.programs.length ?? 0),
+  );
   const window = logWindow(ring, view, logHeight);
 
   // The search box takes every key while it is open: asked as each key arrives, so that `/` and what is
