@@ -40,7 +40,17 @@ const DETECTION = {
     pid: 216,
     unit: { name: 'supervisord.service', active: 'active', enabled: 'enabled' },
     program: null,
+    programs: ['node-exporter'],
     programFile: '/etc/supervisord.d/kubelet.ini',
+  },
+  node: {
+    packageManager: 'yum',
+    runtimeUnits: ['containerd.service'],
+    otherUnits: [
+      { unit: 'containerd.service', active: 'active' },
+      { unit: 'etcd.service', active: 'active' },
+    ],
+    unitInEtc: true,
   },
   refusal: null,
   warnings: ['--network-plugin was removed in kubelet 1.24'],
@@ -117,6 +127,8 @@ describe('migration wizard', () => {
     expect(f).toContain('kubelet.service.d/10-kubeadm.conf:4 ($KUBELET_CONFIG_ARGS)');
     expect(f).toContain('! --network-plugin was removed in kubelet 1.24');
     expect(f).toContain('no; the program will go to /etc/supervisord.d/kubelet.ini');
+    // The other critical units, each with how it moves (the wizard moves kubelet).
+    expect(f).toContain('other units containerd active · etcd active (each: kubesup-tui migrate --unit NAME --yes)');
 
     app.press(KEYS.enter);
     f = await app.waitFor((x) => x.includes('2 preview'), 'the preview');

@@ -30,6 +30,11 @@ export function formatDetection(d: Detection, width = 100): string {
   out.push(
     `migrated   ${s.program ? `yes: [program:${s.program.name}] in ${s.program.file}` : `no${s.programFile ? ` (the program will go to ${s.programFile})` : ''}`}`,
   );
+  const others = d.node.otherUnits.map(
+    ({ unit, active }) =>
+      `${unit.replace(/\.service$/, '')} ${s.programs.includes(unit.replace(/\.service$/, '')) ? 'supervised' : active || '?'}`,
+  );
+  if (others.length) out.push(`others     ${others.join(' · ')} (each: kubesup-tui migrate --unit NAME --yes)`);
   out.push('');
   if (d.argv.length) {
     out.push(`Command line${r ? ` (from the running kubelet, pid ${r.pid})` : ' (what kubelet.service would start)'}:`);

@@ -14,6 +14,7 @@ import type { SupervisorOverrides } from '../supervisor/locate.js';
 import type { SourcedArg } from '../systemd/exec-line.js';
 import { resolveUnit } from '../systemd/resolve-unit.js';
 import type { RunSettings } from '../systemd/run-settings.js';
+import { unitState } from '../systemd/unit-state.js';
 import { type ConfiguredStart, detectConfigured } from './configured.js';
 import { carriedRun, type ProcessRun, readProcessRun } from './process-run.js';
 import { detectSupervisor, type SupervisorDetection } from './supervisor.js';
@@ -58,6 +59,8 @@ export interface NodeFacts {
   readonly packageManager: 'apt-get' | 'dnf' | 'yum' | null;
   /** Container runtime units present: kubelet's supervisord starts after them. */
   readonly runtimeUnits: string[];
+  /** The other critical units on the node (runtimes, etcd) and systemd's word for each ("active", ...). */
+  readonly otherUnits: { readonly unit: string; readonly active: string }[];
   /** The unit's own file lives in /etc/systemd/system, where `systemctl mask` refuses. */
   readonly unitInEtc: boolean;
 }
@@ -122,10 +125,14 @@ export async function nodeFacts(host: Host, unit: string): Promise<NodeFacts> {
         : null;
   const runtimeUnits: string[] = [];
   for (const u of RUNTIME_UNITS) if ((await resolveUnit(host.files, u)).fragment) runtimeUnits.push(u);
+  const etcd = (await resolveUnit(host.files, 'etcd.service')).fragment ? ['etcd.service'] : [];
+  const otherUnits = await Promise.all(
+    [...runtimeUnits, ...etcd].map(async (u) => ({ unit: u, active: (await unitState(host.runner, u)).active })),
+  );
   const unitInEtc =
     (await has(`/etc/systemd/system/${unit}`)) ||
     (await host.files.readLink(`/etc/systemd/system/${unit}`)) !== undefined;
-  return { packageManager, runtimeUnits, unitInEtc };
+  return { packageManager, runtimeUnits, otherUnits, unitInEtc };
 }
 
 export async function detect(host: Host, options: DetectOptions): Promise<Detection> {

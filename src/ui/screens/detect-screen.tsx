@@ -69,6 +69,15 @@ export function DetectScreen({
       s.program ? 'green' : undefined,
     ],
   ];
+  // The other critical units: each moves on its own (the wizard moves kubelet).
+  const others = d.node.otherUnits ?? [];
+  if (others.length) {
+    const words = others.map(({ unit, active }) => {
+      const program = unit.replace(/\.service$/, '');
+      return `${program} ${s.programs.includes(program) ? 'supervised' : active || '?'}`;
+    });
+    glance.push(['other units', `${words.join(' · ')} (each: kubesup-tui migrate --unit NAME --yes)`, undefined]);
+  }
   const flagCol = Math.min(Math.max(10, ...d.flags.map((f) => f.arg.length)) + 2, Math.floor(width * 0.5));
   const lines: { text: string; source: string }[] = d.flags.map((f) => ({
     text: f.arg,
