@@ -98,7 +98,8 @@ export async function detectUnit(
       run: await readProcessRun(host.files, p.pid),
     };
   }
-  const supervisor = await detectSupervisor(host, program, options.supervisor);
+  const binary = path.basename(configured?.argv[0] ?? running?.argv[0] ?? program);
+  const supervisor = await detectSupervisor(host, program, options.supervisor, binary);
   warnings.push(...supervisor.problems);
   if (supervisor.program) {
     const supervised = await supervisedPid(host, path.basename(configured?.argv[0] ?? program));

@@ -89,6 +89,8 @@ export async function detectSupervisor(
   host: Host,
   programName: string,
   overrides: SupervisorOverrides = {},
+  /** The binary the service runs: a program whose command runs it (or its wrapper `<binary>.sh`) is one for it. */
+  binaryName = 'kubelet',
 ): Promise<SupervisorDetection> {
   const problems: string[] = [];
   let binary: string | null = null;
@@ -167,7 +169,8 @@ export async function detectSupervisor(
       }
     }
   }
-  // Already migrated: a program of that name, or one whose command runs kubelet (a hand-made kubelet.sh too).
+  // Already migrated: a program of that name, or one whose command runs the binary (a hand-made kubelet.sh too).
+  const runsIt = new RegExp(`(^|/)${binaryName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\.sh)?$`);
   const program =
     programs.find((p) => p.name === programName) ??
     programs.find((p) => {
@@ -178,7 +181,7 @@ export async function detectSupervisor(
           return [];
         }
       })();
-      return words.some((w) => /(^|\/)kubelet(\.sh)?$/.test(w));
+      return words.some((w) => runsIt.test(w));
     }) ??
     null;
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { journalPath, readJournal } from '../../../src/core/migration/journal.js';
 import { planForNode } from '../../../src/core/migration/plan.js';
 import { beginMigration, openSession, rollBack } from '../../../src/core/migration/session.js';
-import { fakeNode } from '../../helpers/fake-host/index.js';
+import { fakeNode, planOn } from '../../helpers/fake-host/index.js';
 
 const CONTAINERD = `[Unit]
 Description=containerd container runtime
@@ -110,6 +110,18 @@ describe('migrate --unit containerd (reference node)', () => {
     expect(systemFiles(node)).toEqual(before);
     expect(node.systemd.isActive('containerd.service')).toBe(true);
     expect(node.supervisord.groups.has('containerd')).toBe(false);
+  });
+
+  it('after kubelet: containerd is its own program, beside [program:kubelet], which stays as it is', async () => {
+    const node = nodeWithContainerd();
+    expect((await beginMigration(node.host, await planOn(node), () => undefined, { verifyTimeoutMs: 5000 })).ok).toBe(
+      true,
+    );
+    const kubelet = node.supervisord.groups.get('kubelet')?.pid;
+    const result = await beginMigration(node.host, await plan(node), () => undefined, { verifyTimeoutMs: 5000 });
+    expect(result).toMatchObject({ ok: true });
+    expect(node.supervisord.groups.get('kubelet')?.pid).toBe(kubelet);
+    expect(node.supervisord.groups.has('containerd')).toBe(true);
   });
 
   it('a socket that does not answer under supervisord fails verify; rolled back, it answers under systemd again', async () => {
