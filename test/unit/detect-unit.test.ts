@@ -65,6 +65,19 @@ describe('detect --unit', () => {
     ]);
   });
 
+  it('a unit edited since its process started: the running command line is used, and said', async () => {
+    const { node, pid } = nodeWithContainerd();
+    node.files.put(
+      '/etc/systemd/system/containerd.service.d/debug.conf',
+      '[Service]\nExecStart=\nExecStart=/usr/local/bin/containerd --log-level debug\n',
+    );
+    const d = await detectUnit(node.host, 'containerd', {});
+    expect(d.argv).toEqual(['/usr/local/bin/containerd']);
+    expect(d.warnings).toContain(
+      `the running containerd (pid ${pid}) differs from what containerd.service would start now: the unit or its environment files changed since it started; the running command line is used`,
+    );
+  });
+
   it('a unit that is not there: refused with the reason', async () => {
     const d = await detectUnit(fakeNode('kubekey-centos7').host, 'etcd', {});
     expect(d.refusal).toBe('no unit etcd.service on this node');

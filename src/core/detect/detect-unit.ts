@@ -102,12 +102,20 @@ export async function detectUnit(
   const supervisor = await detectSupervisor(host, program, options.supervisor, binary);
   warnings.push(...supervisor.problems);
   if (supervisor.program) {
-    const supervised = await supervisedPid(host, path.basename(configured?.argv[0] ?? program));
+    const supervised = await supervisedPid(host, binary);
     if (supervised && !running)
       running = { ...supervised, managedBy: 'supervisord', run: await readProcessRun(host.files, supervised.pid) };
   }
 
   const argv = running?.argv ?? configured?.argv ?? [];
+  if (
+    running?.managedBy === 'systemd' &&
+    configured &&
+    JSON.stringify(running.argv) !== JSON.stringify(configured.argv)
+  )
+    warnings.push(
+      `the running ${program} (pid ${running.pid}) differs from what ${unit} would start now: the unit or its environment files changed since it started; the running command line is used`,
+    );
   refusal ??= socketActivation(unit, argv, configured);
   if (argv.length === 0 && !refusal)
     refusal =
