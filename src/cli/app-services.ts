@@ -51,6 +51,7 @@ export function createAppServices(host: Host, options: CliOptions): AppServices 
     hostname: host.hostname,
     detect: () => detect(host, { program: options.program, supervisor: supervisorOverrides(options) }),
     plan: () => buildPlan(host, options),
+    planUnit: (unit) => buildPlan(host, { ...options, unit, program: unit.replace(/\.service$/, '') }),
     async nodeWarning() {
       const interruption = await findInterruption(host);
       return interruption ? interruptionWarning(interruption) : driftWarning(host.files, host.hostname);

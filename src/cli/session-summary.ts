@@ -7,7 +7,12 @@ import type { AppState } from '../store/app-store.js';
 import { STEP_MARK } from '../ui/theme.js';
 import { MIGRATION_LOG } from './migration-lines.js';
 
-export function sessionSummary(s: Pick<AppState, 'result' | 'plan' | 'steps' | 'rollbackLines' | 'operation'>): string {
+export function sessionSummary(
+  s: Pick<AppState, 'result' | 'plan' | 'steps' | 'rollbackLines' | 'operation'> &
+    Partial<Pick<AppState, 'otherPlans'>>,
+): string {
+  const others = s.operation === 'migrate' ? (s.otherPlans ?? []) : [];
+  const plans = [...others, ...(s.plan ? [s.plan] : [])];
   const r = s.result;
   if (!r) return '';
   const what = s.operation === 'rollback' ? 'rollback' : 'migration';
@@ -29,9 +34,15 @@ export function sessionSummary(s: Pick<AppState, 'result' | 'plan' | 'steps' | '
     ...(r.ok && s.operation !== 'rollback' && r.healthzGapMs !== null
       ? [`  healthz gap: ${r.healthzGapMs} ms (how long kubelet did not answer)`]
       : []),
-    ...(s.plan && s.operation !== 'rollback' ? [`  files: ${s.plan.files.map((f) => f.path).join(', ')}`] : []),
+    ...(s.plan && s.operation !== 'rollback'
+      ? [`  files: ${plans.flatMap((p) => p.files.map((f) => f.path)).join(', ')}`]
+      : []),
     ...(s.plan ? [`  backups: ${backupDir(s.plan)}/ · every line of it: ${MIGRATION_LOG}`] : []),
-    ...(r.ok && s.operation !== 'rollback' ? ['  undo: kubesup-tui rollback --yes'] : []),
+    ...(r.ok && s.operation !== 'rollback'
+      ? [
+          `  undo: kubesup-tui rollback --yes${others.map((o) => ` · kubesup-tui rollback --yes --unit ${o.service.unit}`).join('')}`,
+        ]
+      : []),
     ...(!r.ok && !r.rolledBack ? ['  finish it: kubesup-tui rollback --yes (or kubesup-tui, which offers it)'] : []),
   ];
   return `${lines.join('\n')}\n`;

@@ -27,6 +27,8 @@ export interface StepView {
 export interface AppServices {
   detect(): Promise<Detection>;
   plan(): Promise<Plan>;
+  /** The plan for another critical unit (containerd, etcd...) moved along with kubelet. */
+  planUnit?(unit: string): Promise<Plan>;
   migrate(plan: Plan, onEvent: (e: MigrationEvent) => void, signal: AbortSignal): Promise<MigrationResult>;
   /** Carries the interrupted migration's journal on from its first unfinished step. */
   resume(onEvent: (e: MigrationEvent) => void, signal: AbortSignal): Promise<MigrationResult>;
@@ -63,6 +65,10 @@ export interface AppState {
   // wizard
   readonly detection: Detection | null;
   readonly plan: Plan | null;
+  /** Other critical units chosen on the detect screen, to move before kubelet (their units' names). */
+  readonly chosenUnits: readonly string[];
+  /** Their plans, in the order they are applied (all before kubelet's `plan`). */
+  readonly otherPlans: readonly Plan[];
   readonly error: string | null;
   readonly previewTab: number;
   readonly previewScroll: number;
@@ -86,6 +92,8 @@ export interface AppState {
 
 export interface AppActions extends LogViewActions, ApplyActions {
   runDetect(): Promise<void>;
+  /** Chooses (or drops) another critical unit to move along with kubelet. */
+  toggleUnit(unit: string): void;
   toPreview(): Promise<void>;
   back(): void;
   setPreviewTab(delta: number): void;
@@ -128,11 +136,21 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
           set({ busy: null, error: (error as Error).message });
         }
       },
+      toggleUnit(unit) {
+        if (!services.planUnit) return;
+        const chosen = get().chosenUnits;
+        set({ chosenUnits: chosen.includes(unit) ? chosen.filter((u) => u !== unit) : [...chosen, unit] });
+      },
       async toPreview() {
         set({ busy: 'planning…', error: null });
         try {
           const plan = await services.plan();
-          set({ plan, busy: null, screen: 'preview', previewTab: 0, previewScroll: 0 });
+          // The other units in the order the node lists them (runtimes, then etcd): each before kubelet.
+          const order = get().detection?.node.otherUnits.map((o) => o.unit) ?? [];
+          const chosen = order.filter((u) => get().chosenUnits.includes(u));
+          const otherPlans: Plan[] = [];
+          for (const unit of chosen) if (services.planUnit) otherPlans.push(await services.planUnit(unit));
+          set({ plan, otherPlans, busy: null, screen: 'preview', previewTab: 0, previewScroll: 0 });
         } catch (error) {
           set({ busy: null, error: (error as Error).message });
         }
@@ -145,7 +163,7 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
         if (s.screen === 'preview') set({ screen: 'detect', error: null });
       },
       setPreviewTab(delta) {
-        const n = (get().plan?.files.length ?? 0) + 1;
+        const n = [...get().otherPlans, get().plan].reduce((sum, p) => sum + (p?.files.length ?? 0), 0) + 1;
         set({ previewTab: (get().previewTab + delta + n) % n, previewScroll: 0 });
       },
       scrollPreview(delta) {
@@ -246,6 +264,8 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
       busy: null,
       detection: null,
       plan: null,
+      chosenUnits: [],
+      otherPlans: [],
       error: null,
       previewTab: 0,
       previewScroll: 0,

@@ -4,10 +4,12 @@
  * (a TUI whose terminal went away lets it finish before it exits).
  */
 import type { MigrationEvent, MigrationResult } from '../core/migration/apply.js';
-import type { PlanStep } from '../core/migration/plan.js';
+import type { Plan, PlanStep } from '../core/migration/plan.js';
 import type { AppServices, AppState, StepView } from './app-store.js';
 
 export type Operation = 'migrate' | 'resume' | 'rollback';
+
+const unitName = (p: Plan) => p.service.unit.replace(/\.service$/, '');
 
 export interface ApplyActions {
   askApply(): void;
@@ -67,6 +69,32 @@ export function createApplyActions(services: AppServices, get: Get, set: Set): A
       });
   };
 
+  /**
+   * Each plan in turn, each with its own journal: a unit that fails is rolled back by itself and the next is
+   * not begun (the ones before it stay moved, each a complete migration of its own).
+   */
+  const applyInTurn = async (plans: readonly Plan[], signal: AbortSignal): Promise<MigrationResult> => {
+    let last: MigrationResult = { ok: true, healthzGapMs: null, error: null, rolledBack: false };
+    for (const p of plans) {
+      const unit = p.service.unit;
+      if (signal.aborted) {
+        const done = plans.slice(0, plans.indexOf(p)).map(unitName);
+        const rest = plans.slice(plans.indexOf(p)).map(unitName);
+        const error = `stopped before ${rest.join(', ')} (not begun); ${done.join(', ')} stay under supervisord`;
+        return { ok: false, healthzGapMs: null, error, rolledBack: true };
+      }
+      const prefixed = (e: MigrationEvent) =>
+        onEvent('step' in e ? { ...e, step: { ...e.step, id: `${unit}:${e.step.id}` } } : e);
+      last = await services.migrate(p, prefixed, signal);
+      if (!last.ok) {
+        const before = plans.slice(0, plans.indexOf(p)).map(unitName);
+        const kept = before.length ? ` (${before.join(', ')} stay under supervisord)` : '';
+        return { ...last, error: `${unitName(p)}: ${last.error ?? 'failed'}${kept}` };
+      }
+    }
+    return last;
+  };
+
   const ask = (message: string, go: () => void) => {
     if (!services.isRoot) return set({ notice: { text: 'must run as root to change the node', ok: false } });
     set({ confirm: { message, run: go } });
@@ -76,9 +104,20 @@ export function createApplyActions(services: AppServices, get: Get, set: Set): A
     askApply() {
       const plan = get().plan;
       if (!plan) return;
+      const others = get().otherPlans;
+      if (!others.length)
+        return ask(
+          `Apply this plan to ${services.hostname}? ${plan.steps.length} steps; rolled back by itself if anything fails`,
+          () => run('migrate', plan.steps, (signal) => services.migrate(plan, onEvent, signal)),
+        );
+      const plans = [...others, plan];
+      const names = plans.map(unitName);
+      const steps = plans.flatMap((p) =>
+        p.steps.map((st) => ({ ...st, id: `${p.service.unit}:${st.id}`, title: `${unitName(p)}: ${st.title}` })),
+      );
       ask(
-        `Apply this plan to ${services.hostname}? ${plan.steps.length} steps; rolled back by itself if anything fails`,
-        () => run('migrate', plan.steps, (signal) => services.migrate(plan, onEvent, signal)),
+        `Apply ${names.length} plans to ${services.hostname}, ${names.join(', then ')}? ${steps.length} steps; each unit rolled back by itself if anything of it fails, and the next not begun`,
+        () => run('migrate', steps, (signal) => applyInTurn(plans, signal)),
       );
     },
     askResume() {

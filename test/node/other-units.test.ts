@@ -199,4 +199,39 @@ ${ETCD_UNIT}EOF
     );
     expect(await snapshot(node)).toBe(now);
   });
+
+  it('the wizard: containerd chosen beside kubelet, both moved in turn (containerd first), then both rolled back', async () => {
+    const start = await snapshot(node);
+    const tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', ...kubesupArgv()]), {
+      columns: 120,
+      rows: 40,
+    });
+    try {
+      await tui.waitFor((x) => x.includes('1 [ ] containerd active · 2 [ ] etcd active'), 'the detect screen');
+      tui.send('1');
+      await tui.waitFor((x) => x.includes('1 [x] containerd active'), 'containerd chosen');
+      tui.send('Enter');
+      await tui.waitFor((x) => x.includes('containerd.sh') && x.includes('2 preview'), 'the preview');
+      tui.send('Enter');
+      await tui.waitFor((x) => x.includes('Apply 2 plans to node4, containerd, then kubelet?'), 'the confirmation');
+      tui.send('y');
+      const done = await tui.waitFor(
+        (x) => x.includes('kubelet runs under supervisord as [program:kubelet]'),
+        'done',
+        90_000,
+      );
+      expect(done).toContain('containerd runs under supervisord as [program:containerd]');
+    } finally {
+      tui.kill();
+    }
+    expect(await node.sh(`${CTL} status containerd kubelet`)).toMatch(/containerd\s+RUNNING[\s\S]*kubelet\s+RUNNING/);
+    expect(await pidOf(node, 'containerd-shim', 'comm')).toBe(shim);
+    for (const unit of ['kubelet', 'containerd']) {
+      const r = await kubesup(node, ['rollback', '--yes', ...(unit === 'kubelet' ? [] : ['--unit', unit])], {
+        timeoutMs: 120_000,
+      });
+      expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    }
+    expect(await snapshot(node)).toBe(start);
+  });
 });

@@ -8,7 +8,6 @@
  * - any other service: alive through its start window, or the URL the operator gives (--health-url).
  */
 import path from 'node:path/posix';
-import { parse as parseToml } from 'smol-toml';
 import type { FileReader } from '../host.js';
 
 export type HealthCheck =
@@ -83,7 +82,9 @@ export async function containerdHealth(
   const text = (await files.read(config).catch(() => undefined))?.toString('utf8');
   if (text === undefined) return fallback;
   try {
-    const grpc = (parseToml(text) as { grpc?: { address?: unknown } }).grpc;
+    // Loaded only here: `status` and the monitor, which describe checks, do not pay for a TOML parser.
+    const { parse } = await import('smol-toml');
+    const grpc = (parse(text) as { grpc?: { address?: unknown } }).grpc;
     return typeof grpc?.address === 'string' && grpc.address ? { kind: 'socket', path: grpc.address } : fallback;
   } catch (error) {
     return {

@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { useAppStore } from '../../store/store-context.js';
+import { alsoMoveLine, choosable } from '../components/other-units.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { Binding } from '../keymap.js';
 
@@ -9,6 +10,10 @@ export const DETECT_KEYS = {
   next: { keys: ['enter'], hint: '⏎ preview', help: 'plan the migration and preview it' },
   refresh: { keys: ['r'], hint: 'r refresh', help: 'detect again' },
   monitor: { keys: ['m'], hint: 'm monitor', help: 'open the live monitor' },
+  unit1: { keys: ['1'], hint: '1-4 also move', help: 'also move the first other unit listed (containerd, etcd…)' },
+  unit2: { keys: ['2'], help: 'also move the second other unit' },
+  unit3: { keys: ['3'], help: 'also move the third other unit' },
+  unit4: { keys: ['4'], help: 'also move the fourth other unit' },
   down: { keys: ['j', 'down'], help: 'scroll down' },
   up: { keys: ['k', 'up'], help: 'scroll up' },
 } satisfies Record<string, Binding>;
@@ -30,9 +35,14 @@ export function DetectScreen({
   readonly keysActive: boolean;
 }) {
   const d = useAppStore((s) => s.detection);
+  const chosen = useAppStore((s) => s.chosenUnits);
   const error = useAppStore((s) => s.error);
   const a = useAppStore((s) => s.actions);
   const [scroll, setScroll] = useState(0);
+  const toggle = (i: number) => () => {
+    const unit = d && choosable(d, i);
+    if (unit) a.toggleUnit(unit);
+  };
   useKeys(
     DETECT_KEYS,
     {
@@ -41,6 +51,10 @@ export function DetectScreen({
       monitor: () => a.startMonitor(),
       down: () => setScroll((n) => Math.min(n + 1, Math.max(0, (d?.flags.length ?? 1) - 1))),
       up: () => setScroll((n) => Math.max(0, n - 1)),
+      unit1: toggle(0),
+      unit2: toggle(1),
+      unit3: toggle(2),
+      unit4: toggle(3),
     },
     keysActive,
   );
@@ -69,15 +83,8 @@ export function DetectScreen({
       s.program ? 'green' : undefined,
     ],
   ];
-  // The other critical units: each moves on its own (the wizard moves kubelet).
-  const others = d.node.otherUnits ?? [];
-  if (others.length) {
-    const words = others.map(({ unit, active }) => {
-      const program = unit.replace(/\.service$/, '');
-      return `${program} ${s.programs.includes(program) ? 'supervised' : active || '?'}`;
-    });
-    glance.push(['other units', `${words.join(' · ')} (each: kubesup-tui migrate --unit NAME --yes)`, undefined]);
-  }
+  const also = alsoMoveLine(d, chosen);
+  if (also) glance.push(['also move', also, chosen.length ? 'cyan' : undefined]);
   const flagCol = Math.min(Math.max(10, ...d.flags.map((f) => f.arg.length)) + 2, Math.floor(width * 0.5));
   const lines: { text: string; source: string }[] = d.flags.map((f) => ({
     text: f.arg,

@@ -11,6 +11,7 @@ export const DONE_KEYS = {
 
 export function DoneScreen({ keysActive }: { readonly keysActive: boolean }) {
   const plan = useAppStore((s) => s.plan);
+  const others = useAppStore((s) => s.otherPlans);
   const result = useAppStore((s) => s.result);
   const steps = useAppStore((s) => s.steps);
   const a = useAppStore((s) => s.actions);
@@ -23,6 +24,11 @@ export function DoneScreen({ keysActive }: { readonly keysActive: boolean }) {
         <StepLine key={s.id} s={s} n={i + 1} total={steps.length} />
       ))}
       <Box flexDirection="column" borderStyle="round" borderColor="green" paddingX={1}>
+        {others.map((o) => (
+          <Text key={o.program} color="green" bold>
+            ✓ {o.service.unit.replace(/\.service$/, '')} runs under supervisord as [program:{o.program}]
+          </Text>
+        ))}
         <Text color="green" bold>
           ✓ kubelet runs under supervisord as [program:{plan.program}]
         </Text>
@@ -30,9 +36,18 @@ export function DoneScreen({ keysActive }: { readonly keysActive: boolean }) {
           healthz gap: {result.healthzGapMs === null ? 'unknown' : `${result.healthzGapMs} ms`} (how long kubelet did
           not answer)
         </Text>
-        <Text wrap="truncate-end">files: {plan.files.map((f) => f.path).join(', ')}</Text>
+        <Text wrap="truncate-end">
+          files:{' '}
+          {[...others, plan]
+            .flatMap((p) => p.files)
+            .map((f) => f.path)
+            .join(', ')}
+        </Text>
         <Text wrap="truncate-end">backups and journal: /var/lib/kubesup-tui/</Text>
-        <Text>undo: kubesup-tui rollback --yes</Text>
+        <Text wrap="truncate-end">
+          undo: kubesup-tui rollback --yes
+          {others.map((o) => ` · kubesup-tui rollback --yes --unit ${o.service.unit}`).join('')}
+        </Text>
       </Box>
     </Box>
   );

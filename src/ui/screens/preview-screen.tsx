@@ -31,28 +31,33 @@ function colour(text: string, diff: boolean): Line {
   return { text };
 }
 
-export function previewTabs(plan: Plan): { title: string; lines: Line[] }[] {
-  const tabs = plan.files.map((f) => {
-    const diff = f.before !== null;
-    const body = diff ? fileDiff(f) : f.content.trimEnd();
-    return {
-      title: f.path,
-      lines: [
-        {
-          text: `${diff ? 'changes to the current file (a backup is kept)' : 'new file'}, mode ${f.mode.toString(8)}: ${f.why}`,
-          dim: true,
-        },
-        ...body.split('\n').map((l) => colour(l, diff)),
-      ],
-    };
-  });
+/** The tabs: every file of every plan (the other units' first, in the order they are applied), then the steps. */
+export function previewTabs(plan: Plan, others: readonly Plan[] = []): { title: string; lines: Line[] }[] {
+  const plans = [...others, plan];
+  const tabs = plans
+    .flatMap((p) => p.files)
+    .map((f) => {
+      const diff = f.before !== null;
+      const body = diff ? fileDiff(f) : f.content.trimEnd();
+      return {
+        title: f.path,
+        lines: [
+          {
+            text: `${diff ? 'changes to the current file (a backup is kept)' : 'new file'}, mode ${f.mode.toString(8)}: ${f.why}`,
+            dim: true,
+          },
+          ...body.split('\n').map((l) => colour(l, diff)),
+        ],
+      };
+    });
   tabs.push({
     title: 'steps',
-    lines: [
-      ...plan.steps.map((s, i) => ({ text: `${String(i + 1).padStart(2)}. ${s.title}` })),
-      ...(plan.carried ?? []).map((c) => ({ text: `= ${c}`, dim: true })),
-      ...plan.warnings.map((w) => ({ text: `! ${w}`, color: 'yellow' })),
-    ],
+    lines: plans.flatMap((p) => [
+      ...(others.length ? [{ text: `${p.service.unit}:`, color: 'yellow' }] : []),
+      ...p.steps.map((s, i) => ({ text: `${String(i + 1).padStart(2)}. ${s.title}` })),
+      ...(p.carried ?? []).map((c) => ({ text: `= ${c}`, dim: true })),
+      ...p.warnings.map((w) => ({ text: `! ${w}`, color: 'yellow' })),
+    ]),
   });
   return tabs;
 }
@@ -67,6 +72,7 @@ export function PreviewScreen({
   readonly keysActive: boolean;
 }) {
   const plan = useAppStore((s) => s.plan);
+  const others = useAppStore((s) => s.otherPlans);
   const tab = useAppStore((s) => s.previewTab);
   const scroll = useAppStore((s) => s.previewScroll);
   const a = useAppStore((s) => s.actions);
@@ -85,7 +91,7 @@ export function PreviewScreen({
     keysActive,
   );
   if (!plan) return null;
-  const tabs = previewTabs(plan);
+  const tabs = previewTabs(plan, others);
   // previewTabs always has the steps tab, so tabs[0] exists.
   const current = tabs[tab] ?? (tabs[0] as (typeof tabs)[number]);
   const bodyHeight = Math.max(3, height - 2);

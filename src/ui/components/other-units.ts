@@ -1,0 +1,26 @@
+/**
+ * The node's other critical units on the detect screen (runtimes, etcd): each chosen by its number to move
+ * before kubelet; one supervisord runs already is shown, not offered.
+ */
+import type { Detection } from '../../core/detect/detect.js';
+
+const program = (unit: string) => unit.replace(/\.service$/, '');
+
+/** The unit behind number i+1, when it can be chosen. */
+export function choosable(d: Detection, i: number): string | null {
+  const unit = d.node.otherUnits[i]?.unit;
+  return unit && !d.supervisor.programs.includes(program(unit)) ? unit : null;
+}
+
+/** `1 [x] containerd active · 2 [ ] etcd active`; null when the node has no other critical unit. */
+export function alsoMoveLine(d: Detection, chosen: readonly string[]): string | null {
+  const others = d.node.otherUnits.slice(0, 4);
+  if (!others.length) return null;
+  return others
+    .map(({ unit, active }, i) =>
+      d.supervisor.programs.includes(program(unit))
+        ? `${program(unit)} supervised`
+        : `${i + 1} [${chosen.includes(unit) ? 'x' : ' '}] ${program(unit)} ${active || '?'}`,
+    )
+    .join(' · ');
+}
