@@ -74,11 +74,14 @@ export function createHttpProbe(): HttpProbe {
         socket.setTimeout(timeoutMs, () => done({ ok: false, error: `no answer within ${timeoutMs} ms` }));
         socket.on('connect', () => done({ ok: true }));
         socket.on('error', (e: NodeJS.ErrnoException) =>
-          done({
-            ok: false,
-            error:
-              e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ENOENT' ? 'no such socket' : e.message,
-          }),
+          // Reset after the accept (a server that closes at once; Bun reports it before 'connect'): it listens.
+          e.code === 'ECONNRESET' || e.code === 'EPIPE'
+            ? done({ ok: true })
+            : done({
+                ok: false,
+                error:
+                  e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ENOENT' ? 'no such socket' : e.message,
+              }),
         );
       });
     },

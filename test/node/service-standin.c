@@ -70,6 +70,15 @@ static void notify_ready(void) {
 
 /* ---- containerd ---- */
 
+/* A client of the socket is served until it hangs up (as containerd's gRPC server does), at most a second. */
+static void hold(int c) {
+  struct timeval tv = {1, 0};
+  setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buf[256];
+  while (read(c, buf, sizeof buf) > 0) {
+  }
+}
+
 static void grpc_address(const char *config, char *out, size_t size) {
   snprintf(out, size, "/run/containerd/containerd.sock");
   FILE *f = fopen(config, "r");
@@ -143,7 +152,7 @@ static int containerd(int argc, char **argv) {
   }
   fprintf(stderr, "containerd: serving on %s\n", address);
   notify_ready();
-  serve(lfd, NULL);
+  serve(lfd, hold);
   unlink(address);
   fprintf(stderr, "containerd: stopped; the shim keeps running\n");
   return 0;
