@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Detection } from '../../src/core/detect/detect.js';
 import type { MigrationEvent, MigrationResult } from '../../src/core/migration/apply.js';
-import type { Plan, PlanStep } from '../../src/core/migration/plan.js';
+import type { Plan } from '../../src/core/migration/plan.js';
 import { fakeServices, KEYS, monitorData, program, renderApp } from '../helpers/render-app.js';
 import { DETECTION, PLAN, STEPS } from './wizard-fixtures.js';
 
