@@ -10,6 +10,8 @@ export interface CliOptions {
   readonly command: Command | undefined;
   readonly json: boolean;
   readonly yes: boolean;
+  /** rollback --all: every unit kubesup-tui moved, kubelet first. */
+  readonly all: boolean;
   readonly program: string;
   /** The unit to move under supervisord (`kubelet.service` unless --unit says otherwise). */
   readonly unit: string;
@@ -31,11 +33,12 @@ Commands:
   detect      how kubelet is started today                          (--json)
   plan        the files and actions a migration would carry out      (--json)
   status      supervisord's programs, restarts, kubelet health        (--json)
-  rollback    put kubelet back under systemd, restoring every file   (--yes, --json)
+  rollback    put kubelet back under systemd, restoring every file   (--yes, --json, --unit, --all)
 
 Options:
   --json                  machine-readable output (detect, plan, status, migrate, rollback)
   --yes                   apply without asking (migrate, rollback)
+  --all                   rollback: every unit kubesup-tui moved (kubelet first, then the others)
   --unit NAME             the unit to move (default: kubelet.service), such as containerd or etcd:
                           with detect, plan, migrate --yes and rollback
   --program NAME          the supervisord program (default: the unit's name, e.g. kubelet)
@@ -57,6 +60,7 @@ function parseOptions(argv: readonly string[]) {
     options: {
       json: { type: 'boolean', default: false },
       yes: { type: 'boolean', short: 'y', default: false },
+      all: { type: 'boolean', default: false },
       program: { type: 'string' },
       unit: { type: 'string', default: 'kubelet.service' },
       'health-url': { type: 'string' },
@@ -90,6 +94,8 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
   if (values.json && command && !['detect', 'plan', 'status', 'migrate', 'rollback'].includes(command)) {
     throw new UsageError(`--json goes with detect, plan, status, migrate or rollback, not ${command}`);
   }
+  if (values.all && (command !== 'rollback' || values.json || values.unit !== 'kubelet.service'))
+    throw new UsageError('--all goes with rollback alone (one unit as JSON: rollback --unit NAME --json)');
   if (values.json && command === 'migrate' && !values.yes) {
     throw new UsageError('migrate --json runs without asking: add --yes');
   }
@@ -121,6 +127,7 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
     command,
     json: values.json,
     yes: values.yes,
+    all: values.all,
     program,
     unit,
     healthUrl,

@@ -200,7 +200,7 @@ ${ETCD_UNIT}EOF
     expect(await snapshot(node)).toBe(now);
   });
 
-  it('the wizard: containerd chosen beside kubelet, both moved in turn (containerd first), then both rolled back', async () => {
+  it('the wizard: containerd chosen beside kubelet, both moved in turn (containerd first); rollback --all puts both back', async () => {
     const start = await snapshot(node);
     const tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', ...kubesupArgv()]), {
       columns: 120,
@@ -226,12 +226,13 @@ ${ETCD_UNIT}EOF
     }
     expect(await node.sh(`${CTL} status containerd kubelet`)).toMatch(/containerd\s+RUNNING[\s\S]*kubelet\s+RUNNING/);
     expect(await pidOf(node, 'containerd-shim', 'comm')).toBe(shim);
-    for (const unit of ['kubelet', 'containerd']) {
-      const r = await kubesup(node, ['rollback', '--yes', ...(unit === 'kubelet' ? [] : ['--unit', unit])], {
-        timeoutMs: 120_000,
-      });
-      expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    }
+    // Both back at once: kubelet first (its runtime still up), then containerd.
+    const r = await kubesup(node, ['rollback', '--all', '--yes'], { timeoutMs: 180_000 });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /rolled back: kubelet runs under systemd again[\s\S]*rolled back: containerd runs under systemd again/,
+    );
     expect(await snapshot(node)).toBe(start);
+    expect(await pidOf(node, 'containerd-shim', 'comm')).toBe(shim);
   });
 });

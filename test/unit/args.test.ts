@@ -78,4 +78,13 @@ describe('command line', () => {
     expect(() => parseCommandLine(['detect', '--unit', '../etc/passwd'])).toThrow(/not a unit name/);
     expect(() => parseCommandLine(['detect', '--health-url', 'localhost:80'])).toThrow(/--health-url: expected/);
   });
+  it('--all goes with rollback alone, as lines (each unit as JSON: --unit NAME --json)', () => {
+    expect(parseCommandLine(['rollback', '--all', '--yes'])).toMatchObject({ all: true, unit: 'kubelet.service' });
+    for (const argv of [
+      ['migrate', '--all', '--yes'],
+      ['rollback', '--all', '--json', '--yes'],
+      ['rollback', '--all', '--unit', 'etcd'],
+    ])
+      expect(() => parseCommandLine(argv), argv.join(' ')).toThrow(/--all goes with rollback alone/);
+  });
 });

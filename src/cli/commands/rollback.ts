@@ -1,19 +1,34 @@
 /**
- * `kubesup-tui rollback --yes [--unit NAME]`: the unit (kubelet unless said) back under systemd, every file
- * and link restored byte for byte.
+ * `kubesup-tui rollback --yes [--unit NAME | --all]`: the unit (kubelet unless said; every moved unit with
+ * --all) back under systemd, every file and link restored byte for byte.
  * Holds the node's lock, survives the loss of its terminal, and is not stopped by Ctrl-C once begun.
  */
 import { guardAgainstTerminalLoss } from '../../adapters/terminal-loss.js';
 import { ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
-import { journalPath, readJournal } from '../../core/migration/journal.js';
+import { journalPath, readJournal, UNITS_DIR } from '../../core/migration/journal.js';
 import { withLock } from '../../core/migration/lock.js';
 import { rollBack } from '../../core/migration/session.js';
 import type { CliOptions } from '../args.js';
 import { migrationLog, printEvents } from '../migration-lines.js';
 import { recordSteps, refusedOutcome, rollbackOutcome } from '../outcome.js';
 
+/** `rollback --all`: kubelet first (back under systemd while its runtime still runs), then every other unit. */
 export async function runRollback(host: Host, options: CliOptions): Promise<number> {
+  if (!options.all) return rollbackUnit(host, options);
+  const others = await host.files.list(UNITS_DIR).catch(() => [] as string[]);
+  const units = [...((await readJournal(host.files)) ? ['kubelet.service'] : []), ...others.sort()];
+  const moved: string[] = [];
+  for (const unit of units) {
+    const journal = await readJournal(host.files, unit);
+    if (journal && journal.state !== 'rolled-back') moved.push(unit);
+  }
+  if (!moved.length) throw new ToolError('nothing to roll back: no unit was moved by kubesup-tui on this node');
+  for (const unit of moved) await rollbackUnit(host, { ...options, unit });
+  return 0;
+}
+
+async function rollbackUnit(host: Host, options: CliOptions): Promise<number> {
   // A script still gets a document when nothing can be rolled back.
   const refuse = (reason: string): never => {
     if (options.json)
