@@ -10,7 +10,7 @@ export interface CliOptions {
   readonly command: Command | undefined;
   readonly json: boolean;
   readonly yes: boolean;
-  /** rollback --all: every unit kubesup-tui moved, kubelet first. */
+  /** rollback --all: every unit kubesup-tui moved, the newest migration first. */
   readonly all: boolean;
   readonly program: string;
   /** The unit to move under supervisord (`kubelet.service` unless --unit says otherwise). */
@@ -38,7 +38,7 @@ Commands:
 Options:
   --json                  machine-readable output (detect, plan, status, migrate, rollback)
   --yes                   apply without asking (migrate, rollback)
-  --all                   rollback: every unit kubesup-tui moved (kubelet first, then the others)
+  --all                   rollback: every unit kubesup-tui moved, the newest migration first
   --unit NAME             the unit to move (default: kubelet.service), such as containerd or etcd:
                           with detect, plan, migrate --yes and rollback
   --program NAME          the supervisord program (default: the unit's name, e.g. kubelet)

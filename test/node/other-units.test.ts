@@ -226,7 +226,7 @@ ${ETCD_UNIT}EOF
     }
     expect(await node.sh(`${CTL} status containerd kubelet`)).toMatch(/containerd\s+RUNNING[\s\S]*kubelet\s+RUNNING/);
     expect(await pidOf(node, 'containerd-shim', 'comm')).toBe(shim);
-    // Both back at once: kubelet first (its runtime still up), then containerd.
+    // Both back at once, the newest migration first: kubelet, then containerd.
     const r = await kubesup(node, ['rollback', '--all', '--yes'], { timeoutMs: 180_000 });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(

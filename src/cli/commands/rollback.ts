@@ -6,25 +6,20 @@
 import { guardAgainstTerminalLoss } from '../../adapters/terminal-loss.js';
 import { ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
-import { journalPath, readJournal, UNITS_DIR } from '../../core/migration/journal.js';
+import { journalPath, readJournal } from '../../core/migration/journal.js';
 import { withLock } from '../../core/migration/lock.js';
+import { movedJournals, mustWaitFor } from '../../core/migration/moved-units.js';
 import { rollBack } from '../../core/migration/session.js';
 import type { CliOptions } from '../args.js';
 import { migrationLog, printEvents } from '../migration-lines.js';
 import { recordSteps, refusedOutcome, rollbackOutcome } from '../outcome.js';
 
-/** `rollback --all`: kubelet first (back under systemd while its runtime still runs), then every other unit. */
+/** `rollback --all`: every moved unit, newest migration first (see core/migration/moved-units.ts). */
 export async function runRollback(host: Host, options: CliOptions): Promise<number> {
   if (!options.all) return rollbackUnit(host, options);
-  const others = await host.files.list(UNITS_DIR).catch(() => [] as string[]);
-  const units = [...((await readJournal(host.files)) ? ['kubelet.service'] : []), ...others.sort()];
-  const moved: string[] = [];
-  for (const unit of units) {
-    const journal = await readJournal(host.files, unit);
-    if (journal && journal.state !== 'rolled-back') moved.push(unit);
-  }
+  const moved = await movedJournals(host.files);
   if (!moved.length) throw new ToolError('nothing to roll back: no unit was moved by kubesup-tui on this node');
-  for (const unit of moved) await rollbackUnit(host, { ...options, unit });
+  for (const j of moved) await rollbackUnit(host, { ...options, unit: j.plan.service.unit });
   return 0;
 }
 
@@ -50,6 +45,8 @@ async function rollbackUnit(host: Host, options: CliOptions): Promise<number> {
     return 0;
   }
   if (!options.yes) refuse('rollback changes the node: run it with --yes');
+  const wait = await mustWaitFor(host.files, journal);
+  if (wait) refuse(`not now: ${wait}`);
   // With --json, standard output is the one document at the end; the lines as they happen go to stderr.
   const terminal = guardAgainstTerminalLoss(options.json ? 'stderr' : 'stdout');
   const log = migrationLog(host);

@@ -1,0 +1,39 @@
+/**
+ * Every unit kubesup-tui moved on this node (kubelet and the others), from their journals; and the order they
+ * must go back in. Each migration backs up and restores its own files, so two that changed the same file
+ * (the [include] added to supervisord.conf) must be undone newest first: undoing the older one first would
+ * restore supervisord.conf without the [include] that the newer one's program still needs.
+ */
+import type { FileReader } from '../host.js';
+import { type Journal, readJournal, UNITS_DIR } from './journal.js';
+
+/** When the migration began on the node: its first step (a plan may be made long before, as the wizard does). */
+export function startedAt(j: Journal): string {
+  const times = Object.values(j.steps).map((s) => s.at);
+  return times.length ? times.reduce((a, b) => (a < b ? a : b)) : j.plan.createdAt;
+}
+
+/** Journals of units still moved (any state but rolled back), newest migration first. */
+export async function movedJournals(files: FileReader): Promise<Journal[]> {
+  const units = ['kubelet.service', ...(await files.list(UNITS_DIR).catch(() => [] as string[]))];
+  const out: Journal[] = [];
+  for (const unit of units) {
+    const journal = await readJournal(files, unit).catch(() => null);
+    if (journal && journal.state !== 'rolled-back') out.push(journal);
+  }
+  return out.sort((a, b) => startedAt(b).localeCompare(startedAt(a)));
+}
+
+/**
+ * Why this journal's rollback must wait, or null: it changed supervisord.conf, and a unit moved after it is
+ * still moved (its program is found through that change).
+ */
+export async function mustWaitFor(files: FileReader, journal: Journal): Promise<string | null> {
+  if (!journal.plan.files.some((f) => f.role === 'supervisor-config')) return null;
+  const later = (await movedJournals(files)).filter(
+    (j) => startedAt(j) > startedAt(journal) && j.plan.service.unit !== journal.plan.service.unit,
+  );
+  if (!later.length) return null;
+  const units = later.map((j) => j.plan.service.unit);
+  return `${units.join(', ')} ${units.length > 1 ? 'were' : 'was'} moved after ${journal.plan.service.unit} and ${units.length > 1 ? 'need' : 'needs'} the [include] its migration added to ${journal.plan.supervisor.config}: roll ${units.length > 1 ? 'them' : 'it'} back first, or all at once with kubesup-tui rollback --all --yes`;
+}
