@@ -9,8 +9,12 @@ import { type Journal, readJournal, UNITS_DIR } from './journal.js';
 
 /** When the migration began on the node: its first step (a plan may be made long before, as the wizard does). */
 export function startedAt(j: Journal): string {
-  const times = Object.values(j.steps).map((s) => s.at);
-  return times.length ? times.reduce((a, b) => (a < b ? a : b)) : j.plan.createdAt;
+  // ISO 8601 times: the first in sorted order is the earliest.
+  return (
+    Object.values(j.steps)
+      .map((s) => s.at)
+      .sort()[0] ?? j.plan.createdAt
+  );
 }
 
 /** Journals of units still moved (any state but rolled back), newest migration first. */
