@@ -1,26 +1,8 @@
 // detect --unit: any critical unit, from its unit files and its running process.
 import { describe, expect, it } from 'vitest';
 import { detectUnit, neverMoved, unitNames } from '../../src/core/detect/detect-unit.js';
+import { CONTAINERD, CRI_DOCKERD, DOCKER } from '../fixtures/units/service-units.js';
 import { fakeNode } from '../helpers/fake-host/index.js';
-
-const CONTAINERD = `[Unit]
-Description=containerd container runtime
-After=network.target local-fs.target
-
-[Service]
-ExecStartPre=-/sbin/modprobe overlay
-ExecStart=/usr/local/bin/containerd
-Type=notify
-Delegate=yes
-KillMode=process
-Restart=always
-RestartSec=5
-LimitNPROC=infinity
-LimitCORE=infinity
-LimitNOFILE=1048576
-TasksMax=infinity
-OOMScoreAdjust=-999
-`;
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units
 Max core file size        unlimited            unlimited            bytes
@@ -31,6 +13,7 @@ Max open files            20000                20000                files
 function nodeWithContainerd() {
   const node = fakeNode('kubekey-centos7');
   node.files.put('/etc/systemd/system/containerd.service', CONTAINERD);
+  node.files.put('/etc/systemd/system/containerd.service.d/limits.conf', '[Service]\nLimitNOFILE=1048576\n');
   node.files.put('/etc/containerd/config.toml', 'version = 2\n[grpc]\n  address = "/run/containerd/containerd.sock"\n');
   const pid = node.procs.spawn(['/usr/local/bin/containerd']);
   node.files.put(`/proc/${pid}/limits`, LIMITS);
@@ -92,50 +75,6 @@ describe('detect --unit', () => {
     expect(neverMoved(unitNames(unit).unit)).toMatch(why);
   });
 });
-
-// docker's and cri-dockerd's upstream units (moby/moby contrib/init/systemd, Mirantis/cri-dockerd packaging).
-const DOCKER = `[Unit]
-Description=Docker Application Container Engine
-After=network-online.target docker.socket firewalld.service containerd.service time-set.target
-Wants=network-online.target containerd.service
-Requires=docker.socket
-
-[Service]
-Type=notify
-ExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock
-ExecReload=/bin/kill -s HUP $MAINPID
-TimeoutStartSec=0
-RestartSec=2
-Restart=always
-StartLimitBurst=3
-StartLimitInterval=60s
-LimitNPROC=infinity
-LimitCORE=infinity
-TasksMax=infinity
-Delegate=yes
-KillMode=process
-OOMScoreAdjust=-500
-`;
-const CRI_DOCKERD = `[Unit]
-Description=CRI Interface for Docker Application Container Engine
-After=network-online.target firewalld.service docker.service
-Wants=network-online.target
-Requires=cri-docker.socket
-
-[Service]
-Type=notify
-ExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd://
-ExecReload=/bin/kill -s HUP $MAINPID
-TimeoutSec=0
-RestartSec=2
-Restart=always
-LimitNOFILE=infinity
-LimitNPROC=infinity
-LimitCORE=infinity
-TasksMax=infinity
-Delegate=yes
-KillMode=process
-`;
 
 describe('socket-activated units (docker, cri-dockerd as their projects ship them)', () => {
   it.each([

@@ -6,37 +6,8 @@ import { carriedSettings } from '../../src/core/migration/run-lines.js';
 import { getValue, parseSupervisorConfig } from '../../src/core/supervisor/config.js';
 import { resolveUnit } from '../../src/core/systemd/resolve-unit.js';
 import { parseLimit, parseProcLimits, runSettings } from '../../src/core/systemd/run-settings.js';
+import { CONTAINERD, KUBEKEY_ETCD } from '../fixtures/units/service-units.js';
 import { memoryFiles } from '../helpers/fake-host/index.js';
-
-// containerd's upstream containerd.service, with the LimitNOFILE drop-in operators add.
-const CONTAINERD = `[Service]
-ExecStartPre=-/sbin/modprobe overlay
-ExecStart=/usr/local/bin/containerd
-Type=notify
-Delegate=yes
-KillMode=process
-Restart=always
-RestartSec=5
-LimitNPROC=infinity
-LimitCORE=infinity
-TasksMax=infinity
-OOMScoreAdjust=-999
-`;
-// KubeKey's etcd.service (kubekey pkg/etcd templates): all of etcd's configuration is in /etc/etcd.env.
-const KUBEKEY_ETCD = `[Unit]
-Description=etcd
-After=network.target
-
-[Service]
-User=root
-Type=notify
-EnvironmentFile=/etc/etcd.env
-ExecStart=/usr/local/bin/etcd
-NotifyAccess=all
-RestartSec=10s
-LimitNOFILE=40000
-Restart=always
-`;
 
 const settingsOf = async (files: Record<string, string>, name: string) =>
   runSettings(await resolveUnit(memoryFiles(files), name));
@@ -184,7 +155,10 @@ describe('the settings of real units', () => {
 
   it('the running process is the truth: its limits and OOM score are what is carried', async () => {
     const { settings } = await settingsOf(
-      { '/usr/lib/systemd/system/containerd.service': `${CONTAINERD}LimitNOFILE=1048576\n` },
+      {
+        '/usr/lib/systemd/system/containerd.service': CONTAINERD,
+        '/etc/systemd/system/containerd.service.d/limits.conf': '[Service]\nLimitNOFILE=1048576\n',
+      },
       'containerd.service',
     );
     // A host without CAP_SYS_RESOURCE: systemd could not raise the hard limit past 20000.

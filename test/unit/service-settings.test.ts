@@ -2,32 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { resolveUnit } from '../../src/core/systemd/resolve-unit.js';
 import { serviceSettings } from '../../src/core/systemd/service-settings.js';
+import { CONTAINERD } from '../fixtures/units/service-units.js';
 import { memoryFiles } from '../helpers/fake-host/index.js';
 
 const settingsOf = async (files: Record<string, string>, name = 'kubelet.service') =>
   serviceSettings(await resolveUnit(memoryFiles(files), name));
-
-// containerd's upstream unit (containerd/containerd containerd.service), as nodes install it.
-const CONTAINERD = `[Unit]
-Description=containerd container runtime
-After=network.target local-fs.target dbus.service
-
-[Service]
-ExecStartPre=-/sbin/modprobe overlay
-ExecStart=/usr/local/bin/containerd
-Type=notify
-Delegate=yes
-KillMode=process
-Restart=always
-RestartSec=5
-LimitNPROC=infinity
-LimitCORE=infinity
-TasksMax=infinity
-OOMScoreAdjust=-999
-
-[Install]
-WantedBy=multi-user.target
-`;
 
 describe('unit settings under supervisord', () => {
   it("kubeadm's kubelet unit: everything carried or without effect, nothing to say", async () => {

@@ -10,7 +10,7 @@ import type { SupervisorOverrides } from '../supervisor/locate.js';
 import type { RunSettings } from '../systemd/run-settings.js';
 import { type ConfiguredStart, detectConfigured } from './configured.js';
 import { type NodeFacts, nodeFacts } from './detect.js';
-import { carriedRun, type ProcessRun, readProcessRun } from './process-run.js';
+import { carriedRun, type RunningProcess, readProcessRun } from './process-run.js';
 import { detectSupervisor, SUPERVISOR_UNITS, type SupervisorDetection } from './supervisor.js';
 
 /** Units the node's access or systemd itself depends on: losing systemd's care of them can lose the node. */
@@ -46,13 +46,7 @@ export interface UnitDetection {
   readonly unit: string;
   readonly program: string;
   readonly argv: string[];
-  readonly running: {
-    readonly pid: number;
-    readonly argv: string[];
-    readonly env: Record<string, string> | null;
-    readonly managedBy: string;
-    readonly run: ProcessRun;
-  } | null;
+  readonly running: RunningProcess | null;
   readonly configured: ConfiguredStart | null;
   readonly carry: { readonly run: RunSettings; readonly oomScoreAdjust: number } | null;
   readonly health: HealthCheck | null;

@@ -16,7 +16,7 @@ import { resolveUnit } from '../systemd/resolve-unit.js';
 import type { RunSettings } from '../systemd/run-settings.js';
 import { unitState } from '../systemd/unit-state.js';
 import { type ConfiguredStart, detectConfigured } from './configured.js';
-import { carriedRun, type ProcessRun, readProcessRun } from './process-run.js';
+import { carriedRun, type RunningProcess, readProcessRun } from './process-run.js';
 import { detectSupervisor, type SupervisorDetection } from './supervisor.js';
 
 export const KUBELET_UNIT = 'kubelet.service';
@@ -29,14 +29,7 @@ export interface FlagSource {
 
 export interface Detection {
   readonly argv: string[];
-  readonly running: {
-    readonly pid: number;
-    readonly argv: string[];
-    readonly env: Record<string, string> | null;
-    readonly managedBy: string;
-    /** Its limits and OOM score as systemd gave them (read from /proc before anything stops it). */
-    readonly run: ProcessRun;
-  } | null;
+  readonly running: RunningProcess | null;
   /** What the migration carries of how systemd ran it: the unit's settings at the running process's values. */
   readonly carry: { readonly run: RunSettings; readonly oomScoreAdjust: number } | null;
   readonly configured: ConfiguredStart | null;

@@ -12,6 +12,17 @@ export interface ProcessRun {
   readonly oomScoreAdj: number | null;
 }
 
+/** A service's process as found running, with what it was given (argv, environment, limits, OOM score). */
+export interface RunningProcess {
+  readonly pid: number;
+  readonly argv: string[];
+  readonly env: Record<string, string> | null;
+  /** Who runs it: systemd, supervisord, or something kubesup-tui leaves alone. */
+  readonly managedBy: string;
+  /** Its limits and OOM score (read from /proc before anything stops it). */
+  readonly run: ProcessRun;
+}
+
 export async function readProcessRun(files: FileReader, pid: number): Promise<ProcessRun> {
   const text = async (p: string) => (await files.read(p).catch(() => undefined))?.toString('utf8');
   const limitsText = await text(`/proc/${pid}/limits`);
