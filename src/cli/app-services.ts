@@ -47,6 +47,7 @@ const SAVED_LOGS = '/var/tmp/kubesup-tui';
 
 export function createAppServices(host: Host, options: CliOptions): AppServices {
   return {
+    clock: host.clock,
     isRoot: host.isRoot,
     hostname: host.hostname,
     detect: () => detect(host, { program: options.program, supervisor: supervisorOverrides(options) }),

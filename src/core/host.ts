@@ -3,7 +3,8 @@
  * real node (cli/host.ts wires them); tests hand in test/helpers/fake-host.ts. Nothing in core/ imports
  * node:fs, node:child_process or node:http, or reads the real clock.
  */
-import type { RpcValue } from './supervisor/xmlrpc.js';
+/** A value on supervisord's XML-RPC wire; core/supervisor/xmlrpc.ts encodes and decodes it. */
+export type RpcValue = string | number | boolean | null | RpcValue[] | { [key: string]: RpcValue };
 
 export interface Host {
   readonly files: FileReader;

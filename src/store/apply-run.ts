@@ -5,23 +5,9 @@
  */
 import type { MigrationEvent, MigrationResult } from '../core/migration/apply.js';
 import type { Plan, PlanStep } from '../core/migration/plan.js';
-import type { AppServices, AppState, StepView } from './app-store.js';
-
-export type Operation = 'migrate' | 'resume' | 'rollback';
+import type { ApplyActions, AppServices, AppState, Operation, StepView } from './types.js';
 
 const unitName = (p: Plan) => p.service.unit.replace(/\.service$/, '');
-
-export interface ApplyActions {
-  askApply(): void;
-  /** Resume the interrupted migration (its remaining steps), after y. */
-  askResume(): void;
-  /** Roll the interrupted migration back, after y. */
-  askRollback(): void;
-  /** Stop after the current step and roll back (asked for by q or Ctrl-C, confirmed). */
-  stopApply(): void;
-  /** Settles when nothing is changing the node. */
-  whenIdle(): Promise<void>;
-}
 
 type Get = () => AppState;
 type Set = (patch: Partial<AppState>) => void;

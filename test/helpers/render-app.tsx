@@ -1,5 +1,6 @@
 // Renders the app over a store with fake services, and waits on frames by condition, never by sleeping.
 import { render } from 'ink-testing-library';
+import { createSystemClock } from '../../src/adapters/system-clock.js';
 import { parseKlogLine } from '../../src/core/kubelet/klog.js';
 import { LogRing } from '../../src/core/monitor/log-ring.js';
 import {
@@ -76,6 +77,8 @@ export function fakeServices(over: Partial<AppServices> = {}): { services: AppSe
     followed,
   };
   const services: AppServices = {
+    // Real timers: the screens' frames are awaited by condition, as on a terminal.
+    clock: createSystemClock(),
     isRoot: true,
     hostname: 'node4',
     detect: async () => {

@@ -6,8 +6,9 @@ import { findInterruption, interruptionWarning } from '../../core/migration/inte
 import { readJournal } from '../../core/migration/journal.js';
 import { findMonitorTarget } from '../../core/monitor/connect.js';
 import { MonitorEngine } from '../../core/monitor/engine.js';
+import { uptimeSeconds } from '../../core/monitor/monitor-data.js';
 import { NodeSampler } from '../../core/monitor/node-facts.js';
-import { buildStatusReport, uptimeSeconds } from '../../core/monitor/status-report.js';
+import { buildStatusReport } from '../../core/monitor/status-report.js';
 import { type CliOptions, supervisorOverrides } from '../args.js';
 import { formatStatusReport } from '../format/status.js';
 

@@ -1,7 +1,12 @@
 /** `kubesup-tui status` for people: a plain table, nothing coloured (pipes and NO_COLOR read it as it is). */
 import { formatBytes } from '../../core/kubelet/eviction.js';
-import type { NodeReport, StatusReport, UsageReport } from '../../core/monitor/status-report.js';
-import { failedStarts, formatDuration, formatLastExit, plural, stateWord } from '../../core/monitor/words.js';
+import {
+  formatLastExit,
+  type NodeReport,
+  type StatusReport,
+  type UsageReport,
+} from '../../core/monitor/status-report.js';
+import { failedStarts, formatDuration, plural, stateWord } from '../../core/monitor/words.js';
 
 /** Plain table for people; columns padded, nothing coloured (pipes and NO_COLOR read it as it is). */
 export function formatStatusReport(r: StatusReport): string {

@@ -128,11 +128,12 @@ export async function nodeFacts(host: Host, unit: string): Promise<NodeFacts> {
   return { packageManager, runtimeUnits, otherUnits, unitInEtc };
 }
 
-export async function detect(host: Host, options: DetectOptions): Promise<Detection> {
+/** The kubelets running, ours among them (the unit's main pid picks it among several), and what refuses. */
+async function runningKubelet(
+  host: Host,
+): Promise<{ running: Detection['running']; refusal: string | null; warnings: string[] }> {
   const warnings: string[] = [];
   let refusal: string | null = null;
-
-  // Running kubelets.
   const ownNs = await host.procs.ownPidNamespace();
   const candidates = await findKubeletProcesses(host.procs);
   const own: { p: ProcessRecord; managedBy: string }[] = [];
@@ -174,6 +175,61 @@ export async function detect(host: Host, options: DetectOptions): Promise<Detect
         run: await readProcessRun(host.files, p.pid),
       };
   }
+  return { running, refusal, warnings };
+}
+
+/** Each flag with its source: the configured expansion's, matched in order; else "running process only". */
+function flagSources(
+  argv: readonly string[],
+  configuredArgs: readonly SourcedArg[],
+  running: Detection['running'],
+): FlagSource[] {
+  const pool = [...configuredArgs];
+  return argv.map((arg) => {
+    const i = pool.findIndex((a) => a.arg === arg);
+    if (i < 0) return { arg, source: running ? `running process (pid ${running.pid}) only` : 'unknown' };
+    const [found] = pool.splice(i, 1);
+    return { arg, source: originText(found as SourcedArg) };
+  });
+}
+
+/** kubelet's version from its binary (what it means for the flags carried over); a warning when it will not say. */
+async function kubeletVersion(host: Host, binary: string, warnings: string[]): Promise<string | null> {
+  const r = await host.runner.run(binary, ['--version'], { timeoutMs: 10_000 });
+  const version = r.exitCode === 0 ? (parseKubeletVersion(r.stdout) ?? null) : null;
+  if (!version)
+    warnings.push(
+      `${binary} --version failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`,
+    );
+  return version;
+}
+
+/** kubelet's healthz, from its --config file; why it cannot be read or verified, as warnings. */
+async function kubeletHealthz(host: Host, argv: readonly string[], warnings: string[]) {
+  const configPath = kubeletConfigPath(argv) ?? null;
+  let configText: string | undefined;
+  if (configPath) {
+    try {
+      configText = (await host.files.read(configPath))?.toString('utf8');
+      if (configText === undefined) warnings.push(`kubelet's --config file ${configPath} does not exist`);
+    } catch (error) {
+      warnings.push(
+        `cannot read kubelet's --config file ${configPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
+    }
+  }
+  const healthz = healthzFromKubeletConfig(configText);
+  if (healthz.problem) warnings.push(healthz.problem);
+  if (healthz.port === 0)
+    warnings.push('kubelet has healthzPort: 0 (no healthz server): the migration cannot verify kubelet is healthy');
+  return { configPath, healthz };
+}
+
+export async function detect(host: Host, options: DetectOptions): Promise<Detection> {
+  const warnings: string[] = [];
+  const { running, ...fromProcesses } = await runningKubelet(host);
+  warnings.push(...fromProcesses.warnings);
+  let refusal = fromProcesses.refusal;
 
   // Configured: the unit as systemd would run it.
   const fromUnit = await detectConfigured(host, KUBELET_UNIT);
@@ -192,44 +248,13 @@ export async function detect(host: Host, options: DetectOptions): Promise<Detect
     }
   }
 
-  // Each flag with its source: the configured expansion's, matched in order; else "running process only".
-  const pool = [...configuredArgs];
-  const flags: FlagSource[] = argv.map((arg) => {
-    const i = pool.findIndex((a) => a.arg === arg);
-    if (i < 0) return { arg, source: running ? `running process (pid ${running.pid}) only` : 'unknown' };
-    const [found] = pool.splice(i, 1);
-    return { arg, source: originText(found as SourcedArg) };
-  });
+  const flags = flagSources(argv, configuredArgs, running);
 
-  // kubelet's version and what it means for the flags carried over.
   const binary = argv[0]?.startsWith('/') ? argv[0] : null;
-  let version: string | null = null;
-  if (binary) {
-    const r = await host.runner.run(binary, ['--version'], { timeoutMs: 10_000 });
-    version = r.exitCode === 0 ? (parseKubeletVersion(r.stdout) ?? null) : null;
-    if (!version)
-      warnings.push(
-        `${binary} --version failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`,
-      );
-  }
+  const version = binary ? await kubeletVersion(host, binary, warnings) : null;
   warnings.push(...flagWarnings(argv, version ?? undefined));
 
-  const configPath = kubeletConfigPath(argv) ?? null;
-  let configText: string | undefined;
-  if (configPath) {
-    try {
-      configText = (await host.files.read(configPath))?.toString('utf8');
-      if (configText === undefined) warnings.push(`kubelet's --config file ${configPath} does not exist`);
-    } catch (error) {
-      warnings.push(
-        `cannot read kubelet's --config file ${configPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      );
-    }
-  }
-  const healthz = healthzFromKubeletConfig(configText);
-  if (healthz.problem) warnings.push(healthz.problem);
-  if (healthz.port === 0)
-    warnings.push('kubelet has healthzPort: 0 (no healthz server): the migration cannot verify kubelet is healthy');
+  const { configPath, healthz } = await kubeletHealthz(host, argv, warnings);
 
   const supervisor = await detectSupervisor(host, options.program, options.supervisor);
   warnings.push(...supervisor.problems);

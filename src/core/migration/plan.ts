@@ -17,7 +17,7 @@ import {
 } from './render-files.js';
 import { carriedSettings } from './run-lines.js';
 import { kubeletSource, type ServiceSource, unitSource } from './service-source.js';
-import { PlanRefused, supervisorTarget } from './supervisor-target.js';
+import { PlanRefused, type SupervisorTarget, supervisorTarget } from './supervisor-target.js';
 
 export { STATE_DIR } from './state-dir.js';
 /** supervisord's OOM score when it guards kubelet alone: as protected as kubelet (which sets -999 itself). */
@@ -61,15 +61,77 @@ export async function planService(d: ServiceSource, files: FileReader, o: PlanOp
   const stamp = o.now.toISOString().replace(/\.\d+Z$/, 'Z');
   const header = `written by ${o.tool} on ${stamp} from ${d.unit}`;
   const s = d.supervisor;
-  const warnings: string[] = [];
-
   const target = supervisorTarget(s, d.node, o.program, d.name);
-  const { installCommand, unit: supUnit, config, programFile, includeToAdd } = target;
-  if (target.warning) warnings.push(target.warning);
-
+  const { unit: supUnit, config, programFile } = target;
   const c = d.configured;
-  const carry = d.run;
   const mask = !d.node.unitInEtc;
+  const { planned, warnings } = await plannedFiles(d, files, o, target, { header, wrapperPath, logFile, mask });
+  if (target.warning) warnings.unshift(target.warning);
+  const steps = planSteps(d, o, target, planned, { logFile, mask });
+  const wasRunning = s.pid !== null;
+
+  return {
+    version: 1,
+    createdAt: o.now.toISOString(),
+    tool: o.tool,
+    program: o.program,
+    argv: d.argv,
+    files: planned,
+    steps,
+    supervisor: {
+      unit: supUnit,
+      config,
+      programFile,
+      url: s.url,
+      wasRunning,
+      wasEnabled: s.unit?.enabled === 'enabled',
+      installed: s.installed,
+    },
+    service: {
+      unit: d.unit,
+      wasActive: c?.active === 'active' || d.runBy !== null,
+      wasEnabled: c?.enabled === 'enabled',
+      mask,
+      health: d.health,
+      sources: c?.files ?? [],
+      links: c?.links ?? [],
+      expect: d.expect,
+    },
+    carried: carriedSettings(d.unit, d.run, d.oomScoreAdjust),
+    warnings,
+  };
+}
+
+/** The wrapper's text: the service's environment, its ExecStartPre steps and its command line, then exec. */
+function wrapperText(d: ServiceSource, program: string, header: string): string {
+  const c = d.configured;
+  return renderWrapper({
+    argv: d.argv,
+    env: c?.env ?? {},
+    execStartPre: c?.execStartPre ?? [],
+    sourceFiles: c?.files ?? [],
+    program,
+    header,
+    oomScoreAdjust: d.oomScoreAdjust,
+    unit: d.unit,
+    run: d.run,
+  });
+}
+
+/** The files to write, each with what is there now; and the warnings they bring (a file to replace...). */
+async function plannedFiles(
+  d: ServiceSource,
+  files: FileReader,
+  o: PlanOptions,
+  target: SupervisorTarget,
+  at: { readonly header: string; readonly wrapperPath: string; readonly logFile: string; readonly mask: boolean },
+): Promise<{ planned: PlannedFile[]; warnings: string[] }> {
+  const { header, wrapperPath, logFile, mask } = at;
+  const { unit: supUnit, programFile, includeToAdd } = target;
+  const s = d.supervisor;
+  const carry = d.run;
+  const killMode = carry.killMode === 'process' ? 'process' : 'mixed';
+  const warnings: string[] = [];
   // Lowering supervisord's OOM score would hand it to every program it starts: only when this is its only one.
   const others = s.programs.filter((p) => p !== o.program);
 
@@ -91,17 +153,7 @@ export async function planService(d: ServiceSource, files: FileReader, o: PlanOp
     role: 'wrapper',
     mode: 0o755,
     why: `${d.name}'s environment, how systemd ran it, its ExecStartPre steps and its exact command line, then exec`,
-    content: renderWrapper({
-      argv: d.argv,
-      env: c?.env ?? {},
-      execStartPre: c?.execStartPre ?? [],
-      sourceFiles: c?.files ?? [],
-      program: o.program,
-      header,
-      oomScoreAdjust: d.oomScoreAdjust,
-      unit: d.unit,
-      run: carry,
-    }),
+    content: wrapperText(d, o.program, header),
   });
   await add({
     path: programFile,
@@ -116,12 +168,7 @@ export async function planService(d: ServiceSource, files: FileReader, o: PlanOp
     mode: 0o644,
     why: `${supUnit} starts after what ${d.name} waited for, and leaves stopping ${d.name} to supervisord`,
     content: renderSupervisorDropIn(
-      {
-        after: d.after,
-        wants: d.wants,
-        oomScoreAdjust: others.length ? null : SUPERVISOR_OOM_SCORE,
-        killMode: carry.killMode === 'process' ? 'process' : 'mixed',
-      },
+      { after: d.after, wants: d.wants, oomScoreAdjust: others.length ? null : SUPERVISOR_OOM_SCORE, killMode },
       header,
     ),
   });
@@ -144,6 +191,21 @@ export async function planService(d: ServiceSource, files: FileReader, o: PlanOp
       warnings.push(`${f.path} exists and will be replaced (a backup is kept)`);
   }
 
+  return { planned, warnings };
+}
+
+/** The steps, in order: what runs before what is the decision here (see the stop and mask below). */
+function planSteps(
+  d: ServiceSource,
+  o: PlanOptions,
+  target: SupervisorTarget,
+  planned: readonly PlannedFile[],
+  at: { readonly logFile: string; readonly mask: boolean },
+): PlanStep[] {
+  const { logFile, mask } = at;
+  const { installCommand, unit: supUnit } = target;
+  const s = d.supervisor;
+  const carry = d.run;
   const wasRunning = s.pid !== null;
   const steps: PlanStep[] = [];
   if (installCommand)
@@ -188,36 +250,7 @@ export async function planService(d: ServiceSource, files: FileReader, o: PlanOp
     title: `verify: ${o.program} RUNNING, healthy (${healthTarget(d.health)}), same command line${d.unit === 'kubelet.service' ? ', one kubelet' : ''}`,
   });
 
-  return {
-    version: 1,
-    createdAt: o.now.toISOString(),
-    tool: o.tool,
-    program: o.program,
-    argv: d.argv,
-    files: planned,
-    steps,
-    supervisor: {
-      unit: supUnit,
-      config,
-      programFile,
-      url: s.url,
-      wasRunning,
-      wasEnabled: s.unit?.enabled === 'enabled',
-      installed: s.installed,
-    },
-    service: {
-      unit: d.unit,
-      wasActive: c?.active === 'active' || d.runBy !== null,
-      wasEnabled: c?.enabled === 'enabled',
-      mask,
-      health: d.health,
-      sources: c?.files ?? [],
-      links: c?.links ?? [],
-      expect: d.expect,
-    },
-    carried: carriedSettings(d.unit, carry, d.oomScoreAdjust),
-    warnings,
-  };
+  return steps;
 }
 
 /** Detects how the unit starts on this node and plans its migration, with detection's warnings carried along. */

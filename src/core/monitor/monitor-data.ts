@@ -154,11 +154,16 @@ export function visibleSignature(d: MonitorData): string {
       p.waiting?.retryInS,
       p.history.restarts,
       p.history.exits.length,
-      p.state === 'RUNNING' && p.start > 0 ? uptimeWord(p.now - p.start) : null,
+      uptimeWord(uptimeSeconds(p)),
     ]),
     // The node panel: its levels and whose process it shows; its figures move it through nodeMoved.
     [d.node?.memory?.level, ...(d.node?.disks.map((x) => x.level) ?? []), d.node === null, d.usage?.pid],
   ]);
+}
+
+/** How long a program has run by supervisord's own clock; null when it is not running. */
+export function uptimeSeconds(p: ProcessInfo): number | null {
+  return p.state === 'RUNNING' && p.start > 0 ? Math.max(0, p.now - p.start) : null;
 }
 
 /** How the engine runs; the defaults suit a person watching over SSH. */

@@ -5,7 +5,7 @@
 import { type MovedService, movedServices, type ServiceHealth, servicesHealth } from '../health/services.js';
 import type { Host } from '../host.js';
 import type { ProgramRow } from './monitor-data.js';
-import { uptimeSeconds } from './status-report.js';
+import { uptimeSeconds } from './monitor-data.js';
 
 export class ServicesWatch {
   private cancel: (() => void) | null = null;

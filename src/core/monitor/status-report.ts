@@ -4,9 +4,8 @@
 
 import type { ServiceHealth } from '../health/services.js';
 import { describeThreshold } from '../kubelet/eviction.js';
-import type { ProcessInfo } from '../supervisor/client.js';
 import { isFlapping } from './exit-history.js';
-import type { MonitorData } from './monitor-data.js';
+import { type MonitorData, uptimeSeconds } from './monitor-data.js';
 import type { NodeFacts, Pressure } from './node-facts.js';
 import type { ExitRecord } from './restart-history.js';
 import { type HealthWord, healthWord } from './words.js';
@@ -107,8 +106,11 @@ function nodeReport(n: NodeFacts): NodeReport {
   };
 }
 
-export function uptimeSeconds(p: ProcessInfo): number | null {
-  return p.state === 'RUNNING' && p.start > 0 ? Math.max(0, p.now - p.start) : null;
+/** `exit 1 (unexpected)`, `SIGKILL`: how `status` says a program's last exit. */
+export function formatLastExit(e: LastExit | null): string {
+  if (!e) return '-';
+  const what = e.signal ? e.signal : `exit ${e.status}`;
+  return `${what}${e.expected ? '' : ' (unexpected)'}`;
 }
 
 function toLastExit(e: ExitRecord | null): LastExit | null {

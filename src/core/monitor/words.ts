@@ -1,5 +1,4 @@
 /** How the monitor says durations and exits, the same in `status`, its JSON and the TUI. */
-import type { LastExit } from './status-report.js';
 
 /** `1d 02:03:04` / `02:03:04`, like supervisorctl's uptime but with days. */
 export function formatDuration(seconds: number | null): string {
@@ -24,12 +23,6 @@ export function uptimeWord(seconds: number | null): string {
   if (s < 60) return `${Math.floor(s / 10) * 10}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m`;
   return compactDuration(s);
-}
-
-export function formatLastExit(e: LastExit | null): string {
-  if (!e) return '-';
-  const what = e.signal ? e.signal : `exit ${e.status}`;
-  return `${what}${e.expected ? '' : ' (unexpected)'}`;
 }
 
 /** A program's state as a person should read it: supervisord's, unless the wrapper is waiting to retry. */

@@ -8,8 +8,9 @@
  * xmlrpc.client writes them: fixed tags around escaped text.
  */
 import { SaxesParser } from 'saxes';
+import type { RpcValue } from '../host.js';
 
-export type RpcValue = string | number | boolean | null | RpcValue[] | { [key: string]: RpcValue };
+export type { RpcValue };
 
 /** A `<fault>` answer: supervisord's faults carry a numeric code (see FaultCode) and a string. */
 export class RpcFault extends Error {

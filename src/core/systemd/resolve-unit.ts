@@ -76,15 +76,12 @@ async function readText(files: FileReader, p: string): Promise<{ text?: string; 
   }
 }
 
-export async function resolveUnit(
+/** The unit's file: the first in the search path, unless a link to /dev/null there masks it. */
+async function findFragment(
   files: FileReader,
   name: string,
-  ctx: Omit<SpecifierContext, 'unitName'> = {},
-  /** See through a mask: what the unit would run once unmasked (drift checks after a migration masked it). */
-  options: { ignoreMask?: boolean } = {},
-): Promise<ResolvedUnit> {
-  const problems: string[] = [];
-  const errors: string[] = [];
+  ignoreMask: boolean,
+): Promise<{ fragment: string | null; masked: boolean }> {
   let fragment: string | null = null;
   let masked = false;
   for (const dir of UNIT_SEARCH_PATH) {
@@ -92,7 +89,7 @@ export async function resolveUnit(
     const link = await files.readLink(p);
     if (link === '/dev/null') {
       masked = true;
-      if (options.ignoreMask) continue;
+      if (ignoreMask) continue;
       break;
     }
     if (link !== undefined || (await files.read(p).catch(() => Buffer.alloc(0))) !== undefined) {
@@ -100,8 +97,14 @@ export async function resolveUnit(
       break;
     }
   }
-  // Drop-ins: <dir>/<name>.d/*.conf and <dir>/service.d/*.conf from every directory; for one file name the
-  // highest-priority directory wins; all are applied in file-name order.
+  return { fragment, masked };
+}
+
+/**
+ * Drop-ins: <dir>/<name>.d/*.conf and <dir>/service.d/*.conf from every directory; for one file name the
+ * highest-priority directory wins; all are applied in file-name order.
+ */
+async function findDropIns(files: FileReader, name: string): Promise<string[]> {
   const byName = new Map<string, string>();
   for (const dir of UNIT_SEARCH_PATH) {
     for (const d of [`${dir}/service.d`, `${dir}/${name}.d`]) {
@@ -110,48 +113,17 @@ export async function resolveUnit(
       }
     }
   }
-  const dropIns = [...byName.keys()].sort().map((k) => byName.get(k) as string);
+  return [...byName.keys()].sort().map((k) => byName.get(k) as string);
+}
 
-  const entries: UnitEntry[] = [];
-  if (!masked || options.ignoreMask) {
-    for (const file of fragment ? [fragment, ...dropIns] : []) {
-      const { text, problem } = await readText(files, file);
-      if (problem) problems.push(problem);
-      if (text === undefined) continue;
-      const parsed = parseUnitFile(text, file);
-      problems.push(...parsed.problems);
-      entries.push(...parsed.entries);
-    }
-  }
-
-  // List settings: an empty assignment resets what came before.
-  const all = (section: string, key: string): UnitEntry[] => {
-    let out: UnitEntry[] = [];
-    for (const e of entries) {
-      if (e.section !== section || e.key !== key) continue;
-      if (e.value === '') out = [];
-      else out.push(e);
-    }
-    return out;
-  };
-  const get = (section: string, key: string) =>
-    entries.filter((e) => e.section === section && e.key === key).at(-1)?.value;
-  const spec: SpecifierContext = { unitName: name, ...ctx };
-
-  const commands = (key: string): ParsedCommand[] =>
-    all('Service', key).flatMap((e) => {
-      try {
-        return [parseCommandLine(e.value, { file: e.file, line: e.line }, spec)];
-      } catch (error) {
-        problems.push(`${e.file}:${e.line}: ${key}= ignored: ${(error as Error).message}`);
-        return [];
-      }
-    });
-  const execStart = commands('ExecStart');
-  const execStartPre = commands('ExecStartPre');
-
+/** Environment= assignments, by name, the later winning; a bad one is a problem and is ignored. */
+function environmentAssignments(
+  entries: readonly UnitEntry[],
+  spec: SpecifierContext,
+  problems: string[],
+): Map<string, EnvValue> {
   const environment = new Map<string, EnvValue>();
-  for (const e of all('Service', 'Environment')) {
+  for (const e of entries) {
     let words: string[];
     try {
       words = splitWords(e.value, { cunescape: true, relax: false }).map((w) => expandSpecifiers(w, spec));
@@ -173,49 +145,123 @@ export async function resolveUnit(
     }
   }
 
+  return environment;
+}
+
+/**
+ * One EnvironmentFile= line: the files it names (a glob in the name matches several), their assignments into
+ * `environment`; a required file that cannot be read is an error (systemd would not start the unit).
+ */
+async function readEnvironmentFile(
+  files: FileReader,
+  e: UnitEntry,
+  spec: SpecifierContext,
+  into: { environment: Map<string, EnvValue>; problems: string[]; errors: string[] },
+): Promise<EnvFileRef | null> {
+  const { environment, problems, errors } = into;
+  const optional = e.value.startsWith('-');
+  let p = optional ? e.value.slice(1) : e.value;
+  try {
+    p = expandSpecifiers(p, spec);
+  } catch (error) {
+    problems.push(`${e.file}:${e.line}: EnvironmentFile= ignored: ${(error as Error).message}`);
+    return null;
+  }
+  const origin = { file: e.file, line: e.line };
+  let matched: string[] = [p];
+  if (/[*?]/.test(path.basename(p))) {
+    matched = (await files.list(path.dirname(p)))
+      .filter((n) => matchGlob(path.basename(p), n))
+      .map((n) => `${path.dirname(p)}/${n}`);
+  }
+  const read: string[] = [];
+  for (const f of matched) {
+    const { text, problem } = await readText(files, f);
+    if (problem) {
+      (optional ? problems : errors).push(`${problem}${optional ? '' : ': systemd would fail to start the unit'}`);
+      continue;
+    }
+    if (text === undefined) continue;
+    read.push(f);
+    const parsed = parseEnvFile(text, f);
+    problems.push(...parsed.problems);
+    for (const a of parsed.assignments) {
+      if (a.value.includes('\uFFFD')) {
+        problems.push(`${f}:${a.line}: ${a.name} is not valid UTF-8; systemd ignores it`);
+        continue;
+      }
+      environment.set(a.name, { value: a.value, origin: { file: f, line: a.line }, kind: 'EnvironmentFile' });
+    }
+  }
+  if (read.length === 0 && !optional && !errors.some((x) => x.startsWith(p))) {
+    errors.push(`${p} (EnvironmentFile= at ${e.file}:${e.line}) does not exist: systemd would fail to start the unit`);
+  }
+  return { path: p, optional, origin, read };
+}
+
+/** The entries of the unit file and its drop-ins, in the order systemd applies them. */
+async function readEntries(files: FileReader, paths: readonly string[], problems: string[]): Promise<UnitEntry[]> {
+  const entries: UnitEntry[] = [];
+  for (const file of paths) {
+    const { text, problem } = await readText(files, file);
+    if (problem) problems.push(problem);
+    if (text === undefined) continue;
+    const parsed = parseUnitFile(text, file);
+    problems.push(...parsed.problems);
+    entries.push(...parsed.entries);
+  }
+  return entries;
+}
+
+/** A list setting's values: an empty assignment resets what came before. */
+function listSetting(entries: readonly UnitEntry[], section: string, key: string): UnitEntry[] {
+  let out: UnitEntry[] = [];
+  for (const e of entries) {
+    if (e.section !== section || e.key !== key) continue;
+    if (e.value === '') out = [];
+    else out.push(e);
+  }
+  return out;
+}
+
+export async function resolveUnit(
+  files: FileReader,
+  name: string,
+  ctx: Omit<SpecifierContext, 'unitName'> = {},
+  /** See through a mask: what the unit would run once unmasked (drift checks after a migration masked it). */
+  options: { ignoreMask?: boolean } = {},
+): Promise<ResolvedUnit> {
+  const problems: string[] = [];
+  const errors: string[] = [];
+  const { fragment, masked } = await findFragment(files, name, options.ignoreMask ?? false);
+  const dropIns = await findDropIns(files, name);
+
+  const read = fragment && (!masked || options.ignoreMask) ? [fragment, ...dropIns] : [];
+  const entries = await readEntries(files, read, problems);
+  const all = (section: string, key: string) => listSetting(entries, section, key);
+  const get = (section: string, key: string) =>
+    entries.filter((e) => e.section === section && e.key === key).at(-1)?.value;
+  const spec: SpecifierContext = { unitName: name, ...ctx };
+
+  const commands = (key: string): ParsedCommand[] =>
+    all('Service', key).flatMap((e) => {
+      try {
+        return [parseCommandLine(e.value, { file: e.file, line: e.line }, spec)];
+      } catch (error) {
+        problems.push(`${e.file}:${e.line}: ${key}= ignored: ${(error as Error).message}`);
+        return [];
+      }
+    });
+  const execStart = commands('ExecStart');
+  const execStartPre = commands('ExecStartPre');
+
+  const environment = environmentAssignments(all('Service', 'Environment'), spec, problems);
+
   // EnvironmentFile= values override Environment= whatever the order; later files win.
   const environmentFiles: EnvFileRef[] = [];
   for (const e of all('Service', 'EnvironmentFile')) {
-    const optional = e.value.startsWith('-');
-    let p = optional ? e.value.slice(1) : e.value;
-    try {
-      p = expandSpecifiers(p, spec);
-    } catch (error) {
-      problems.push(`${e.file}:${e.line}: EnvironmentFile= ignored: ${(error as Error).message}`);
-      continue;
-    }
-    const origin = { file: e.file, line: e.line };
-    let matched: string[] = [p];
-    if (/[*?]/.test(path.basename(p))) {
-      matched = (await files.list(path.dirname(p)))
-        .filter((n) => matchGlob(path.basename(p), n))
-        .map((n) => `${path.dirname(p)}/${n}`);
-    }
-    const read: string[] = [];
-    for (const f of matched) {
-      const { text, problem } = await readText(files, f);
-      if (problem) {
-        (optional ? problems : errors).push(`${problem}${optional ? '' : ': systemd would fail to start the unit'}`);
-        continue;
-      }
-      if (text === undefined) continue;
-      read.push(f);
-      const parsed = parseEnvFile(text, f);
-      problems.push(...parsed.problems);
-      for (const a of parsed.assignments) {
-        if (a.value.includes('\uFFFD')) {
-          problems.push(`${f}:${a.line}: ${a.name} is not valid UTF-8; systemd ignores it`);
-          continue;
-        }
-        environment.set(a.name, { value: a.value, origin: { file: f, line: a.line }, kind: 'EnvironmentFile' });
-      }
-    }
-    if (read.length === 0 && !optional && !errors.some((x) => x.startsWith(p))) {
-      errors.push(
-        `${p} (EnvironmentFile= at ${e.file}:${e.line}) does not exist: systemd would fail to start the unit`,
-      );
-    }
-    environmentFiles.push({ path: p, optional, origin, read });
+    const ref = await readEnvironmentFile(files, e, spec, { environment, problems, errors });
+    if (ref) environmentFiles.push(ref);
   }
 
   if (!masked && fragment && execStart.length === 0) errors.push(`${name} has no ExecStart= (after drop-ins)`);

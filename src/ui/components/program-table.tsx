@@ -1,8 +1,7 @@
 /** supervisord's programs: state (coloured, and a word), pid, uptime, restarts, last exit. */
 import { Box, Text } from 'ink';
 import { endedBy } from '../../core/monitor/exit-history.js';
-import type { ProgramRow } from '../../core/monitor/monitor-data.js';
-import { uptimeSeconds } from '../../core/monitor/status-report.js';
+import { type ProgramRow, uptimeSeconds } from '../../core/monitor/monitor-data.js';
 import { formatClock, stateWord, uptimeWord } from '../../core/monitor/words.js';
 import { stateColor } from '../theme.js';
 

@@ -4,8 +4,7 @@
  */
 import { Box, Text } from 'ink';
 import type { MigrationResult } from '../../core/migration/apply.js';
-import type { StepView } from '../../store/app-store.js';
-import type { Operation } from '../../store/apply-run.js';
+import type { Operation, StepView } from '../../store/app-store.js';
 import { useAppStore } from '../../store/store-context.js';
 import type { Binding } from '../keymap.js';
 import { STEP_MARK } from '../theme.js';

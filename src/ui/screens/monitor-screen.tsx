@@ -115,8 +115,9 @@ export function MonitorScreen({
 
   if (!m) return <Text>connecting to supervisord…</Text>;
   const p = m.programs[selected];
-  // supervisord's clock, as the uptimes: the exits' times come from its log.
-  const nowMs = (p?.now ?? Date.now() / 1000) * 1000;
+  // supervisord's clock, as the uptimes: the exits' times come from its log. With no program, the moment of
+  // the engine's last look (the screen reads no clock of its own).
+  const nowMs = p ? p.now * 1000 : (m.health.checkedAt ?? m.updatedAt ?? 0);
   return (
     <Box flexDirection="column" height={height}>
       <MonitorStatus m={m} warning={warning} nowMs={nowMs} />

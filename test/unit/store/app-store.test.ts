@@ -109,8 +109,10 @@ describe('the monitor', () => {
     await node.files.remove('/etc/supervisord.conf');
     node.supervisord.stop();
     const store = storeOn(node, 'monitor');
-    await vi.waitFor(() =>
-      expect(store.getState().monitor?.problem).toMatch(/supervisord is not installed or has no config file/),
-    );
+    // The store's redraw batching runs on the node's clock: time moves on until the batch is shown.
+    await vi.waitFor(async () => {
+      await node.clock.advance(250);
+      expect(store.getState().monitor?.problem).toMatch(/supervisord is not installed or has no config file/);
+    });
   });
 });
