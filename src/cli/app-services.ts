@@ -8,6 +8,7 @@ import type { Host } from '../core/host.js';
 import type { MigrationEvent, MigrationResult } from '../core/migration/apply.js';
 import { driftWarning } from '../core/migration/drift.js';
 import { findInterruption, interruptionWarning } from '../core/migration/interruption.js';
+import { readJournal } from '../core/migration/journal.js';
 import { withLock } from '../core/migration/lock.js';
 import type { PlanStep } from '../core/migration/plan.js';
 import { beginMigration, carryOut, resumeDecision, rollBack, rollbackDecision } from '../core/migration/session.js';
@@ -57,6 +58,9 @@ export function createAppServices(host: Host, options: CliOptions): AppServices 
       return interruption ? interruptionWarning(interruption) : driftWarning(host.files, host.hostname);
     },
     interruption: () => findInterruption(host),
+    async kubeletMigrated() {
+      return (await readJournal(host.files).catch(() => null))?.state === 'migrated';
+    },
     async saveLog(program, lines) {
       // /var/tmp: kept across a reboot (the node may be rebooted next), and root's to write. 0600: logs
       // can hold tokens and addresses.

@@ -36,6 +36,8 @@ export interface AppServices {
   rollback(unit: string, onEvent: (e: MigrationEvent) => void): Promise<MigrationResult>;
   /** A migration or rollback left half-way on the node, if any. */
   interruption(): Promise<Interruption | null>;
+  /** kubelet's migration finished on this node (its journal says migrated). */
+  kubeletMigrated(): Promise<boolean>;
   /** Starts the monitor; returns the log ring it fills and a way to stop it. */
   startMonitor(onData: (d: MonitorData) => void): {
     log: LogRing;

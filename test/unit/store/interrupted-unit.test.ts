@@ -61,6 +61,12 @@ describe('the session decision for one unit', () => {
 });
 
 describe('the TUI on kubelet migrated and containerd interrupted', () => {
+  it('its services say kubelet is migrated (the TUI would open on the monitor but for the interruption)', async () => {
+    const node = await kubeletMovedContainerdInterrupted();
+    expect(await createAppServices(node.host, parseCommandLine([])).kubeletMigrated()).toBe(true);
+    expect(await createAppServices(nodeWithContainerd().host, parseCommandLine([])).kubeletMigrated()).toBe(false);
+  });
+
   it('⏎ resumes containerd: it ends under supervisord, kubelet stays as it was', async () => {
     const node = await kubeletMovedContainerdInterrupted();
     const kubeletJournal = node.files.text(JOURNAL_PATH);
