@@ -85,14 +85,15 @@ export async function rollBack(
   return { ok, archived: ok ? await archiveJournal(host, journal) : null };
 }
 
-/** What asking to resume this unit's migration comes to: its journal in progress, or why not. */
+/** What asking to resume this unit's migration comes to (the session `migrate` opens): its journal, or why not. */
 export async function resumeDecision(
   host: Host,
   unit: string,
 ): Promise<{ readonly journal: Journal } | { readonly refused: string }> {
-  const journal = await readJournal(host.files, unit);
-  if (journal?.state !== 'in-progress') return { refused: `there is no interrupted migration of ${unit} to resume` };
-  return { journal };
+  const session = await openSession(host, unit);
+  if (session.kind === 'resume') return { journal: session.journal };
+  if (session.kind === 'refused') return { refused: session.reason };
+  return { refused: `there is no interrupted migration of ${unit} to resume` };
 }
 
 /**
