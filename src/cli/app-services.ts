@@ -3,14 +3,15 @@
  * migrate and monitor. Built from one Host; the store never sees the Host itself.
  */
 import { detect } from '../core/detect/detect.js';
+import { ToolError } from '../core/errors.js';
 import type { Host } from '../core/host.js';
 import type { MigrationEvent, MigrationResult } from '../core/migration/apply.js';
 import { driftWarning } from '../core/migration/drift.js';
 import { findInterruption, interruptionWarning } from '../core/migration/interruption.js';
-import { JOURNAL_PATH, readJournal } from '../core/migration/journal.js';
+import { readJournal } from '../core/migration/journal.js';
 import { withLock } from '../core/migration/lock.js';
 import type { PlanStep } from '../core/migration/plan.js';
-import { beginMigration, carryOut, rollBack } from '../core/migration/session.js';
+import { beginMigration, carryOut, resumeDecision, rollBack, rollbackDecision } from '../core/migration/session.js';
 import { findMonitorTarget } from '../core/monitor/connect.js';
 import { MonitorEngine } from '../core/monitor/engine.js';
 import { LogRing } from '../core/monitor/log-ring.js';
@@ -58,6 +59,9 @@ export function createAppServices(host: Host, options: CliOptions): AppServices 
       return interruption ? interruptionWarning(interruption) : driftWarning(host.files, host.hostname);
     },
     interruption: () => findInterruption(host),
+    async kubeletMigrated() {
+      return (await readJournal(host.files).catch(() => null))?.state === 'migrated';
+    },
     async saveLog(program, lines) {
       // /var/tmp: kept across a reboot (the node may be rebooted next), and root's to write. 0600: logs
       // can hold tokens and addresses.
@@ -70,14 +74,16 @@ export function createAppServices(host: Host, options: CliOptions): AppServices 
     },
     migrate: (plan, onEvent, signal) =>
       changeNode(host, plan.steps, onEvent, (on) => beginMigration(host, plan, on, { signal })),
-    async resume(onEvent, signal) {
-      const journal = await readJournal(host.files);
-      if (journal?.state !== 'in-progress') throw new Error('there is no interrupted migration to resume');
+    async resume(unit, onEvent, signal) {
+      const decision = await resumeDecision(host, unit);
+      if ('refused' in decision) throw new ToolError(decision.refused);
+      const { journal } = decision;
       return changeNode(host, journal.plan.steps, onEvent, (on) => carryOut(host, journal, on, { signal }));
     },
-    async rollback(onEvent) {
-      const journal = await readJournal(host.files);
-      if (!journal) throw new Error(`nothing to roll back: no migration journal at ${JOURNAL_PATH}`);
+    async rollback(unit, onEvent) {
+      const decision = await rollbackDecision(host, unit);
+      if ('refused' in decision) throw new ToolError(decision.refused);
+      const { journal } = decision;
       return changeNode(host, [], onEvent, async (on) => {
         const undone = await rollBack(host, journal, on);
         const error = undone.ok ? null : 'rollback incomplete: see the lines above';

@@ -2,12 +2,11 @@
  * The interactive screens, wired to the real node. Imported only when a terminal is about to be drawn,
  * so that headless commands never load React or Ink.
  */
-import { appendFileSync } from 'node:fs';
 import { render } from 'ink';
 import type { FullScreen } from '../adapters/full-screen.js';
+import { renderStats } from '../adapters/render-stats.js';
 import { guardAgainstTerminalLoss } from '../adapters/terminal-loss.js';
 import type { Host } from '../core/host.js';
-import { readJournal } from '../core/migration/journal.js';
 import { createAppStore } from '../store/app-store.js';
 import { StoreProvider } from '../store/store-context.js';
 import { App } from '../ui/app.js';
@@ -15,30 +14,16 @@ import { createAppServices } from './app-services.js';
 import type { CliOptions } from './args.js';
 import { sessionSummary } from './session-summary.js';
 
-function renderStats(file: string): (m: { renderTime: number }) => void {
-  let frames = 0;
-  let ms = 0;
-  let since = performance.now();
-  return (m) => {
-    frames++;
-    ms += m.renderTime;
-    if (performance.now() - since >= 1000) {
-      appendFileSync(file, `${JSON.stringify({ frames, ms: Math.round(ms * 10) / 10 })}\n`);
-      frames = 0;
-      ms = 0;
-      since = performance.now();
-    }
-  };
-}
-
 export async function runTui(host: Host, options: CliOptions, screen: FullScreen): Promise<number> {
-  const store = createAppStore(createAppServices(host, options), { screen: 'detect' });
+  const services = createAppServices(host, options);
+  const store = createAppStore(services, { screen: 'detect' });
   const a = store.getState().actions;
   // Met again, it is said and offered: a migration or rollback left half-way comes first, whatever the command.
   const interrupted = options.command !== 'monitor' && (await a.checkInterruption());
   if (!interrupted) {
-    const journal = options.command === undefined ? await readJournal(host.files).catch(() => null) : null;
-    if (options.command === 'monitor' || journal?.state === 'migrated') a.startMonitor();
+    // With no command, a node whose kubelet is already moved opens on the monitor rather than the wizard.
+    const moved = options.command === undefined && (await services.kubeletMigrated());
+    if (options.command === 'monitor' || moved) a.startMonitor();
     else void a.runDetect();
   }
   // The terminal going away (an SSH link that drops) must not stop a change to the node half-way: the

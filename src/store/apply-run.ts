@@ -114,15 +114,18 @@ export function createApplyActions(services: AppServices, get: Get, set: Set): A
         () => {
           // The plan carried on is the journal's: the done screen shows its files.
           set({ plan: i.journal.plan });
-          run('resume', i.journal.plan.steps, (signal) => services.resume(onEvent, signal));
+          run('resume', i.journal.plan.steps, (signal) =>
+            services.resume(i.journal.plan.service.unit, onEvent, signal),
+          );
         },
       );
     },
     askRollback() {
       const i = get().interruption;
       if (!i) return;
-      ask('Roll back: kubelet back under systemd, every file and link restored as it was', () =>
-        run('rollback', [], () => services.rollback(onEvent)),
+      const plan = i.journal.plan;
+      ask(`Roll back: ${unitName(plan)} back under systemd, every file and link restored as it was`, () =>
+        run('rollback', [], () => services.rollback(plan.service.unit, onEvent)),
       );
     },
     stopApply() {

@@ -26,11 +26,13 @@ export interface AppServices {
   planUnit?(unit: string): Promise<Plan>;
   migrate(plan: Plan, onEvent: (e: MigrationEvent) => void, signal: AbortSignal): Promise<MigrationResult>;
   /** Carries the interrupted migration's journal on from its first unfinished step. */
-  resume(onEvent: (e: MigrationEvent) => void, signal: AbortSignal): Promise<MigrationResult>;
+  resume(unit: string, onEvent: (e: MigrationEvent) => void, signal: AbortSignal): Promise<MigrationResult>;
   /** Rolls the journal's migration back (ok when every step of it succeeded). */
-  rollback(onEvent: (e: MigrationEvent) => void): Promise<MigrationResult>;
+  rollback(unit: string, onEvent: (e: MigrationEvent) => void): Promise<MigrationResult>;
   /** A migration or rollback left half-way on the node, if any. */
   interruption(): Promise<Interruption | null>;
+  /** kubelet's migration finished on this node (its journal says migrated). */
+  kubeletMigrated(): Promise<boolean>;
   /** Starts the monitor; returns the log ring it fills and a way to stop it. */
   startMonitor(onData: (d: MonitorData) => void): {
     log: LogRing;

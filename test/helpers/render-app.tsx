@@ -97,6 +97,7 @@ export function fakeServices(over: Partial<AppServices> = {}): { services: AppSe
       throw new Error('rollback not faked');
     },
     interruption: async () => null,
+    kubeletMigrated: async () => false,
     startMonitor(cb) {
       onData = cb;
       return {

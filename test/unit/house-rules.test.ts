@@ -30,4 +30,11 @@ describe('the house rules', () => {
       [],
     );
   });
+
+  it('core/health sits below core/migration: it imports nothing from it', () => {
+    const upward = /from '\.\.\/migration\//;
+    expect(
+      files('src/core/health').filter((f) => upward.test(fs.readFileSync(path.join(REPO_ROOT, f), 'utf8'))),
+    ).toEqual([]);
+  });
 });

@@ -39,12 +39,6 @@ const CORE_RANKS: Readonly<Record<string, number>> = {
   monitor: 5,
 };
 
-/**
- * Upward edges that stand for now and are being removed. Issue #21: health reads the migration's journal;
- * branch h2-one-decision moves that reading, and this entry goes when it is merged.
- */
-const TEMPORARILY_ALLOWED_UPWARD = new Set(['core/health/services.ts -> core/migration/journal.ts']);
-
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
@@ -164,7 +158,6 @@ describe('the import graph', () => {
     const offending = [...graph].flatMap(([from, targets]) =>
       targets
         .map((to) => `${from} -> ${to}`)
-        .filter((edge) => !TEMPORARILY_ALLOWED_UPWARD.has(edge))
         .flatMap((edge) => {
           const [from, to] = edge.split(' -> ') as [string, string];
           const why = upward(from, to);

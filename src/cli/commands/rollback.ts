@@ -8,8 +8,8 @@ import { ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
 import { journalPath, readJournal } from '../../core/migration/journal.js';
 import { withLock } from '../../core/migration/lock.js';
-import { movedJournals, mustWaitFor } from '../../core/migration/moved-units.js';
-import { rollBack } from '../../core/migration/session.js';
+import { movedJournals } from '../../core/migration/moved-units.js';
+import { rollBack, rollbackDecision } from '../../core/migration/session.js';
 import type { CliOptions } from '../args.js';
 import { migrationLog, printEvents } from '../migration-lines.js';
 import { recordSteps, refusedOutcome, rollbackOutcome } from '../outcome.js';
@@ -45,8 +45,8 @@ async function rollbackUnit(host: Host, options: CliOptions): Promise<number> {
     return 0;
   }
   if (!options.yes) refuse('rollback changes the node: run it with --yes');
-  const wait = await mustWaitFor(host.files, journal);
-  if (wait) refuse(`not now: ${wait}`);
+  const decision = await rollbackDecision(host, unit);
+  if ('refused' in decision) refuse(decision.refused);
   // With --json, standard output is the one document at the end; the lines as they happen go to stderr.
   const terminal = guardAgainstTerminalLoss(options.json ? 'stderr' : 'stdout');
   const log = migrationLog(host);

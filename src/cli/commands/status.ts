@@ -1,12 +1,12 @@
 /** `kubesup-tui status`: a one-shot look at supervisord's programs, their restarts, and kubelet's health. */
 import { ToolError } from '../../core/errors.js';
-import { movedServices, servicesHealth } from '../../core/health/services.js';
 import type { Host } from '../../core/host.js';
 import { findInterruption, interruptionWarning } from '../../core/migration/interruption.js';
 import { readJournal } from '../../core/migration/journal.js';
 import { findMonitorTarget } from '../../core/monitor/connect.js';
 import { MonitorEngine } from '../../core/monitor/engine.js';
 import { uptimeSeconds } from '../../core/monitor/monitor-data.js';
+import { movedServices, servicesHealth } from '../../core/monitor/moved-services.js';
 import { NodeSampler } from '../../core/monitor/node-facts.js';
 import { buildStatusReport } from '../../core/monitor/status-report.js';
 import { type CliOptions, supervisorOverrides } from '../args.js';

@@ -3,8 +3,9 @@
  * ask this on every start, so it loads nothing of planning or applying.
  */
 import type { Host } from '../host.js';
-import { type Journal, readJournal, UNITS_DIR } from './journal.js';
+import type { Journal } from './journal.js';
 import { lockHolder } from './lock.js';
+import { nodeJournals } from './node-journals.js';
 import type { PlanStep } from './plan.js';
 
 /** A migration or rollback left half-way (its process gone), or one under way in another kubesup-tui. */
@@ -25,13 +26,8 @@ export interface Interruption {
 
 /** kubelet's journal first, then each other unit's: the first left half-way. */
 export async function findInterruption(host: Host): Promise<Interruption | null> {
-  const units = ['kubelet.service', ...(await host.files.list(UNITS_DIR).catch(() => [] as string[]))];
-  for (const unit of units) {
-    const journal = await readJournal(host.files, unit).catch(() => null);
-    if (journal && journal.state !== 'migrated' && journal.state !== 'rolled-back')
-      return interruptionOf(host, journal);
-  }
-  return null;
+  const halfWay = (await nodeJournals(host.files)).find((j) => j.state !== 'migrated' && j.state !== 'rolled-back');
+  return halfWay ? interruptionOf(host, halfWay) : null;
 }
 
 async function interruptionOf(host: Host, journal: Journal): Promise<Interruption> {

@@ -5,7 +5,8 @@
  * restore supervisord.conf without the [include] that the newer one's program still needs.
  */
 import type { FileReader } from '../host.js';
-import { type Journal, readJournal, UNITS_DIR } from './journal.js';
+import type { Journal } from './journal.js';
+import { nodeJournals } from './node-journals.js';
 
 /** When the migration began on the node: its first step (a plan may be made long before, as the wizard does). */
 export function startedAt(j: Journal): string {
@@ -19,13 +20,8 @@ export function startedAt(j: Journal): string {
 
 /** Journals of units still moved (any state but rolled back), newest migration first. */
 export async function movedJournals(files: FileReader): Promise<Journal[]> {
-  const units = ['kubelet.service', ...(await files.list(UNITS_DIR).catch(() => [] as string[]))];
-  const out: Journal[] = [];
-  for (const unit of units) {
-    const journal = await readJournal(files, unit).catch(() => null);
-    if (journal && journal.state !== 'rolled-back') out.push(journal);
-  }
-  return out.sort((a, b) => startedAt(b).localeCompare(startedAt(a)));
+  const moved = (await nodeJournals(files)).filter((j) => j.state !== 'rolled-back');
+  return moved.sort((a, b) => startedAt(b).localeCompare(startedAt(a)));
 }
 
 /**

@@ -12,6 +12,7 @@ import type { Host } from '../host.js';
 import { type ApplyOptions, applyPlan, type MigrationResult, type OnMigrationEvent } from './apply.js';
 import { computeDrift, type Drift } from './drift.js';
 import { archiveJournal, type Journal, journalPath, readJournal, startJournal } from './journal.js';
+import { mustWaitFor } from './moved-units.js';
 import type { Plan } from './plan.js';
 import { rollbackMigration } from './rollback.js';
 
@@ -82,4 +83,29 @@ export async function rollBack(
 ): Promise<{ ok: boolean; archived: string | null }> {
   const ok = await rollbackMigration(host, journal, onEvent);
   return { ok, archived: ok ? await archiveJournal(host, journal) : null };
+}
+
+/** What asking to resume this unit's migration comes to (the session `migrate` opens): its journal, or why not. */
+export async function resumeDecision(
+  host: Host,
+  unit: string,
+): Promise<{ readonly journal: Journal } | { readonly refused: string }> {
+  const session = await openSession(host, unit);
+  if (session.kind === 'resume') return { journal: session.journal };
+  if (session.kind === 'refused') return { refused: session.reason };
+  return { refused: `there is no interrupted migration of ${unit} to resume` };
+}
+
+/**
+ * What asking to roll this unit back comes to: its journal, or why not (none, or a unit moved later still
+ * needs what its migration added: `rollback --all` order, newest first).
+ */
+export async function rollbackDecision(
+  host: Host,
+  unit: string,
+): Promise<{ readonly journal: Journal } | { readonly refused: string }> {
+  const journal = await readJournal(host.files, unit);
+  if (!journal) return { refused: `nothing to roll back: no migration journal at ${journalPath(unit)}` };
+  const wait = journal.state === 'rolled-back' ? null : await mustWaitFor(host.files, journal);
+  return wait ? { refused: `not now: ${wait}` } : { journal };
 }

@@ -1,7 +1,8 @@
 /** What the monitor knows at a moment: plain data for the store, the screens and `status`. */
-import type { ServiceHealth } from '../health/services.js';
+
 import type { HttpProbeResult } from '../host.js';
 import type { ProcessInfo, SupervisorState } from '../supervisor/client.js';
+import type { ServiceHealth } from './moved-services.js';
 import type { NodeFacts, ProcessUsage } from './node-facts.js';
 import type { ProgramHistory } from './restart-history.js';
 import { uptimeWord } from './words.js';

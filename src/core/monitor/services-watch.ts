@@ -2,10 +2,11 @@
  * The monitor's look at every unit kubesup-tui moved besides kubelet (containerd, etcd...), each by its own
  * health check, every 2 s beside kubelet's healthz. Nothing runs on a node where only kubelet was moved.
  */
-import { type MovedService, movedServices, type ServiceHealth, servicesHealth } from '../health/services.js';
+
 import type { Host } from '../host.js';
 import type { ProgramRow } from './monitor-data.js';
 import { uptimeSeconds } from './monitor-data.js';
+import { type MovedService, movedServices, type ServiceHealth, servicesHealth } from './moved-services.js';
 
 export class ServicesWatch {
   private cancel: (() => void) | null = null;

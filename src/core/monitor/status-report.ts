@@ -2,10 +2,10 @@
  * `kubesup-tui status`: what supervisord runs, and kubelet's health, as JSON and as a table for people.
  */
 
-import type { ServiceHealth } from '../health/services.js';
 import { describeThreshold } from '../kubelet/eviction.js';
 import { isFlapping } from './exit-history.js';
 import { type MonitorData, uptimeSeconds } from './monitor-data.js';
+import type { ServiceHealth } from './moved-services.js';
 import type { NodeFacts, Pressure } from './node-facts.js';
 import type { ExitRecord } from './restart-history.js';
 import { type HealthWord, healthWord } from './words.js';

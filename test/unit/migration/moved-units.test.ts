@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { journalPath } from '../../../src/core/migration/journal.js';
 import { movedJournals, mustWaitFor } from '../../../src/core/migration/moved-units.js';
+import { nodeJournals } from '../../../src/core/migration/node-journals.js';
 import { memoryFiles } from '../../helpers/fake-host/index.js';
 
 const journal = (unit: string, createdAt: string, addsInclude: boolean, state = 'migrated') => ({
@@ -72,5 +73,22 @@ describe('moved units', () => {
     );
     const [, containerd] = await movedJournals(files);
     expect(await mustWaitFor(files, containerd!)).toBeNull();
+  });
+
+  it("the node's journals, read in one place: kubelet's first, then the others by name; an unreadable one left out", async () => {
+    const js = [
+      journal('etcd.service', '2026-11-27T09:00:00.000Z', false, 'rolled-back'),
+      journal('containerd.service', '2026-11-27T10:00:00.000Z', true, 'in-progress'),
+      journal('kubelet.service', '2026-11-27T10:05:00.000Z', true),
+    ];
+    const files = memoryFiles({
+      ...Object.fromEntries(js.map((j) => [journalPath(j.plan.service.unit), JSON.stringify(j)])),
+      [journalPath('docker.service')]: '{ half a journal',
+    });
+    expect((await nodeJournals(files)).map((j) => [j.plan.service.unit, j.state])).toEqual([
+      ['kubelet.service', 'migrated'],
+      ['containerd.service', 'in-progress'],
+      ['etcd.service', 'rolled-back'],
+    ]);
   });
 });

@@ -3,51 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { journalPath, readJournal } from '../../../src/core/migration/journal.js';
 import { planForNode } from '../../../src/core/migration/plan.js';
 import { beginMigration, openSession, rollBack } from '../../../src/core/migration/session.js';
+import { CONTAINERD_ARGV, nodeWithContainerd } from '../../helpers/containerd-node.js';
 import { fakeNode, planOn } from '../../helpers/fake-host/index.js';
-
-const CONTAINERD = `[Unit]
-Description=containerd container runtime
-After=network.target local-fs.target
-
-[Service]
-ExecStart=/usr/local/bin/containerd
-Type=notify
-Delegate=yes
-KillMode=process
-Restart=always
-LimitNOFILE=1048576
-OOMScoreAdjust=-999
-
-[Install]
-WantedBy=multi-user.target
-`;
-const CONTAINERD_ARGV = ['/usr/local/bin/containerd'];
-
-/** The reference node with containerd run by systemd; its socket answers while a containerd runs. */
-function nodeWithContainerd() {
-  const node = fakeNode('kubekey-centos7');
-  node.files.put('/etc/systemd/system/containerd.service', CONTAINERD);
-  node.files.link(
-    '/etc/systemd/system/multi-user.target.wants/containerd.service',
-    '/etc/systemd/system/containerd.service',
-  );
-  let pid = node.procs.spawn(CONTAINERD_ARGV);
-  node.systemd.define(
-    'containerd.service',
-    { active: true },
-    {
-      start: () => (pid = node.procs.spawn(CONTAINERD_ARGV)),
-      stop: () => node.procs.kill(pid),
-      mainPid: () => (node.procs.table.has(pid) ? pid : 0),
-    },
-  );
-  const spawnArgv = node.supervisord.spawnArgv;
-  node.supervisord.spawnArgv = (name, command) =>
-    command === '/etc/kubesup-tui/containerd.sh' ? [...CONTAINERD_ARGV] : spawnArgv(name, command);
-  node.listening = (socket) =>
-    socket === '/run/containerd/containerd.sock' && node.procs.named('containerd').length > 0;
-  return node;
-}
 
 const systemFiles = (node: ReturnType<typeof fakeNode>) => ({
   ...node.files.snapshot('/etc'),

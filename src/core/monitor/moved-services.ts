@@ -2,10 +2,10 @@
  * The health of every unit other than kubelet that kubesup-tui moved under supervisord, each by its own check
  * (from its migration's journal): for `status` and the monitor, as verify checked it.
  */
+import { probeHealth } from '../health/probe.js';
+import { describeHealth, type HealthCheck } from '../health/service-health.js';
 import type { Host } from '../host.js';
-import { readJournal, UNITS_DIR } from '../migration/journal.js';
-import { probeHealth } from './probe.js';
-import { describeHealth, type HealthCheck } from './service-health.js';
+import { nodeJournals } from '../migration/node-journals.js';
 
 export interface MovedService {
   readonly unit: string;
@@ -24,14 +24,9 @@ export interface ServiceHealth {
 
 /** The units migrated by kubesup-tui besides kubelet, from their journals. */
 export async function movedServices(host: Host): Promise<MovedService[]> {
-  const units = await host.files.list(UNITS_DIR).catch(() => [] as string[]);
-  const out: MovedService[] = [];
-  for (const unit of units.sort()) {
-    const journal = await readJournal(host.files, unit).catch(() => null);
-    if (journal?.state === 'migrated')
-      out.push({ unit, program: journal.plan.program, check: journal.plan.service.health });
-  }
-  return out;
+  return (await nodeJournals(host.files))
+    .filter((j) => j.state === 'migrated' && j.plan.service.unit !== 'kubelet.service')
+    .map((j) => ({ unit: j.plan.service.unit, program: j.plan.program, check: j.plan.service.health }));
 }
 
 /** One look at each; a service with no endpoint is healthy while its program has been RUNNING its window. */
