@@ -3,6 +3,7 @@
  * migrate and monitor. Built from one Host; the store never sees the Host itself.
  */
 import { detect } from '../core/detect/detect.js';
+import { ToolError } from '../core/errors.js';
 import type { Host } from '../core/host.js';
 import type { MigrationEvent, MigrationResult } from '../core/migration/apply.js';
 import { driftWarning } from '../core/migration/drift.js';
@@ -71,12 +72,12 @@ export function createAppServices(host: Host, options: CliOptions): AppServices 
       changeNode(host, plan.steps, onEvent, (on) => beginMigration(host, plan, on, { signal })),
     async resume(onEvent, signal) {
       const journal = await readJournal(host.files);
-      if (journal?.state !== 'in-progress') throw new Error('there is no interrupted migration to resume');
+      if (journal?.state !== 'in-progress') throw new ToolError('there is no interrupted migration to resume');
       return changeNode(host, journal.plan.steps, onEvent, (on) => carryOut(host, journal, on, { signal }));
     },
     async rollback(onEvent) {
       const journal = await readJournal(host.files);
-      if (!journal) throw new Error(`nothing to roll back: no migration journal at ${JOURNAL_PATH}`);
+      if (!journal) throw new ToolError(`nothing to roll back: no migration journal at ${JOURNAL_PATH}`);
       return changeNode(host, [], onEvent, async (on) => {
         const undone = await rollBack(host, journal, on);
         const error = undone.ok ? null : 'rollback incomplete: see the lines above';

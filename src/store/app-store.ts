@@ -4,6 +4,7 @@
  * read state and call actions (side effects start here, never during render).
  */
 import { createStore } from 'zustand/vanilla';
+import { errorLine } from '../cli/error-line.js';
 import type { Detection } from '../core/detect/detect.js';
 import type { MigrationEvent, MigrationResult } from '../core/migration/apply.js';
 import type { Interruption } from '../core/migration/interruption.js';
@@ -133,7 +134,7 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
         try {
           set({ detection: await services.detect(), busy: null });
         } catch (error) {
-          set({ busy: null, error: (error as Error).message });
+          set({ busy: null, error: errorLine(error) });
         }
       },
       toggleUnit(unit) {
@@ -152,7 +153,7 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
           for (const unit of chosen) if (services.planUnit) otherPlans.push(await services.planUnit(unit));
           set({ plan, otherPlans, busy: null, screen: 'preview', previewTab: 0, previewScroll: 0 });
         } catch (error) {
-          set({ busy: null, error: (error as Error).message });
+          set({ busy: null, error: errorLine(error) });
         }
       },
       back() {

@@ -13,6 +13,7 @@ import { withLock } from '../../core/migration/lock.js';
 import type { Plan, PlanStep } from '../../core/migration/plan.js';
 import { beginMigration, carryOut, openSession, rollBack } from '../../core/migration/session.js';
 import type { CliOptions } from '../args.js';
+import { errorLine } from '../error-line.js';
 import { migrationLog, printEvents } from '../migration-lines.js';
 import { migrationOutcome, recordSteps, refusedOutcome } from '../outcome.js';
 import { buildPlan } from '../plan-node.js';
@@ -114,7 +115,7 @@ export async function runMigrate(host: Host, options: CliOptions): Promise<numbe
       return 0;
     });
   } catch (error) {
-    log.write(`kubesup-tui: ${(error as Error).message}\n`);
+    log.write(`kubesup-tui: ${errorLine(error)}\n`);
     // A script still gets a document: refused (k3s, a hand-made program, another run under way) or failed.
     if (options.json && !printed) terminal.result(`${JSON.stringify(refusedOutcome('migrate', error), null, 2)}\n`);
     throw error;

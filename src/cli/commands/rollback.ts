@@ -11,6 +11,7 @@ import { withLock } from '../../core/migration/lock.js';
 import { movedJournals, mustWaitFor } from '../../core/migration/moved-units.js';
 import { rollBack } from '../../core/migration/session.js';
 import type { CliOptions } from '../args.js';
+import { errorLine } from '../error-line.js';
 import { migrationLog, printEvents } from '../migration-lines.js';
 import { recordSteps, refusedOutcome, rollbackOutcome } from '../outcome.js';
 
@@ -77,7 +78,7 @@ async function rollbackUnit(host: Host, options: CliOptions): Promise<number> {
       return 0;
     });
   } catch (error) {
-    log.write(`kubesup-tui: ${(error as Error).message}\n`);
+    log.write(`kubesup-tui: ${errorLine(error)}\n`);
     throw error;
   } finally {
     process.off('SIGINT', holdOn);
