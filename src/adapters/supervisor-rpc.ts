@@ -3,16 +3,17 @@
  * the way supervisorctl's SupervisorTransport talks to it. Basic auth when the config sets a username.
  */
 import http from 'node:http';
+import { ExternalFailure } from '../core/errors.js';
 import type { ConnectOptions, SupervisorConnection } from '../core/host.js';
 import { decodeResponse, encodeCall, RpcHttpError, type RpcValue } from '../core/supervisor/xmlrpc.js';
 
 /** A failure to reach supervisord at all, as opposed to a fault it answered with. */
-export class SupervisorUnreachable extends Error {
+export class SupervisorUnreachable extends ExternalFailure {
   constructor(
     message: string,
     readonly code?: string,
   ) {
-    super(message);
+    super(message, { service: 'supervisord' });
     this.name = 'SupervisorUnreachable';
   }
 }

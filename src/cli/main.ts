@@ -3,7 +3,7 @@
  * Headless commands never load React or Ink: the TUI is imported only when it is about to be drawn.
  */
 import { enterFullScreen } from '../adapters/full-screen.js';
-import { oneLine, ToolError, UsageError } from '../core/errors.js';
+import { BugError, errorKind, errorLine, exitCodeFor, oneLine, ToolError, UsageError } from '../core/errors.js';
 import { type CliOptions, HELP, parseCommandLine } from './args.js';
 import { createRealHost } from './host.js';
 import { VERSION } from './version.js';
@@ -67,7 +67,7 @@ async function dispatch(options: CliOptions): Promise<number> {
         }
       }
     default:
-      throw new ToolError(`unknown command ${String(options.command)}`);
+      throw new BugError(`unknown command ${String(options.command)}`);
   }
 }
 
@@ -76,8 +76,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     options = parseCommandLine(argv);
   } catch (error) {
-    process.stderr.write(`kubesup-tui: ${oneLine(error)} (see kubesup-tui --help)\n`);
-    return 2;
+    const usage = error instanceof UsageError ? error : new UsageError(oneLine(error));
+    process.stderr.write(`kubesup-tui: ${errorLine(usage)}\n`);
+    return exitCodeFor(usage);
   }
   if (options.help) {
     write(HELP);
@@ -90,10 +91,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await dispatch(options);
   } catch (error) {
-    process.stderr.write(`kubesup-tui: ${oneLine(error)}\n`);
-    if (!(error instanceof ToolError || error instanceof UsageError) && process.env.KUBESUP_DEBUG) {
+    process.stderr.write(`kubesup-tui: ${errorLine(error)}\n`);
+    if (errorKind(error) !== 'user' && process.env.KUBESUP_DEBUG) {
       process.stderr.write(`${(error as Error).stack ?? ''}\n`);
     }
-    return error instanceof UsageError ? 2 : 1;
+    return exitCodeFor(error);
   }
 }

@@ -135,3 +135,19 @@ export function rollbackOutcome(
     warnings: [],
   };
 }
+
+const allDoneWord = (changed: boolean) => (changed ? 'rolled-back' : 'already-rolled-back');
+
+/** `rollback --all --json`: one document, each unit's inside, the top summing up (the first failure decides). */
+export function allOutcome(units: readonly Outcome[]) {
+  const failed = units.find((u) => !u.ok);
+  const changed = units.some((u) => u.changed);
+  return {
+    command: 'rollback' as const,
+    ok: !failed,
+    changed,
+    outcome: failed?.outcome ?? allDoneWord(changed),
+    error: failed?.error ?? null,
+    units,
+  };
+}

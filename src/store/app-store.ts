@@ -4,6 +4,7 @@
  * read state and call actions (side effects start here, never during render).
  */
 import { createStore } from 'zustand/vanilla';
+import { errorLine } from '../core/errors.js';
 import type { Plan } from '../core/migration/plan.js';
 import { createApplyActions } from './apply-run.js';
 import { createLogViewActions, FRESH_LOG } from './log-view.js';
@@ -30,7 +31,7 @@ function createWizardActions(
       try {
         set({ detection: await services.detect(), busy: null });
       } catch (error) {
-        set({ busy: null, error: (error as Error).message });
+        set({ busy: null, error: errorLine(error) });
       }
     },
     toggleUnit(unit) {
@@ -49,7 +50,7 @@ function createWizardActions(
         for (const unit of chosen) if (services.planUnit) otherPlans.push(await services.planUnit(unit));
         set({ plan, otherPlans, busy: null, screen: 'preview', previewTab: 0, previewScroll: 0 });
       } catch (error) {
-        set({ busy: null, error: (error as Error).message });
+        set({ busy: null, error: errorLine(error) });
       }
     },
     setPreviewTab(delta) {

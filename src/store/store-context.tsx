@@ -2,6 +2,7 @@
 import type React from 'react';
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
+import { BugError } from '../core/errors.js';
 import type { AppState, AppStore } from './app-store.js';
 
 const StoreContext = createContext<AppStore | null>(null);
@@ -13,7 +14,7 @@ export function StoreProvider({ store, children }: { readonly store: AppStore; r
 /** Selects from the app store; redraws only when the selected value changes. */
 export function useAppStore<T>(selector: (s: AppState) => T): T {
   const store = useContext(StoreContext);
-  if (!store) throw new Error('useAppStore outside <StoreProvider>');
+  if (!store) throw new BugError('useAppStore outside <StoreProvider>');
   return useStore(store, selector);
 }
 
@@ -23,6 +24,6 @@ export function useAppStore<T>(selector: (s: AppState) => T): T {
  */
 export function useAppStoreApi(): AppStore {
   const store = useContext(StoreContext);
-  if (!store) throw new Error('useAppStoreApi outside <StoreProvider>');
+  if (!store) throw new BugError('useAppStoreApi outside <StoreProvider>');
   return store;
 }

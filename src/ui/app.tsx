@@ -4,6 +4,7 @@
  * height (Ink would otherwise clear the whole screen: flicker). Each screen maps its own keys.
  */
 import { Box, useApp as useInkApp, useInput } from 'ink';
+import { BugError } from '../core/errors.js';
 import type { Screen } from '../store/app-store.js';
 import { useAppStore, useAppStoreApi } from '../store/store-context.js';
 import { Header } from './components/header.js';
@@ -37,7 +38,7 @@ const TITLES: Record<Screen, string> = {
 };
 
 function assertNever(value: never): never {
-  throw new Error(`no screen for ${String(value)}`);
+  throw new BugError(`no screen for ${String(value)}`);
 }
 
 interface ScreenProps {

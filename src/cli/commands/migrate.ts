@@ -4,7 +4,7 @@
  * current step and rolls back; every line also goes to /var/lib/kubesup-tui/migration.log.
  */
 import { guardAgainstTerminalLoss, stopOnInterrupt } from '../../adapters/terminal-loss.js';
-import { ToolError } from '../../core/errors.js';
+import { errorLine, ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
 import type { MigrationEvent, MigrationResult } from '../../core/migration/apply.js';
 import { describeDrift } from '../../core/migration/drift.js';
@@ -114,7 +114,7 @@ export async function runMigrate(host: Host, options: CliOptions): Promise<numbe
       return 0;
     });
   } catch (error) {
-    log.write(`kubesup-tui: ${(error as Error).message}\n`);
+    log.write(`kubesup-tui: ${errorLine(error)}\n`);
     // A script still gets a document: refused (k3s, a hand-made program, another run under way) or failed.
     if (options.json && !printed) terminal.result(`${JSON.stringify(refusedOutcome('migrate', error), null, 2)}\n`);
     throw error;

@@ -4,7 +4,7 @@
  * Holds the node's lock, survives the loss of its terminal, and is not stopped by Ctrl-C once begun.
  */
 import { guardAgainstTerminalLoss } from '../../adapters/terminal-loss.js';
-import { ToolError } from '../../core/errors.js';
+import { errorLine, ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
 import { journalPath, readJournal } from '../../core/migration/journal.js';
 import { withLock } from '../../core/migration/lock.js';
@@ -12,22 +12,39 @@ import { movedJournals } from '../../core/migration/moved-units.js';
 import { rollBack, rollbackDecision } from '../../core/migration/session.js';
 import type { CliOptions } from '../args.js';
 import { migrationLog, printEvents } from '../migration-lines.js';
-import { recordSteps, refusedOutcome, rollbackOutcome } from '../outcome.js';
+import { allOutcome, type Outcome, recordSteps, refusedOutcome, rollbackOutcome } from '../outcome.js';
 
 /** `rollback --all`: every moved unit, newest migration first (see core/migration/moved-units.ts). */
 export async function runRollback(host: Host, options: CliOptions): Promise<number> {
   if (!options.all) return rollbackUnit(host, options);
   const moved = await movedJournals(host.files);
-  if (!moved.length) throw new ToolError('nothing to roll back: no unit was moved by kubesup-tui on this node');
-  for (const j of moved) await rollbackUnit(host, { ...options, unit: j.plan.service.unit });
+  if (!moved.length) {
+    const reason = 'nothing to roll back: no unit was moved by kubesup-tui on this node';
+    if (options.json) printDocument(allOutcome([refusedOutcome('rollback', new ToolError(reason))]));
+    throw new ToolError(reason);
+  }
+  // With --json, one document for the whole run: each unit's inside, collected as they end.
+  const units: Outcome[] = [];
+  const collect = options.json ? (o: Outcome) => units.push(o) : undefined;
+  try {
+    for (const j of moved) await rollbackUnit(host, { ...options, unit: j.plan.service.unit }, collect);
+  } catch (error) {
+    // Stopped before a unit's own document (the lock held by another run): the error still gets one.
+    if (units.every((u) => u.ok)) units.push(refusedOutcome('rollback', error));
+    throw error;
+  } finally {
+    if (options.json) printDocument(allOutcome(units));
+  }
   return 0;
 }
 
-async function rollbackUnit(host: Host, options: CliOptions): Promise<number> {
+const printDocument = (doc: unknown) => process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+
+async function rollbackUnit(host: Host, options: CliOptions, collect?: (o: Outcome) => void): Promise<number> {
+  const emit = collect ?? printDocument;
   // A script still gets a document when nothing can be rolled back.
   const refuse = (reason: string): never => {
-    if (options.json)
-      process.stdout.write(`${JSON.stringify(refusedOutcome('rollback', new Error(reason)), null, 2)}\n`);
+    if (options.json) emit(refusedOutcome('rollback', new ToolError(reason)));
     throw new ToolError(reason);
   };
   if (!host.isRoot) refuse('must run as root (nothing was changed)');
@@ -37,11 +54,8 @@ async function rollbackUnit(host: Host, options: CliOptions): Promise<number> {
   if (!journal) return refuse(`nothing to roll back: no migration journal at ${journalPath(unit)}`);
   if (journal.state === 'rolled-back') {
     const recorded = recordSteps();
-    process.stdout.write(
-      options.json
-        ? `${JSON.stringify(rollbackOutcome(true, false, journalPath(unit), recorded, journal.plan.program), null, 2)}\n`
-        : `already rolled back: ${name} runs under systemd\n`,
-    );
+    if (options.json) emit(rollbackOutcome(true, false, journalPath(unit), recorded, journal.plan.program));
+    else process.stdout.write(`already rolled back: ${name} runs under systemd\n`);
     return 0;
   }
   if (!options.yes) refuse('rollback changes the node: run it with --yes');
@@ -69,7 +83,8 @@ async function rollbackUnit(host: Host, options: CliOptions): Promise<number> {
       });
       if (options.json) {
         const outcome = rollbackOutcome(result.ok, true, result.archived, recorded, current.plan.program);
-        terminal.result(`${JSON.stringify(outcome, null, 2)}\n`);
+        if (collect) collect(outcome);
+        else terminal.result(`${JSON.stringify(outcome, null, 2)}\n`);
       }
       if (!result.ok)
         throw new ToolError('rollback incomplete: see the lines above; run it again once the cause is fixed');
@@ -77,7 +92,7 @@ async function rollbackUnit(host: Host, options: CliOptions): Promise<number> {
       return 0;
     });
   } catch (error) {
-    log.write(`kubesup-tui: ${(error as Error).message}\n`);
+    log.write(`kubesup-tui: ${errorLine(error)}\n`);
     throw error;
   } finally {
     process.off('SIGINT', holdOn);

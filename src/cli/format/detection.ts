@@ -3,6 +3,43 @@ import type { Detection } from '../../core/detect/detect.js';
 import type { UnitDetection } from '../../core/detect/detect-unit.js';
 import { carriedSettings } from '../../core/migration/run-lines.js';
 
+type Configured = Pick<NonNullable<Detection['configured']>, 'unit' | 'files' | 'active' | 'masked' | 'enabled'>;
+type Supervisor = Detection['supervisor'];
+
+const plural = (n: number, word: string) => `${n} ${word}${n > 1 ? 's' : ''}`;
+
+/** `kubelet.service + 2 more files (active, enabled)`. */
+function unitWords(c: Configured): string {
+  const more = c.files.length > 1 ? ` + ${plural(c.files.length - 1, 'more file')}` : '';
+  return `${c.unit}${more} (${c.active ?? '?'}, ${c.masked ? 'masked' : (c.enabled ?? '?')})`;
+}
+
+function supervisorWords(s: Pick<Supervisor, 'installed' | 'binary' | 'version'>): string {
+  if (!s.installed) return 'not installed';
+  return s.version ? `${s.binary} ${s.version}` : `${s.binary}`;
+}
+
+function runningWords(s: Supervisor): string {
+  if (s.pid) return `, running (pid ${s.pid})`;
+  return s.installed ? ', not running' : '';
+}
+
+function reachedWords(s: Supervisor): string {
+  if (!s.url) return '';
+  return `, reached at ${s.url}${s.auth ? ' with credentials' : ''}`;
+}
+
+function migratedWords(s: Supervisor): string {
+  if (s.program) return `yes: [program:${s.program.name}] in ${s.program.file}`;
+  return s.programFile ? `no (the program will go to ${s.programFile})` : 'no';
+}
+
+function otherUnitState(programs: readonly string[], unit: string, active: string | null | undefined): string {
+  return programs.includes(unit.replace(/\.service$/, '')) ? 'supervised' : active || '?';
+}
+
+const healthzSourceWords = (config: string | null | undefined) => (config ? `(from ${config})` : '(kubelet defaults)');
+
 export function formatDetection(d: Detection, width = 100): string {
   const out: string[] = [];
   const r = d.running;
@@ -13,26 +50,18 @@ export function formatDetection(d: Detection, width = 100): string {
   );
   if (d.configured) {
     const c = d.configured;
-    out.push(
-      `unit       ${c.unit}${c.files.length > 1 ? ` + ${c.files.length - 1} more file${c.files.length > 2 ? 's' : ''}` : ''} (${c.active ?? '?'}, ${c.masked ? 'masked' : (c.enabled ?? '?')})`,
-    );
+    out.push(`unit       ${unitWords(c)}`);
   } else {
     out.push('unit       kubelet.service: none usable');
   }
   const s = d.supervisor;
   out.push(
-    `supervisor ${s.installed ? `${s.binary}${s.version ? ` ${s.version}` : ''}` : 'not installed'}${s.pid ? `, running (pid ${s.pid})` : s.installed ? ', not running' : ''}${s.unit ? `, ${s.unit.name} ${s.unit.active}/${s.unit.enabled}` : ''}`,
+    `supervisor ${supervisorWords(s)}${runningWords(s)}${s.unit ? `, ${s.unit.name} ${s.unit.active}/${s.unit.enabled}` : ''}`,
   );
-  if (s.config)
-    out.push(
-      `           config ${s.config} (${s.configSource})${s.url ? `, reached at ${s.url}${s.auth ? ' with credentials' : ''}` : ''}`,
-    );
-  out.push(
-    `migrated   ${s.program ? `yes: [program:${s.program.name}] in ${s.program.file}` : `no${s.programFile ? ` (the program will go to ${s.programFile})` : ''}`}`,
-  );
+  if (s.config) out.push(`           config ${s.config} (${s.configSource})${reachedWords(s)}`);
+  out.push(`migrated   ${migratedWords(s)}`);
   const others = d.node.otherUnits.map(
-    ({ unit, active }) =>
-      `${unit.replace(/\.service$/, '')} ${s.programs.includes(unit.replace(/\.service$/, '')) ? 'supervised' : active || '?'}`,
+    ({ unit, active }) => `${unit.replace(/\.service$/, '')} ${otherUnitState(s.programs, unit, active)}`,
   );
   if (others.length) out.push(`others     ${others.join(' · ')} (each: kubesup-tui migrate --unit NAME --yes)`);
   out.push('');
@@ -51,9 +80,7 @@ export function formatDetection(d: Detection, width = 100): string {
     for (const p of d.configured.execStartPre)
       out.push(`  ${p.ignoreFailure ? '-' : ' '}${p.argv.join(' ')}   ${p.line}`);
   }
-  out.push(
-    `healthz    ${d.kubelet.healthz.url}${d.kubelet.healthz.config ? ` (from ${d.kubelet.healthz.config})` : ' (kubelet defaults)'}`,
-  );
+  out.push(`healthz    ${d.kubelet.healthz.url} ${healthzSourceWords(d.kubelet.healthz.config)}`);
   if (d.refusal) out.push('', `MIGRATION REFUSED: ${d.refusal}`);
   if (d.warnings.length) {
     out.push('', 'Warnings:');
@@ -68,15 +95,9 @@ export function formatUnitDetection(d: UnitDetection): string {
   const r = d.running;
   out.push(`${d.program.padEnd(10)} ${r ? `running, pid ${r.pid}, run by ${r.managedBy}` : 'not running'}`);
   const c = d.configured;
-  out.push(
-    c
-      ? `unit       ${c.unit}${c.files.length > 1 ? ` + ${c.files.length - 1} more file${c.files.length > 2 ? 's' : ''}` : ''} (${c.active ?? '?'}, ${c.masked ? 'masked' : (c.enabled ?? '?')})`
-      : `unit       ${d.unit}: none usable`,
-  );
+  out.push(c ? `unit       ${unitWords(c)}` : `unit       ${d.unit}: none usable`);
   const s = d.supervisor;
-  out.push(
-    `supervisor ${s.installed ? `${s.binary}${s.version ? ` ${s.version}` : ''}` : 'not installed'}${s.pid ? `, running (pid ${s.pid})` : ''}`,
-  );
+  out.push(`supervisor ${supervisorWords(s)}${s.pid ? `, running (pid ${s.pid})` : ''}`);
   out.push(`migrated   ${s.program ? `yes: [program:${s.program.name}] in ${s.program.file}` : 'no'}`);
   out.push(`health     ${d.healthText}`, '');
   out.push(

@@ -6,6 +6,8 @@
  * their pid: supervisord itself is never restarted). A failed step ends apply; the session (session.ts)
  * then rolls back.
  */
+
+import { ToolError } from '../errors.js';
 import { probeHealth } from '../health/probe.js';
 import type { Host } from '../host.js';
 import { RpcFault } from '../supervisor/xmlrpc.js';
@@ -77,7 +79,7 @@ export async function applyPlan(
     await saveJournal(host, journal);
     const started = host.clock.now();
     try {
-      if (options.signal?.aborted) throw new Error('stopped by the operator before this step');
+      if (options.signal?.aborted) throw new ToolError('stopped by the operator before this step');
       const detail = await runStep(step, context);
       const ms = Math.round(host.clock.now() - started);
       journal.steps[step.id] = { status: 'done', at: at(), ms, ...(detail ? { detail } : {}) };

@@ -4,6 +4,7 @@
  * moment leaves what the next `migrate` needs to resume and `rollback` needs to restore.
  */
 import { createHash } from 'node:crypto';
+import { ToolError } from '../errors.js';
 import type { FileMeta, FileReader, Host } from '../host.js';
 import type { Plan } from './plan.js';
 import { STATE_DIR } from './state-dir.js';
@@ -62,10 +63,10 @@ export async function readJournal(files: FileReader, unit = 'kubelet.service'): 
   if (!bytes) return null;
   try {
     const j = JSON.parse(bytes.toString('utf8')) as Journal;
-    if (j.version !== 1 || !j.plan) throw new Error('unknown journal version');
+    if (j.version !== 1 || !j.plan) throw new ToolError('unknown journal version');
     return upgradeJournal(j);
   } catch (error) {
-    throw new Error(`${path} is unreadable (${(error as Error).message}); move it aside to start over`);
+    throw new ToolError(`${path} is unreadable (${(error as Error).message}); move it aside to start over`);
   }
 }
 

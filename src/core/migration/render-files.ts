@@ -4,6 +4,7 @@
  */
 import ini from 'ini';
 import { quote } from 'shell-quote';
+import { BugError, ToolError } from '../errors.js';
 import { getValue, parseSupervisorConfig } from '../supervisor/config.js';
 import type { RunSettings } from '../systemd/run-settings.js';
 import { PACE_DIR, pacePath } from './pace.js';
@@ -134,7 +135,7 @@ export function renderProgramFile(p: ProgramInput): string {
   };
   for (const [k, v] of Object.entries(section)) {
     if (/[;#"'\n\r\\]|^\s|\s$/.test(String(v)))
-      throw new Error(`program setting ${k} has characters supervisord would misread: ${String(v)}`);
+      throw new ToolError(`program setting ${k} has characters supervisord would misread: ${String(v)}`);
   }
   const body = ini.stringify({ [`program:${p.program}`]: section });
   const text = `${p.header
@@ -144,7 +145,7 @@ export function renderProgramFile(p: ProgramInput): string {
   // Read it back as supervisord will, so that what we wrote is what supervisord runs.
   const back = parseSupervisorConfig(text, 'generated');
   if (back.problems.length || getValue(back, `program:${p.program}`, 'command') !== section.command) {
-    throw new Error(`the generated program file does not read back as written: ${back.problems.join('; ')}`);
+    throw new BugError(`the generated program file does not read back as written: ${back.problems.join('; ')}`);
   }
   return text;
 }

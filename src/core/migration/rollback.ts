@@ -3,6 +3,8 @@
  * untouched), every file the migration created removed and every file it replaced restored byte for byte,
  * kubelet.service unmasked, enabled as before and running again.
  */
+
+import { ExternalFailure, ToolError } from '../errors.js';
 import { healthTarget, probeHealth } from '../health/probe.js';
 import type { Host } from '../host.js';
 import { ignoreFaults } from '../supervisor/client.js';
@@ -70,9 +72,9 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
         return;
       }
       const original = await host.files.read(record.backup);
-      if (!original) throw new Error(`the backup ${record.backup} is missing`);
+      if (!original) throw new ToolError(`the backup ${record.backup} is missing`);
       if (record.sha256 && sha256(original) !== record.sha256)
-        throw new Error(`the backup ${record.backup} does not match what was saved`);
+        throw new ToolError(`the backup ${record.backup} does not match what was saved`);
       await host.writer.writeAtomic(path, original, {
         mode: record.meta?.mode ?? 0o644,
         uid: record.meta?.uid ?? 0,
@@ -116,7 +118,7 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
           last = r.detail;
           await host.clock.sleep(200);
         }
-        throw new Error(`${healthTarget(health)} did not answer within 30 s (${last})`);
+        throw new ExternalFailure(`${healthTarget(health)} did not answer within 30 s (${last})`);
       });
   }
   journal.state = ok ? 'rolled-back' : 'failed';

@@ -2,12 +2,14 @@
  * How a migration reaches supervisord: from its config as it is now (after an install, the config exists only
  * once installed), one connection per use, always closed.
  */
+
+import { ExternalFailure } from '../errors.js';
 import type { Host, SupervisorConnection } from '../host.js';
 import { type SupervisorClient, supervisorClient } from '../supervisor/client.js';
 import { parseSupervisorConfig, resolveEndpoint } from '../supervisor/config.js';
 import type { Plan } from './plan.js';
 
-export class MigrationStepFailed extends Error {
+export class MigrationStepFailed extends ExternalFailure {
   override name = 'MigrationStepFailed';
 }
 

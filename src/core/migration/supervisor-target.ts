@@ -2,8 +2,9 @@
 import path from 'node:path/posix';
 import type { NodeFacts } from '../detect/detect.js';
 import { SUPERVISOR_UNITS, type SupervisorDetection } from '../detect/supervisor.js';
+import { ToolError } from '../errors.js';
 
-export class PlanRefused extends Error {
+export class PlanRefused extends ToolError {
   override name = 'PlanRefused';
 }
 

@@ -2,7 +2,7 @@
  * Typed calls to supervisord's XML-RPC interface (namespace `supervisor.`), over any RpcTransport.
  */
 import type { RpcTransport } from '../host.js';
-import { FaultCode, RpcFault, type RpcValue } from './xmlrpc.js';
+import { FaultCode, NotXmlRpc, RpcFault, type RpcValue } from './xmlrpc.js';
 
 /** supervisord's process states (supervisor/states.py). */
 export type ProcessStateName =
@@ -51,7 +51,7 @@ const STATE_NAMES = new Set<string>([
 
 function asStruct(value: RpcValue): Record<string, RpcValue> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new Error('unexpected answer from supervisord (expected a struct)');
+    throw new NotXmlRpc('unexpected answer from supervisord (expected a struct)');
   }
   return value;
 }
@@ -160,7 +160,7 @@ export function supervisorClient(transport: RpcTransport) {
       const answer = await transport.call('system.multicall', [
         calls.map((c) => ({ methodName: c.methodName, params: [...c.params] })),
       ]);
-      if (!Array.isArray(answer)) throw new Error('unexpected answer from supervisord to system.multicall');
+      if (!Array.isArray(answer)) throw new NotXmlRpc('unexpected answer from supervisord to system.multicall');
       return answer;
     },
   };

@@ -10,6 +10,7 @@
  * Values are then %-expanded (`%(here)s`, `%(ENV_X)s`, `%%`) by supervisord itself.
  */
 import path from 'node:path/posix';
+import { ToolError } from '../errors.js';
 
 export interface ConfigEntry {
   readonly value: string;
@@ -104,10 +105,10 @@ export function expandPercent(value: string, names: Readonly<Record<string, stri
     if (match === '%%') return '%';
     if (name !== undefined) {
       const found = names[name];
-      if (found === undefined) throw new Error(`unknown %(${name})s`);
+      if (found === undefined) throw new ToolError(`unknown %(${name})s`);
       return found;
     }
-    throw new Error(`badly formatted: lone "%${bad ?? ''}"`);
+    throw new ToolError(`badly formatted: lone "%${bad ?? ''}"`);
   });
 }
 

@@ -8,29 +8,37 @@
  * xmlrpc.client writes them: fixed tags around escaped text.
  */
 import { SaxesParser } from 'saxes';
+import { BugError, ExternalFailure } from '../errors.js';
 import type { RpcValue } from '../host.js';
 
 export type { RpcValue };
 
 /** A `<fault>` answer: supervisord's faults carry a numeric code (see FaultCode) and a string. */
-export class RpcFault extends Error {
+export class RpcFault extends ExternalFailure {
   constructor(
     readonly code: number,
     readonly faultString: string,
   ) {
-    super(`${faultString} (fault ${code})`);
+    super(`${faultString} (fault ${code})`, { service: 'supervisord' });
     this.name = 'RpcFault';
   }
 }
 
-/** A non-200 HTTP answer: supervisord answers 500 when a handler raised (e.g. a log range splits a UTF-8 character). */
-export class RpcHttpError extends Error {
+/** A non-200 HTTP answer: supervisord answers 500 when a handler raised (e.g. a log range splits UTF-8). */
+export class RpcHttpError extends ExternalFailure {
   constructor(
     readonly status: number,
     message: string,
   ) {
-    super(message);
+    super(message, { service: 'supervisord' });
     this.name = 'RpcHttpError';
+  }
+}
+
+/** An answer that is not XML-RPC: the service on the other end is not (or not wholly) supervisord. */
+export class NotXmlRpc extends ExternalFailure {
+  constructor(message: string) {
+    super(message, { service: 'supervisord' });
   }
 }
 
@@ -66,7 +74,7 @@ function encodeValue(value: RpcValue): string {
   if (typeof value === 'string') return `<value><string>${escapeText(value)}</string></value>`;
   if (typeof value === 'boolean') return `<value><boolean>${value ? 1 : 0}</boolean></value>`;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`XML-RPC cannot carry ${value}`);
+    if (!Number.isFinite(value)) throw new BugError(`XML-RPC cannot carry ${value}`);
     return Number.isInteger(value) ? `<value><int>${value}</int></value>` : `<value><double>${value}</double></value>`;
   }
   if (Array.isArray(value)) return `<value><array><data>${value.map(encodeValue).join('')}</data></array></value>`;
@@ -101,7 +109,7 @@ const SCALARS: Record<string, (text: string) => RpcValue> = {
   i8: (t) => integer(t),
   double: (t) => {
     const n = Number.parseFloat(t.trim());
-    if (Number.isNaN(n)) throw new Error(`not an XML-RPC answer: <double>${t}</double>`);
+    if (Number.isNaN(n)) throw new NotXmlRpc(`not an XML-RPC answer: <double>${t}</double>`);
     return n;
   },
   boolean: (t) => t.trim() === '1',
@@ -112,7 +120,7 @@ const SCALARS: Record<string, (text: string) => RpcValue> = {
 
 function integer(text: string): number {
   const n = Number.parseInt(text.trim(), 10);
-  if (Number.isNaN(n)) throw new Error(`not an XML-RPC answer: <int>${text}</int>`);
+  if (Number.isNaN(n)) throw new NotXmlRpc(`not an XML-RPC answer: <int>${text}</int>`);
   return n;
 }
 
@@ -158,7 +166,7 @@ function close(frame: Frame, parent: Frame | undefined): void {
       parent.name = frame.tag;
       return;
     default:
-      if (parent.tag === 'value') throw new Error(`unsupported XML-RPC type <${frame.tag}>`);
+      if (parent.tag === 'value') throw new NotXmlRpc(`unsupported XML-RPC type <${frame.tag}>`);
   }
 }
 
@@ -193,13 +201,13 @@ export function decodeResponse(xml: string): RpcValue {
     parser.write(xml).close();
   } catch (error) {
     const message = (error as Error).message;
-    throw new Error(message.startsWith('not an XML-RPC') ? message : `not an XML-RPC answer: ${message}`);
+    throw new NotXmlRpc(message.startsWith('not an XML-RPC') ? message : `not an XML-RPC answer: ${message}`);
   }
-  if (root?.tag !== 'methodResponse') throw new Error('not an XML-RPC answer: no <methodResponse>');
+  if (root?.tag !== 'methodResponse') throw new NotXmlRpc('not an XML-RPC answer: no <methodResponse>');
   if (root.name === 'fault') {
     const struct = (root.value ?? {}) as Record<string, RpcValue>;
     throw new RpcFault(Number(struct.faultCode ?? 0), String(struct.faultString ?? 'unknown fault'));
   }
-  if (root.name !== 'params' || root.value === undefined) throw new Error('not an XML-RPC answer: no return value');
+  if (root.name !== 'params' || root.value === undefined) throw new NotXmlRpc('not an XML-RPC answer: no return value');
   return root.value;
 }

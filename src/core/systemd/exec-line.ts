@@ -12,6 +12,7 @@
  *   stays literally.
  * Each resulting argument remembers where it came from.
  */
+import { ToolError } from '../errors.js';
 
 export interface Origin {
   readonly file: string;
@@ -44,7 +45,7 @@ export interface ParsedCommand {
   readonly noExpansion: boolean;
 }
 
-export class ExecParseError extends Error {}
+export class ExecParseError extends ToolError {}
 
 const ESCAPES: Record<string, string> = {
   a: '\x07',
