@@ -1,7 +1,7 @@
 // One test node per describe block: booted before its tests (and made ready), torn down after them.
 import { afterAll, beforeAll, type RunnerTestSuite } from 'vitest';
-import { skipRelease } from '../node/supervisor-releases.js';
-import { type LayoutName, TestNode } from '../node/test-node.js';
+import { type SupervisorRelease, skipRelease } from '../node/supervisor-releases.js';
+import { type LayoutName, missingPrerequisite, TestNode } from '../node/test-node.js';
 
 /** Marks every test of the block skipped, saying why once (vitest has no skip from a beforeAll). */
 function skipSuite(suite: RunnerTestSuite, reason: string): void {
@@ -47,6 +47,21 @@ export function withNode<N extends { down(): Promise<void> }>(
 /** The stand-in test node of `layout` for this describe block. */
 export function withTestNode(layout: LayoutName, ready?: (node: TestNode) => Promise<unknown>): TestNode {
   // The CentOS 7 reference layout runs EPEL's supervisord 3.4.0 (Python 2.7).
-  const skip = layout === 'kubekey-centos7' ? () => skipRelease('3.4.0') : undefined;
-  return withNode(layout, () => TestNode.up(layout), ready, skip);
+  const release = layout === 'kubekey-centos7' ? '3.4.0' : 'debian';
+  return withNode(
+    layout,
+    () => TestNode.up(layout),
+    ready,
+    () => skipTestNode(release),
+  );
+}
+
+/**
+ * Why a stand-in test node running `release` cannot be built here (what to install), or undefined; under
+ * KUBESUP_REQUIRE_ALL=1 (CI) it throws instead, so that CI cannot pass by skipping.
+ */
+export function skipTestNode(release: SupervisorRelease): string | undefined {
+  const missing = missingPrerequisite();
+  if (missing && process.env.KUBESUP_REQUIRE_ALL === '1') throw new Error(`KUBESUP_REQUIRE_ALL=1: ${missing}`);
+  return missing ?? skipRelease(release);
 }

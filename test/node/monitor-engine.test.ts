@@ -6,8 +6,8 @@ import { createRpcTransport } from '../../src/adapters/supervisor-rpc.js';
 import { createSystemClock } from '../../src/adapters/system-clock.js';
 import type { Host, HttpProbe, ProcessTable } from '../../src/core/host.js';
 import { MonitorEngine } from '../../src/core/monitor/engine.js';
-import { withNode } from '../helpers/with-test-node.js';
-import { SUPERVISOR_RELEASES, skipRelease } from './supervisor-releases.js';
+import { skipTestNode, withNode } from '../helpers/with-test-node.js';
+import { SUPERVISOR_RELEASES } from './supervisor-releases.js';
 import { TestNode } from './test-node.js';
 
 const SOCK = '/var/run/supervisor/supervisor.sock';
@@ -66,8 +66,6 @@ function engineFor(n: TestNode, options: { logCapacity?: number } = {}): Monitor
 
 // Every supervisord release operators run: EPEL's 3.4.0 (Python 2.7), Debian's 4.2.5, and 4.3.0.
 describe.each(SUPERVISOR_RELEASES)('supervisord %s', (release) => {
-  const skip = skipRelease(release);
-  if (skip) return void it.skip(`skipped: ${skip}`, () => {});
   async function addProgram(name: string, body: string): Promise<void> {
     await node.sh(
       `cat > /etc/supervisord.d/${name}.ini <<'EOF'\n[program:${name}]\n${body}\nEOF\n${CTL} update ${name} >/dev/null`,
@@ -106,6 +104,7 @@ describe.each(SUPERVISOR_RELEASES)('supervisord %s', (release) => {
     async (node) => {
       await node.waitFor(`test -S ${SOCK}`);
     },
+    () => skipTestNode(release),
   );
   afterEach(() => {
     for (const e of engines.splice(0)) e.stop();

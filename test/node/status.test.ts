@@ -5,21 +5,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILD, kubesup, kubesupJson } from '../helpers/cli-in-node.js';
-import { withNode, withTestNode } from '../helpers/with-test-node.js';
-import { SUPERVISOR_RELEASES, skipRelease } from './supervisor-releases.js';
+import { skipTestNode, withNode, withTestNode } from '../helpers/with-test-node.js';
+import { SUPERVISOR_RELEASES } from './supervisor-releases.js';
 import { REPO_ROOT, TestNode } from './test-node.js';
 
 describe.each(SUPERVISOR_RELEASES)(
   'status on the reference node (KubeKey, CentOS 7) with supervisord %s',
   (release) => {
-    const skip = skipRelease(release);
-    if (skip) return void it.skip(`skipped: ${skip}`, () => {});
     const node = withNode(
       `kubekey-centos7 with supervisord ${release}`,
       () => TestNode.up('kubekey-centos7', { supervisor: release }),
       async (node) => {
         await node.waitFor('supervisorctl -c /etc/supervisord.conf status node-exporter | grep -q RUNNING');
       },
+      () => skipTestNode(release),
     );
 
     it('lists the running program read over the real socket, with supervisord and kubelet health', async () => {
