@@ -34,6 +34,10 @@ async function main(): Promise<number> {
       'curl -sf 127.0.0.1:10248/healthz && ls /var/run/supervisor*.sock /var/run/supervisor/*.sock 2>/dev/null | grep -q sock',
       30_000,
     );
+    // A second terminal can look inside the node while kubesup-tui runs (as root: nsenter needs it).
+    process.stderr.write(
+      `demo: the node is up; a shell inside it, from another terminal:\n  ${node.enterArgv(['bash']).join(' ')}\n`,
+    );
     // The TUI owns the terminal; Ctrl-C is its key (it quits), not ours.
     process.on('SIGINT', () => undefined);
     const argv = node.enterArgv([

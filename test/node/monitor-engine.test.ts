@@ -6,7 +6,7 @@ import { createRpcTransport } from '../../src/adapters/supervisor-rpc.js';
 import { createSystemClock } from '../../src/adapters/system-clock.js';
 import type { Host, HttpProbe, ProcessTable } from '../../src/core/host.js';
 import { MonitorEngine } from '../../src/core/monitor/engine.js';
-import { withNode } from '../helpers/with-test-node.js';
+import { skipTestNode, withNode } from '../helpers/with-test-node.js';
 import { SUPERVISOR_RELEASES } from './supervisor-releases.js';
 import { TestNode } from './test-node.js';
 
@@ -104,6 +104,7 @@ describe.each(SUPERVISOR_RELEASES)('supervisord %s', (release) => {
     async (node) => {
       await node.waitFor(`test -S ${SOCK}`);
     },
+    () => skipTestNode(release),
   );
   afterEach(() => {
     for (const e of engines.splice(0)) e.stop();

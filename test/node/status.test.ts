@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILD, kubesup, kubesupJson } from '../helpers/cli-in-node.js';
-import { withNode, withTestNode } from '../helpers/with-test-node.js';
+import { skipTestNode, withNode, withTestNode } from '../helpers/with-test-node.js';
 import { SUPERVISOR_RELEASES } from './supervisor-releases.js';
 import { REPO_ROOT, TestNode } from './test-node.js';
 
@@ -18,6 +18,7 @@ describe.each(SUPERVISOR_RELEASES)(
       async (node) => {
         await node.waitFor('supervisorctl -c /etc/supervisord.conf status node-exporter | grep -q RUNNING');
       },
+      () => skipTestNode(release),
     );
 
     it('lists the running program read over the real socket, with supervisord and kubelet health', async () => {
