@@ -5,12 +5,12 @@
 import { detect } from '../core/detect/detect.js';
 import { ToolError } from '../core/errors.js';
 import type { Host } from '../core/host.js';
-import type { MigrationEvent, MigrationResult } from '../core/migration/apply.js';
-import { driftWarning } from '../core/migration/drift.js';
-import { findInterruption, interruptionWarning } from '../core/migration/interruption.js';
-import { readJournal } from '../core/migration/journal.js';
-import { withLock } from '../core/migration/lock.js';
-import type { PlanStep } from '../core/migration/plan.js';
+import type { MigrationEvent, MigrationResult } from '../core/migration/apply/apply.js';
+import { driftWarning } from '../core/migration/journal/drift.js';
+import { findInterruption, interruptionWarning } from '../core/migration/journal/interruption.js';
+import { readJournal } from '../core/migration/journal/journal.js';
+import { withLock } from '../core/migration/journal/lock.js';
+import type { PlanStep } from '../core/migration/plan/plan.js';
 import { beginMigration, carryOut, resumeDecision, rollBack, rollbackDecision } from '../core/migration/session.js';
 import { findMonitorTarget } from '../core/monitor/connect.js';
 import { MonitorEngine } from '../core/monitor/engine.js';

@@ -1,7 +1,7 @@
 /** A migration's or rollback's events as lines on a terminal or in a log, one per event as it happens. */
 import type { Host } from '../core/host.js';
-import type { MigrationEvent } from '../core/migration/apply.js';
-import type { PlanStep } from '../core/migration/plan.js';
+import type { MigrationEvent } from '../core/migration/apply/apply.js';
+import type { PlanStep } from '../core/migration/plan/plan.js';
 
 /** `steps` numbers the lines ([3/11]); a rollback alone has none. `name`: the service moved. */
 export function printEvents(

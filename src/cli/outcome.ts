@@ -2,9 +2,9 @@
  * What `migrate --json` and `rollback --json` print: the outcome in one document for scripts and Ansible
  * (ansible/): whether the node changed, each step as it went, the healthz gap, the files, the journal.
  */
-import type { MigrationEvent, MigrationResult } from '../core/migration/apply.js';
-import { backupDir, JOURNAL_PATH } from '../core/migration/journal.js';
-import type { Plan } from '../core/migration/plan.js';
+import type { MigrationEvent, MigrationResult } from '../core/migration/apply/apply.js';
+import { backupDir, JOURNAL_PATH } from '../core/migration/journal/journal.js';
+import type { Plan } from '../core/migration/plan/plan.js';
 
 export interface StepOutcome {
   readonly id: string;

@@ -1,7 +1,7 @@
 /** The plan for this node as the commands and the TUI make it: a refusal becomes a one-line ToolError. */
 import { ToolError } from '../core/errors.js';
 import type { Host } from '../core/host.js';
-import { type Plan, PlanRefused, planForNode } from '../core/migration/plan.js';
+import { type Plan, PlanRefused, planForNode } from '../core/migration/plan/plan.js';
 import { type CliOptions, supervisorOverrides } from './args.js';
 import { VERSION } from './version.js';
 

@@ -2,7 +2,7 @@
  * What stays on the terminal after the full-screen TUI gives it back: when this session changed the node,
  * the steps as they went, the healthz gap, where the backups are and how to undo. Nothing when it did not.
  */
-import { backupDir } from '../core/migration/journal.js';
+import { backupDir } from '../core/migration/journal/journal.js';
 import type { AppState } from '../store/app-store.js';
 import { STEP_MARK } from '../ui/theme.js';
 import { MIGRATION_LOG } from './migration-lines.js';

@@ -5,7 +5,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import { errorLine } from '../core/errors.js';
-import type { Plan } from '../core/migration/plan.js';
+import type { Plan } from '../core/migration/plan/plan.js';
 import { createApplyActions } from './apply-run.js';
 import { createLogViewActions, FRESH_LOG } from './log-view.js';
 import { createMonitorActions } from './monitor-actions.js';

@@ -3,8 +3,8 @@
  * each asked for with y first, shown step by step, stoppable (a confirmed stop rolls back), and awaitable
  * (a TUI whose terminal went away lets it finish before it exits).
  */
-import type { MigrationEvent, MigrationResult } from '../core/migration/apply.js';
-import type { Plan, PlanStep } from '../core/migration/plan.js';
+import type { MigrationEvent, MigrationResult } from '../core/migration/apply/apply.js';
+import type { Plan, PlanStep } from '../core/migration/plan/plan.js';
 import type { ApplyActions, AppServices, AppState, Operation, StepView } from './types.js';
 
 const unitName = (p: Plan) => p.service.unit.replace(/\.service$/, '');

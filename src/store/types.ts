@@ -1,9 +1,9 @@
 /** The store's types: its state, its actions and the services it is handed, apart so its modules share them. */
 import type { Detection } from '../core/detect/detect.js';
 import type { Clock } from '../core/host.js';
-import type { MigrationEvent, MigrationResult } from '../core/migration/apply.js';
-import type { Interruption } from '../core/migration/interruption.js';
-import type { Plan } from '../core/migration/plan.js';
+import type { MigrationEvent, MigrationResult } from '../core/migration/apply/apply.js';
+import type { Interruption } from '../core/migration/journal/interruption.js';
+import type { Plan } from '../core/migration/plan/plan.js';
 import type { LogRing } from '../core/monitor/log-ring.js';
 import type { Action, ActionOutcome, MonitorData } from '../core/monitor/monitor-data.js';
 import type { LogViewActions, LogViewState } from './log-view.js';

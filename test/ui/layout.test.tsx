@@ -1,7 +1,7 @@
 // Small terminals and resizes: nothing wraps into garbage, and the screen follows the new size.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Detection } from '../../src/core/detect/detect.js';
-import type { Interruption } from '../../src/core/migration/interruption.js';
+import type { Interruption } from '../../src/core/migration/journal/interruption.js';
 import { fakeServices, monitorData, program, renderApp } from '../helpers/render-app.js';
 
 const apps: { unmount(): void }[] = [];

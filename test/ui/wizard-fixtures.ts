@@ -1,6 +1,6 @@
 // What the wizard's tests are handed: a detection of the reference node, its plan and the plan's steps.
 import type { Detection } from '../../src/core/detect/detect.js';
-import type { Plan, PlanStep } from '../../src/core/migration/plan.js';
+import type { Plan, PlanStep } from '../../src/core/migration/plan/plan.js';
 
 export const DETECTION = {
   argv: ['/usr/local/bin/kubelet', '--config=/var/lib/kubelet/config.yaml', '--network-plugin=cni'],

@@ -1,7 +1,7 @@
 // The wizard moving another critical unit (containerd) along with kubelet: chosen on detect, previewed and
 // applied before kubelet, each with its own plan.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Plan } from '../../src/core/migration/plan.js';
+import type { Plan } from '../../src/core/migration/plan/plan.js';
 import { fakeServices, KEYS, renderApp } from '../helpers/render-app.js';
 import { DETECTION, PLAN } from './wizard-fixtures.js';
 

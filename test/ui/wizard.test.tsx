@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MigrationEvent, MigrationResult } from '../../src/core/migration/apply.js';
-import type { Plan } from '../../src/core/migration/plan.js';
+import type { MigrationEvent, MigrationResult } from '../../src/core/migration/apply/apply.js';
+import type { Plan } from '../../src/core/migration/plan/plan.js';
 import { fakeServices, KEYS, monitorData, program, renderApp } from '../helpers/render-app.js';
 import { DETECTION, PLAN, STEPS } from './wizard-fixtures.js';
 

@@ -39,6 +39,12 @@ const CORE_RANKS: Readonly<Record<string, number>> = {
   monitor: 5,
 };
 
+/**
+ * Inside core/migration: the plan (what will be written, pure), then the journal (what was done, which holds a
+ * plan), then apply (carries a journal out and back); the session at the folder's root decides over all three.
+ */
+const MIGRATION_RANKS: Readonly<Record<string, number>> = { plan: 0, journal: 1, apply: 2, '.': 3 };
+
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
@@ -127,6 +133,7 @@ function cyclePath(graph: ReadonlyMap<string, readonly string[]>, members: Set<s
 
 const topFolder = (module: string) => module.split('/')[0]!;
 const coreFolder = (module: string) => (module.split('/').length === 2 ? '.' : module.split('/')[1]!);
+const migrationFolder = (module: string) => (module.split('/').length === 3 ? '.' : module.split('/')[2]!);
 
 /** Why an edge goes against the layers, or null when it may stand. */
 function upward(from: string, to: string): string | null {
@@ -138,7 +145,12 @@ function upward(from: string, to: string): string | null {
   const [ra, rb] = [CORE_RANKS[coreFolder(from)], CORE_RANKS[coreFolder(to)]];
   if (ra === undefined || rb === undefined)
     return `core/${ra === undefined ? coreFolder(from) : coreFolder(to)} has no rank`;
-  return rb > ra ? `core/${coreFolder(from)} is below core/${coreFolder(to)}` : null;
+  if (rb > ra) return `core/${coreFolder(from)} is below core/${coreFolder(to)}`;
+  if (coreFolder(from) !== 'migration' || coreFolder(to) !== 'migration') return null;
+  const [ma, mb] = [MIGRATION_RANKS[migrationFolder(from)], MIGRATION_RANKS[migrationFolder(to)]];
+  if (ma === undefined || mb === undefined)
+    return `core/migration/${ma === undefined ? migrationFolder(from) : migrationFolder(to)} has no rank`;
+  return mb > ma ? `core/migration/${migrationFolder(from)} is below core/migration/${migrationFolder(to)}` : null;
 }
 
 describe('the import graph', () => {
@@ -177,7 +189,9 @@ describe('the import graph', () => {
     expect(circles(made)).toEqual(['a.ts -> b.ts -> c.ts -> a.ts']);
     expect(upward('core/host.ts', 'store/app-store.ts')).toMatch(/core\/ may not import store/);
     expect(upward('core/health/x.ts', 'core/monitor/y.ts')).toMatch(/below/);
-    expect(upward('adapters/x.ts', 'core/migration/plan.ts')).toMatch(/only the Host/);
+    expect(upward('adapters/x.ts', 'core/migration/plan/plan.ts')).toMatch(/only the Host/);
     expect(upward('core/monitor/y.ts', 'core/health/x.ts')).toBeNull();
+    expect(upward('core/migration/plan/x.ts', 'core/migration/apply/y.ts')).toMatch(/plan is below/);
+    expect(upward('core/migration/session.ts', 'core/migration/journal/y.ts')).toBeNull();
   });
 });

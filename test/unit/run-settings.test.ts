@@ -1,8 +1,8 @@
 // How systemd runs a service's process, carried into the wrapper and the program file.
 import { describe, expect, it } from 'vitest';
 import { carriedRun } from '../../src/core/detect/process-run.js';
-import { renderProgramFile, renderWrapper } from '../../src/core/migration/render-files.js';
-import { carriedSettings } from '../../src/core/migration/run-lines.js';
+import { renderProgramFile, renderWrapper } from '../../src/core/migration/plan/render-files.js';
+import { carriedSettings } from '../../src/core/migration/plan/run-lines.js';
 import { getValue, parseSupervisorConfig } from '../../src/core/supervisor/config.js';
 import { resolveUnit } from '../../src/core/systemd/resolve-unit.js';
 import { parseLimit, parseProcLimits, runSettings } from '../../src/core/systemd/run-settings.js';

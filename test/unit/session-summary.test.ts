@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sessionSummary } from '../../src/cli/session-summary.js';
-import type { Plan } from '../../src/core/migration/plan.js';
+import type { Plan } from '../../src/core/migration/plan/plan.js';
 
 const PLAN = {
   program: 'kubelet',

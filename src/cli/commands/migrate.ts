@@ -6,11 +6,11 @@
 import { guardAgainstTerminalLoss, stopOnInterrupt } from '../../adapters/terminal-loss.js';
 import { errorLine, ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
-import type { MigrationEvent, MigrationResult } from '../../core/migration/apply.js';
-import { describeDrift } from '../../core/migration/drift.js';
-import { journalPath } from '../../core/migration/journal.js';
-import { withLock } from '../../core/migration/lock.js';
-import type { Plan, PlanStep } from '../../core/migration/plan.js';
+import type { MigrationEvent, MigrationResult } from '../../core/migration/apply/apply.js';
+import { describeDrift } from '../../core/migration/journal/drift.js';
+import { journalPath } from '../../core/migration/journal/journal.js';
+import { withLock } from '../../core/migration/journal/lock.js';
+import type { Plan, PlanStep } from '../../core/migration/plan/plan.js';
 import { beginMigration, carryOut, openSession, rollBack } from '../../core/migration/session.js';
 import type { CliOptions } from '../args.js';
 import { migrationLog, printEvents } from '../migration-lines.js';

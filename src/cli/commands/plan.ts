@@ -1,7 +1,7 @@
 /** `kubesup-tui plan`: the files and steps a migration would carry out; changes nothing. */
 import { ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
-import { journalPath } from '../../core/migration/journal.js';
+import { journalPath } from '../../core/migration/journal/journal.js';
 import { openSession } from '../../core/migration/session.js';
 import type { CliOptions } from '../args.js';
 import { formatPlan } from '../format/plan.js';

@@ -6,15 +6,15 @@
 import { guardAgainstTerminalLoss } from '../../adapters/terminal-loss.js';
 import { errorLine, ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
-import { journalPath, readJournal } from '../../core/migration/journal.js';
-import { withLock } from '../../core/migration/lock.js';
-import { movedJournals } from '../../core/migration/moved-units.js';
+import { journalPath, readJournal } from '../../core/migration/journal/journal.js';
+import { withLock } from '../../core/migration/journal/lock.js';
+import { movedJournals } from '../../core/migration/journal/moved-units.js';
 import { rollBack, rollbackDecision } from '../../core/migration/session.js';
 import type { CliOptions } from '../args.js';
 import { migrationLog, printEvents } from '../migration-lines.js';
 import { allOutcome, type Outcome, recordSteps, refusedOutcome, rollbackOutcome } from '../outcome.js';
 
-/** `rollback --all`: every moved unit, newest migration first (see core/migration/moved-units.ts). */
+/** `rollback --all`: every moved unit, newest migration first (see core/migration/journal/moved-units.ts). */
 export async function runRollback(host: Host, options: CliOptions): Promise<number> {
   if (!options.all) return rollbackUnit(host, options);
   const moved = await movedJournals(host.files);

@@ -1,8 +1,8 @@
 /** `kubesup-tui status`: a one-shot look at supervisord's programs, their restarts, and kubelet's health. */
 import { ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
-import { findInterruption, interruptionWarning } from '../../core/migration/interruption.js';
-import { readJournal } from '../../core/migration/journal.js';
+import { findInterruption, interruptionWarning } from '../../core/migration/journal/interruption.js';
+import { readJournal } from '../../core/migration/journal/journal.js';
 import { findMonitorTarget } from '../../core/monitor/connect.js';
 import { MonitorEngine } from '../../core/monitor/engine.js';
 import { uptimeSeconds } from '../../core/monitor/monitor-data.js';
@@ -32,7 +32,7 @@ export async function runStatus(host: Host, options: CliOptions, out: (text: str
   const journal = interruption ? null : await readJournal(host.files).catch(() => null);
   const drift =
     journal?.state === 'migrated'
-      ? await (await import('../../core/migration/drift.js')).driftWarning(host.files, host.hostname)
+      ? await (await import('../../core/migration/journal/drift.js')).driftWarning(host.files, host.hostname)
       : null;
   const nodeWarnings = [interruption ? interruptionWarning(interruption) : null, drift].filter((w) => w !== null);
   const moved = await movedServices(host);

@@ -1,7 +1,7 @@
 /** `kubesup-tui detect` for people: the state at a glance, the command line with each flag's source, warnings. */
 import type { Detection } from '../../core/detect/detect.js';
 import type { UnitDetection } from '../../core/detect/detect-unit.js';
-import { carriedSettings } from '../../core/migration/run-lines.js';
+import { carriedSettings } from '../../core/migration/plan/run-lines.js';
 
 type Configured = Pick<NonNullable<Detection['configured']>, 'unit' | 'files' | 'active' | 'masked' | 'enabled'>;
 type Supervisor = Detection['supervisor'];

@@ -1,6 +1,6 @@
 /** The plan for people: each file (new, or a diff against what is there), then every step in order. */
-import { fileDiff } from '../../core/migration/file-diff.js';
-import type { Plan } from '../../core/migration/plan.js';
+import { fileDiff } from '../../core/migration/plan/file-diff.js';
+import type { Plan } from '../../core/migration/plan/plan.js';
 
 export function formatPlan(plan: Plan): string {
   const out: string[] = [];

@@ -9,12 +9,12 @@
  *   migrated, unit changed (drift)    -> regenerate: roll back, then migrate with the unit as it is now
  */
 import type { Host } from '../host.js';
-import { type ApplyOptions, applyPlan, type MigrationResult, type OnMigrationEvent } from './apply.js';
-import { computeDrift, type Drift } from './drift.js';
-import { archiveJournal, type Journal, journalPath, readJournal, startJournal } from './journal.js';
-import { mustWaitFor } from './moved-units.js';
-import type { Plan } from './plan.js';
-import { rollbackMigration } from './rollback.js';
+import { type ApplyOptions, applyPlan, type MigrationResult, type OnMigrationEvent } from './apply/apply.js';
+import { rollbackMigration } from './apply/rollback.js';
+import { computeDrift, type Drift } from './journal/drift.js';
+import { archiveJournal, type Journal, journalPath, readJournal, startJournal } from './journal/journal.js';
+import { mustWaitFor } from './journal/moved-units.js';
+import type { Plan } from './plan/plan.js';
 
 export type SessionState =
   | { readonly kind: 'fresh' }

@@ -5,7 +5,7 @@
 import { probeHealth } from '../health/probe.js';
 import { describeHealth, type HealthCheck } from '../health/service-health.js';
 import type { Host } from '../host.js';
-import { nodeJournals } from '../migration/node-journals.js';
+import { nodeJournals } from '../migration/journal/node-journals.js';
 
 export interface MovedService {
   readonly unit: string;

@@ -1,6 +1,6 @@
 /** What /proc and kubesup-tui's wrapper say of a supervised program's process, beyond supervisord's word. */
 import type { Host } from '../host.js';
-import { pacePath, parsePace } from '../migration/pace.js';
+import { pacePath, parsePace } from '../migration/plan/pace.js';
 import type { ProcessInfo } from '../supervisor/client.js';
 import type { ProgramRow } from './monitor-data.js';
 

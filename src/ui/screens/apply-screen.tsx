@@ -3,7 +3,7 @@
  * shell's screen when kubesup-tui exits (cli/session-summary.ts), not left above the frame.
  */
 import { Box, Text } from 'ink';
-import type { MigrationResult } from '../../core/migration/apply.js';
+import type { MigrationResult } from '../../core/migration/apply/apply.js';
 import type { Operation, StepView } from '../../store/app-store.js';
 import { useAppStore } from '../../store/store-context.js';
 import type { Binding } from '../keymap.js';

@@ -1,7 +1,7 @@
 /** Wizard step 2: the plan object apply will carry out: each file (new, or its diff) and the steps in order. */
 import { Box, Text } from 'ink';
-import { fileDiff } from '../../core/migration/file-diff.js';
-import type { Plan } from '../../core/migration/plan.js';
+import { fileDiff } from '../../core/migration/plan/file-diff.js';
+import type { Plan } from '../../core/migration/plan/plan.js';
 import { lineRows, printable, truncate } from '../../core/text.js';
 import { useAppStore } from '../../store/store-context.js';
 import { useKeys } from '../hooks/use-keys.js';

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseShell } from 'shell-quote';
 import { detect } from '../../../src/core/detect/detect.js';
 import type { Host, HttpProbe } from '../../../src/core/host.js';
-import { type Plan, planMigration } from '../../../src/core/migration/plan.js';
+import { type Plan, planMigration } from '../../../src/core/migration/plan/plan.js';
 import { LAYOUT_ARGV } from '../../fixtures/layout-argv.js';
 import { ManualClock } from './clock.js';
 import { FakeFiles } from './files.js';

@@ -1,9 +1,9 @@
 // apply and rollback on a node in memory: every step, a failure at each step rolled back byte for byte,
 // and a run killed between any two steps resumed to the same end.
 import { describe, expect, it } from 'vitest';
-import type { MigrationEvent } from '../../../src/core/migration/apply.js';
-import { JOURNAL_PATH, readJournal } from '../../../src/core/migration/journal.js';
-import type { Plan } from '../../../src/core/migration/plan.js';
+import type { MigrationEvent } from '../../../src/core/migration/apply/apply.js';
+import { JOURNAL_PATH, readJournal } from '../../../src/core/migration/journal/journal.js';
+import type { Plan } from '../../../src/core/migration/plan/plan.js';
 import { beginMigration, carryOut, rollBack } from '../../../src/core/migration/session.js';
 import { FaultCode } from '../../../src/core/supervisor/xmlrpc.js';
 import { type FakeLayout, type FakeNode, fakeNode, planOn } from '../../helpers/fake-host/index.js';

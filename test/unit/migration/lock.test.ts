@@ -1,6 +1,6 @@
 // One migration or rollback at a time: the lock file and who holds it.
 import { describe, expect, it } from 'vitest';
-import { LOCK_PATH, lockHolder, takeLock, withLock } from '../../../src/core/migration/lock.js';
+import { LOCK_PATH, lockHolder, takeLock, withLock } from '../../../src/core/migration/journal/lock.js';
 import { fakeNode } from '../../helpers/fake-host/index.js';
 
 describe('the node lock', () => {

@@ -1,9 +1,9 @@
 // The order moved units go back in: newest first, and a rollback that would take away another unit's [include]
 // waits for it.
 import { describe, expect, it } from 'vitest';
-import { journalPath } from '../../../src/core/migration/journal.js';
-import { movedJournals, mustWaitFor } from '../../../src/core/migration/moved-units.js';
-import { nodeJournals } from '../../../src/core/migration/node-journals.js';
+import { journalPath } from '../../../src/core/migration/journal/journal.js';
+import { movedJournals, mustWaitFor } from '../../../src/core/migration/journal/moved-units.js';
+import { nodeJournals } from '../../../src/core/migration/journal/node-journals.js';
 import { memoryFiles } from '../../helpers/fake-host/index.js';
 
 const journal = (unit: string, createdAt: string, addsInclude: boolean, state = 'migrated') => ({

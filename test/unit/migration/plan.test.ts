@@ -1,6 +1,6 @@
 // The plan as a function of the detection: what it writes, in which order, and what it refuses.
 import { describe, expect, it } from 'vitest';
-import { type Plan, PlanRefused } from '../../../src/core/migration/plan.js';
+import { type Plan, PlanRefused } from '../../../src/core/migration/plan/plan.js';
 import { fakeNode, planOn } from '../../helpers/fake-host/index.js';
 
 const steps = (p: Plan) => p.steps.map((s) => s.id);

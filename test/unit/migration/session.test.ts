@@ -1,7 +1,7 @@
 // The journal and what the session makes of it; drift after a migration.
 import { describe, expect, it } from 'vitest';
-import { computeDrift, describeDrift, driftWarning } from '../../../src/core/migration/drift.js';
-import { JOURNAL_PATH, readJournal, saveJournal, startJournal } from '../../../src/core/migration/journal.js';
+import { computeDrift, describeDrift, driftWarning } from '../../../src/core/migration/journal/drift.js';
+import { JOURNAL_PATH, readJournal, saveJournal, startJournal } from '../../../src/core/migration/journal/journal.js';
 import { beginMigration, openSession } from '../../../src/core/migration/session.js';
 import { type FakeNode, fakeNode, planOn } from '../../helpers/fake-host/index.js';
 

@@ -1,7 +1,7 @@
 // Any critical unit moved under supervisord and back, on a node in memory: containerd beside kubelet.
 import { describe, expect, it } from 'vitest';
-import { journalPath, readJournal } from '../../../src/core/migration/journal.js';
-import { planForNode } from '../../../src/core/migration/plan.js';
+import { journalPath, readJournal } from '../../../src/core/migration/journal/journal.js';
+import { planForNode } from '../../../src/core/migration/plan/plan.js';
 import { beginMigration, openSession, rollBack } from '../../../src/core/migration/session.js';
 import { CONTAINERD_ARGV, nodeWithContainerd } from '../../helpers/containerd-node.js';
 import { fakeNode, planOn } from '../../helpers/fake-host/index.js';

@@ -3,8 +3,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createAppServices } from '../../../src/cli/app-services.js';
 import { parseCommandLine } from '../../../src/cli/args.js';
-import { JOURNAL_PATH, journalPath, readJournal, startJournal } from '../../../src/core/migration/journal.js';
-import { planForNode } from '../../../src/core/migration/plan.js';
+import { JOURNAL_PATH, journalPath, readJournal, startJournal } from '../../../src/core/migration/journal/journal.js';
+import { planForNode } from '../../../src/core/migration/plan/plan.js';
 import { beginMigration, resumeDecision, rollbackDecision } from '../../../src/core/migration/session.js';
 import { createAppStore } from '../../../src/store/app-store.js';
 import { nodeWithContainerd } from '../../helpers/containerd-node.js';

@@ -3,11 +3,11 @@
  * once installed), one connection per use, always closed.
  */
 
-import { ExternalFailure } from '../errors.js';
-import type { Host, SupervisorConnection } from '../host.js';
-import { type SupervisorClient, supervisorClient } from '../supervisor/client.js';
-import { parseSupervisorConfig, resolveEndpoint } from '../supervisor/config.js';
-import type { Plan } from './plan.js';
+import { ExternalFailure } from '../../errors.js';
+import type { Host, SupervisorConnection } from '../../host.js';
+import { type SupervisorClient, supervisorClient } from '../../supervisor/client.js';
+import { parseSupervisorConfig, resolveEndpoint } from '../../supervisor/config.js';
+import type { Plan } from '../plan/plan.js';
 
 export class MigrationStepFailed extends ExternalFailure {
   override name = 'MigrationStepFailed';

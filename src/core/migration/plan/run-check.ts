@@ -3,9 +3,9 @@
  * process systemd started (read before it was stopped) and the unit's environment. Compared from /proc, not
  * from the unit's text: the two differ where the host caps them.
  */
-import { type ProcessRun, readProcessRun } from '../detect/process-run.js';
-import type { Host } from '../host.js';
-import type { Limit, LimitValue } from '../systemd/run-settings.js';
+import { type ProcessRun, readProcessRun } from '../../detect/process-run.js';
+import type { Host } from '../../host.js';
+import type { Limit, LimitValue } from '../../systemd/run-settings.js';
 
 export interface ExpectedRun {
   /** The carried limits at the values systemd's process had; empty when it did not run under systemd. */

@@ -4,12 +4,12 @@
  * differs between them is decided here, so that the planner treats them alike.
  */
 
-import type { ConfiguredStart } from '../detect/configured.js';
-import type { Detection, NodeFacts } from '../detect/detect.js';
-import type { UnitDetection } from '../detect/detect-unit.js';
-import type { SupervisorDetection } from '../detect/supervisor.js';
-import type { HealthCheck } from '../health/service-health.js';
-import { DEFAULT_RUN, type RunSettings } from '../systemd/run-settings.js';
+import type { ConfiguredStart } from '../../detect/configured.js';
+import type { Detection, NodeFacts } from '../../detect/detect.js';
+import type { UnitDetection } from '../../detect/detect-unit.js';
+import type { SupervisorDetection } from '../../detect/supervisor.js';
+import type { HealthCheck } from '../../health/service-health.js';
+import { DEFAULT_RUN, type RunSettings } from '../../systemd/run-settings.js';
 import { type ExpectedRun, expectedRun } from './run-check.js';
 
 export interface ServiceSource {

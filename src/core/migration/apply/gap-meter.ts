@@ -1,5 +1,5 @@
 /** Watches the service's health from just before systemd's process stops: how long it did not answer. */
-import type { Clock } from '../host.js';
+import type { Clock } from '../../host.js';
 
 export class GapMeter {
   private firstFail: number | null = null;

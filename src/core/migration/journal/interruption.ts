@@ -2,11 +2,11 @@
  * A migration or rollback left half-way, found from the journal and the lock alone: `status` and the monitor
  * ask this on every start, so it loads nothing of planning or applying.
  */
-import type { Host } from '../host.js';
+import type { Host } from '../../host.js';
+import type { PlanStep } from '../plan/plan.js';
 import type { Journal } from './journal.js';
 import { lockHolder } from './lock.js';
 import { nodeJournals } from './node-journals.js';
-import type { PlanStep } from './plan.js';
 
 /** A migration or rollback left half-way (its process gone), or one under way in another kubesup-tui. */
 export interface Interruption {

@@ -4,7 +4,7 @@
  * preview: each setting with the mechanism that carries it.
  */
 import { quote } from 'shell-quote';
-import type { Limit, LimitValue, RunSettings } from '../systemd/run-settings.js';
+import type { Limit, LimitValue, RunSettings } from '../../systemd/run-settings.js';
 
 /** supervisord's stop wait when the unit sets no TimeoutStopSec= (kubesup-tui's choice; systemd's is 90 s). */
 export const DEFAULT_STOP_WAIT_S = 30;

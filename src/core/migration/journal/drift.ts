@@ -2,10 +2,10 @@
  * Drift: the unit or its environment files changed since the migration (kubeadm upgrade rewrites
  * kubeadm-flags.env), so the supervised kubelet no longer runs what systemd would run now.
  */
-import type { FileReader } from '../host.js';
-import { differingFlags } from '../kubelet/flags.js';
-import { expandCommand } from '../systemd/exec-line.js';
-import { resolveUnit } from '../systemd/resolve-unit.js';
+import type { FileReader } from '../../host.js';
+import { differingFlags } from '../../kubelet/flags.js';
+import { expandCommand } from '../../systemd/exec-line.js';
+import { resolveUnit } from '../../systemd/resolve-unit.js';
 import { digestSources, type Journal, readJournal } from './journal.js';
 
 export interface Drift {

@@ -1,8 +1,8 @@
 /** Where supervisord is on the node, or will be once the node's package manager installs it. */
 import path from 'node:path/posix';
-import type { NodeFacts } from '../detect/detect.js';
-import { SUPERVISOR_UNITS, type SupervisorDetection } from '../detect/supervisor.js';
-import { ToolError } from '../errors.js';
+import type { NodeFacts } from '../../detect/detect.js';
+import { SUPERVISOR_UNITS, type SupervisorDetection } from '../../detect/supervisor.js';
+import { ToolError } from '../../errors.js';
 
 export class PlanRefused extends ToolError {
   override name = 'PlanRefused';

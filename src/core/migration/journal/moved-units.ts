@@ -4,7 +4,7 @@
  * (the [include] added to supervisord.conf) must be undone newest first: undoing the older one first would
  * restore supervisord.conf without the [include] that the newer one's program still needs.
  */
-import type { FileReader } from '../host.js';
+import type { FileReader } from '../../host.js';
 import type { Journal } from './journal.js';
 import { nodeJournals } from './node-journals.js';
 

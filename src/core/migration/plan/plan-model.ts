@@ -2,8 +2,8 @@
  * The migration plan's shape: every file to write (with what is there now) and every step, in order. The
  * journal holds this object; older journals are read through journal.ts's upgrade.
  */
-import type { HealthCheck } from '../health/service-health.js';
-import type { UnitLink } from '../systemd/unit-links.js';
+import type { HealthCheck } from '../../health/service-health.js';
+import type { UnitLink } from '../../systemd/unit-links.js';
 import type { ExpectedRun } from './run-check.js';
 
 /** 'kubelet-guard' in journals of older versions is a 'unit-guard'. */

@@ -3,9 +3,9 @@
  * the node. A second one is refused, naming that pid, before it touches anything; a lock left by a process
  * that has died (killed, the node rebooted) is taken over.
  */
-import { ToolError } from '../errors.js';
-import type { Host } from '../host.js';
-import { STATE_DIR } from './state-dir.js';
+import { ToolError } from '../../errors.js';
+import type { Host } from '../../host.js';
+import { STATE_DIR } from '../plan/state-dir.js';
 
 export const LOCK_PATH = `${STATE_DIR}/lock`;
 

@@ -4,13 +4,13 @@
  * the unit itself inactive), and the service answers its health check again.
  */
 
-import { probeHealth } from '../health/probe.js';
-import { describeHealth } from '../health/service-health.js';
-import type { Host } from '../host.js';
-import { findKubeletProcesses } from '../kubelet/processes.js';
+import { probeHealth } from '../../health/probe.js';
+import { describeHealth } from '../../health/service-health.js';
+import type { Host } from '../../host.js';
+import { findKubeletProcesses } from '../../kubelet/processes.js';
+import type { Plan } from '../plan/plan.js';
+import { runDifferences } from '../plan/run-check.js';
 import type { GapMeter } from './gap-meter.js';
-import type { Plan } from './plan.js';
-import { runDifferences } from './run-check.js';
 import { MigrationStepFailed, withSupervisor } from './supervisor-link.js';
 
 /** A second copy of the service, when one runs beside the supervised process; null when it is alone. */

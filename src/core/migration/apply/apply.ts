@@ -7,13 +7,13 @@
  * then rolls back.
  */
 
-import { ToolError } from '../errors.js';
-import { probeHealth } from '../health/probe.js';
-import type { Host } from '../host.js';
-import { RpcFault } from '../supervisor/xmlrpc.js';
+import { ToolError } from '../../errors.js';
+import { probeHealth } from '../../health/probe.js';
+import type { Host } from '../../host.js';
+import { RpcFault } from '../../supervisor/xmlrpc.js';
+import { type Journal, saveJournal } from '../journal/journal.js';
+import type { PlanStep } from '../plan/plan.js';
 import { GapMeter } from './gap-meter.js';
-import { type Journal, saveJournal } from './journal.js';
-import type { PlanStep } from './plan.js';
 import { runStep } from './steps.js';
 
 export type MigrationEvent =

@@ -4,10 +4,10 @@
  * moment leaves what the next `migrate` needs to resume and `rollback` needs to restore.
  */
 import { createHash } from 'node:crypto';
-import { ToolError } from '../errors.js';
-import type { FileMeta, FileReader, Host } from '../host.js';
-import type { Plan } from './plan.js';
-import { STATE_DIR } from './state-dir.js';
+import { ToolError } from '../../errors.js';
+import type { FileMeta, FileReader, Host } from '../../host.js';
+import type { Plan } from '../plan/plan.js';
+import { STATE_DIR } from '../plan/state-dir.js';
 
 /** kubelet's journal, where every version has kept it. */
 export const JOURNAL_PATH = `${STATE_DIR}/journal.json`;

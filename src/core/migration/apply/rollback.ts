@@ -4,16 +4,16 @@
  * kubelet.service unmasked, enabled as before and running again.
  */
 
-import { ExternalFailure, ToolError } from '../errors.js';
-import { healthTarget, probeHealth } from '../health/probe.js';
-import type { Host } from '../host.js';
-import { ignoreFaults } from '../supervisor/client.js';
-import { FaultCode } from '../supervisor/xmlrpc.js';
-import { systemctl } from '../systemd/systemctl.js';
-import { enableLinks, type UnitLink } from '../systemd/unit-links.js';
-import { unitState } from '../systemd/unit-state.js';
+import { ExternalFailure, ToolError } from '../../errors.js';
+import { healthTarget, probeHealth } from '../../health/probe.js';
+import type { Host } from '../../host.js';
+import { ignoreFaults } from '../../supervisor/client.js';
+import { FaultCode } from '../../supervisor/xmlrpc.js';
+import { systemctl } from '../../systemd/systemctl.js';
+import { enableLinks, type UnitLink } from '../../systemd/unit-links.js';
+import { unitState } from '../../systemd/unit-state.js';
+import { type Journal, saveJournal, sha256 } from '../journal/journal.js';
 import type { OnMigrationEvent } from './apply.js';
-import { type Journal, saveJournal, sha256 } from './journal.js';
 import { withSupervisor } from './supervisor-link.js';
 
 async function attempt(onEvent: OnMigrationEvent, title: string, fn: () => Promise<unknown>): Promise<boolean> {

@@ -4,10 +4,10 @@
  * from the journal when resumed, so what was shown is what is done.
  */
 import path from 'node:path/posix';
-import { type Detection, type DetectOptions, detect, KUBELET_UNIT } from '../detect/detect.js';
-import { detectUnit } from '../detect/detect-unit.js';
-import { healthTarget } from '../health/probe.js';
-import type { FileReader, Host } from '../host.js';
+import { type Detection, type DetectOptions, detect, KUBELET_UNIT } from '../../detect/detect.js';
+import { detectUnit } from '../../detect/detect-unit.js';
+import { healthTarget } from '../../health/probe.js';
+import type { FileReader, Host } from '../../host.js';
 import {
   addIncludeSection,
   renderProgramFile,

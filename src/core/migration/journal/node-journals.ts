@@ -3,7 +3,7 @@
  * An unreadable journal is left out here (`status` and the monitor must still start); `migrate` and
  * `rollback` read their own unit's journal and say why it is unreadable.
  */
-import type { FileReader } from '../host.js';
+import type { FileReader } from '../../host.js';
 import { type Journal, readJournal, UNITS_DIR } from './journal.js';
 
 /** Every journal on the node with what it says, kubelet's first, then the other units' by name. */

@@ -2,14 +2,14 @@
  * What each kind of plan step does. Every step is safe to run again: a run killed at any moment resumes from
  * the journal, and a step met half-done finishes (a file already as planned, a program already added).
  */
-import type { Host } from '../host.js';
-import { ignoreFaults, isFault } from '../supervisor/client.js';
-import { FaultCode } from '../supervisor/xmlrpc.js';
-import { systemctl } from '../systemd/systemctl.js';
-import { unitState } from '../systemd/unit-state.js';
+import type { Host } from '../../host.js';
+import { ignoreFaults, isFault } from '../../supervisor/client.js';
+import { FaultCode } from '../../supervisor/xmlrpc.js';
+import { systemctl } from '../../systemd/systemctl.js';
+import { unitState } from '../../systemd/unit-state.js';
+import { backupDir, type Journal, saveJournal, sha256 } from '../journal/journal.js';
+import type { Plan, PlanStep } from '../plan/plan.js';
 import type { GapMeter } from './gap-meter.js';
-import { backupDir, type Journal, saveJournal, sha256 } from './journal.js';
-import type { Plan, PlanStep } from './plan.js';
 import { MigrationStepFailed, waitForSupervisor, withSupervisor } from './supervisor-link.js';
 import { verifyMigration } from './verify.js';
 

@@ -4,9 +4,9 @@
  */
 import ini from 'ini';
 import { quote } from 'shell-quote';
-import { BugError, ToolError } from '../errors.js';
-import { getValue, parseSupervisorConfig } from '../supervisor/config.js';
-import type { RunSettings } from '../systemd/run-settings.js';
+import { BugError, ToolError } from '../../errors.js';
+import { getValue, parseSupervisorConfig } from '../../supervisor/config.js';
+import type { RunSettings } from '../../systemd/run-settings.js';
 import { PACE_DIR, pacePath } from './pace.js';
 import { programStopSettings, wrapperRunLines } from './run-lines.js';
 
