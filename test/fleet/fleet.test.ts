@@ -6,13 +6,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshot } from '../helpers/node-snapshot.js';
+import { cannotRun, skipTestNode, skipWithout } from '../helpers/with-test-node.js';
 import { bringUpFleet, type Fleet } from './fleet.js';
 
 const LAYOUTS = ['kubekey-centos7', 'kubeadm-ubuntu', 'kubespray-debian'] as const;
 // The tool itself, put there by the playbooks, is not a change of the node's kubelet.
 const withoutTool = (s: string) => s.replace(/^\/usr\/local\/bin\/kubesup-tui .*\n/m, '');
 
-describe('the fleet: ansible/ playbooks over SSH', () => {
+const FLEET_NEEDS = {
+  'ansible-playbook': 'ansible-core',
+  sshd: 'openssh-server',
+  ssh: 'openssh-client',
+  nc: 'netcat-openbsd',
+};
+const FLEET = 'the fleet: ansible/ playbooks over SSH';
+
+describe.skipIf(cannotRun(FLEET, skipWithout(FLEET_NEEDS) ?? skipTestNode('3.4.0')))(FLEET, () => {
   let fleet: Fleet;
   const before = new Map<string, string>();
   const status = async (i: number) =>

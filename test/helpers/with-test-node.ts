@@ -1,7 +1,9 @@
 // One test node per describe block: booted before its tests (and made ready), torn down after them.
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, type RunnerTestSuite } from 'vitest';
 import { type SupervisorRelease, skipRelease } from '../node/supervisor-releases.js';
 import { type LayoutName, missingPrerequisite, TestNode } from '../node/test-node.js';
+import { missingSystemdPrerequisite } from '../systemd/systemd-node.js';
 
 /** Marks every test of the block skipped, saying why once (vitest has no skip from a beforeAll). */
 function skipSuite(suite: RunnerTestSuite, reason: string): void {
@@ -61,7 +63,33 @@ export function withTestNode(layout: LayoutName, ready?: (node: TestNode) => Pro
  * KUBESUP_REQUIRE_ALL=1 (CI) it throws instead, so that CI cannot pass by skipping.
  */
 export function skipTestNode(release: SupervisorRelease): string | undefined {
-  const missing = missingPrerequisite();
+  return required(missingPrerequisite()) ?? skipRelease(release);
+}
+
+/** Why a real-systemd node cannot boot here (what to install), or undefined; throws under KUBESUP_REQUIRE_ALL=1. */
+export function skipSystemdNode(): string | undefined {
+  return required(missingSystemdPrerequisite());
+}
+
+/** Why a test needing these commands cannot run here (the package to install), or undefined; as above. */
+export function skipWithout(commands: Readonly<Record<string, string>>): string | undefined {
+  for (const [command, pkg] of Object.entries(commands))
+    if (spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0)
+      return required(`${command} is missing (apt-get install -y ${pkg})`);
+  return undefined;
+}
+
+/**
+ * For `describe.skipIf(cannotRun(...))`: true when there is a reason, which it prints once, so a person running
+ * the tests sees what to install.
+ */
+export function cannotRun(what: string, reason: string | undefined): boolean {
+  if (reason) console.warn(`skipped "${what}": ${reason}`);
+  return reason !== undefined;
+}
+
+/** A missing prerequisite, or a failure under KUBESUP_REQUIRE_ALL=1 (CI), which must not pass by skipping. */
+function required(missing: string | undefined): string | undefined {
   if (missing && process.env.KUBESUP_REQUIRE_ALL === '1') throw new Error(`KUBESUP_REQUIRE_ALL=1: ${missing}`);
-  return missing ?? skipRelease(release);
+  return missing;
 }

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kubesup, kubesupArgv, kubesupJson } from '../helpers/cli-in-node.js';
-import { withTestNode } from '../helpers/with-test-node.js';
+import { cannotRun, skipTestNode, withTestNode } from '../helpers/with-test-node.js';
 import { type LayoutName, TestNode } from './test-node.js';
 
 type SupervisedLayout = Exclude<LayoutName, 'kubeadm-rocky-nosup'>;
@@ -238,7 +238,8 @@ describe('restart policy on the reference node: never FATAL, paced, quick after 
   });
 });
 
-describe('the tool killed (SIGKILL) during migrate, then run again', () => {
+const KILLED = 'the tool killed (SIGKILL) during migrate, then run again';
+describe.skipIf(cannotRun(KILLED, skipTestNode('debian')))(KILLED, () => {
   // Kill as soon as the tool reports step N: whatever it was doing then, a new run must finish the job.
   it.each([2, 6, 8, 9, 10])('killed after step %i: ends migrated and healthy', async (killAfter) => {
     const node = await TestNode.up('kubeadm-ubuntu');

@@ -5,10 +5,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { kubesupArgv } from '../helpers/cli-in-node.js';
 import { TmuxSession } from '../helpers/tmux.js';
-import { withTestNode } from '../helpers/with-test-node.js';
+import { cannotRun, skipTestNode, skipWithout, withTestNode } from '../helpers/with-test-node.js';
 import { TestNode } from './test-node.js';
 
-describe('the TUI over a terminal, on the reference node', () => {
+const TMUX = skipWithout({ tmux: 'tmux' });
+
+describe.skipIf(cannotRun('the TUI over a terminal', TMUX))('the TUI over a terminal, on the reference node', () => {
   let tui: TmuxSession;
   const node = withTestNode('kubekey-centos7', async (node) => {
     await node.waitFor('test -S /var/run/supervisor/supervisor.sock && curl -sf 127.0.0.1:10248/healthz');
@@ -99,7 +101,7 @@ describe('the TUI over a terminal, on the reference node', () => {
   });
 });
 
-describe('NO_COLOR', () => {
+describe.skipIf(cannotRun('NO_COLOR', TMUX ?? skipTestNode('3.4.0')))('NO_COLOR', () => {
   it('the monitor draws no colour at all, and still reads: states and severities are words', async () => {
     const node = await TestNode.up('kubekey-centos7');
     const tui = new TmuxSession(

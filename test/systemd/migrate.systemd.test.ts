@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { kubesup, kubesupJson } from '../helpers/cli-in-node.js';
 import { snapshot } from '../helpers/node-snapshot.js';
-import { withNode } from '../helpers/with-test-node.js';
+import { skipSystemdNode, withNode } from '../helpers/with-test-node.js';
 import { SYSTEMD_LAYOUTS, type SystemdLayout, SystemdNode } from './systemd-node.js';
 
 const SUPERVISOR_UNIT: Record<SystemdLayout, string> = {
@@ -60,6 +60,7 @@ describe.each(SYSTEMD_LAYOUTS)('on real systemd: %s', (layout) => {
     layout,
     () => SystemdNode.up(layout),
     (n) => n.waitFor(`${healthy} && ${ctl} status >/dev/null`, 30_000),
+    skipSystemdNode,
   );
   let before = '';
   let underSystemd: Kubelet;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { kubesup } from '../helpers/cli-in-node.js';
 import { snapshot } from '../helpers/node-snapshot.js';
-import { withNode } from '../helpers/with-test-node.js';
+import { skipSystemdNode, withNode } from '../helpers/with-test-node.js';
 import { SystemdNode } from './systemd-node.js';
 
 // containerd's upstream unit (modprobe left out: a test must not load modules into this machine's kernel),
@@ -48,6 +48,7 @@ ${CONTAINERD_UNIT}EOF
         systemctl enable --now containerd.service`);
       await n.waitFor('test -S /run/containerd/containerd.sock && supervisorctl status >/dev/null', 30_000);
     },
+    skipSystemdNode,
   );
   let before = '';
   let shim = 0;
