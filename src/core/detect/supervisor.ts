@@ -93,32 +93,8 @@ export async function detectSupervisor(
   binaryName = 'kubelet',
 ): Promise<SupervisorDetection> {
   const problems: string[] = [];
-  let binary: string | null = null;
-  for (const p of BINARY_PLACES) {
-    if (await host.files.exists(p)) {
-      binary = p;
-      break;
-    }
-  }
-  let version: string | null = null;
-  if (binary) {
-    const r = await host.runner.run(binary, ['--version'], { timeoutMs: 10_000 });
-    version = r.exitCode === 0 ? r.stdout.trim() || null : null;
-    if (!version) problems.push(`${binary} --version failed: ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`);
-  }
-
-  // Its systemd unit: supervisord.service (EPEL, Fedora) or supervisor.service (Debian, Ubuntu).
-  let unit: SupervisorDetection['unit'] = null;
-  let unitConfig: string | undefined;
-  for (const name of SUPERVISOR_UNITS) {
-    const resolved = await resolveUnit(host.files, name);
-    if (!resolved.fragment) continue;
-    const exec = resolved.execStart[0];
-    unitConfig = exec ? configFromArgv(exec.words) : undefined;
-    const state = await unitState(host.runner, name);
-    unit = { name, active: state.active || 'unknown', enabled: state.enabled || 'unknown' };
-    break;
-  }
+  const { binary, version } = await installedSupervisord(host, problems);
+  const { unit, unitConfig } = await supervisorUnit(host);
 
   // Which config: --supervisor-conf, else the running daemon's -c, else the -c in its unit, else the search order.
   const locate = (configPath?: string) =>
@@ -135,61 +111,17 @@ export async function detectSupervisor(
     location = await locate(unitConfig);
     configSource = `-c in ${unit?.name ?? 'its unit'}`;
   }
-  const configPath = location?.configPath ?? null;
   const config = location?.config ?? null;
   if (config) problems.push(...config.problems);
-
-  let include: IncludeInfo | null = null;
-  const programs: ExistingProgram[] = [];
-  if (config) {
-    try {
-      include = includeInfo(config, host.env);
-    } catch (error) {
-      problems.push(`${config.path}: [include] files: ${(error as Error).message}`);
-    }
-    if (!include) problems.push(`${config.path} has no [include] section: the migration will add one`);
-    const sources: SupervisorConfig[] = [config];
-    for (const pattern of include?.patterns ?? []) {
-      for (const file of await expandGlob(host.files, pattern)) {
-        const text = await host.files.read(file).catch(() => undefined);
-        if (!text) continue;
-        const parsed = parseSupervisorConfig(text.toString('utf8'), file);
-        problems.push(...parsed.problems);
-        sources.push(parsed);
-      }
-    }
-    for (const source of sources) {
-      for (const [section, keys] of source.sections) {
-        if (!section.startsWith('program:')) continue;
-        programs.push({
-          name: section.slice('program:'.length),
-          file: source.path,
-          command: keys.get('command')?.value ?? '',
-        });
-      }
-    }
-  }
-  // Already migrated: a program of that name, or one whose command runs the binary (a hand-made kubelet.sh too).
-  const runsIt = new RegExp(`(^|/)${binaryName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\.sh)?$`);
-  const program =
-    programs.find((p) => p.name === programName) ??
-    programs.find((p) => {
-      const words = (() => {
-        try {
-          return splitWords(p.command, { cunescape: false, relax: true });
-        } catch {
-          return [];
-        }
-      })();
-      return words.some((w) => runsIt.test(w));
-    }) ??
-    null;
+  const { include, programs } = config
+    ? await existingPrograms(host, config, problems)
+    : { include: null, programs: [] as ExistingProgram[] };
 
   return {
     installed: binary !== null,
     binary,
     version,
-    config: configPath,
+    config: location?.configPath ?? null,
     configSource,
     include,
     programFile: include ? `${include.programDir}/${programName}${include.extension}` : null,
@@ -197,8 +129,96 @@ export async function detectSupervisor(
     auth: Boolean(location?.endpoint?.username),
     unit,
     pid: location?.pid ?? null,
-    program,
+    program: programFor(programs, programName, binaryName),
     programs: programs.map((p) => p.name),
     problems,
   };
+}
+
+/** supervisord's binary where a package puts it, and its version (a failure to tell is a problem, not an end). */
+async function installedSupervisord(
+  host: Host,
+  problems: string[],
+): Promise<{ binary: string | null; version: string | null }> {
+  let binary: string | null = null;
+  for (const p of BINARY_PLACES) {
+    if (await host.files.exists(p)) {
+      binary = p;
+      break;
+    }
+  }
+  if (!binary) return { binary, version: null };
+  const r = await host.runner.run(binary, ['--version'], { timeoutMs: 10_000 });
+  const version = r.exitCode === 0 ? r.stdout.trim() || null : null;
+  if (!version) problems.push(`${binary} --version failed: ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`);
+  return { binary, version };
+}
+
+/** Its systemd unit: supervisord.service (EPEL, Fedora) or supervisor.service (Debian, Ubuntu), and its -c. */
+async function supervisorUnit(
+  host: Host,
+): Promise<{ unit: SupervisorDetection['unit']; unitConfig: string | undefined }> {
+  for (const name of SUPERVISOR_UNITS) {
+    const resolved = await resolveUnit(host.files, name);
+    if (!resolved.fragment) continue;
+    const exec = resolved.execStart[0];
+    const state = await unitState(host.runner, name);
+    return {
+      unit: { name, active: state.active || 'unknown', enabled: state.enabled || 'unknown' },
+      unitConfig: exec ? configFromArgv(exec.words) : undefined,
+    };
+  }
+  return { unit: null, unitConfig: undefined };
+}
+
+/** Every [program:x] in the config and the files its [include] names, and where new programs go. */
+async function existingPrograms(
+  host: Host,
+  config: SupervisorConfig,
+  problems: string[],
+): Promise<{ include: IncludeInfo | null; programs: ExistingProgram[] }> {
+  let include: IncludeInfo | null = null;
+  try {
+    include = includeInfo(config, host.env);
+  } catch (error) {
+    problems.push(`${config.path}: [include] files: ${(error as Error).message}`);
+  }
+  if (!include) problems.push(`${config.path} has no [include] section: the migration will add one`);
+  const sources: SupervisorConfig[] = [config];
+  for (const pattern of include?.patterns ?? []) {
+    for (const file of await expandGlob(host.files, pattern)) {
+      const text = await host.files.read(file).catch(() => undefined);
+      if (!text) continue;
+      const parsed = parseSupervisorConfig(text.toString('utf8'), file);
+      problems.push(...parsed.problems);
+      sources.push(parsed);
+    }
+  }
+  const programs = sources.flatMap((source) =>
+    [...source.sections]
+      .filter(([section]) => section.startsWith('program:'))
+      .map(([section, keys]) => ({
+        name: section.slice('program:'.length),
+        file: source.path,
+        command: keys.get('command')?.value ?? '',
+      })),
+  );
+  return { include, programs };
+}
+
+/** Already migrated: a program of that name, or one whose command runs the binary (a hand-made kubelet.sh too). */
+function programFor(programs: ExistingProgram[], programName: string, binaryName: string): ExistingProgram | null {
+  const runsIt = new RegExp(`(^|/)${binaryName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\.sh)?$`);
+  const words = (command: string) => {
+    try {
+      return splitWords(command, { cunescape: false, relax: true });
+    } catch {
+      return [];
+    }
+  };
+  return (
+    programs.find((p) => p.name === programName) ??
+    programs.find((p) => words(p.command).some((w) => runsIt.test(w))) ??
+    null
+  );
 }
