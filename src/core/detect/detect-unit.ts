@@ -72,26 +72,7 @@ export async function detectUnit(
   refusal ??= fromUnit.refusal;
   const configured = fromUnit.configured;
 
-  // The unit's main process, read before anything changes (its limits and OOM score are what systemd gave it).
-  const mainPid =
-    Number(
-      (
-        await host.runner.run('systemctl', ['show', '-p', 'MainPID', '--value', unit], { timeoutMs: 10_000 })
-      ).stdout.trim(),
-    ) || 0;
-  let running: UnitDetection['running'] = null;
-  const p = mainPid ? await host.procs.full(mainPid) : undefined;
-  if (p?.argv) {
-    if (!p.environ)
-      warnings.push(`cannot read /proc/${p.pid}/environ (not root?): ${program}'s environment is unknown`);
-    running = {
-      pid: p.pid,
-      argv: [...p.argv],
-      env: p.environ ? { ...p.environ } : null,
-      managedBy: 'systemd',
-      run: await readProcessRun(host.files, p.pid),
-    };
-  }
+  let running = await runByUnit(host, unit, program, warnings);
   const binary = path.basename(configured?.argv[0] ?? running?.argv[0] ?? program);
   const supervisor = await detectSupervisor(host, program, options.supervisor, binary);
   warnings.push(...supervisor.problems);
@@ -107,9 +88,7 @@ export async function detectUnit(
     configured &&
     JSON.stringify(running.argv) !== JSON.stringify(configured.argv)
   )
-    warnings.push(
-      `the running ${program} (pid ${running.pid}) differs from what ${unit} would start now: the unit or its environment files changed since it started; the running command line is used`,
-    );
+    warnings.push(changedSinceStart(program, running.pid, unit));
   refusal ??= socketActivation(unit, argv, configured);
   if (argv.length === 0 && !refusal)
     refusal =
@@ -137,6 +116,34 @@ export async function detectUnit(
     refusal,
     warnings,
   };
+}
+
+/** The unit's main process, read before anything changes (its limits and OOM score are what systemd gave it). */
+async function runByUnit(
+  host: Host,
+  unit: string,
+  program: string,
+  warnings: string[],
+): Promise<UnitDetection['running']> {
+  const shown = await host.runner.run('systemctl', ['show', '-p', 'MainPID', '--value', unit], { timeoutMs: 10_000 });
+  const mainPid = Number(shown.stdout.trim()) || 0;
+  const p = mainPid ? await host.procs.full(mainPid) : undefined;
+  if (!p?.argv) return null;
+  if (!p.environ) warnings.push(`cannot read /proc/${p.pid}/environ (not root?): ${program}'s environment is unknown`);
+  return {
+    pid: p.pid,
+    argv: [...p.argv],
+    env: p.environ ? { ...p.environ } : null,
+    managedBy: 'systemd',
+    run: await readProcessRun(host.files, p.pid),
+  };
+}
+
+function changedSinceStart(program: string, pid: number, unit: string): string {
+  return (
+    `the running ${program} (pid ${pid}) differs from what ${unit} would start now: the unit or its environment ` +
+    'files changed since it started; the running command line is used'
+  );
 }
 
 /**
