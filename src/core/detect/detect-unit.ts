@@ -108,7 +108,8 @@ export async function detectUnit(
     JSON.stringify(running.argv) !== JSON.stringify(configured.argv)
   )
     warnings.push(
-      `the running ${program} (pid ${running.pid}) differs from what ${unit} would start now: the unit or its environment files changed since it started; the running command line is used`,
+      `the running ${program} (pid ${running.pid}) differs from what ${unit} would start now: ` +
+        'the unit or its environment files changed since it started; the running command line is used',
     );
   refusal ??= socketActivation(unit, argv, configured);
   if (argv.length === 0 && !refusal)
@@ -146,7 +147,11 @@ export async function detectUnit(
 function socketActivation(unit: string, argv: readonly string[], c: ConfiguredStart | null): string | null {
   const sockets = (c?.requires ?? []).filter((u) => u.endsWith('.socket'));
   if (!argv.some((a) => a.includes('fd://')) && !sockets.length) return null;
-  return `${unit} is socket-activated (${sockets[0] ?? 'fd://'}: systemd holds its socket and hands it over); under supervisord it would have none. Make it listen itself (e.g. unix:///var/run/docker.sock instead of fd://) and disable the .socket unit first`;
+  return (
+    `${unit} is socket-activated (${sockets[0] ?? 'fd://'}: systemd holds its socket and hands it over); ` +
+    'under supervisord it would have none. Make it listen itself (e.g. unix:///var/run/docker.sock instead of fd://) ' +
+    'and disable the .socket unit first'
+  );
 }
 
 /** A process supervisord already runs for the program (after a migration), found by its binary's name. */
