@@ -2,7 +2,10 @@
 import { TestNode } from '../test/node/test-node.js';
 
 export const QUICK = process.argv.includes('--quick');
-/** `--only=monitor` (or package, start, handover, fleet): one part, for working on it. BENCHMARKS.md is then left alone. */
+/**
+ * `--only=monitor` (or package, start, handover, fleet): one part, for working on it. BENCHMARKS.md is then
+ * left alone.
+ */
 export const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 export const part = (name: string) => !ONLY || ONLY === name;
 export const RUNS = QUICK ? 3 : 9;
@@ -38,7 +41,8 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function nodeReady(layout: 'kubekey-centos7' = 'kubekey-centos7'): Promise<TestNode> {
   const node = await TestNode.up(layout);
   await node.waitFor(
-    'test -S /var/run/supervisor/supervisor.sock && curl -sf 127.0.0.1:10248/healthz && supervisorctl -c /etc/supervisord.conf status node-exporter | grep -q RUNNING',
+    'test -S /var/run/supervisor/supervisor.sock && curl -sf 127.0.0.1:10248/healthz && supervisorctl -c ' +
+      '/etc/supervisord.conf status node-exporter | grep -q RUNNING',
     30_000,
   );
   return node;

@@ -8,7 +8,10 @@ let firstFail = null, worst = 0, stop = false;
 process.on('SIGTERM', () => { stop = true; });
 (async function loop() {
   while (!stop) {
-    const ok = await new Promise((r) => { const q = http.get('http://127.0.0.1:10248/healthz', { timeout: 500 }, (res) => { let b=''; res.on('data', (c) => b += c); res.on('end', () => r(b === 'ok')); }); q.on('error', () => r(false)); q.on('timeout', () => { q.destroy(); r(false); }); });
+    const ok = await new Promise((r) => { \
+const q = http.get('http://127.0.0.1:10248/healthz', { timeout: 500 }, (res) => { \
+let b=''; res.on('data', (c) => b += c); res.on('end', () => r(b === 'ok')); }); \
+q.on('error', () => r(false)); q.on('timeout', () => { q.destroy(); r(false); }); });
     const t = Date.now();
     if (!ok && firstFail === null) firstFail = t;
     if (ok && firstFail !== null) { worst = Math.max(worst, t - firstFail); firstFail = null; }
@@ -20,7 +23,8 @@ process.on('SIGTERM', () => { stop = true; });
 
 async function measureGap(node: TestNode, act: () => Promise<void>): Promise<number> {
   await node.sh(
-    `cat > /run/probe.js <<'EOF'\n${PROBE}\nEOF\nsetsid node /run/probe.js </dev/null >/dev/null 2>&1 & echo $! > /run/probe.pid`,
+    `cat > /run/probe.js <<'EOF'\n${PROBE}\nEOF\nsetsid node /run/probe.js </dev/null >/dev/null 2>&1 & echo $! > ` +
+      `/run/probe.pid`,
   );
   await sleep(300);
   await act();
@@ -63,7 +67,9 @@ export async function benchHandover(): Promise<void> {
     try {
       const cmdline = (await a.sh("tr '\\0' ' ' < /proc/$(systemctl show -p MainPID --value kubelet)/cmdline")).trim();
       await a.sh(
-        `mkdir -p /var/log/kubelet; cat > /etc/supervisord.d/kubelet.ini <<'EOF'\n${MANUAL_INI}EOF\nprintf '#!/bin/bash\\n%s\\n' '${cmdline}' > /etc/kubernetes/kubelet.sh; chmod a+x /etc/kubernetes/kubelet.sh`,
+        `mkdir -p /var/log/kubelet; cat > /etc/supervisord.d/kubelet.ini <<'EOF'\n${MANUAL_INI}EOF\n` +
+          `printf '#!/bin/bash\\n%s\\n' '${cmdline}' > /etc/kubernetes/kubelet.sh; chmod a+x ` +
+          `/etc/kubernetes/kubelet.sh`,
       );
       manual.push(
         await measureGap(

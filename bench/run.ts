@@ -162,7 +162,13 @@ async function main(): Promise<void> {
     '|---|---|---|---|',
     ...rows.map((r) => `| ${r.what} | ${r.value} | ${r.target} | ${r.verdict} |`),
   ].join('\n');
-  const text = `# Benchmarks\n\nMeasured ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench${QUICK ? ' -- --quick' : ''}\` on ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${RUNS} runs per side unless said. How to read it: bench/README.md.\n\n${table}\n${notes.length ? `\n${notes.map((n) => `- ${n}`).join('\n')}\n` : ''}`;
+  const when = started.toISOString().slice(0, 16).replace('T', ' ');
+  const command = `npm run bench${QUICK ? ' -- --quick' : ''}`;
+  const machine = `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const noteLines = notes.length ? `\n${notes.map((n) => `- ${n}`).join('\n')}\n` : '';
+  const text =
+    `# Benchmarks\n\nMeasured ${when} UTC by \`${command}\` on ${machine}, ${RUNS} runs per side unless said. ` +
+    `How to read it: bench/README.md.\n\n${table}\n${noteLines}`;
   process.stdout.write(`\n${table}\n`);
   // The hand-written analysis of misses is kept below the regenerated table.
   const analysis = path.join(REPO_ROOT, 'bench', 'analysis.md');

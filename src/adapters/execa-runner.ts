@@ -1,6 +1,18 @@
 /** Commands on the node (systemctl, kubelet --version, package managers), through execa. Never throws on exit codes. */
 import type { CommandRunner } from '../core/host.js';
 
+/** What stderr says: the command's own, or why there is none (not found, or killed at the timeout). */
+function stderrWords(
+  file: string,
+  r: { stderr?: unknown; timedOut: boolean },
+  missing: boolean,
+  timeoutMs: number,
+): string {
+  if (missing) return `${file}: command not found`;
+  if (r.timedOut) return `${file} did not finish within ${timeoutMs} ms`;
+  return String(r.stderr ?? '');
+}
+
 export function createExecaRunner(): CommandRunner {
   return {
     async run(file, args, options = {}) {
@@ -19,11 +31,7 @@ export function createExecaRunner(): CommandRunner {
       return {
         exitCode: missing ? 127 : (r.exitCode ?? (r.timedOut ? 124 : 1)),
         stdout: String(r.stdout ?? ''),
-        stderr: missing
-          ? `${file}: command not found`
-          : r.timedOut
-            ? `${file} did not finish within ${options.timeoutMs ?? 30_000} ms`
-            : String(r.stderr ?? ''),
+        stderr: stderrWords(file, r, missing, options.timeoutMs ?? 30_000),
       };
     },
   };

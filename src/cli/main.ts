@@ -46,7 +46,8 @@ async function dispatch(options: CliOptions): Promise<number> {
         if (options.command === 'migrate' && options.yes)
           return (await import('./commands/migrate.js')).runMigrate(host, options);
         throw new ToolError(
-          `no terminal: the ${options.command ?? 'interactive'} screen needs a TTY; for scripts use status, detect, plan or migrate --yes`,
+          `no terminal: the ${options.command ?? 'interactive'} screen needs a TTY; ` +
+            'for scripts use status, detect, plan or migrate --yes',
         );
       }
       if (options.command === 'migrate' && options.yes)

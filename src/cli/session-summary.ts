@@ -2,31 +2,43 @@
  * What stays on the terminal after the full-screen TUI gives it back: when this session changed the node,
  * the steps as they went, the healthz gap, where the backups are and how to undo. Nothing when it did not.
  */
+import type { MigrationResult } from '../core/migration/apply/apply.js';
 import { backupDir } from '../core/migration/journal/journal.js';
 import type { AppState } from '../store/app-store.js';
+import type { StepView } from '../store/types.js';
 import { STEP_MARK } from '../ui/theme.js';
 import { MIGRATION_LOG } from './migration-lines.js';
 
-export function sessionSummary(
-  s: Pick<AppState, 'result' | 'plan' | 'steps' | 'rollbackLines' | 'operation'> &
-    Partial<Pick<AppState, 'otherPlans'>>,
-): string {
+type Summarised = Pick<AppState, 'result' | 'plan' | 'steps' | 'rollbackLines' | 'operation'>;
+
+/** The first line: what became of the node, whether it worked, and if not whether it was undone. */
+function headlineWords(s: Summarised, result: MigrationResult): string {
+  const what = s.operation === 'rollback' ? 'rollback' : 'migration';
+  if (result.ok && s.operation === 'rollback') {
+    return 'kubesup-tui: rolled back: kubelet runs under systemd again, every file restored';
+  }
+  if (result.ok) return `kubesup-tui: kubelet runs under supervisord as [program:${s.plan?.program ?? 'kubelet'}]`;
+  if (result.rolledBack) {
+    return `kubesup-tui: the ${what} failed and was rolled back: ${result.error ?? 'see the steps'}`;
+  }
+  return `kubesup-tui: the ${what} FAILED and is not rolled back: ${result.error ?? 'see the steps'}`;
+}
+
+/** One step as it went: its mark, its place, its title, and what it said and took if anything. */
+function stepLine(step: StepView, i: number, count: number): string {
+  const detail = step.detail ? `: ${step.detail}` : '';
+  const took = step.ms !== undefined ? ` (${step.ms} ms)` : '';
+  return `  ${STEP_MARK[step.status]} [${i + 1}/${count}] ${step.title}${detail}${took}`;
+}
+
+export function sessionSummary(s: Summarised & Partial<Pick<AppState, 'otherPlans'>>): string {
   const others = s.operation === 'migrate' ? (s.otherPlans ?? []) : [];
   const plans = [...others, ...(s.plan ? [s.plan] : [])];
   const r = s.result;
   if (!r) return '';
-  const what = s.operation === 'rollback' ? 'rollback' : 'migration';
-  const headline = r.ok
-    ? s.operation === 'rollback'
-      ? 'kubesup-tui: rolled back: kubelet runs under systemd again, every file restored'
-      : `kubesup-tui: kubelet runs under supervisord as [program:${s.plan?.program ?? 'kubelet'}]`
-    : r.rolledBack
-      ? `kubesup-tui: the ${what} failed and was rolled back: ${r.error ?? 'see the steps'}`
-      : `kubesup-tui: the ${what} FAILED and is not rolled back: ${r.error ?? 'see the steps'}`;
-  const steps = s.steps.map(
-    (step, i) =>
-      `  ${STEP_MARK[step.status]} [${i + 1}/${s.steps.length}] ${step.title}${step.detail ? `: ${step.detail}` : ''}${step.ms !== undefined ? ` (${step.ms} ms)` : ''}`,
-  );
+  const headline = headlineWords(s, r);
+  const steps = s.steps.map((step, i) => stepLine(step, i, s.steps.length));
+  const undoOthers = others.map((o) => ` · kubesup-tui rollback --yes --unit ${o.service.unit}`).join('');
   const lines = [
     headline,
     ...steps,
@@ -38,11 +50,7 @@ export function sessionSummary(
       ? [`  files: ${plans.flatMap((p) => p.files.map((f) => f.path)).join(', ')}`]
       : []),
     ...(s.plan ? [`  backups: ${backupDir(s.plan)}/ · every line of it: ${MIGRATION_LOG}`] : []),
-    ...(r.ok && s.operation !== 'rollback'
-      ? [
-          `  undo: kubesup-tui rollback --yes${others.map((o) => ` · kubesup-tui rollback --yes --unit ${o.service.unit}`).join('')}`,
-        ]
-      : []),
+    ...(r.ok && s.operation !== 'rollback' ? [`  undo: kubesup-tui rollback --yes${undoOthers}`] : []),
     ...(!r.ok && !r.rolledBack ? ['  finish it: kubesup-tui rollback --yes (or kubesup-tui, which offers it)'] : []),
   ];
   return `${lines.join('\n')}\n`;

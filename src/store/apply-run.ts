@@ -93,7 +93,8 @@ export function createApplyActions(services: AppServices, get: Get, set: Set): A
       const others = get().otherPlans;
       if (!others.length)
         return ask(
-          `Apply this plan to ${services.hostname}? ${plan.steps.length} steps; rolled back by itself if anything fails`,
+          `Apply this plan to ${services.hostname}? ${plan.steps.length} steps; ` +
+            'rolled back by itself if anything fails',
           () => run('migrate', plan.steps, (signal) => services.migrate(plan, onEvent, signal)),
         );
       const plans = [...others, plan];
@@ -102,7 +103,8 @@ export function createApplyActions(services: AppServices, get: Get, set: Set): A
         p.steps.map((st) => ({ ...st, id: `${p.service.unit}:${st.id}`, title: `${unitName(p)}: ${st.title}` })),
       );
       ask(
-        `Apply ${names.length} plans to ${services.hostname}, ${names.join(', then ')}? ${steps.length} steps; each unit rolled back by itself if anything of it fails, and the next not begun`,
+        `Apply ${names.length} plans to ${services.hostname}, ${names.join(', then ')}? ${steps.length} steps; ` +
+          'each unit rolled back by itself if anything of it fails, and the next not begun',
         () => run('migrate', steps, (signal) => applyInTurn(plans, signal)),
       );
     },

@@ -74,7 +74,10 @@ function anchorEnd(all: readonly LogLine[], anchorSeq: number, height: number): 
   return Math.max(Math.min(height, all.length), end);
 }
 
-/** The lines the pane shows: the newest that fit while following, up to the anchor while paused, or around the current match. */
+/**
+ * The lines the pane shows: the newest that fit while following, up to the anchor while paused,
+ * or around the current match.
+ */
 export function logWindow(ring: LogRing | null, view: LogViewState, height: number): LogWindow {
   if (!ring) return { lines: [], matches: [], total: 0, newer: 0 };
   const all = shown(ring, view);

@@ -117,7 +117,9 @@ describe.skipIf(cannotRun(FLEET, skipWithout(FLEET_NEEDS) ?? skipTestNode('3.4.0
   }, 300_000);
 
   it('-e kubesup_unit=containerd.service: containerd moved on every node and back, kubelet left as it is', async () => {
-    const unit = `[Unit]\nAfter=network.target\n[Service]\nExecStart=/usr/local/bin/containerd\nType=notify\nKillMode=process\nRestart=always\nLimitNOFILE=4096:8192\n[Install]\nWantedBy=multi-user.target\n`;
+    const unit =
+      `[Unit]\nAfter=network.target\n[Service]\nExecStart=/usr/local/bin/containerd\nType=notify\n` +
+      `KillMode=process\nRestart=always\nLimitNOFILE=4096:8192\n[Install]\nWantedBy=multi-user.target\n`;
     const laid = new Map<string, string>();
     for (const { name, node } of fleet.nodes) {
       await node.sh(`install -m 0755 /usr/local/libexec/kubesup-standin/service-standin /usr/local/bin/containerd

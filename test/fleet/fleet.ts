@@ -36,7 +36,8 @@ async function sshd(node: TestNode, publicKey: string): Promise<void> {
       `printf '%s\\n' '${publicKey.trim()}' > /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys`,
       'rm -f /etc/ssh/ssh_host_*',
       'ssh-keygen -A >/dev/null',
-      '/usr/sbin/sshd -o ListenAddress=127.0.0.1 -o UsePAM=no -o PermitRootLogin=prohibit-password -o PidFile=/run/sshd.pid -E /run/sshd.log',
+      '/usr/sbin/sshd -o ListenAddress=127.0.0.1 -o UsePAM=no -o PermitRootLogin=prohibit-password -o ' +
+        'PidFile=/run/sshd.pid -E /run/sshd.log',
     ].join(' && '),
   );
   await node.waitFor('test -s /run/sshd.pid && (exec 3<>/dev/tcp/127.0.0.1/22) 2>/dev/null');
@@ -64,7 +65,8 @@ export async function bringUpFleet(layouts: readonly LayoutName[]): Promise<Flee
     ({ name, node }) =>
       `${name} ansible_host=${name}.fleet.invalid ansible_user=root ansible_python_interpreter=/usr/bin/python3 ` +
       `ansible_ssh_private_key_file=${key} ` +
-      `ansible_ssh_common_args='-o ProxyCommand="nsenter -t ${node.pid} -n nc 127.0.0.1 22" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR'`,
+      `ansible_ssh_common_args='-o ProxyCommand="nsenter -t ${node.pid} -n nc 127.0.0.1 22" -o ` +
+      `StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR'`,
   );
   fs.writeFileSync(path.join(dir, 'inventory.ini'), `[fleet]\n${lines.join('\n')}\n`);
 

@@ -7,7 +7,9 @@ export const MIGRATION_ROOTS = ['/etc', '/usr/lib/systemd', '/usr/local/bin', '/
 /** One line per file (`path sha mode`) or link (`path -> target`), sorted. */
 export function snapshot(node: NodeShell, roots: readonly string[] = MIGRATION_ROOTS): Promise<string> {
   return node.sh(
-    `find ${roots.join(' ')} -xdev \\( -type f -o -type l \\) ! -path /etc/machine-id ! -path '/etc/.*' 2>/dev/null | sort | ` +
-      'while read -r f; do if [ -L "$f" ]; then echo "$f -> $(readlink "$f")"; else echo "$f $(sha256sum < "$f" | cut -c1-16) $(stat -c %a "$f")"; fi; done',
+    `find ${roots.join(' ')} -xdev \\( -type f -o -type l \\) ! -path /etc/machine-id ! -path '/etc/.*' ` +
+      '2>/dev/null | sort | ' +
+      'while read -r f; do if [ -L "$f" ]; then echo "$f -> $(readlink "$f")"; ' +
+      'else echo "$f $(sha256sum < "$f" | cut -c1-16) $(stat -c %a "$f")"; fi; done',
   );
 }

@@ -120,13 +120,14 @@ export function screenSvg(term: Term): string {
       const left = PAD + x * CELL_W;
       const ch = cell.getChars();
       if (ch && ch !== ' ') {
-        glyphs.push(
-          `<text x="${left.toFixed(2)}" y="${baseline}" fill="${style.fg}"${style.bold ? ' font-weight="bold"' : ''}${style.dim ? ' fill-opacity="0.6"' : ''}>${esc(ch)}</text>`,
-        );
+        const bold = style.bold ? ' font-weight="bold"' : '';
+        const dim = style.dim ? ' fill-opacity="0.6"' : '';
+        glyphs.push(`<text x="${left.toFixed(2)}" y="${baseline}" fill="${style.fg}"${bold}${dim}>${esc(ch)}</text>`);
       }
       if (style.underline) {
         glyphs.push(
-          `<rect x="${left.toFixed(2)}" y="${baseline + 2}" width="${CELL_W.toFixed(2)}" height="1" fill="${style.fg}"/>`,
+          `<rect x="${left.toFixed(2)}" y="${baseline + 2}" width="${CELL_W.toFixed(2)}" height="1" ` +
+            `fill="${style.fg}"/>`,
         );
       }
     }

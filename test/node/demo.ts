@@ -31,7 +31,8 @@ async function main(): Promise<number> {
   let exitCode = 1;
   try {
     await node.waitFor(
-      'curl -sf 127.0.0.1:10248/healthz && ls /var/run/supervisor*.sock /var/run/supervisor/*.sock 2>/dev/null | grep -q sock',
+      'curl -sf 127.0.0.1:10248/healthz && ls /var/run/supervisor*.sock /var/run/supervisor/*.sock 2>/dev/null | ' +
+        'grep -q sock',
       30_000,
     );
     // A second terminal can look inside the node while kubesup-tui runs (as root: nsenter needs it).

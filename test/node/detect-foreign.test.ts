@@ -10,7 +10,8 @@ describe('foreign kubelets', () => {
 
   it('a kubelet in another pid namespace (a kind node on this host) is ignored, with a warning', async () => {
     await node.sh(
-      'setsid unshare --pid --fork --mount-proc /usr/bin/kubelet --config=/nonexistent --kind-node >/dev/null 2>&1 < /dev/null &',
+      'setsid unshare --pid --fork --mount-proc /usr/bin/kubelet --config=/nonexistent --kind-node >/dev/null 2>&1 ' +
+        '< /dev/null &',
     );
     await node.waitFor("pgrep -f 'kind-nod[e]'");
     try {
@@ -30,7 +31,8 @@ describe('foreign kubelets', () => {
   it('a kubelet run by RKE2: the migration is refused with the reason', async () => {
     await node.sh('systemctl stop kubelet && cp /bin/bash /usr/local/bin/rke2', { timeoutMs: 30_000 });
     await node.sh(
-      "setsid /usr/local/bin/rke2 -c '/usr/bin/kubelet --config=/var/lib/kubelet/config.yaml --rke2-child; true' >/dev/null 2>&1 < /dev/null &",
+      "setsid /usr/local/bin/rke2 -c '/usr/bin/kubelet --config=/var/lib/kubelet/config.yaml --rke2-child; true' " +
+        '>/dev/null 2>&1 < /dev/null &',
     );
     await node.waitFor("pgrep -f 'rke2-chil[d]'");
     try {
@@ -39,7 +41,8 @@ describe('foreign kubelets', () => {
       const r = await kubesup(node, ['migrate', '--yes']);
       expect(r.exitCode).toBe(1);
       expect(r.stderr).toBe(
-        'kubesup-tui: no migration: kubelet is run by RKE2, which restarts it itself; kubesup-tui does not migrate it\n',
+        'kubesup-tui: no migration: kubelet is run by RKE2, which restarts it itself; ' +
+          'kubesup-tui does not migrate it\n',
       );
       expect((await node.exec(['test', '-e', '/var/lib/kubesup-tui/journal.json'])).exitCode).not.toBe(0);
     } finally {
@@ -49,14 +52,16 @@ describe('foreign kubelets', () => {
 
   it('k3s (kubelet embedded, no kubelet process, no kubelet unit): refused, exit 1 with the reason', async () => {
     await node.sh(
-      'rm -rf /usr/lib/systemd/system/kubelet.service /usr/lib/systemd/system/kubelet.service.d && cp /bin/sleep /usr/local/bin/k3s-server',
+      'rm -rf /usr/lib/systemd/system/kubelet.service /usr/lib/systemd/system/kubelet.service.d && cp /bin/sleep ' +
+        '/usr/local/bin/k3s-server',
     );
     await node.sh('setsid /usr/local/bin/k3s-server 600 >/dev/null 2>&1 < /dev/null &');
     try {
       const r = await kubesup(node, ['detect']);
       expect(r.exitCode).toBe(1);
       expect(r.stderr).toBe(
-        'kubesup-tui: this is a k3s node: kubelet is embedded in the k3s process, there is no kubelet to put under supervisord\n',
+        'kubesup-tui: this is a k3s node: kubelet is embedded in the k3s process, ' +
+          'there is no kubelet to put under supervisord\n',
       );
     } finally {
       await node.sh('pkill -x k3s-server || true');

@@ -89,7 +89,8 @@ describe('detect: drift, duplicates and bad input (Ubuntu node)', () => {
 
   it('env file changed since kubelet started: uses the running argv and names the differing flags', async () => {
     await node.sh(
-      `sed -i 's|"$| --max-pods=200"|; s|"\\(.*\\)--max-pods=200""|"\\1--max-pods=200"|' /var/lib/kubelet/kubeadm-flags.env`,
+      `sed -i 's|"$| --max-pods=200"|; s|"\\(.*\\)--max-pods=200""|"\\1--max-pods=200"|' ` +
+        `/var/lib/kubelet/kubeadm-flags.env`,
     );
     const { json } = await kubesupJson(node, ['detect']);
     expect(json.argv).toEqual(EXPECTED['kubeadm-ubuntu'].argv);
@@ -145,13 +146,15 @@ describe('detect: drift, duplicates and bad input (Ubuntu node)', () => {
 
   it('a unit without ExecStart and no kubelet running: exit 1, one line, JSON still says why', async () => {
     await node.sh(
-      "systemctl stop kubelet && mkdir -p /etc/systemd/system/kubelet.service.d && printf '[Service]\\nExecStart=\\n' > /etc/systemd/system/kubelet.service.d/99-broken.conf",
+      'systemctl stop kubelet && mkdir -p /etc/systemd/system/kubelet.service.d && printf ' +
+        "'[Service]\\nExecStart=\\n' > /etc/systemd/system/kubelet.service.d/99-broken.conf",
       { timeoutMs: 30_000 },
     );
     const r = await kubesup(node, ['detect']);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toBe(
-      'kubesup-tui: no kubelet command line found: no kubelet process runs and kubelet.service has no usable ExecStart=\n',
+      'kubesup-tui: no kubelet command line found: no kubelet process runs and kubelet.service has no usable ' +
+        'ExecStart=\n',
     );
     expect(r.stdout).toContain('kubelet.service has no ExecStart= (after drop-ins)');
     const j = await kubesupJson(node, ['detect']);
@@ -160,7 +163,8 @@ describe('detect: drift, duplicates and bad input (Ubuntu node)', () => {
 
   it('no kubelet anywhere: exit 1', async () => {
     await node.sh(
-      'rm -rf /etc/systemd/system/kubelet.service.d /usr/lib/systemd/system/kubelet.service /usr/lib/systemd/system/kubelet.service.d',
+      'rm -rf /etc/systemd/system/kubelet.service.d /usr/lib/systemd/system/kubelet.service ' +
+        '/usr/lib/systemd/system/kubelet.service.d',
     );
     const r = await kubesup(node, ['detect']);
     expect(r.exitCode).toBe(1);
@@ -171,7 +175,8 @@ describe('detect: drift, duplicates and bad input (Ubuntu node)', () => {
 describe('detect --unit: another critical unit (containerd on the reference node)', () => {
   const node = withTestNode('kubekey-centos7');
 
-  it('its process, the limits and OOM score systemd gave it, what carries each setting, and its socket as health', async () => {
+  it(`its process, the limits and OOM score systemd gave it, what carries each setting, \
+and its socket as health`, async () => {
     // containerd's upstream unit, with a drop-in's limits; the stand-in systemd applies them as systemd does.
     // (LimitNPROC=infinity left out: this host caps it, and systemd would fail the start, as the stand-in does.)
     await node.sh(`

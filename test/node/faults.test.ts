@@ -44,7 +44,8 @@ describe('faults around a migration (reference node)', () => {
     const second = await kubesup(node, ['migrate', '--yes']);
     expect(second.exitCode).toBe(1);
     expect(second.stderr).toBe(
-      `kubesup-tui: another kubesup-tui (pid ${holder}) is changing this node (/var/lib/kubesup-tui/lock); nothing was changed\n`,
+      `kubesup-tui: another kubesup-tui (pid ${holder}) is changing this node (/var/lib/kubesup-tui/lock); ` +
+        'nothing was changed\n',
     );
     expect(await first.exit).toBe(0);
     expect(await journalState(node)).toBe('migrated');
@@ -76,7 +77,8 @@ describe('faults around a migration (reference node)', () => {
     await node.waitFor(healthy, 30_000);
   });
 
-  it('a migration killed half-way: status names it and exits 4; the TUI offers the steps left and finishes it', async () => {
+  it(`a migration killed half-way: status names it and exits 4; \
+the TUI offers the steps left and finishes it`, async () => {
     const undo = await kubesup(node, ['rollback', '--yes']);
     expect(undo.stderr).toBe('');
     expect(undo.exitCode).toBe(0);
@@ -92,7 +94,10 @@ describe('faults around a migration (reference node)', () => {
     const status = await kubesupJson(node, ['status']);
     expect(status.exitCode).toBe(4);
     expect(status.json.warnings[0]).toMatch(
-      /^a migration was interrupted after (8|9) of 11 steps \(next: .*\): finish it with kubesup-tui migrate --yes, or undo it with kubesup-tui rollback --yes$/,
+      new RegExp(
+        String.raw`^a migration was interrupted after (8|9) of 11 steps \(next: .*\): ` +
+          'finish it with kubesup-tui migrate --yes, or undo it with kubesup-tui rollback --yes$',
+      ),
     );
 
     const tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', ...kubesupArgv()]), {

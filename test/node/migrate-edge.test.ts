@@ -9,7 +9,9 @@ describe('a supervisord config without [include]', () => {
     await node.waitFor('test -S /var/run/supervisor/supervisor.sock && curl -sf 127.0.0.1:10248/healthz');
     // An operator's config that keeps every program in the main file.
     await node.sh(
-      "sed -i '/^\\[include\\]/,$d' /etc/supervisord.conf && cat /etc/supervisord.d/node-exporter.ini >> /etc/supervisord.conf && rm /etc/supervisord.d/node-exporter.ini && supervisorctl -c /etc/supervisord.conf reread >/dev/null",
+      "sed -i '/^\\[include\\]/,$d' /etc/supervisord.conf && cat /etc/supervisord.d/node-exporter.ini >> " +
+        '/etc/supervisord.conf && rm /etc/supervisord.d/node-exporter.ini && supervisorctl -c ' +
+        '/etc/supervisord.conf reread >/dev/null',
     );
     original = node.readFile('/etc/supervisord.conf');
   });
@@ -57,13 +59,15 @@ describe('refusals leave the node untouched', () => {
 
   it('a program for kubelet already configured by hand: the plan refuses and says where', async () => {
     await node.sh(
-      "printf '[program:kubelet]\\ncommand=/etc/kubernetes/kubelet.sh run\\nautostart=false\\n' > /etc/supervisor/conf.d/kubelet.conf",
+      "printf '[program:kubelet]\\ncommand=/etc/kubernetes/kubelet.sh run\\nautostart=false\\n' > " +
+        '/etc/supervisor/conf.d/kubelet.conf',
     );
     try {
       const r = await kubesup(node, ['plan']);
       expect(r.exitCode).toBe(1);
       expect(r.stderr).toBe(
-        'kubesup-tui: no migration: a program for kubelet already exists: [program:kubelet] in /etc/supervisor/conf.d/kubelet.conf\n',
+        'kubesup-tui: no migration: a program for kubelet already exists: [program:kubelet] in ' +
+          '/etc/supervisor/conf.d/kubelet.conf\n',
       );
     } finally {
       await node.sh('rm /etc/supervisor/conf.d/kubelet.conf');
@@ -86,7 +90,8 @@ describe('supervisord missing (Rocky node, kubeadm rpm): the migration installs 
     argv = (await kubesupJson(node, ['detect'])).json.argv;
   });
 
-  it('detect says it is missing; plan installs it with dnf, EPEL layout; migrate ends with kubelet supervised', async () => {
+  it(`detect says it is missing; plan installs it with dnf, EPEL layout; \
+migrate ends with kubelet supervised`, async () => {
     const d = (await kubesupJson(node, ['detect'])).json;
     expect(d.supervisor).toMatchObject({ installed: false, binary: null, unit: null });
     expect(argv).toEqual([

@@ -203,7 +203,8 @@ describe('restart policy on the reference node: never FATAL, paced, quick after 
     if (r.exitCode !== 0) throw new Error(r.stdout + r.stderr);
   });
 
-  it('a kubelet failing at start for 30 s is retried with waits of at most 10 s, never FATAL, and recovers once fixed', async () => {
+  it(`a kubelet failing at start for 30 s is retried with waits of at most 10 s, never FATAL, \
+and recovers once fixed`, async () => {
     await node.sh('touch /etc/kubelet-standin/fail-start; kill -9 $(pgrep -x kubelet)');
     const states = new Set<string>();
     const until = Date.now() + 30_000;

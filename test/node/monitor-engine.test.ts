@@ -75,7 +75,9 @@ describe.each(SUPERVISOR_RELEASES)('supervisord %s', (release) => {
 
   /** Kill the program's process and wait until supervisord has spawned a new one. */
   const crashOnce = (pattern: string) =>
-    `p=$(pgrep -f -x '${pattern}'); [ -n "$p" ] && kill -9 $p; for i in $(seq 1 400); do q=$(pgrep -f -x '${pattern}'); [ -n "$q" ] && [ "$q" != "$p" ] && break; sleep 0.005; done`;
+    `p=$(pgrep -f -x '${pattern}'); [ -n "$p" ] && kill -9 $p; ` +
+    `for i in $(seq 1 400); do q=$(pgrep -f -x '${pattern}'); ` +
+    `[ -n "$q" ] && [ "$q" != "$p" ] && break; sleep 0.005; done`;
 
   /** Waits until the engine has polled supervisord `n` more times (its data's updatedAt moves each poll). */
   async function polls(engine: MonitorEngine, n: number): Promise<void> {
@@ -211,7 +213,8 @@ describe.each(SUPERVISOR_RELEASES)('supervisord %s', (release) => {
       await addProgram(
         'unicode',
         [
-          `command=/bin/bash -c "printf 'ünïcödé 日本語 🚀 first\\\\n'; printf '\\\\xe2\\\\x9c'; sleep 1.2; printf '\\\\x93 split\\\\n'; exec sleep 31338"`,
+          `command=/bin/bash -c "printf 'ünïcödé 日本語 🚀 first\\\\n'; printf '\\\\xe2\\\\x9c'; sleep 1.2; printf ` +
+            `'\\\\x93 split\\\\n'; exec sleep 31338"`,
           'startsecs=0',
           'stdout_logfile=/var/log/supervisor/unicode.log',
         ].join('\n'),
@@ -224,7 +227,8 @@ describe.each(SUPERVISOR_RELEASES)('supervisord %s', (release) => {
       expect(engine.log.toArray().map((l) => l.text)).toEqual(['ünïcödé 日本語 🚀 first', '✓ split']);
     });
 
-    it('a CJK log whose last 64 KiB begin inside a character: no false "log rotated", every new line once', async () => {
+    it(`a CJK log whose last 64 KiB begin inside a character: no false "log rotated", \
+every new line once`, async () => {
       // 2,000 lines of 62 bytes ('x', 20 three-byte characters, a newline): the screenful read from the end
       // starts 64 KiB back, at the third byte of a character. supervisord 3.x sends the raw bytes there.
       const line = `x${'日'.repeat(20)}`;
@@ -273,7 +277,8 @@ describe.each(SUPERVISOR_RELEASES)('supervisord %s', (release) => {
       // The orphans of the killed supervisord would otherwise hold on; then start it again as the node would.
       // (Bracketed patterns, so that pkill -f does not match this very shell's command line.)
       await node.sh(
-        "pkill -9 -f -x '/bin/sleep 3133[7]' ; pkill -9 -f -x '/bin/sleep 3133[8]' ; pkill -9 -f -x '/bin/sleep infinit[y]'; pkill -9 -f 'healthz-port-ignore[d]'; true",
+        "pkill -9 -f -x '/bin/sleep 3133[7]' ; pkill -9 -f -x '/bin/sleep 3133[8]' ; " +
+          "pkill -9 -f -x '/bin/sleep infinit[y]'; pkill -9 -f 'healthz-port-ignore[d]'; true",
       );
       await node.sh('systemctl start supervisord');
       await until(() => engine.current.connected && engine.current.supervisordPid !== pidBefore, 15_000);

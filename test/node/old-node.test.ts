@@ -38,7 +38,8 @@ describe.each(['16.20.2', '18.20.8'])('Node.js %s', (version) => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      `kubesup-tui: needs Node.js 20 or newer, this is v${version}; without it, run the single-file kubesup-tui-linux-x64 (or -arm64), which needs no runtime (see the README)\n`,
+      `kubesup-tui: needs Node.js 20 or newer, this is v${version}; without it, run the single-file ` +
+        `kubesup-tui-linux-x64 (or -arm64), which needs no runtime (see the README)\n`,
     );
   });
 });

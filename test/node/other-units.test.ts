@@ -75,7 +75,8 @@ ${CONTAINERD_UNIT}EOF
       printf '[Service]\\nLimitNOFILE=4096:8192\\n' > /etc/systemd/system/containerd.service.d/limits.conf
       cat > /etc/systemd/system/etcd.service <<'EOF'
 ${ETCD_UNIT}EOF
-      printf 'ETCD_DATA_DIR=/var/lib/etcd\\nETCD_NAME=node4\\nETCD_LISTEN_CLIENT_URLS=http://127.0.0.1:2379\\n' > /etc/etcd.env
+      printf 'ETCD_DATA_DIR=/var/lib/etcd\\nETCD_NAME=node4\\nETCD_LISTEN_CLIENT_URLS=http://127.0.0.1:2379\\n' > \
+/etc/etcd.env
       systemctl daemon-reload
       systemctl enable --quiet containerd etcd
       systemctl start containerd etcd`);
@@ -173,7 +174,8 @@ ${ETCD_UNIT}EOF
     }
   });
 
-  it('rollback --unit etcd, then --unit containerd: every file back byte for byte, both under systemd again', async () => {
+  it(`rollback --unit etcd, then --unit containerd: every file back byte for byte, \
+both under systemd again`, async () => {
     for (const unit of ['etcd', 'containerd']) {
       const r = await kubesup(node, ['rollback', '--unit', unit, '--yes'], { timeoutMs: 120_000 });
       expect(r.exitCode, r.stdout + r.stderr).toBe(0);
@@ -195,12 +197,14 @@ ${ETCD_UNIT}EOF
     const none = await kubesup(node, ['rollback', '--unit', 'etcd', '--yes']);
     expect(none.exitCode).toBe(1);
     expect(none.stderr).toBe(
-      'kubesup-tui: nothing to roll back: no migration journal at /var/lib/kubesup-tui/units/etcd.service/journal.json\n',
+      'kubesup-tui: nothing to roll back: no migration journal at ' +
+        '/var/lib/kubesup-tui/units/etcd.service/journal.json\n',
     );
     expect(await snapshot(node)).toBe(now);
   });
 
-  it('the wizard: containerd chosen beside kubelet, both moved in turn (containerd first); rollback --all puts both back', async () => {
+  it(`the wizard: containerd chosen beside kubelet, both moved in turn (containerd first); \
+rollback --all puts both back`, async () => {
     const start = await snapshot(node);
     const tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', ...kubesupArgv()]), {
       columns: 120,

@@ -1,8 +1,9 @@
 /**
  * What the test node needs from this machine, installed when missing: supervisord (Debian's `supervisor`),
  * a C compiler for the stand-ins, util-linux's unshare/nsenter, iproute2, tmux for the end-to-end test, and
- * for the real-systemd node systemd-container (systemd-nspawn) and mmdebstrap, and the screenshots' font. Always --no-install-recommends:
- * systemd-container recommends libnss-mymachines, which would edit this machine's /etc/nsswitch.conf.
+ * for the real-systemd node systemd-container (systemd-nspawn) and mmdebstrap, and the screenshots' font.
+ * Always --no-install-recommends: systemd-container recommends libnss-mymachines, which would edit this
+ * machine's /etc/nsswitch.conf.
  * Run by `npm test` (pretest) and `npm run demo`; says what it installs, and why it cannot when it cannot.
  *
  * Installing `supervisor` must not start a supervisord on this machine: a policy-rc.d that forbids

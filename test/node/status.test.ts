@@ -168,7 +168,9 @@ describe('status against a supervisord that requires a password', () => {
   const node = withTestNode('kubeadm-ubuntu', async (node) => {
     await node.waitFor('test -S /var/run/supervisor.sock');
     await node.sh(
-      "sed -i 's|^chmod=0700.*|chmod=0700\\nusername=ops\\npassword=s3cret;not-a-comment|; s|^serverurl=.*|serverurl=unix:///var/run/supervisor.sock\\nusername=ops\\npassword=s3cret;not-a-comment|' /etc/supervisor/supervisord.conf && systemctl restart supervisor",
+      "sed -i 's|^chmod=0700.*|chmod=0700\\nusername=ops\\npassword=s3cret;not-a-comment|; " +
+        's|^serverurl=.*|serverurl=unix:///var/run/supervisor.sock\\nusername=ops\\npassword=s3cret;not-a-comment|' +
+        "' /etc/supervisor/supervisord.conf && systemctl restart supervisor",
       { timeoutMs: 60_000 },
     );
     await node.waitFor('supervisorctl -c /etc/supervisor/supervisord.conf status >/dev/null; [ $? -ne 4 ]');
@@ -185,7 +187,8 @@ describe('status against a supervisord that requires a password', () => {
 
   it('wrong credentials: exit 1, one line, no password in it', async () => {
     await node.sh(
-      "sed -i '0,/^password=s3cret;not-a-comment/! s|^password=s3cret;not-a-comment|password=wrong|' /etc/supervisor/supervisord.conf",
+      "sed -i '0,/^password=s3cret;not-a-comment/! s|^password=s3cret;not-a-comment|password=wrong|' " +
+        '/etc/supervisor/supervisord.conf',
     );
     const r = await kubesup(node, ['status']);
     expect(r.exitCode).toBe(1);

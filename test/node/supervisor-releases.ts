@@ -84,7 +84,8 @@ export function prepareRelease(release: SupervisorRelease): string | null {
   ] as const) {
     fs.writeFileSync(
       path.join(work, name),
-      `#!${python}\n# supervisor ${release} from its upstream source, for kubesup-tui's test node.\nimport sys\nsys.path[0:0] = [${paths}]\nfrom ${module} import main\nmain()\n`,
+      `#!${python}\n# supervisor ${release} from its upstream source, for kubesup-tui's test node.\nimport sys\n` +
+        `sys.path[0:0] = [${paths}]\nfrom ${module} import main\nmain()\n`,
       { mode: 0o755 },
     );
   }

@@ -49,7 +49,8 @@ describe('the terminal goes away during apply (reference node)', () => {
   let before = '';
 
   it.each([5, 8])(
-    'dropped after step %i of 11: within 30 s the node is migrated and healthy (or rolled back byte for byte), no kubesup-tui left',
+    `dropped after step %i of 11: within 30 s the node is migrated and healthy (or rolled back byte for byte), \
+no kubesup-tui left`,
     async (after) => {
       before ||= await snapshot(node, ROOTS);
       const tui = await applyInTui(node);

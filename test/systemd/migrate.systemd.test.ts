@@ -143,7 +143,8 @@ describe.each(SYSTEMD_LAYOUTS)('on real systemd: %s', (layout) => {
     const { pid } = await theKubelet(node);
     await node.sh(`kill -9 ${supervisord}`);
     await node.waitFor(
-      `p=$(systemctl show -p MainPID --value ${unit}); [ "$p" != 0 ] && [ "$p" != ${supervisord} ] && systemctl is-active -q ${unit}`,
+      `p=$(systemctl show -p MainPID --value ${unit}); [ "$p" != 0 ] && [ "$p" != ${supervisord} ] && systemctl ` +
+        `is-active -q ${unit}`,
       5_000,
     );
     // The old kubelet does not outlive its supervisord (KillMode=mixed): the new one has its ports.

@@ -53,7 +53,8 @@ ${CONTAINERD_UNIT}EOF
   let before = '';
   let shim = 0;
 
-  it('migrate --unit containerd --yes: supervised with the limits systemd gave it; the shim lives through the stop', async () => {
+  it(`migrate --unit containerd --yes: supervised with the limits systemd gave it; \
+the shim lives through the stop`, async () => {
     before = await snapshot(node);
     shim = await shimPid(node);
     expect(shim).toBeGreaterThan(0);
@@ -90,7 +91,8 @@ ${CONTAINERD_UNIT}EOF
     expect(shim).toBeGreaterThan(0);
   });
 
-  it('rollback --unit containerd --yes: every file and link as before, containerd under systemd, the shim kept', async () => {
+  it(`rollback --unit containerd --yes: every file and link as before, containerd under systemd, \
+the shim kept`, async () => {
     const r = await kubesup(node, ['rollback', '--unit', 'containerd', '--yes'], { timeoutMs: 120_000 });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(await snapshot(node)).toBe(before);

@@ -151,9 +151,8 @@ export class SystemdNode extends NodeShell {
       if (this.nspawn.exitCode !== null) break;
       await sleep(100);
     }
-    throw new Error(
-      `real-systemd node ${this.layout} did not boot:\n${fs.readFileSync(path.join(this.dir, 'boot.log'), 'utf8').slice(-3000)}`,
-    );
+    const bootLog = fs.readFileSync(path.join(this.dir, 'boot.log'), 'utf8').slice(-3000);
+    throw new Error(`real-systemd node ${this.layout} did not boot:\n${bootLog}`);
   }
 
   override enterArgv(argv: readonly string[]): string[] {

@@ -36,7 +36,8 @@ const DETECTION = {
   node: { packageManager: 'yum', runtimeUnits: [], otherUnits: [], unitInEtc: true },
   refusal: null,
   warnings: [
-    '--pod-infra-container-image: removed in kubelet 1.35 (the sandbox image comes from the container runtime); upgrading kubelet to 1.35 or later will fail with it',
+    '--pod-infra-container-image: removed in kubelet 1.35 (the sandbox image comes from the container runtime); ' +
+      'upgrading kubelet to 1.35 or later will fail with it',
   ],
 } as unknown as Detection;
 

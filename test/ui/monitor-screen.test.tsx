@@ -173,7 +173,8 @@ describe('monitor screen', () => {
     expect(f).toMatch(/› a-program-with-a-really-long-name\S*… RUNNING/);
   });
 
-  it('the log follows the selected program even when the first data held no programs (a slow supervisord)', async () => {
+  it(`the log follows the selected program even when the first data held no programs \
+(a slow supervisord)`, async () => {
     const { app, monitor } = setup();
     // kubelet's health answered first; supervisord's programs only in a later batch.
     monitor.push(monitorData([], { connected: false }));
@@ -185,7 +186,8 @@ describe('monitor screen', () => {
     await app.waitFor((x) => x.includes('line=1'), 'the log line');
   });
 
-  it('health in the words status --json uses: unreachable when nothing answers, failing when it answers not ok', async () => {
+  it(`health in the words status --json uses: unreachable when nothing answers, \
+failing when it answers not ok`, async () => {
     const { app, monitor } = setup();
     const url = 'http://127.0.0.1:10248/healthz';
     monitor.push(

@@ -125,7 +125,8 @@ describe('monitor: why it crashed', () => {
     expect(f).not.toContain('FLAPPING');
   });
 
-  it('h lists every exit newest first: when, how long it had run, how it ended; h again gives the log back', async () => {
+  it(`h lists every exit newest first: when, how long it had run, how it ended; \
+h again gives the log back`, async () => {
     const { app, monitor } = setup();
     monitor.push(
       monitorData([

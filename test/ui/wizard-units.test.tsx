@@ -11,7 +11,8 @@ afterEach(() => {
 });
 
 describe('the wizard with another unit', () => {
-  it("another unit chosen on detect: its plan before kubelet's in the preview, applied in turn, both on the done screen", async () => {
+  it(`another unit chosen on detect: its plan before kubelet's in the preview, applied in turn, \
+both on the done screen`, async () => {
     const kubeletPlan = { ...PLAN, service: { unit: 'kubelet.service' } } as unknown as Plan;
     const containerdPlan = {
       program: 'containerd',

@@ -171,7 +171,8 @@ describe('every wizard screen at 80x24, 120x40 and 200x60', () => {
     [120, 40],
     [200, 60],
   ] as const) {
-    it(`${columns}x${rows}: detect, preview, confirm, apply, done fit, cut with an ellipsis where they must`, async () => {
+    it(`${columns}x${rows}: detect, preview, confirm, apply, done fit, \
+cut with an ellipsis where they must`, async () => {
       const { app } = wizard(
         async (_plan, on) => {
           for (const step of STEPS) on({ type: 'step-done', step, ms: 5, detail: 'ok' });

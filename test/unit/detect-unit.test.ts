@@ -44,7 +44,8 @@ describe('detect --unit', () => {
     expect(d.carry?.run.killMode).toBe('process');
     expect(d.warnings).toEqual([
       'containerd.service: Delegate=yes is not carried: no cgroup subtree is delegated to it',
-      "containerd.service: TasksMax=infinity is not carried: the limit is lost: it runs in supervisord's cgroup, with supervisord's unit's limits",
+      "containerd.service: TasksMax=infinity is not carried: the limit is lost: it runs in supervisord's cgroup, " +
+        "with supervisord's unit's limits",
     ]);
   });
 
@@ -57,7 +58,8 @@ describe('detect --unit', () => {
     const d = await detectUnit(node.host, 'containerd', {});
     expect(d.argv).toEqual(['/usr/local/bin/containerd']);
     expect(d.warnings).toContain(
-      `the running containerd (pid ${pid}) differs from what containerd.service would start now: the unit or its environment files changed since it started; the running command line is used`,
+      `the running containerd (pid ${pid}) differs from what containerd.service would start now: the unit or its ` +
+        `environment files changed since it started; the running command line is used`,
     );
   });
 

@@ -21,8 +21,10 @@ describe('flags a kubelet version removed', () => {
         '1.23.16',
       ),
     ).toEqual([
-      '--container-runtime: removed in kubelet 1.27 (only the remote runtime is left); upgrading kubelet to 1.27 or later will fail with it',
-      '--pod-infra-container-image: removed in kubelet 1.35 (the sandbox image comes from the container runtime); upgrading kubelet to 1.35 or later will fail with it',
+      '--container-runtime: removed in kubelet 1.27 (only the remote runtime is left); upgrading kubelet to 1.27 or ' +
+        'later will fail with it',
+      '--pod-infra-container-image: removed in kubelet 1.35 (the sandbox image comes from the container runtime); ' +
+        'upgrading kubelet to 1.35 or later will fail with it',
     ]);
   });
 

@@ -32,7 +32,10 @@ class FakeLog implements ByteRangeSource {
   }
 }
 
-/** supervisord 3.x (Python 2): a range is sent as its raw bytes, which arrive as U+FFFD where they split a character. */
+/**
+ * supervisord 3.x (Python 2): a range is sent as its raw bytes, which arrive as U+FFFD where they split
+ * a character.
+ */
 class FakeLog3 extends FakeLog {
   override async read(offset: number, length: number) {
     this.calls++;

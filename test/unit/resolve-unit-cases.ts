@@ -1,5 +1,5 @@
 // The table for resolve-unit.test.ts: each unit layout with the exact argv, environment and ExecStartPre
-// systemd would run.
+// systemd would run. A `\` ending a line inside a template is JavaScript's continuation, not systemd's.
 import {
   KUBEADM_DROPIN,
   KUBEKEY_DROPIN,
@@ -25,7 +25,8 @@ export const CASES: Case[] = [
       '/usr/lib/systemd/system/kubelet.service': KUBELET_SERVICE(),
       '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': KUBEADM_DROPIN('/etc/default/kubelet'),
       '/var/lib/kubelet/kubeadm-flags.env':
-        'KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.9"\n',
+        'KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock ' +
+        '--pod-infra-container-image=registry.k8s.io/pause:3.9"\n',
       '/etc/default/kubelet': 'KUBELET_EXTRA_ARGS=--node-ip=10.0.0.12\n',
     },
     argv: [
@@ -78,7 +79,8 @@ export const CASES: Case[] = [
       '/etc/systemd/system/kubelet.service': KUBEKEY_SERVICE,
       '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': KUBEKEY_DROPIN,
       '/var/lib/kubelet/kubeadm-flags.env':
-        'KUBELET_KUBEADM_ARGS="--cgroup-driver=systemd --network-plugin=cni --pod-infra-container-image=kubesphere/pause:3.6"\n',
+        'KUBELET_KUBEADM_ARGS="--cgroup-driver=systemd --network-plugin=cni ' +
+        '--pod-infra-container-image=kubesphere/pause:3.6"\n',
     },
     argv: [
       '/usr/local/bin/kubelet',
@@ -136,12 +138,14 @@ export const CASES: Case[] = [
     name: 'kubeadm 1.8-1.10 (flags in Environment= lines, no env file)',
     files: {
       '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': `[Service]
-Environment="KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf"
+Environment="KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf \
+--kubeconfig=/etc/kubernetes/kubelet.conf"
 Environment="KUBELET_SYSTEM_PODS_ARGS=--pod-manifest-path=/etc/kubernetes/manifests --allow-privileged=true"
 Environment="KUBELET_NETWORK_ARGS=--network-plugin=cni --cni-conf-dir=/etc/cni/net.d --cni-bin-dir=/opt/cni/bin"
 Environment="KUBELET_CGROUP_ARGS=--cgroup-driver=systemd"
 ExecStart=
-ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_SYSTEM_PODS_ARGS $KUBELET_NETWORK_ARGS $KUBELET_DNS_ARGS $KUBELET_CGROUP_ARGS $KUBELET_EXTRA_ARGS
+ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_SYSTEM_PODS_ARGS $KUBELET_NETWORK_ARGS $KUBELET_DNS_ARGS \
+$KUBELET_CGROUP_ARGS $KUBELET_EXTRA_ARGS
 `,
       '/usr/lib/systemd/system/kubelet.service': KUBELET_SERVICE(),
     },
@@ -163,7 +167,9 @@ ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_SYSTEM_PODS_ARGS $K
       '/lib/systemd/system/kubelet.service':
         '[Service]\nExecStart=/var/lib/minikube/binaries/v1.28.3/kubelet\nRestart=always\nRestartSec=600ms\n',
       '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf':
-        '[Service]\nExecStart=\nExecStart=/var/lib/minikube/binaries/v1.28.3/kubelet --bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --config=/var/lib/kubelet/config.yaml --hostname-override=minikube --node-ip=192.168.49.2\n\n[Install]\n',
+        '[Service]\nExecStart=\nExecStart=/var/lib/minikube/binaries/v1.28.3/kubelet ' +
+        '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --config=/var/lib/kubelet/config.yaml ' +
+        '--hostname-override=minikube --node-ip=192.168.49.2\n\n[Install]\n',
     },
     argv: [
       '/var/lib/minikube/binaries/v1.28.3/kubelet',
@@ -177,10 +183,12 @@ ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_SYSTEM_PODS_ARGS $K
     name: 'kind (ExecStartPre with sh -euc and quotes)',
     files: {
       '/etc/systemd/system/kubelet.service':
-        '[Unit]\nConditionPathExists=/var/lib/kubelet/config.yaml\n[Service]\nExecStart=/usr/bin/kubelet\nRestart=always\nRestartSec=1s\nKillMode=process\n',
+        '[Unit]\nConditionPathExists=/var/lib/kubelet/config.yaml\n[Service]\nExecStart=/usr/bin/kubelet\n' +
+        'Restart=always\nRestartSec=1s\nKillMode=process\n',
       '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': KUBEADM_DROPIN('/etc/default/kubelet'),
       '/etc/systemd/system/kubelet.service.d/11-kind.conf':
-        '[Service]\nExecStartPre=/bin/sh -euc "if [ -f /sys/fs/cgroup/cgroup.controllers ]; then /kind/bin/create-kubelet-cgroup-v2.sh; fi"\n',
+        '[Service]\nExecStartPre=/bin/sh -euc "if [ -f /sys/fs/cgroup/cgroup.controllers ]; then ' +
+        '/kind/bin/create-kubelet-cgroup-v2.sh; fi"\n',
       '/etc/default/kubelet': 'KUBELET_EXTRA_ARGS=--runtime-cgroups=/system.slice/containerd.service',
     },
     argv: [

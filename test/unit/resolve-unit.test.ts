@@ -49,7 +49,8 @@ describe('bad units', () => {
       memoryFiles(
         {
           '/etc/systemd/system/kubelet.service':
-            '[Service]\nEnvironmentFile=/etc/required.env\nEnvironmentFile=-/etc/secret.env\nEnvironmentFile=-/etc/binary.env\nExecStart=\n',
+            '[Service]\nEnvironmentFile=/etc/required.env\nEnvironmentFile=-/etc/secret.env\n' +
+            'EnvironmentFile=-/etc/binary.env\nExecStart=\n',
           '/etc/binary.env': Buffer.from([0x41, 0x3d, 0x00, 0xff, 0x0a]),
         },
         { unreadable: ['/etc/secret.env'] },
@@ -57,7 +58,8 @@ describe('bad units', () => {
       'kubelet.service',
     );
     expect(unit.errors).toEqual([
-      '/etc/required.env (EnvironmentFile= at /etc/systemd/system/kubelet.service:2) does not exist: systemd would fail to start the unit',
+      '/etc/required.env (EnvironmentFile= at /etc/systemd/system/kubelet.service:2) does not exist: systemd would ' +
+        'fail to start the unit',
       'kubelet.service has no ExecStart= (after drop-ins)',
     ]);
     expect(unit.problems).toEqual([

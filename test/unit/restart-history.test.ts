@@ -6,10 +6,12 @@ import { FakeFiles } from '../helpers/fake-host/index.js';
 // Lines as supervisord 4.2.5 writes them (supervisor/process.py, options.py).
 const LOG = `2026-11-26 10:00:00,001 INFO supervisord started with pid 100
 2026-11-26 10:00:01,002 INFO spawned: 'kubelet' with pid 200
-2026-11-26 10:00:04,003 INFO success: kubelet entered RUNNING state, process has stayed up for > than 3 seconds (startsecs)
+2026-11-26 10:00:04,003 INFO success: kubelet entered RUNNING state, process has stayed up for > than 3 seconds \
+(startsecs)
 2026-11-26 10:05:00,004 WARN exited: kubelet (terminated by SIGKILL; not expected)
 2026-11-26 10:05:00,010 INFO spawned: 'kubelet' with pid 201
-2026-11-26 10:05:03,011 INFO success: kubelet entered RUNNING state, process has stayed up for > than 3 seconds (startsecs)
+2026-11-26 10:05:03,011 INFO success: kubelet entered RUNNING state, process has stayed up for > than 3 seconds \
+(startsecs)
 2026-11-26 10:06:00,000 WARN exited: kubelet (exit status 2; not expected)
 2026-11-26 10:06:00,020 INFO spawned: 'kubelet' with pid 202
 2026-11-26 10:07:00,000 INFO exited: kubelet (exit status 0; expected)
@@ -92,7 +94,8 @@ describe('restart history', () => {
 
 describe('where the latest supervisord start is', () => {
   const log = Buffer.from(
-    `a\n2026-11-26 10:00:00,001 INFO supervisord started with pid 1\nb\n2026-11-26 11:00:00,001 INFO supervisord started with pid 2\nc\n`,
+    `a\n2026-11-26 10:00:00,001 INFO supervisord started with pid 1\nb\n` +
+      `2026-11-26 11:00:00,001 INFO supervisord started with pid 2\nc\n`,
   );
   it('finds the last start line in a tail, as a byte offset in the file', () => {
     const second = log.indexOf('2026-11-26 11');
@@ -109,7 +112,9 @@ describe('where the latest supervisord start is', () => {
 describe('the latest start in a main log file, read backwards', () => {
   it('reads a growing window from the end until it holds a start line', async () => {
     const filler = 'x'.repeat(300_000);
-    const text = `2026-11-26 10:00:00,001 INFO supervisord started with pid 1\n${filler}\n2026-11-26 11:00:00,001 INFO supervisord started with pid 2\n${filler}\n`;
+    const text =
+      `2026-11-26 10:00:00,001 INFO supervisord started with pid 1\n${filler}\n` +
+      `2026-11-26 11:00:00,001 INFO supervisord started with pid 2\n${filler}\n`;
     const files = new FakeFiles({ '/var/log/supervisor/supervisord.log': text });
     expect(await findLatestStart(files, '/var/log/supervisor/supervisord.log')).toBe(text.indexOf('2026-11-26 11'));
   });

@@ -119,7 +119,8 @@ describe('the settings of real units', () => {
     const { settings, problems } = await settingsOf(
       {
         '/etc/systemd/system/x.service':
-          '[Service]\nExecStart=/bin/x\nUMask=0027\nWorkingDirectory=-/var/lib/x\nNice=-5\nKillSignal=SIGINT\nTimeoutStopSec=2min\nKillMode=mixed\n',
+          '[Service]\nExecStart=/bin/x\nUMask=0027\nWorkingDirectory=-/var/lib/x\nNice=-5\nKillSignal=SIGINT\n' +
+          'TimeoutStopSec=2min\nKillMode=mixed\n',
       },
       'x.service',
     );

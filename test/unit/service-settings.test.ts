@@ -12,21 +12,25 @@ describe('unit settings under supervisord', () => {
   it("kubeadm's kubelet unit: everything carried or without effect, nothing to say", async () => {
     const r = await settingsOf({
       '/usr/lib/systemd/system/kubelet.service':
-        '[Service]\nExecStart=/usr/bin/kubelet\nRestart=always\nStartLimitInterval=0\nRestartSec=10\nCPUAccounting=true\nMemoryAccounting=true\n',
+        '[Service]\nExecStart=/usr/bin/kubelet\nRestart=always\nStartLimitInterval=0\nRestartSec=10\n' +
+        'CPUAccounting=true\nMemoryAccounting=true\n',
     });
     expect(r).toEqual({ notCarried: [], refusal: null });
   });
 
-  it("containerd's unit: delegation and its task limit named, each with what it means; limits and kill mode carried", async () => {
+  it(`containerd's unit: delegation and its task limit named, each with what it means; \
+limits and kill mode carried`, async () => {
     const r = await settingsOf({ '/usr/lib/systemd/system/containerd.service': CONTAINERD }, 'containerd.service');
     expect(r.refusal).toBeNull();
     expect(r.notCarried).toEqual([
       'containerd.service: Delegate=yes is not carried: no cgroup subtree is delegated to it',
-      "containerd.service: TasksMax=infinity is not carried: the limit is lost: it runs in supervisord's cgroup, with supervisord's unit's limits",
+      "containerd.service: TasksMax=infinity is not carried: the limit is lost: it runs in supervisord's cgroup, " +
+        "with supervisord's unit's limits",
     ]);
   });
 
-  it('a drop-in that sets LimitNOFILE is carried; one that empties a setting is not named; an unknown setting is named', async () => {
+  it(`a drop-in that sets LimitNOFILE is carried; one that empties a setting is not named; \
+an unknown setting is named`, async () => {
     const r = await settingsOf({
       '/usr/lib/systemd/system/kubelet.service':
         '[Service]\nExecStart=/usr/bin/kubelet\nWorkingDirectory=/var/lib/kubelet\nMemoryMax=2G\n',
@@ -34,7 +38,8 @@ describe('unit settings under supervisord', () => {
         '[Service]\nLimitNOFILE=1048576\nWorkingDirectory=\nFrobnicate=yes\n',
     });
     expect(r.notCarried).toEqual([
-      "kubelet.service: MemoryMax=2G is not carried: the limit is lost: it runs in supervisord's cgroup, with supervisord's unit's limits",
+      "kubelet.service: MemoryMax=2G is not carried: the limit is lost: it runs in supervisord's cgroup, with " +
+        "supervisord's unit's limits",
       'kubelet.service: Frobnicate=yes is not carried: kubesup-tui does not know this setting',
     ]);
   });

@@ -67,7 +67,8 @@ describe('where supervisorctl connects', () => {
     expect(resolveEndpoint(c)?.url).toBe('unix:///var/run/supervisor.sock');
   });
 
-  it('no serverurl: the [unix_http_server] file, relative paths against the config folder, credentials from the server', () => {
+  it(`no serverurl: the [unix_http_server] file, relative paths against the config folder, \
+credentials from the server`, () => {
     const c = parseSupervisorConfig(
       '[unix_http_server]\nfile=%(here)s/run/s.sock\nusername=admin\npassword={SHA}abc\n',
       '/opt/sv/supervisord.conf',

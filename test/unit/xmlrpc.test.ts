@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { decodeResponse, encodeCall, RpcFault } from '../../src/core/supervisor/xmlrpc.js';
 
 const wrap = (value: string) =>
-  `<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value>${value}</value>\n</param>\n</params>\n</methodResponse>\n`;
+  `<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value>${value}</value>\n</param>\n</params>\n` +
+  `</methodResponse>\n`;
 
 describe('XML-RPC codec', () => {
   it('decodes a struct as supervisord formats it, with newlines between elements', () => {
     const xml = wrap(
-      '<struct>\n<member>\n<name>statecode</name>\n<value><int>1</int></value>\n</member>\n<member>\n<name>statename</name>\n<value><string>RUNNING</string></value>\n</member>\n</struct>',
+      '<struct>\n<member>\n<name>statecode</name>\n<value><int>1</int></value>\n</member>\n<member>\n' +
+        '<name>statename</name>\n<value><string>RUNNING</string></value>\n</member>\n</struct>',
     );
     expect(decodeResponse(xml)).toEqual({ statecode: 1, statename: 'RUNNING' });
   });
@@ -22,7 +24,8 @@ describe('XML-RPC codec', () => {
     expect(
       decodeResponse(
         wrap(
-          '<array><data>\n<value><boolean>1</boolean></value>\n<value><double>1.5</double></value>\n<value><string></string></value>\n</data></array>',
+          '<array><data>\n<value><boolean>1</boolean></value>\n<value><double>1.5</double></value>\n' +
+            '<value><string></string></value>\n</data></array>',
         ),
       ),
     ).toEqual([true, 1.5, '']);
@@ -30,7 +33,10 @@ describe('XML-RPC codec', () => {
 
   it('turns a fault into an RpcFault with code and string', () => {
     const xml =
-      "<?xml version='1.0'?>\n<methodResponse>\n<fault>\n<value><struct>\n<member>\n<name>faultCode</name>\n<value><int>10</int></value>\n</member>\n<member>\n<name>faultString</name>\n<value><string>BAD_NAME: nope</string></value>\n</member>\n</struct></value>\n</fault>\n</methodResponse>\n";
+      "<?xml version='1.0'?>\n<methodResponse>\n<fault>\n<value><struct>\n<member>\n<name>faultCode</name>\n" +
+      '<value><int>10</int></value>\n</member>\n<member>\n<name>faultString</name>\n' +
+      '<value><string>BAD_NAME: nope</string></value>\n</member>\n</struct></value>\n</fault>\n' +
+      '</methodResponse>\n';
     expect(() => decodeResponse(xml)).toThrow(RpcFault);
     try {
       decodeResponse(xml);
@@ -54,7 +60,11 @@ describe('XML-RPC codec', () => {
 
   it('decodes a multicall answer: structs in an array, a fault struct among them, nil and empty values', () => {
     const xml = wrap(
-      '<array><data>\n<value><struct><member><name>statename</name><value><string>RUNNING</string></value></member></struct></value>\n<value><struct><member><name>faultCode</name><value><int>10</int></value></member><member><name>faultString</name><value><string>BAD_NAME</string></value></member></struct></value>\n<value><array><data></data></array></value>\n<value><struct></struct></value>\n<value><nil/></value>\n<value><i8>8589934592</i8></value>\n</data></array>',
+      '<array><data>\n<value><struct><member><name>statename</name><value><string>RUNNING</string></value></member>' +
+        '</struct></value>\n<value><struct><member><name>faultCode</name><value><int>10</int></value></member>' +
+        '<member><name>faultString</name><value><string>BAD_NAME</string></value></member></struct></value>\n' +
+        '<value><array><data></data></array></value>\n<value><struct></struct></value>\n<value><nil/></value>\n' +
+        '<value><i8>8589934592</i8></value>\n</data></array>',
     );
     expect(decodeResponse(xml)).toEqual([
       { statename: 'RUNNING' },

@@ -26,11 +26,18 @@ interface Ran {
 /** `--unit X` when the plan is not kubelet's: what the commands it suggests must say. */
 const unitFlag = (plan: Plan) => (plan.service.unit === 'kubelet.service' ? '' : ` --unit ${plan.service.unit}`);
 
-function summary(plan: Plan, result: MigrationResult): string {
+/** How long the service answered no health check during the handover, or that it has no endpoint to ask. */
+function healthGapWords(plan: Plan, result: MigrationResult): string {
+  if (plan.service.health.kind === 'alive') return 'no health endpoint';
   const gap = result.healthzGapMs === null ? 'unknown' : `${result.healthzGapMs} ms`;
+  const check = plan.service.unit === 'kubelet.service' ? 'healthz' : 'health';
+  return `${check} gap ${gap}`;
+}
+
+function summary(plan: Plan, result: MigrationResult): string {
   const name = plan.service.unit.replace(/\.service$/, '');
   return (
-    `migrated: ${name} runs under supervisord as [program:${plan.program}]; ${plan.service.health.kind === 'alive' ? 'no health endpoint' : `${plan.service.unit === 'kubelet.service' ? 'healthz' : 'health'} gap ${gap}`}\n` +
+    `migrated: ${name} runs under supervisord as [program:${plan.program}]; ${healthGapWords(plan, result)}\n` +
     `  files: ${plan.files.map((f) => f.path).join(', ')}\n` +
     `  backups and journal: /var/lib/kubesup-tui/; undo with: kubesup-tui rollback --yes${unitFlag(plan)}\n`
   );
@@ -61,7 +68,8 @@ async function migrate(
     }
     case 'migrated':
       write(
-        `already migrated on ${session.journal.plan.createdAt}: ${name} runs under supervisord as [program:${session.journal.plan.program}]; nothing to do\n`,
+        `already migrated on ${session.journal.plan.createdAt}: ${name} runs under supervisord ` +
+          `as [program:${session.journal.plan.program}]; nothing to do\n`,
       );
       return { outcome: 'already-migrated', plan: session.journal.plan, result: null };
     case 'drifted': {

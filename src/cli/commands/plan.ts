@@ -11,7 +11,8 @@ export async function runPlan(host: Host, options: CliOptions, out: (t: string) 
   const session = await openSession(host, options.unit);
   if (session.kind !== 'fresh') {
     throw new ToolError(
-      `${options.unit} was migrated by kubesup-tui (journal ${journalPath(options.unit)}, ${session.journal.state}): see status, or rollback`,
+      `${options.unit} was migrated by kubesup-tui (journal ${journalPath(options.unit)}, ${session.journal.state}): ` +
+        'see status, or rollback',
     );
   }
   const plan = await buildPlan(host, options);

@@ -40,14 +40,17 @@ function otherUnitState(programs: readonly string[], unit: string, active: strin
 
 const healthzSourceWords = (config: string | null | undefined) => (config ? `(from ${config})` : '(kubelet defaults)');
 
+/** The kubelet line: its pid, what runs it and its version; or that it is not running. */
+function kubeletLine(d: Detection): string {
+  if (!d.running) return `kubelet    not running${d.kubelet.version ? ` (v${d.kubelet.version})` : ''}`;
+  const version = d.kubelet.version ? `, v${d.kubelet.version}` : '';
+  return `kubelet    running, pid ${d.running.pid}, run by ${d.running.managedBy}${version}`;
+}
+
 export function formatDetection(d: Detection, width = 100): string {
   const out: string[] = [];
   const r = d.running;
-  out.push(
-    r
-      ? `kubelet    running, pid ${r.pid}, run by ${r.managedBy}${d.kubelet.version ? `, v${d.kubelet.version}` : ''}`
-      : `kubelet    not running${d.kubelet.version ? ` (v${d.kubelet.version})` : ''}`,
-  );
+  out.push(kubeletLine(d));
   if (d.configured) {
     const c = d.configured;
     out.push(`unit       ${unitWords(c)}`);
@@ -55,9 +58,8 @@ export function formatDetection(d: Detection, width = 100): string {
     out.push('unit       kubelet.service: none usable');
   }
   const s = d.supervisor;
-  out.push(
-    `supervisor ${supervisorWords(s)}${runningWords(s)}${s.unit ? `, ${s.unit.name} ${s.unit.active}/${s.unit.enabled}` : ''}`,
-  );
+  const unitState = s.unit ? `, ${s.unit.name} ${s.unit.active}/${s.unit.enabled}` : '';
+  out.push(`supervisor ${supervisorWords(s)}${runningWords(s)}${unitState}`);
   if (s.config) out.push(`           config ${s.config} (${s.configSource})${reachedWords(s)}`);
   out.push(`migrated   ${migratedWords(s)}`);
   const others = d.node.otherUnits.map(
@@ -100,11 +102,8 @@ export function formatUnitDetection(d: UnitDetection): string {
   out.push(`supervisor ${supervisorWords(s)}${s.pid ? `, running (pid ${s.pid})` : ''}`);
   out.push(`migrated   ${s.program ? `yes: [program:${s.program.name}] in ${s.program.file}` : 'no'}`);
   out.push(`health     ${d.healthText}`, '');
-  out.push(
-    d.argv.length
-      ? `Command line${r ? ` (pid ${r.pid})` : ` (what ${d.unit} would start)`}:`
-      : 'Command line: none found',
-  );
+  if (!d.argv.length) out.push('Command line: none found');
+  else out.push(`Command line${r ? ` (pid ${r.pid})` : ` (what ${d.unit} would start)`}:`);
   for (const a of d.argv) out.push(`  ${a}`);
   if (c?.execStartPre.length) {
     out.push('ExecStartPre (the wrapper runs these first):');

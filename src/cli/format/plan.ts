@@ -6,9 +6,8 @@ export function formatPlan(plan: Plan): string {
   const out: string[] = [];
   out.push(`Plan: kubelet from systemd to supervisord as [program:${plan.program}] (${plan.supervisor.unit})`, '');
   for (const f of plan.files) {
-    out.push(
-      `── ${f.path}  (${f.before === null ? 'new file' : 'replaces the current file; a backup is kept'}, mode ${f.mode.toString(8)})`,
-    );
+    const what = f.before === null ? 'new file' : 'replaces the current file; a backup is kept';
+    out.push(`── ${f.path}  (${what}, mode ${f.mode.toString(8)})`);
     out.push(`   ${f.why}`);
     out.push(f.before === null ? f.content.trimEnd() : fileDiff(f));
     out.push('');

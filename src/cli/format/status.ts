@@ -8,6 +8,12 @@ import {
 } from '../../core/monitor/status-report.js';
 import { failedStarts, formatDuration, plural, stateWord } from '../../core/monitor/words.js';
 
+/** The RESTARTS cell: the count, marked when it is flapping; `?` when the main log does not cover it. */
+function restartsCell(p: StatusReport['programs'][number]): string {
+  if (p.restarts === null) return '?';
+  return `${p.restarts}${p.flapping ? ' FLAPPING' : ''}`;
+}
+
 /** Plain table for people; columns padded, nothing coloured (pipes and NO_COLOR read it as it is). */
 export function formatStatusReport(r: StatusReport): string {
   const rows = [
@@ -19,7 +25,7 @@ export function formatStatusReport(r: StatusReport): string {
         : p.state,
       p.pid === null ? '-' : String(p.pid),
       formatDuration(p.uptime_s),
-      p.restarts === null ? '?' : `${p.restarts}${p.flapping ? ' FLAPPING' : ''}`,
+      restartsCell(p),
       formatLastExit(p.last_exit),
     ]),
   ];
@@ -31,10 +37,13 @@ export function formatStatusReport(r: StatusReport): string {
       .join('  ')
       .trimEnd(),
   );
+  const supervisordPid = r.supervisord.pid ? ` (pid ${r.supervisord.pid})` : '';
+  const healthzLatency = r.kubelet.latency_ms !== null ? ` in ${r.kubelet.latency_ms} ms` : '';
+  const healthzError = r.kubelet.error ? ` (${r.kubelet.error})` : '';
   const lines = [
-    `supervisord ${r.supervisord.state}${r.supervisord.pid ? ` (pid ${r.supervisord.pid})` : ''} at ${r.supervisord.url}`,
+    `supervisord ${r.supervisord.state}${supervisordPid} at ${r.supervisord.url}`,
     ...(r.programs.length ? table : ['(no programs configured)']),
-    `kubelet healthz ${r.kubelet.healthz}${r.kubelet.latency_ms !== null ? ` in ${r.kubelet.latency_ms} ms` : ''} at ${r.kubelet.url}${r.kubelet.error ? ` (${r.kubelet.error})` : ''}`,
+    `kubelet healthz ${r.kubelet.healthz}${healthzLatency} at ${r.kubelet.url}${healthzError}`,
     ...r.services.map((x) => `${x.program} health ${x.health}: ${x.check}${x.health === 'ok' ? '' : ` (${x.detail})`}`),
     ...(r.node ? nodeLines(r.node) : []),
     ...(r.usage ? [usageLine(r.usage)] : []),
@@ -47,13 +56,19 @@ const pct = (p: { some: number } | null) => (p ? `${p.some.toFixed(1)}%` : '-');
 const mark = (level: string) => (level === 'ok' ? '' : ` ${level.toUpperCase()}`);
 const evicts = (t: string | null) => (t ? ` (evicts below ${t})` : '');
 
+/** The load averages, and over how many cpus when known. */
+function loadText(n: NodeReport): string {
+  if (!n.load) return 'load ?';
+  const load = `load ${n.load.map((x) => x.toFixed(2)).join(' ')}`;
+  return n.cpus ? `${load} on ${n.cpus} cpus` : load;
+}
+
 function nodeLines(n: NodeReport): string[] {
-  const load = n.load
-    ? `load ${n.load.map((x) => x.toFixed(2)).join(' ')}${n.cpus ? ` on ${n.cpus} cpus` : ''}`
-    : 'load ?';
+  const load = loadText(n);
   const m = n.memory;
   const memory = m
-    ? `memory ${formatBytes(m.available_bytes)} of ${formatBytes(m.total_bytes)} available${evicts(m.eviction_threshold)}${mark(m.level)}, swap ${formatBytes(m.swap_used_bytes)} used`
+    ? `memory ${formatBytes(m.available_bytes)} of ${formatBytes(m.total_bytes)} available` +
+      `${evicts(m.eviction_threshold)}${mark(m.level)}, swap ${formatBytes(m.swap_used_bytes)} used`
     : 'memory ?';
   const p = n.pressure;
   const pressure = p
@@ -63,7 +78,8 @@ function nodeLines(n: NodeReport): string[] {
     `node ${load} · ${memory} · ${pressure}`,
     ...n.disks.map(
       (d) =>
-        `disk ${d.path} (${d.role}) ${formatBytes(d.available_bytes)} of ${formatBytes(d.total_bytes)} free${evicts(d.eviction_threshold)}${mark(d.level)}`,
+        `disk ${d.path} (${d.role}) ${formatBytes(d.available_bytes)} of ${formatBytes(d.total_bytes)} free` +
+        `${evicts(d.eviction_threshold)}${mark(d.level)}`,
     ),
   ];
 }

@@ -153,7 +153,11 @@ function changedSinceStart(program: string, pid: number, unit: string): string {
 function socketActivation(unit: string, argv: readonly string[], c: ConfiguredStart | null): string | null {
   const sockets = (c?.requires ?? []).filter((u) => u.endsWith('.socket'));
   if (!argv.some((a) => a.includes('fd://')) && !sockets.length) return null;
-  return `${unit} is socket-activated (${sockets[0] ?? 'fd://'}: systemd holds its socket and hands it over); under supervisord it would have none. Make it listen itself (e.g. unix:///var/run/docker.sock instead of fd://) and disable the .socket unit first`;
+  return (
+    `${unit} is socket-activated (${sockets[0] ?? 'fd://'}: systemd holds its socket and hands it over); ` +
+    'under supervisord it would have none. Make it listen itself (e.g. unix:///var/run/docker.sock instead of fd://) ' +
+    'and disable the .socket unit first'
+  );
 }
 
 /** A process supervisord already runs for the program (after a migration), found by its binary's name. */

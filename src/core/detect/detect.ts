@@ -147,7 +147,8 @@ async function runningKubelet(
   }
   if (own.length > 1)
     warnings.push(
-      `${own.length} kubelet processes are running (pids ${own.map((o) => o.p.pid).join(', ')}): they fight over their ports`,
+      `${own.length} kubelet processes are running (pids ${own.map((o) => o.p.pid).join(', ')}): ` +
+        'they fight over their ports',
     );
   if (candidates.length === 0 && (await k3sPresent(host.procs)))
     refusal =
@@ -213,9 +214,8 @@ async function kubeletHealthz(host: Host, argv: readonly string[], warnings: str
       configText = (await host.files.read(configPath))?.toString('utf8');
       if (configText === undefined) warnings.push(`kubelet's --config file ${configPath} does not exist`);
     } catch (error) {
-      warnings.push(
-        `cannot read kubelet's --config file ${configPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      );
+      const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      warnings.push(`cannot read kubelet's --config file ${configPath}: ${why}`);
     }
   }
   const healthz = healthzFromKubeletConfig(configText);
@@ -243,7 +243,9 @@ export async function detect(host: Host, options: DetectOptions): Promise<Detect
     const diff = differingFlags(running.argv, configured.argv);
     if (diff.length) {
       warnings.push(
-        `the running kubelet (pid ${running.pid}) differs from what ${KUBELET_UNIT} would start now in ${diff.join(', ')}: the unit or its environment files changed since kubelet started; the running command line is used`,
+        `the running kubelet (pid ${running.pid}) differs from what ${KUBELET_UNIT} would start now ` +
+          `in ${diff.join(', ')}: the unit or its environment files changed since kubelet started; ` +
+          'the running command line is used',
       );
     }
   }

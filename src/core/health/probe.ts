@@ -3,7 +3,7 @@
  * endpoint (with its client certificate), its socket, or, for a service with neither, nothing to ask (its
  * supervisor's RUNNING past the start window is the check, made by the caller).
  */
-import type { Host, TlsClient } from '../host.js';
+import type { Host, HttpProbeResult, TlsClient } from '../host.js';
 import type { HealthCheck } from './service-health.js';
 
 export interface HealthResult {
@@ -19,6 +19,12 @@ async function tlsFiles(host: Host, check: Extract<HealthCheck, { kind: 'http' }
   return { ...(cert ? { cert } : {}), ...(key ? { key } : {}), ...(ca ? { ca } : {}) };
 }
 
+/** Why an HTTP check failed: the request's error, or the status and the start of the body. */
+function httpFailure(r: HttpProbeResult): string {
+  const body = r.body ? `: ${r.body.trim().slice(0, 60)}` : '';
+  return r.error ?? `HTTP ${r.status}${body}`;
+}
+
 export async function probeHealth(host: Host, check: HealthCheck, timeoutMs: number): Promise<HealthResult> {
   if (check.kind === 'alive') return { ok: true, detail: 'no health endpoint: alive is all there is to ask' };
   if (check.kind === 'socket') {
@@ -29,7 +35,7 @@ export async function probeHealth(host: Host, check: HealthCheck, timeoutMs: num
   const r = await host.http.get(check.url, timeoutMs, await tlsFiles(host, check));
   return {
     ok: r.ok,
-    detail: r.ok ? 'ok' : (r.error ?? `HTTP ${r.status}${r.body ? `: ${r.body.trim().slice(0, 60)}` : ''}`),
+    detail: r.ok ? 'ok' : httpFailure(r),
   };
 }
 

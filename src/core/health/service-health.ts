@@ -87,9 +87,8 @@ export async function containerdHealth(
     const grpc = (parse(text) as { grpc?: { address?: unknown } }).grpc;
     return typeof grpc?.address === 'string' && grpc.address ? { kind: 'socket', path: grpc.address } : fallback;
   } catch (error) {
-    return {
-      problem: `${config} does not parse as TOML (${(error as Error).message.split('\n')[0]}): containerd's socket is unknown`,
-    };
+    const firstLine = (error as Error).message.split('\n')[0];
+    return { problem: `${config} does not parse as TOML (${firstLine}): containerd's socket is unknown` };
   }
 }
 

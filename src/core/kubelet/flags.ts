@@ -59,11 +59,13 @@ export function flagWarnings(argv: readonly string[], version: string | undefine
     if (!life) continue;
     if (version && life.removed && versionAtLeast(version, life.removed)) {
       warnings.push(
-        `${life.flag}: removed in kubelet ${life.removed} (${life.note}); this kubelet, v${version}, will not start with it`,
+        `${life.flag}: removed in kubelet ${life.removed} (${life.note}); ` +
+          `this kubelet, v${version}, will not start with it`,
       );
     } else if (life.removed) {
       warnings.push(
-        `${life.flag}: removed in kubelet ${life.removed} (${life.note}); upgrading kubelet to ${life.removed} or later will fail with it`,
+        `${life.flag}: removed in kubelet ${life.removed} (${life.note}); ` +
+          `upgrading kubelet to ${life.removed} or later will fail with it`,
       );
     }
   }

@@ -36,7 +36,9 @@ export async function openSession(host: Host, unit = 'kubelet.service'): Promise
       return {
         kind: 'refused',
         journal,
-        reason: `an earlier migration failed and its rollback did not finish (${journalPath(unit)}): run kubesup-tui rollback --yes${unit === 'kubelet.service' ? '' : ` --unit ${unit}`}`,
+        reason:
+          `an earlier migration failed and its rollback did not finish (${journalPath(unit)}): ` +
+          `run kubesup-tui rollback --yes${unit === 'kubelet.service' ? '' : ` --unit ${unit}`}`,
       };
     case 'in-progress':
       return { kind: 'resume', journal };

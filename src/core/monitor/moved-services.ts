@@ -2,7 +2,7 @@
  * The health of every unit other than kubelet that kubesup-tui moved under supervisord, each by its own check
  * (from its migration's journal): for `status` and the monitor, as verify checked it.
  */
-import { probeHealth } from '../health/probe.js';
+import { type HealthResult, probeHealth } from '../health/probe.js';
 import { describeHealth, type HealthCheck } from '../health/service-health.js';
 import type { Host } from '../host.js';
 import { nodeJournals } from '../migration/journal/node-journals.js';
@@ -29,6 +29,13 @@ export async function movedServices(host: Host): Promise<MovedService[]> {
     .map((j) => ({ unit: j.plan.service.unit, program: j.plan.program, check: j.plan.service.health }));
 }
 
+/** A service with no endpoint: healthy once its program has been RUNNING its whole start window. */
+function aliveHealth(up: number | null, seconds: number): HealthResult {
+  if (up === null) return { ok: false, detail: 'not running' };
+  if (up >= seconds) return { ok: true, detail: `up ${up} s` };
+  return { ok: false, detail: `up ${up} s of ${seconds}` };
+}
+
 /** One look at each; a service with no endpoint is healthy while its program has been RUNNING its window. */
 export async function servicesHealth(
   host: Host,
@@ -38,12 +45,7 @@ export async function servicesHealth(
   return Promise.all(
     services.map(async (s) => {
       const up = uptimeOf(s.program);
-      const r =
-        s.check.kind === 'alive'
-          ? up !== null && up >= s.check.seconds
-            ? { ok: true, detail: `up ${up} s` }
-            : { ok: false, detail: up === null ? 'not running' : `up ${up} s of ${s.check.seconds}` }
-          : await probeHealth(host, s.check, 2000);
+      const r = s.check.kind === 'alive' ? aliveHealth(up, s.check.seconds) : await probeHealth(host, s.check, 2000);
       return {
         unit: s.unit,
         program: s.program,

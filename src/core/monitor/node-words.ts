@@ -1,12 +1,15 @@
 /** The node panel in words, the same in `status` and the TUI: one line each, shortest first to be cut. */
 import { describeThreshold, formatBytes } from '../kubelet/eviction.js';
 import type { DiskFacts, NodeFacts, Pressure, ProcessUsage } from './node-facts.js';
+import { plural } from './words.js';
 
 const pct = (p: Pressure | null | undefined) => (p ? `${p.some.toFixed(1)}%` : '-');
 
 export function loadWords(n: NodeFacts): string {
   if (!n.load) return 'load ?';
-  return `load ${n.load.map((x) => x.toFixed(2)).join(' ')}${n.cpus ? ` on ${n.cpus} cpu${n.cpus === 1 ? '' : 's'}` : ''}`;
+  const load = `load ${n.load.map((x) => x.toFixed(2)).join(' ')}`;
+  if (!n.cpus) return load;
+  return `${load} on ${plural(n.cpus, 'cpu')}`;
 }
 
 export function memoryWords(n: NodeFacts): string {
@@ -38,8 +41,8 @@ export function usageWords(name: string, u: ProcessUsage): string {
     `${name} pid ${u.pid}`,
     u.cpuPercent !== null ? `cpu ${u.cpuPercent.toFixed(1)}%` : null,
     u.rssBytes !== null ? `${formatBytes(u.rssBytes)} resident` : null,
-    u.threads !== null ? `${u.threads} thread${u.threads === 1 ? '' : 's'}` : null,
-    u.openFiles !== null ? `${u.openFiles} open file${u.openFiles === 1 ? '' : 's'}` : null,
+    u.threads !== null ? plural(u.threads, 'thread') : null,
+    u.openFiles !== null ? plural(u.openFiles, 'open file') : null,
   ];
   return parts.filter((p) => p !== null).join(' · ');
 }

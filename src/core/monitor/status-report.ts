@@ -117,6 +117,13 @@ function toLastExit(e: ExitRecord | null): LastExit | null {
   return e ? { time: new Date(e.time).toISOString(), status: e.status, signal: e.signal, expected: e.expected } : null;
 }
 
+/** What went wrong with kubelet's healthz: not asked yet, the request's error, or the status and body. */
+function healthzError(health: MonitorData['health']['result']): string | null {
+  if (!health) return 'not checked';
+  if (health.ok) return null;
+  return health.error ?? `HTTP ${health.status}: ${(health.body ?? '').trim().slice(0, 80)}`;
+}
+
 /** The report from one poll of the monitor engine. Restart facts only when the main log covers them. */
 export function buildStatusReport(
   data: MonitorData,
@@ -147,11 +154,7 @@ export function buildStatusReport(
       healthz: healthWord(health),
       url: data.health.url,
       latency_ms: health && health.status !== undefined ? Math.round(health.latencyMs * 10) / 10 : null,
-      error: !health
-        ? 'not checked'
-        : health.ok
-          ? null
-          : (health.error ?? `HTTP ${health.status}: ${(health.body ?? '').trim().slice(0, 80)}`),
+      error: healthzError(health),
     },
     services,
     node: data.node && nodeReport(data.node),

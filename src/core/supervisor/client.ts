@@ -168,7 +168,10 @@ export function supervisorClient(transport: RpcTransport) {
 
 export type SupervisorClient = ReturnType<typeof supervisorClient>;
 
-/** For `.catch()`: swallows the named faults (an expected answer, such as ALREADY_ADDED on a resume), rethrows the rest. */
+/**
+ * For `.catch()`: swallows the named faults (an expected answer, such as ALREADY_ADDED on a resume),
+ * rethrows the rest.
+ */
 export function ignoreFaults(...codes: number[]): (error: unknown) => void {
   return (error) => {
     if (!isFault(error, ...codes)) throw error;

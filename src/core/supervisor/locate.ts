@@ -127,17 +127,28 @@ export async function locateSupervisord(host: Host, overrides: SupervisorOverrid
   };
 }
 
+/** Why supervisord cannot be asked when no config file was found: it runs without one, or is not there at all. */
+function noConfigReason(pid: number | null | undefined): string {
+  if (pid) {
+    return (
+      `supervisord (pid ${pid}) runs, but its config file was not found; ` +
+      'pass --supervisor-conf or --supervisor-url'
+    );
+  }
+  return (
+    'supervisord is not installed or has no config file ' +
+    '(looked in /etc/supervisord.conf and /etc/supervisor/supervisord.conf); pass --supervisor-conf'
+  );
+}
+
 /** The endpoint, or a one-line reason why there is none. */
 export function requireEndpoint(loc: SupervisordLocation): SupervisorEndpoint {
   if (loc.endpoint) return loc.endpoint;
   if (!loc.config) {
-    throw new ToolError(
-      loc.pid
-        ? `supervisord (pid ${loc.pid}) runs, but its config file was not found; pass --supervisor-conf or --supervisor-url`
-        : 'supervisord is not installed or has no config file (looked in /etc/supervisord.conf and /etc/supervisor/supervisord.conf); pass --supervisor-conf',
-    );
+    throw new ToolError(noConfigReason(loc.pid));
   }
   throw new ToolError(
-    `${loc.configPath} has no [unix_http_server] or [inet_http_server], so supervisord cannot be reached; pass --supervisor-url`,
+    `${loc.configPath} has no [unix_http_server] or [inet_http_server], so supervisord cannot be reached; ` +
+      'pass --supervisor-url',
   );
 }

@@ -87,7 +87,8 @@ function encodeValue(value: RpcValue): string {
 /** The body of a `methodCall` request. */
 export function encodeCall(method: string, params: readonly RpcValue[]): string {
   const encoded = params.map((p) => `<param>${encodeValue(p)}</param>`).join('');
-  return `<?xml version="1.0"?>\n<methodCall><methodName>${escapeText(method)}</methodName><params>${encoded}</params></methodCall>`;
+  const name = `<methodName>${escapeText(method)}</methodName>`;
+  return `<?xml version="1.0"?>\n<methodCall>${name}<params>${encoded}</params></methodCall>`;
 }
 
 /** An element being read: its text so far, and what its children gave it. */

@@ -43,7 +43,8 @@ const SETTINGS: Record<string, Fate> = {
     why: (v) =>
       ['simple', 'exec', 'notify', 'notify-reload', 'idle', ''].includes(v)
         ? null
-        : `Type=${v}: supervisord runs a program that stays in the foreground (simple, exec, notify), not a ${v} service`,
+        : `Type=${v}: supervisord runs a program that stays in the foreground (simple, exec, notify), ` +
+          `not a ${v} service`,
   },
   NotifyAccess: { fate: 'ignored' },
   WatchdogSec: { fate: 'not-carried', means: "systemd's watchdog is gone: supervisord only restarts it when it exits" },

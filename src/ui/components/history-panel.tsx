@@ -21,7 +21,8 @@ export function HistoryLine({
   readonly width: number;
 }) {
   const flapping = isFlapping(program.history.exits, nowMs);
-  const head = `${program.namespec}: ${plural(program.history.restarts, 'restart')} since supervisord started · last hour `;
+  const restarts = plural(program.history.restarts, 'restart');
+  const head = `${program.namespec}: ${restarts} since supervisord started · last hour `;
   // One cell a minute when there is room; fewer, wider cells on a narrow terminal.
   const cells = Math.max(12, Math.min(60, width - head.length - 12));
   const strip = exitStrip(program.history.exits, nowMs, cells);

@@ -12,6 +12,12 @@ import { severityColor } from '../theme.js';
 const LEVELS: Severity[] = ['info', 'warning', 'error'];
 export const nextLevel = (s: Severity): Severity => LEVELS[(LEVELS.indexOf(s) + 1) % LEVELS.length] as Severity;
 
+/** Whether the pane follows the newest lines, or is paused (and how many came in since). */
+function followWords(follow: boolean, newer: number): string {
+  if (follow) return 'following';
+  return newer ? `paused · ${newer} new` : 'paused';
+}
+
 export function LogView({
   window,
   view,
@@ -41,8 +47,7 @@ export function LogView({
   return (
     <Box flexDirection="column" height={height + 1}>
       <Text wrap="truncate-end" dimColor>
-        ── {title} · {view.follow ? 'following' : window.newer ? `paused · ${window.newer} new` : 'paused'} · level ≥{' '}
-        {view.minSeverity}
+        ── {title} · {followWords(view.follow, window.newer)} · level ≥ {view.minSeverity}
         {modes ? ` · ${modes}` : ''}
         {view.query ? ` · "${view.query}" ${window.matches.length} matches` : ''} ─────
       </Text>

@@ -6,6 +6,12 @@ import { healthWord, uptimeWord } from '../../core/monitor/words.js';
 /** Rows taken: supervisord, healthz, the moved units' health when there are some, the warning when there is one. */
 export const statusRows = (warning: string | null, services = false) => 2 + (warning ? 1 : 0) + (services ? 1 : 0);
 
+/** kubelet's healthz in words: ok and how fast, or what failed and since when it was last ok. */
+function healthzWords(h: NonNullable<MonitorData['health']['result']>, sinceOk: string): string {
+  if (h.ok) return `ok ${Math.round(h.latencyMs)} ms`;
+  return `${healthWord(h).toUpperCase()}: ${h.error ?? `HTTP ${h.status}`}${sinceOk}`;
+}
+
 export function MonitorStatus({
   m,
   warning,
@@ -32,15 +38,7 @@ export function MonitorStatus({
       )}
       <Text wrap="truncate-end">
         kubelet healthz{' '}
-        {h ? (
-          <Text color={h.ok ? 'green' : 'red'}>
-            {h.ok
-              ? `ok ${Math.round(h.latencyMs)} ms`
-              : `${healthWord(h).toUpperCase()}: ${h.error ?? `HTTP ${h.status}`}${sinceOk}`}
-          </Text>
-        ) : (
-          <Text dimColor>checking…</Text>
-        )}
+        {h ? <Text color={h.ok ? 'green' : 'red'}>{healthzWords(h, sinceOk)}</Text> : <Text dimColor>checking…</Text>}
         <Text dimColor> · {m.health.url}</Text>
       </Text>
       {m.services?.length ? (

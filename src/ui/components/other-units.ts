@@ -12,15 +12,15 @@ export function choosable(d: Detection, i: number): string | null {
   return unit && !d.supervisor.programs.includes(program(unit)) ? unit : null;
 }
 
+/** One other unit on the line: supervised already, or its number, whether it is chosen, and its state. */
+function otherUnitWords(unit: string, active: string, i: number, d: Detection, chosen: readonly string[]): string {
+  if (d.supervisor.programs.includes(program(unit))) return `${program(unit)} supervised`;
+  return `${i + 1} [${chosen.includes(unit) ? 'x' : ' '}] ${program(unit)} ${active || '?'}`;
+}
+
 /** `1 [x] containerd active · 2 [ ] etcd active`; null when the node has no other critical unit. */
 export function alsoMoveLine(d: Detection, chosen: readonly string[]): string | null {
   const others = d.node.otherUnits.slice(0, 4);
   if (!others.length) return null;
-  return others
-    .map(({ unit, active }, i) =>
-      d.supervisor.programs.includes(program(unit))
-        ? `${program(unit)} supervised`
-        : `${i + 1} [${chosen.includes(unit) ? 'x' : ' '}] ${program(unit)} ${active || '?'}`,
-    )
-    .join(' · ');
+  return others.map(({ unit, active }, i) => otherUnitWords(unit, active, i, d, chosen)).join(' · ');
 }

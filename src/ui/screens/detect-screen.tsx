@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { useAppStore } from '../../store/store-context.js';
+import { kubeletGlance, migratedGlance, supervisordGlance } from '../components/detect-glance.js';
 import { alsoMoveLine, choosable } from '../components/other-units.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { Binding } from '../keymap.js';
@@ -18,7 +19,10 @@ export const DETECT_KEYS = {
   up: { keys: ['k', 'up'], help: 'scroll up' },
 } satisfies Record<string, Binding>;
 
-/** `/etc/systemd/system/kubelet.service.d/10-kubeadm.conf:3 (…)` → `kubelet.service.d/10-kubeadm.conf:3 (…)`: the end is what tells. */
+/**
+ * `/etc/systemd/system/kubelet.service.d/10-kubeadm.conf:3 (…)` → `kubelet.service.d/10-kubeadm.conf:3 (…)`:
+ * the end is what tells.
+ */
 export function shortSource(source: string): string {
   return source
     .replace(/(?:\/[^/\s]+)*\/([^/\s]+\/[^/\s]+:\d+)/g, '$1')
@@ -61,27 +65,9 @@ export function DetectScreen({
   if (!d) return <Text color={error ? 'red' : undefined}>{error ?? 'detecting…'}</Text>;
   const s = d.supervisor;
   const glance: [string, string, string | undefined][] = [
-    [
-      'kubelet',
-      d.running
-        ? `running, pid ${d.running.pid}, run by ${d.running.managedBy}${d.kubelet.version ? `, v${d.kubelet.version}` : ''}`
-        : 'not running',
-      d.running ? 'green' : 'yellow',
-    ],
-    [
-      'supervisord',
-      s.installed
-        ? `${s.version ?? 'installed'}${s.pid ? `, running (pid ${s.pid})` : ', not running'}${s.unit ? `, ${s.unit.name} ${s.unit.enabled}` : ''}`
-        : 'not installed: the migration installs it',
-      s.installed && s.pid ? 'green' : 'yellow',
-    ],
-    [
-      'migrated',
-      s.program
-        ? `yes: [program:${s.program.name}] in ${s.program.file}`
-        : `no${s.programFile ? `; the program will go to ${s.programFile}` : ''}`,
-      s.program ? 'green' : undefined,
-    ],
+    ['kubelet', kubeletGlance(d), d.running ? 'green' : 'yellow'],
+    ['supervisord', supervisordGlance(s), s.installed && s.pid ? 'green' : 'yellow'],
+    ['migrated', migratedGlance(s), s.program ? 'green' : undefined],
   ];
   const also = alsoMoveLine(d, chosen);
   if (also) glance.push(['also move', also, chosen.length ? 'cyan' : undefined]);

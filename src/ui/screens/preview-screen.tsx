@@ -39,13 +39,11 @@ export function previewTabs(plan: Plan, others: readonly Plan[] = []): { title: 
     .map((f) => {
       const diff = f.before !== null;
       const body = diff ? fileDiff(f) : f.content.trimEnd();
+      const what = diff ? 'changes to the current file (a backup is kept)' : 'new file';
       return {
         title: f.path,
         lines: [
-          {
-            text: `${diff ? 'changes to the current file (a backup is kept)' : 'new file'}, mode ${f.mode.toString(8)}: ${f.why}`,
-            dim: true,
-          },
+          { text: `${what}, mode ${f.mode.toString(8)}: ${f.why}`, dim: true },
           ...body.split('\n').map((l) => colour(l, diff)),
         ],
       };

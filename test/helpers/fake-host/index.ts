@@ -107,7 +107,9 @@ const LAYOUTS = {
     packageManager: '/usr/bin/apt-get',
     extraFiles: {
       '/lib/systemd/system/supervisor.service':
-        '[Unit]\nDescription=Supervisor process control system for UNIX\nAfter=network.target\n\n[Service]\nExecStart=/usr/bin/supervisord -n -c /etc/supervisor/supervisord.conf\nKillMode=process\nRestart=on-failure\n\n[Install]\nWantedBy=multi-user.target\n',
+        '[Unit]\nDescription=Supervisor process control system for UNIX\nAfter=network.target\n\n[Service]\n' +
+        'ExecStart=/usr/bin/supervisord -n -c /etc/supervisor/supervisord.conf\nKillMode=process\n' +
+        'Restart=on-failure\n\n[Install]\nWantedBy=multi-user.target\n',
     } as Record<string, string>,
   },
 } as const;

@@ -48,7 +48,9 @@ export class FakeSupervisord {
 
   private logLine(text: string): void {
     const d = new Date(this.clock.now());
-    const stamp = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())},${pad(d.getMilliseconds(), 3)}`;
+    const day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+    const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())},${pad(d.getMilliseconds(), 3)}`;
+    const stamp = `${day} ${time}`;
     this.mainLog = Buffer.concat([this.mainLog, Buffer.from(`${stamp} INFO ${text}\n`)]);
   }
 
@@ -264,7 +266,8 @@ export class FakeSupervisord {
         await Promise.resolve();
         if (!this.running)
           throw new Error(
-            `no supervisord socket at ${options.url.replace(/^unix:\/\//, '')} (is supervisord running, and is this the right config?)`,
+            `no supervisord socket at ${options.url.replace(/^unix:\/\//, '')} (is supervisord running, and is this ` +
+              `the right config?)`,
           );
         return this.dispatch(method, params);
       },

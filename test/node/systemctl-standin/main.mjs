@@ -23,12 +23,22 @@ function unitFileState(unit) {
   return u.settings.has('Install.WantedBy') ? 'disabled' : 'static';
 }
 
+/** systemctl status's Loaded: line: masked, or where the unit's file is and whether it is enabled. */
+function loadedWords(unit, fragment, ufs) {
+  if (isMasked(unit)) return `masked (Reason: Unit ${unit} is masked.)`;
+  return `loaded (${fragment}; ${ufs}; preset: enabled)`;
+}
+
 function showProps(unit) {
   const u = loadUnit(unit);
   const s = readState(unit);
   const execStart = (u.lists.get('Service.ExecStart') ?? []).map((line) => {
     const argv = tokenizeKeepingVars(line.replace(/^[-@+!:]+/, '')).map((w) => w.text);
-    return `{ path=${argv[0]} ; argv[]=${argv.join(' ')} ; ignore_errors=${line.startsWith('-') ? 'yes' : 'no'} ; start_time=[n/a] ; stop_time=[n/a] ; pid=${s.mainPid || 0} ; code=(null) ; status=0/0 }`;
+    const ignoreErrors = line.startsWith('-') ? 'yes' : 'no';
+    return (
+      `{ path=${argv[0]} ; argv[]=${argv.join(' ')} ; ignore_errors=${ignoreErrors} ; ` +
+      `start_time=[n/a] ; stop_time=[n/a] ; pid=${s.mainPid || 0} ; code=(null) ; status=0/0 }`
+    );
   });
   return {
     Id: unit,
@@ -215,9 +225,7 @@ async function main(argv) {
       }
       const dot = s.active === 'active' ? '●' : s.active === 'failed' ? '×' : '○';
       console.log(`${dot} ${unit} - ${u.settings.get('Unit.Description') ?? unit}`);
-      console.log(
-        `     Loaded: ${isMasked(unit) ? `masked (Reason: Unit ${unit} is masked.)` : `loaded (${u.fragment}; ${ufs}; preset: enabled)`}`,
-      );
+      console.log(`     Loaded: ${loadedWords(unit, u.fragment, ufs)}`);
       if (u.dropIns.length) console.log(`    Drop-In: ${u.dropIns.join('\n             ')}`);
       console.log(`     Active: ${s.active} (${s.sub})${s.since ? ` since ${new Date(s.since).toUTCString()}` : ''}`);
       if (s.mainPid) {

@@ -46,7 +46,8 @@ describe('moved units', () => {
     const [kubelet, containerd] = await movedJournals(files);
     expect(await mustWaitFor(files, kubelet!)).toBeNull();
     expect(await mustWaitFor(files, containerd!)).toBe(
-      'kubelet.service was moved after containerd.service and needs the [include] its migration added to /etc/supervisord.conf: roll it back first, or all at once with kubesup-tui rollback --all --yes',
+      'kubelet.service was moved after containerd.service and needs the [include] its migration added to ' +
+        '/etc/supervisord.conf: roll it back first, or all at once with kubesup-tui rollback --all --yes',
     );
   });
 
@@ -75,7 +76,8 @@ describe('moved units', () => {
     expect(await mustWaitFor(files, containerd!)).toBeNull();
   });
 
-  it("the node's journals, read in one place: kubelet's first, then the others by name; an unreadable one left out", async () => {
+  it(`the node's journals, read in one place: kubelet's first, then the others by name; \
+an unreadable one left out`, async () => {
     const js = [
       journal('etcd.service', '2026-11-27T09:00:00.000Z', false, 'rolled-back'),
       journal('containerd.service', '2026-11-27T10:00:00.000Z', true, 'in-progress'),

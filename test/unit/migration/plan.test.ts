@@ -6,7 +6,8 @@ import { fakeNode, planOn } from '../../helpers/fake-host/index.js';
 const steps = (p: Plan) => p.steps.map((s) => s.id);
 
 describe('planning on the reference node (KubeKey, CentOS 7, supervisord running)', () => {
-  it('writes the wrapper, the program, the boot-order drop-in and a guard (kubelet.service lives in /etc)', async () => {
+  it(`writes the wrapper, the program, the boot-order drop-in and a guard \
+(kubelet.service lives in /etc)`, async () => {
     const node = fakeNode('kubekey-centos7');
     const plan = await planOn(node);
     expect(plan.argv).toEqual(node.kubeletArgv);
@@ -46,7 +47,8 @@ describe('planning on the reference node (KubeKey, CentOS 7, supervisord running
     // supervisord also runs node-exporter here: a lower OOM score would be inherited by it, so none is set.
     expect(dropIn).not.toMatch(/OOMScoreAdjust/);
     expect(plan.warnings).toContain(
-      'supervisord keeps its OOM score: it also runs node-exporter, which would inherit a lower one; Restart=always guards it instead',
+      'supervisord keeps its OOM score: it also runs node-exporter, which would inherit a lower one; Restart=always ' +
+        'guards it instead',
     );
     // The wrapper gives kubelet the OOM score kubelet.service gave it (none set: 0).
     expect(plan.files[0]?.content).toContain('echo 0 > /proc/self/oom_score_adj 2>/dev/null || true');

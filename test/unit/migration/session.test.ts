@@ -24,7 +24,8 @@ describe('the journal', () => {
     expect(Object.values(back!.sourceDigests).every((d) => d === null || /^[0-9a-f]{64}$/.test(d))).toBe(true);
   });
 
-  it('a journal from an older version (its service under `kubelet`, healthz by URL) is read, and rolls back', async () => {
+  it(`a journal from an older version (its service under \`kubelet\`, healthz by URL) is read, \
+and rolls back`, async () => {
     const node = await migrated();
     const current = (await readJournal(node.files))!;
     const { service, ...plan } = current.plan;

@@ -81,7 +81,8 @@ describe('migrate --unit containerd (reference node)', () => {
     expect(node.supervisord.groups.has('containerd')).toBe(true);
   });
 
-  it('a socket that does not answer under supervisord fails verify; rolled back, it answers under systemd again', async () => {
+  it(`a socket that does not answer under supervisord fails verify; rolled back, \
+it answers under systemd again`, async () => {
     const node = nodeWithContainerd();
     const before = systemFiles(node);
     // The supervised containerd never opens its socket (it did under systemd).

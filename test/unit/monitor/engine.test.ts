@@ -75,7 +75,8 @@ describe('log follow', () => {
 });
 
 describe('supervisord going away', () => {
-  it('keeps the last data marked stale, says why, reconnects by itself with backoff, and counts nothing twice', async () => {
+  it(`keeps the last data marked stale, says why, reconnects by itself with backoff, \
+and counts nothing twice`, async () => {
     const node = fakeNode('kubekey-centos7');
     node.supervisord.crash('node-exporter');
     const engine = watch(node);
@@ -176,7 +177,8 @@ describe('actions', () => {
 });
 
 describe('a program waiting to retry', () => {
-  it('RUNNING to supervisord but its process still the sleeping wrapper: waiting, with the retry and the count', async () => {
+  it(`RUNNING to supervisord but its process still the sleeping wrapper: waiting, \
+with the retry and the count`, async () => {
     const node = fakeNode('kubekey-centos7');
     const engine = watch(node);
     const nowS = Math.floor(node.clock.now() / 1000);
@@ -198,7 +200,8 @@ describe('a program waiting to retry', () => {
 });
 
 describe('waking up on a watched log', () => {
-  it('at rest polls every 5 s; a change of the main log (a crash) brings a poll at once, 250 ms after the last at most', async () => {
+  it(`at rest polls every 5 s; a change of the main log (a crash) brings a poll at once, \
+250 ms after the last at most`, async () => {
     const node = fakeNode('kubekey-centos7');
     const engine = new MonitorEngine(node.host, TARGET, { pollMs: 250, healthMs: 60_000 });
     engines.push(engine);

@@ -32,7 +32,8 @@ describe('exit history', () => {
     h.feedLines([
       '2026-11-26 07:00:00,000 INFO supervisord started with pid 1',
       "2026-11-26 07:00:01,000 INFO spawned: 'kubelet' with pid 10",
-      '2026-11-26 07:00:02,000 INFO success: kubelet entered RUNNING state, process has stayed up for > than 1 seconds (startsecs)',
+      '2026-11-26 07:00:02,000 INFO success: kubelet entered RUNNING state, process has stayed up for > than 1 ' +
+        'seconds (startsecs)',
       '2026-11-26 10:02:01,000 WARN exited: kubelet (terminated by SIGKILL; not expected)',
     ]);
     const [e] = h.history('kubelet').exits;

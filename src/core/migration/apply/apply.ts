@@ -53,7 +53,10 @@ export type ApplyOutcome =
   | { readonly ok: true; readonly healthzGapMs: number | null }
   | { readonly ok: false; readonly error: string };
 
-/** Carries out the journal's plan from its first unfinished step; stops at the first failure (journal state 'failed'). */
+/**
+ * Carries out the journal's plan from its first unfinished step; stops at the first failure
+ * (journal state 'failed').
+ */
 export async function applyPlan(
   host: Host,
   journal: Journal,

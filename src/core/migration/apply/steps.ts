@@ -102,9 +102,8 @@ export async function runStep(step: PlanStep, c: StepContext): Promise<string | 
     case 'install-supervisor': {
       const r = await host.runner.run(step.command[0] as string, step.command.slice(1), { timeoutMs: 600_000 });
       if (r.exitCode !== 0) {
-        throw new MigrationStepFailed(
-          `${step.command.join(' ')} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n').at(-1) ?? ''}`,
-        );
+        const lastLine = (r.stderr || r.stdout).trim().split('\n').at(-1) ?? '';
+        throw new MigrationStepFailed(`${step.command.join(' ')} failed (exit ${r.exitCode}): ${lastLine}`);
       }
       if (!(await host.files.read(plan.supervisor.config)))
         throw new MigrationStepFailed(`supervisord was installed but ${plan.supervisor.config} is not there`);

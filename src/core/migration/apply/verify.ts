@@ -28,6 +28,13 @@ async function secondCopy(host: Host, plan: Plan, pid: number): Promise<string |
   return active === 'active' ? `${plan.service.unit} is active under systemd too` : null;
 }
 
+/** What the step says when the migration holds: the program, its pid, and every check it passed. */
+function verifiedWords(plan: Plan, pid: number, window: number): string {
+  const up = plan.service.health.kind === 'alive' ? `up ${window} s` : 'healthy';
+  const alone = plan.service.unit === 'kubelet.service' ? 'one kubelet' : `${plan.service.unit} inactive`;
+  return `${plan.program} RUNNING as pid ${pid}, ${up}, same command line, limits, OOM score and environment, ${alone}`;
+}
+
 export async function verifyMigration(host: Host, plan: Plan, gap: GapMeter, timeoutMs: number): Promise<string> {
   const until = host.clock.now() + timeoutMs;
   const check = plan.service.health;
@@ -43,21 +50,22 @@ export async function verifyMigration(host: Host, plan: Plan, gap: GapMeter, tim
         );
       }
       if (info.state !== 'RUNNING' || info.now - info.start < window) {
-        why = `${plan.program} is ${info.state}${info.state === 'RUNNING' ? ` for ${info.now - info.start} s of ${window}` : ''}`;
+        const upFor = info.state === 'RUNNING' ? ` for ${info.now - info.start} s of ${window}` : '';
+        why = `${plan.program} is ${info.state}${upFor}`;
       } else {
         const argv = (await host.procs.full(info.pid))?.argv ?? [];
         const health = await probeHealth(host, check, 2000);
         const differences = plan.service.expect ? await runDifferences(host, info.pid, plan.service.expect) : [];
         const second = await secondCopy(host, plan, info.pid);
         if (JSON.stringify(argv) !== JSON.stringify(plan.argv)) {
-          why = `the supervised process (pid ${info.pid}) runs ${JSON.stringify(argv.slice(0, 3))}…, not the detected command line`;
+          const runs = JSON.stringify(argv.slice(0, 3));
+          why = `the supervised process (pid ${info.pid}) runs ${runs}…, not the detected command line`;
         } else if (second) why = second;
         else if (!health.ok) why = `${describeHealth(check)}: no (${health.detail})`;
         else if (differences.length)
           throw new MigrationStepFailed(`it does not run as systemd ran it: ${differences.join('; ')}`);
         else if (!gap.recovered) why = 'its health check has not answered yet';
-        else
-          return `${plan.program} RUNNING as pid ${info.pid}, ${check.kind === 'alive' ? `up ${window} s` : 'healthy'}, same command line, limits, OOM score and environment, ${plan.service.unit === 'kubelet.service' ? 'one kubelet' : `${plan.service.unit} inactive`}`;
+        else return verifiedWords(plan, info.pid, window);
       }
       await host.clock.sleep(200);
     }

@@ -47,5 +47,8 @@ export async function driftWarning(files: FileReader, hostname?: string): Promis
   const drift = await computeDrift(files, journal, hostname);
   if (!drift) return null;
   const what = drift.flags.length ? `flags ${drift.flags.join(', ')}` : `files ${drift.changedFiles.join(', ')}`;
-  return `kubelet.service changed since the migration (${what}): the supervised kubelet runs the old command line; run kubesup-tui migrate --yes to regenerate`;
+  return (
+    `kubelet.service changed since the migration (${what}): the supervised kubelet runs the old command line; ` +
+    'run kubesup-tui migrate --yes to regenerate'
+  );
 }

@@ -51,9 +51,17 @@ export function interruptionWarning(i: Interruption): string {
   }
   const unit = i.journal.plan.service.unit;
   const flag = unit === 'kubelet.service' ? '' : ` --unit ${unit}`;
+  const ofUnit = flag ? ` of ${unit}` : '';
   if (i.what === 'migration') {
     const next = i.remaining[0]?.title ?? 'verify';
-    return `a migration${flag ? ` of ${unit}` : ''} was interrupted after ${i.done} of ${i.total} steps (next: ${next}; last change ${i.at}): finish it with kubesup-tui migrate --yes${flag}, or undo it with kubesup-tui rollback --yes${flag}`;
+    return (
+      `a migration${ofUnit} was interrupted after ${i.done} of ${i.total} steps ` +
+      `(next: ${next}; last change ${i.at}): finish it with kubesup-tui migrate --yes${flag}, ` +
+      `or undo it with kubesup-tui rollback --yes${flag}`
+    );
   }
-  return `a rollback${flag ? ` of ${unit}` : ''} did not finish (migration of ${i.journal.plan.createdAt}; last change ${i.at}): finish it with kubesup-tui rollback --yes${flag}`;
+  return (
+    `a rollback${ofUnit} did not finish (migration of ${i.journal.plan.createdAt}; last change ${i.at}): ` +
+    `finish it with kubesup-tui rollback --yes${flag}`
+  );
 }

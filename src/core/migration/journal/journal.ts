@@ -127,7 +127,8 @@ export async function digestSources(
 /** Moves a finished journal aside, so that the next migration starts afresh (and the history stays). */
 export async function archiveJournal(host: Host, journal: Journal): Promise<string> {
   const unit = journal.plan.service.unit;
-  const to = `${journalDir(unit)}/journal-${new Date(host.clock.now()).toISOString().replace(/[:.]/g, '-')}-${journal.state}.json`;
+  const stamp = new Date(host.clock.now()).toISOString().replace(/[:.]/g, '-');
+  const to = `${journalDir(unit)}/journal-${stamp}-${journal.state}.json`;
   const bytes = await host.files.read(journalPath(unit));
   if (bytes) await host.writer.writeAtomic(to, bytes, { mode: 0o600 });
   await host.writer.remove(journalPath(unit));

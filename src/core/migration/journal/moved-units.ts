@@ -24,6 +24,22 @@ export async function movedJournals(files: FileReader): Promise<Journal[]> {
   return moved.sort((a, b) => startedAt(b).localeCompare(startedAt(a)));
 }
 
+/** The words that agree with one unit or with several. */
+const AGREEING = {
+  one: { were: 'was', need: 'needs', them: 'it' },
+  several: { were: 'were', need: 'need', them: 'them' },
+} as const;
+
+/** Why a rollback must wait: the units moved later that still need the [include] this journal's migration added. */
+function waitForLaterUnits(units: readonly string[], journal: Journal): string {
+  const w = AGREEING[units.length > 1 ? 'several' : 'one'];
+  return (
+    `${units.join(', ')} ${w.were} moved after ${journal.plan.service.unit} and ${w.need} the [include] ` +
+    `its migration added to ${journal.plan.supervisor.config}: roll ${w.them} back first, ` +
+    'or all at once with kubesup-tui rollback --all --yes'
+  );
+}
+
 /**
  * Why this journal's rollback must wait, or null: it changed supervisord.conf, and a unit moved after it is
  * still moved (its program is found through that change).
@@ -35,5 +51,5 @@ export async function mustWaitFor(files: FileReader, journal: Journal): Promise<
   );
   if (!later.length) return null;
   const units = later.map((j) => j.plan.service.unit);
-  return `${units.join(', ')} ${units.length > 1 ? 'were' : 'was'} moved after ${journal.plan.service.unit} and ${units.length > 1 ? 'need' : 'needs'} the [include] its migration added to ${journal.plan.supervisor.config}: roll ${units.length > 1 ? 'them' : 'it'} back first, or all at once with kubesup-tui rollback --all --yes`;
+  return waitForLaterUnits(units, journal);
 }

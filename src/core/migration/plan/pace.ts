@@ -1,8 +1,8 @@
 /**
  * The wrapper's pace file, `/run/kubesup-tui/<program>.pace`: one line, "<next start> <failed starts> <pid>",
  * the epoch second the wrapper will exec kubelet at (it sleeps until then), how many starts in a row ended
- * within the quick-exit window, and the wrapper's pid (kubelet keeps it once exec'd). The wrapper writes it before it sleeps; the monitor reads it to tell a
- * program that is waiting to retry from one that runs.
+ * within the quick-exit window, and the wrapper's pid (kubelet keeps it once exec'd). The wrapper writes it
+ * before it sleeps; the monitor reads it to tell a program that is waiting to retry from one that runs.
  */
 export const PACE_DIR = '/run/kubesup-tui';
 

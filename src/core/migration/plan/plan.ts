@@ -174,7 +174,8 @@ async function plannedFiles(
   });
   if (others.length) {
     warnings.push(
-      `supervisord keeps its OOM score: it also runs ${others.join(', ')}, which would inherit a lower one; Restart=always guards it instead`,
+      `supervisord keeps its OOM score: it also runs ${others.join(', ')}, which would inherit a lower one; ` +
+        'Restart=always guards it instead',
     );
   }
   if (!mask) {
@@ -182,7 +183,9 @@ async function plannedFiles(
       path: `/etc/systemd/system/${d.unit}.d/99-kubesup-tui-supervised.conf`,
       role: 'unit-guard',
       mode: 0o644,
-      why: `${d.unit} cannot be masked (its unit file is in /etc/systemd/system): systemd will not start it while supervised`,
+      why:
+        `${d.unit} cannot be masked (its unit file is in /etc/systemd/system): ` +
+        'systemd will not start it while supervised',
       content: renderUnitGuardDropIn(d.name, programFile, header),
     });
   }
@@ -244,10 +247,11 @@ function planSteps(
       title: `systemctl enable ${supUnit}`,
       args: ['enable', supUnit],
     });
+  const oneKubelet = d.unit === 'kubelet.service' ? ', one kubelet' : '';
   steps.push({
     id: 'verify',
     kind: 'verify',
-    title: `verify: ${o.program} RUNNING, healthy (${healthTarget(d.health)}), same command line${d.unit === 'kubelet.service' ? ', one kubelet' : ''}`,
+    title: `verify: ${o.program} RUNNING, healthy (${healthTarget(d.health)}), same command line${oneKubelet}`,
   });
 
   return steps;

@@ -46,7 +46,8 @@ export function renderWrapper(w: WrapperInput): string {
     'set -u',
     '',
     '# Restart pacing. supervisord restarts a dead program at once, and gives up (FATAL) on one that keeps',
-    `# failing at start; systemd retried it every ${MAX_RESTART_DELAY_S} s forever. A start that ran less than ${QUICK_EXIT_S} s`,
+    `# failing at start; systemd retried it every ${MAX_RESTART_DELAY_S} s forever. ` +
+      `A start that ran less than ${QUICK_EXIT_S} s`,
     `# waits 1, 2, 4, 8, then ${MAX_RESTART_DELAY_S} s before each new try; one that ran longer starts again at once.`,
     `pace=${pacePath(w.program)}`,
     `mkdir -p ${PACE_DIR}`,

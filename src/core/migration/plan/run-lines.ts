@@ -21,7 +21,8 @@ function userLines(s: RunSettings): { setup: string[]; execPrefix: string } {
     const u = quote([s.user]);
     // systemd sets these for User= (systemd.exec(5) "Environment Variables in Spawned Processes").
     setup.push(
-      `IFS=: read -r _ _ _ _ _ HOME SHELL < <(getent passwd ${u}) || { echo "kubesup-tui: no user ${s.user}" >&2; exit 1; }`,
+      `IFS=: read -r _ _ _ _ _ HOME SHELL < <(getent passwd ${u}) || ` +
+        `{ echo "kubesup-tui: no user ${s.user}" >&2; exit 1; }`,
       `export USER=${u} LOGNAME=${u} HOME SHELL`,
     );
     // Numbers, not names: setpriv before util-linux 2.27 (CentOS 7 has 2.23) takes only numeric ids.
@@ -77,6 +78,20 @@ export function programStopSettings(s: RunSettings): Record<string, string | num
 }
 
 /** Each carried setting with its mechanism, for the preview and `plan`. */
+/** KillSignal and TimeoutStopSec as supervisord carries them, and where the wait came from when the unit set none. */
+function stopSignalWords(unit: string, s: RunSettings, stop: ReturnType<typeof programStopSettings>): string {
+  const carried = `KillSignal: stopsignal=${stop.stopsignal}; TimeoutStopSec: stopwaitsecs=${stop.stopwaitsecs}`;
+  if (s.timeoutStopSec !== null) return carried;
+  return `${carried} (${unit} sets none: kubesup-tui's ${DEFAULT_STOP_WAIT_S} s, systemd's was 90 s)`;
+}
+
+/** KillMode as supervisord's group flags, and what `process` means for the children. */
+function killModeWords(s: RunSettings, stop: ReturnType<typeof programStopSettings>): string {
+  const carried = `KillMode=${s.killMode}: stopasgroup=${stop.stopasgroup}, killasgroup=${stop.killasgroup}`;
+  if (s.killMode !== 'process') return carried;
+  return `${carried} (its children outlive a stop, as under systemd)`;
+}
+
 export function carriedSettings(unit: string, s: RunSettings, oomScoreAdjust: number): string[] {
   const out = s.limits.map(
     (l) =>
@@ -86,15 +101,12 @@ export function carriedSettings(unit: string, s: RunSettings, oomScoreAdjust: nu
   if (s.umask !== null) out.push(`UMask: umask ${s.umask} in the wrapper`);
   if (s.workingDirectory) out.push(`WorkingDirectory: cd ${s.workingDirectory.path} in the wrapper`);
   if (s.nice !== null) out.push(`Nice: renice -n ${s.nice} in the wrapper`);
-  if (s.user || s.group)
-    out.push(
-      `User/Group: setpriv ${[s.user && `--reuid=${s.user}`, s.group && `--regid=${s.group}`].filter(Boolean).join(' ')} at the exec`,
-    );
+  if (s.user || s.group) {
+    const ids = [s.user && `--reuid=${s.user}`, s.group && `--regid=${s.group}`].filter(Boolean).join(' ');
+    out.push(`User/Group: setpriv ${ids} at the exec`);
+  }
   const stop = programStopSettings(s);
-  out.push(
-    `KillSignal: stopsignal=${stop.stopsignal}; TimeoutStopSec: stopwaitsecs=${stop.stopwaitsecs}${s.timeoutStopSec === null ? ` (${unit} sets none: kubesup-tui's ${DEFAULT_STOP_WAIT_S} s, systemd's was 90 s)` : ''}`,
-    `KillMode=${s.killMode}: stopasgroup=${stop.stopasgroup}, killasgroup=${stop.killasgroup}${s.killMode === 'process' ? ' (its children outlive a stop, as under systemd)' : ''}`,
-  );
+  out.push(stopSignalWords(unit, s, stop), killModeWords(s, stop));
   if (s.notify)
     out.push('Type=notify: started without NOTIFY_SOCKET; supervisord counts it up once it has run for startsecs');
   return out;

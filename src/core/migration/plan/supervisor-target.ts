@@ -46,14 +46,17 @@ export function supervisorTarget(
       supUnit = 'supervisord.service';
       config = '/etc/supervisord.conf';
       programFile = `/etc/supervisord.d/${program}.ini`;
-      warning = `supervisord will be installed with ${manager}: on RHEL and CentOS the package comes from EPEL, which must be enabled`;
+      warning =
+        `supervisord will be installed with ${manager}: ` +
+        'on RHEL and CentOS the package comes from EPEL, which must be enabled';
     }
   } else {
     if (!config)
       throw new PlanRefused('supervisord is installed but its config file was not found; pass --supervisor-conf');
     if (!supUnit)
       throw new PlanRefused(
-        `supervisord has no systemd unit (looked for ${SUPERVISOR_UNITS.join(', ')}); ${what} would not come back after a reboot`,
+        `supervisord has no systemd unit (looked for ${SUPERVISOR_UNITS.join(', ')}); ` +
+          `${what} would not come back after a reboot`,
       );
     if (!programFile) {
       // No [include]: add one rather than editing anything else in the config.
