@@ -225,8 +225,9 @@ and its socket as health`, async () => {
     // sshd and supervisord's own unit are never moved: a one-line reason, exit 1.
     const refused = await kubesup(node, ['detect', '--unit', 'supervisord']);
     expect(refused.stdout).toContain("MIGRATION REFUSED: supervisord.service is supervisord's own unit");
-    const missing = await kubesup(node, ['detect', '--unit', 'etcd']);
+    // (A name no package installs: the node's /usr is this machine's, which may have etcd's unit.)
+    const missing = await kubesup(node, ['detect', '--unit', 'no-such-store']);
     expect(missing.exitCode).toBe(1);
-    expect(missing.stderr).toBe('kubesup-tui: no unit etcd.service on this node\n');
+    expect(missing.stderr).toBe('kubesup-tui: no unit no-such-store.service on this node\n');
   });
 });
