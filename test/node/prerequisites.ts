@@ -30,6 +30,8 @@ const NEEDS: ReadonlyArray<readonly [command: string, pkg: string]> = [
   ['/usr/sbin/sshd', 'openssh-server'],
   ['ssh', 'openssh-client'],
   ['nc', 'netcat-openbsd'],
+  // The alert rules and the metrics file are checked by Prometheus's own promtool.
+  ['promtool', 'prometheus'],
   // The screenshots' font (a file, not a command): the pictures are drawn with it, and checked.
   ['/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf', 'fonts-dejavu-core'],
 ];
