@@ -31,6 +31,16 @@ describe('the house rules', () => {
     );
   });
 
+  it('core/, store/ and ui/ neither read the real clock nor set timers, nor touch files or processes', () => {
+    // Time goes through host.clock (core) and services.clock (store); screens get it from the store.
+    const world =
+      /Date\.now\(|new Date\(\)|setTimeout\(|setInterval\(|performance\.now|from '(node:fs|node:child_process|execa)/;
+    const touching = ['src/core', 'src/store', 'src/ui']
+      .flatMap(files)
+      .filter((f) => world.test(fs.readFileSync(path.join(REPO_ROOT, f), 'utf8')));
+    expect(touching).toEqual([]);
+  });
+
   it('core/health sits below core/migration: it imports nothing from it', () => {
     const upward = /from '\.\.\/migration\//;
     expect(
