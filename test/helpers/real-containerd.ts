@@ -106,6 +106,17 @@ ${CONTAINERD_UNIT}EOF
   return task;
 }
 
+/**
+ * Kills the container and deletes it, before the node goes down: as PID 1 of its own pid namespace it ignores
+ * the SIGTERM of a shutdown, which would wait for it until the stop timeout.
+ */
+async function removeContainer(node: NodeShell): Promise<void> {
+  if (!(await containerTask(node))) return;
+  await node.sh(`ctr task kill -s SIGKILL ${CONTAINER}`);
+  await node.waitFor(`ctr task ls | grep -q '^${CONTAINER} .*STOPPED'`);
+  await node.sh(`ctr task delete ${CONTAINER} && ctr container delete ${CONTAINER}`);
+}
+
 /** This machine's cgroup directories named `parent`: one per v1 hierarchy, or the one of cgroup v2. */
 function cgroupDirs(parent: string): string[] {
   const root = '/sys/fs/cgroup';
@@ -144,4 +155,34 @@ export async function removeTestCgroups(parent: string): Promise<void> {
       fs.rmdirSync(dir);
     }
   }
+}
+
+/** The commands containerd and its container need on a node (copied into a real-systemd node's root). */
+export const CONTAINERD_COMMANDS = ['containerd', 'ctr', 'containerd-shim-runc-v2', 'runc', 'busybox'] as const;
+
+/**
+ * systemd-nspawn mounts the v1 controllers read-only in its node; runc makes the container's cgroups in them
+ * (under the test's parent). Made writable in the node's own mounts, not this machine's.
+ */
+export const WRITABLE_CGROUP_CONTROLLERS =
+  'for c in /sys/fs/cgroup/*/; do if mountpoint -q "$c"; then mount -o remount,bind,rw "$c"; fi; done';
+
+/**
+ * `node`, whose down() first removes the container, then, once the node is down, the cgroups under
+ * `cgroupParent` (this machine's: the node only borrowed them).
+ */
+export function downRemovingContainer<N extends NodeShell & { down(): Promise<void> }>(
+  node: N,
+  cgroupParent: string,
+): N {
+  const down = node.down.bind(node);
+  node.down = async () => {
+    try {
+      await removeContainer(node);
+    } finally {
+      await down();
+      await removeTestCgroups(cgroupParent);
+    }
+  };
+  return node;
 }

@@ -1,5 +1,7 @@
 // What the real-daemon tests need from this machine's packages, and how they skip without them.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 
 const onPath = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 
@@ -25,4 +27,19 @@ export function missingStaticBusybox(): string | undefined {
 export function requirePackage(missing: string | undefined): string | undefined {
   if (missing && process.env.KUBESUP_REQUIRE_ALL === '1') throw new Error(`KUBESUP_REQUIRE_ALL=1: ${missing}`);
   return missing;
+}
+
+/**
+ * Copies this machine's packaged `commands` into a node's root at the same paths (a real-systemd node boots
+ * Debian's minimal root, which has not got them; the packages are the same Debian release's).
+ */
+export function copyCommandsInto(root: string, commands: readonly string[]): void {
+  for (const command of commands) {
+    const from = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim();
+    if (!from) throw new Error(`${command} is missing here`);
+    const to = path.join(root, from);
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.copyFileSync(from, to);
+    fs.chmodSync(to, 0o755);
+  }
 }

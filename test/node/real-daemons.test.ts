@@ -1,14 +1,14 @@
 // The real containerd (with a live container, its real shim and runc) and the real etcd (TLS with client
 // certificates, and data) moved under supervisord and back, on stand-in nodes: what no stand-in can prove.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kubesup, kubesupJson } from '../helpers/cli-in-node.js';
 import { snapshot } from '../helpers/node-snapshot.js';
 import {
   containerdAnswers,
   containerTask,
+  downRemovingContainer,
   layOutContainerd,
   missingRealContainerd,
-  removeTestCgroups,
   shimOf,
   type Task,
   testCgroupParent,
@@ -16,20 +16,18 @@ import {
 import { requirePackage } from '../helpers/real-daemons.js';
 import { etcdctl, etcdHealthy, layOutEtcd, missingRealEtcd } from '../helpers/real-etcd.js';
 import { skipTestNode, withNode } from '../helpers/with-test-node.js';
-import { type TestNode, TestNode as TestNodes } from './test-node.js';
+import { TestNode } from './test-node.js';
 
 const active = async (node: TestNode, unit: string) =>
   (await node.exec(['systemctl', 'is-active', unit])).stdout.trim();
 
 describe('the real containerd with a running container (kubeadm-ubuntu)', () => {
   const cgroupParent = testCgroupParent();
-  // Registered before the node's own teardown, so run after it (vitest runs after-hooks in reverse).
-  afterAll(() => removeTestCgroups(cgroupParent));
   let container: Task = { pid: 0, status: '' };
   let shim = 0;
   const node = withNode(
     'kubeadm-ubuntu',
-    () => TestNodes.up('kubeadm-ubuntu'),
+    async () => downRemovingContainer(await TestNode.up('kubeadm-ubuntu'), cgroupParent),
     async (n) => {
       container = await layOutContainerd(n, '/usr/local/lib/systemd/system', cgroupParent);
       shim = await shimOf(n, container.pid);
@@ -89,7 +87,7 @@ describe('the real etcd with TLS client certificates and data (kubekey-centos7)'
   const NAME = 'node4';
   const node = withNode(
     'kubekey-centos7',
-    () => TestNodes.up('kubekey-centos7'),
+    () => TestNode.up('kubekey-centos7'),
     async (n) => {
       await layOutEtcd(n, NAME, '/etc/systemd/system');
       await n.waitFor('test -S /var/run/supervisor/supervisor.sock');

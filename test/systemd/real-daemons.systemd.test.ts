@@ -1,0 +1,86 @@
+// The real containerd, with a running container, moved under supervisord and back on a real systemd 252 (PID 1
+// under systemd-nspawn): its READY=1 honoured by systemd, KillMode=process and Delegate=yes as systemd applies
+// them, and the container (its real shim and runc) alive through every step.
+import { describe, expect, it } from 'vitest';
+import { kubesup } from '../helpers/cli-in-node.js';
+import { snapshot } from '../helpers/node-snapshot.js';
+import {
+  CONTAINERD_COMMANDS,
+  containerdAnswers,
+  containerTask,
+  downRemovingContainer,
+  layOutContainerd,
+  missingRealContainerd,
+  shimOf,
+  type Task,
+  testCgroupParent,
+  WRITABLE_CGROUP_CONTROLLERS,
+} from '../helpers/real-containerd.js';
+import { copyCommandsInto, requirePackage } from '../helpers/real-daemons.js';
+import { withNode } from '../helpers/with-test-node.js';
+import { missingSystemdPrerequisite, SystemdNode } from './systemd-node.js';
+
+const active = async (node: SystemdNode, unit: string) =>
+  (await node.exec(['systemctl', 'is-active', unit])).stdout.trim();
+
+describe('the real containerd with a running container on real systemd (kubeadm-ubuntu)', () => {
+  const cgroupParent = testCgroupParent();
+  let container: Task = { pid: 0, status: '' };
+  let shim = 0;
+  const node = withNode(
+    'kubeadm-ubuntu',
+    async () => downRemovingContainer(await SystemdNode.up('kubeadm-ubuntu', { containers: true }), cgroupParent),
+    async (n) => {
+      copyCommandsInto(n.root, CONTAINERD_COMMANDS);
+      await n.sh(WRITABLE_CGROUP_CONTROLLERS);
+      container = await layOutContainerd(n, '/usr/local/lib/systemd/system', cgroupParent);
+      shim = await shimOf(n, container.pid);
+      await n.waitFor('supervisorctl status >/dev/null', 30_000);
+    },
+    () => requirePackage(missingSystemdPrerequisite() ?? missingRealContainerd()),
+  );
+  const containerLivesOn = async () => {
+    expect(await containerTask(node)).toEqual({ pid: container.pid, status: 'RUNNING' });
+    expect(await shimOf(node, container.pid)).toBe(shim);
+  };
+  let before = '';
+
+  it("systemd started it as Type=notify (its READY=1 came) and the shim lives in containerd's cgroup", async () => {
+    expect(shim).toBeGreaterThan(0);
+    expect(await node.sh('systemctl show -p Type,ActiveState,SubState containerd')).toBe(
+      'Type=notify\nActiveState=active\nSubState=running\n',
+    );
+    expect(await node.sh(`grep name=systemd /proc/${shim}/cgroup`)).toMatch(/\/system.slice\/containerd.service$/m);
+  });
+
+  it('migrate --unit containerd --yes: supervised, and ctr task ls lists the same container running', async () => {
+    before = await snapshot(node);
+    const r = await kubesup(node, ['migrate', '--unit', 'containerd', '--yes'], { timeoutMs: 120_000 });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(await active(node, 'containerd')).not.toBe('active');
+    const pid = (await node.sh('pgrep -x containerd')).trim();
+    expect(await node.sh(`ps -o comm= -p $(ps -o ppid= -p ${pid})`)).toMatch(/supervisord/);
+    await containerLivesOn();
+  });
+
+  it('supervisorctl restart containerd, then systemctl restart supervisor.service: the container lives on', async () => {
+    await node.sh('supervisorctl restart containerd');
+    await containerdAnswers(node);
+    await containerLivesOn();
+    await node.sh('systemctl restart supervisor.service');
+    await node.waitFor('supervisorctl status containerd | grep -q RUNNING', 30_000);
+    await containerdAnswers(node);
+    await containerLivesOn();
+  });
+
+  it('rollback --unit containerd --yes: every file back, containerd under systemd (notify), the same container', async () => {
+    const r = await kubesup(node, ['rollback', '--unit', 'containerd', '--yes'], { timeoutMs: 120_000 });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(await snapshot(node)).toBe(before);
+    expect(await node.sh('systemctl show -p ActiveState,SubState containerd')).toBe(
+      'ActiveState=active\nSubState=running\n',
+    );
+    await containerdAnswers(node);
+    await containerLivesOn();
+  });
+});
