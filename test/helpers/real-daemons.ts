@@ -30,16 +30,18 @@ export function requirePackage(missing: string | undefined): string | undefined 
 }
 
 /**
- * Copies this machine's packaged `commands` into a node's root at the same paths (a real-systemd node boots
- * Debian's minimal root, which has not got them; the packages are the same Debian release's).
+ * Copies this machine's packaged `commands` (or files, by absolute path) into a node's root at the same paths:
+ * a real-systemd node boots Debian's minimal root, which has not got them (the packages are the same release's).
  */
 export function copyCommandsInto(root: string, commands: readonly string[]): void {
   for (const command of commands) {
-    const from = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim();
+    const from = command.startsWith('/')
+      ? command
+      : spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim();
     if (!from) throw new Error(`${command} is missing here`);
     const to = path.join(root, from);
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.copyFileSync(from, to);
-    fs.chmodSync(to, 0o755);
+    if (!command.startsWith('/')) fs.chmodSync(to, 0o755);
   }
 }

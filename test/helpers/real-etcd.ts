@@ -69,6 +69,9 @@ export function missingRealEtcd(): string | undefined {
   ]);
 }
 
+/** What etcd and its set-up need on a node (copied into a real-systemd node's root): openssl with its config. */
+export const ETCD_COMMANDS = ['etcd', 'etcdctl', 'openssl', '/usr/lib/ssl/openssl.cnf'] as const;
+
 /** A CA, and a member and an admin certificate (both server and client) for 127.0.0.1, as KubeKey names them. */
 const makeCertificates = (name: string) => `
   mkdir -p ${SSL} && cd ${SSL}

@@ -1,6 +1,7 @@
-// The real containerd, with a running container, moved under supervisord and back on a real systemd 252 (PID 1
-// under systemd-nspawn): its READY=1 honoured by systemd, KillMode=process and Delegate=yes as systemd applies
-// them, and the container (its real shim and runc) alive through every step.
+// The real containerd, with a running container, and the real etcd, with TLS client certificates and data, moved
+// under supervisord and back on a real systemd 252 (PID 1 under systemd-nspawn): their READY=1 honoured by
+// systemd, KillMode=process as systemd applies it, the container (its real shim and runc) alive through every
+// step, etcd's key kept.
 import { describe, expect, it } from 'vitest';
 import { kubesup } from '../helpers/cli-in-node.js';
 import { snapshot } from '../helpers/node-snapshot.js';
@@ -17,8 +18,13 @@ import {
   WRITABLE_CGROUP_CONTROLLERS,
 } from '../helpers/real-containerd.js';
 import { copyCommandsInto, requirePackage } from '../helpers/real-daemons.js';
+import { ETCD_COMMANDS, etcdctl, etcdHealthy, layOutEtcd, missingRealEtcd } from '../helpers/real-etcd.js';
 import { withNode } from '../helpers/with-test-node.js';
 import { missingSystemdPrerequisite, SystemdNode } from './systemd-node.js';
+
+/** What systemd (or supervisord) gave the process: limits, OOM score, command line. */
+const runOf = (node: SystemdNode, pid: string) =>
+  node.sh(`cat /proc/${pid}/limits /proc/${pid}/oom_score_adj; tr '\\0' '\\n' < /proc/${pid}/cmdline`);
 
 const active = async (node: SystemdNode, unit: string) =>
   (await node.exec(['systemctl', 'is-active', unit])).stdout.trim();
@@ -55,11 +61,13 @@ describe('the real containerd with a running container on real systemd (kubeadm-
 
   it('migrate --unit containerd --yes: supervised, and ctr task ls lists the same container running', async () => {
     before = await snapshot(node);
+    const underSystemd = await runOf(node, (await node.sh('systemctl show -p MainPID --value containerd')).trim());
     const r = await kubesup(node, ['migrate', '--unit', 'containerd', '--yes'], { timeoutMs: 120_000 });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(await active(node, 'containerd')).not.toBe('active');
     const pid = (await node.sh('pgrep -x containerd')).trim();
     expect(await node.sh(`ps -o comm= -p $(ps -o ppid= -p ${pid})`)).toMatch(/supervisord/);
+    expect(await runOf(node, pid)).toBe(underSystemd);
     await containerLivesOn();
   });
 
@@ -82,5 +90,52 @@ describe('the real containerd with a running container on real systemd (kubeadm-
     );
     await containerdAnswers(node);
     await containerLivesOn();
+  });
+});
+
+describe('the real etcd with TLS client certificates and data on real systemd (kubekey-centos7)', () => {
+  const NAME = 'node4';
+  const CTL = 'supervisorctl -c /etc/supervisord.conf';
+  const node = withNode(
+    'kubekey-centos7',
+    () => SystemdNode.up('kubekey-centos7'),
+    async (n) => {
+      copyCommandsInto(n.root, ETCD_COMMANDS);
+      await layOutEtcd(n, NAME, '/etc/systemd/system');
+      await n.waitFor(`${CTL} status >/dev/null`, 30_000);
+    },
+    () => requirePackage(missingSystemdPrerequisite() ?? missingRealEtcd()),
+  );
+  const readKey = async () => (await etcdctl(node, NAME, 'get /kubesup/written-before --print-value-only')).stdout;
+  let before = '';
+
+  it("migrate --unit etcd --yes: limits carried, the key written before read after, etcdctl's health as the tool's", async () => {
+    // Type=notify: systemctl start returned once etcd's READY=1 came.
+    expect(await node.sh('systemctl show -p Type,NotifyAccess,ActiveState etcd')).toBe(
+      'Type=notify\nNotifyAccess=all\nActiveState=active\n',
+    );
+    expect((await etcdctl(node, NAME, 'put /kubesup/written-before under-systemd')).stdout).toBe('OK\n');
+    before = await snapshot(node);
+    const underSystemd = await runOf(node, (await node.sh('systemctl show -p MainPID --value etcd')).trim());
+    const r = await kubesup(node, ['migrate', '--unit', 'etcd', '--yes'], { timeoutMs: 120_000 });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/verify: etcd RUNNING, healthy \(https:\/\/127.0.0.1:2379\/health\).*: ok/);
+    expect(await runOf(node, (await node.sh('pgrep -x etcd')).trim())).toBe(underSystemd);
+    expect(await readKey()).toBe('under-systemd\n');
+    expect((await etcdctl(node, NAME, 'endpoint health')).exitCode).toBe(0);
+    expect((await kubesup(node, ['status'])).stdout).toMatch(/^etcd health ok: GET https:\/\/127.0.0.1:2379\/health/m);
+    await node.sh(`${CTL} stop etcd`);
+    expect((await etcdctl(node, NAME, 'endpoint health --command-timeout=2s')).exitCode).not.toBe(0);
+    expect((await kubesup(node, ['status'])).stdout).toMatch(/^etcd health failing: .*\(connection refused\)$/m);
+    await node.sh(`${CTL} start etcd`);
+  });
+
+  it('rollback --unit etcd --yes: every file back, etcd under systemd (notify), the key still there', async () => {
+    const r = await kubesup(node, ['rollback', '--unit', 'etcd', '--yes'], { timeoutMs: 120_000 });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(await snapshot(node)).toBe(before);
+    expect(await node.sh('systemctl show -p ActiveState,SubState etcd')).toBe('ActiveState=active\nSubState=running\n');
+    await etcdHealthy(node, NAME);
+    expect(await readKey()).toBe('under-systemd\n');
   });
 });
