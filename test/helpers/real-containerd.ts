@@ -111,10 +111,24 @@ ${CONTAINERD_UNIT}EOF
  * the SIGTERM of a shutdown, which would wait for it until the stop timeout.
  */
 async function removeContainer(node: NodeShell): Promise<void> {
+  await stopContainer(node);
+  await node.sh(`if ctr container ls -q | grep -qx ${CONTAINER}; then ctr container delete ${CONTAINER}; fi`);
+}
+
+/** Kills the container's task and deletes it (the container stays, to be started again); none: nothing. */
+export async function stopContainer(node: NodeShell): Promise<void> {
   if (!(await containerTask(node))) return;
   await node.sh(`ctr task kill -s SIGKILL ${CONTAINER}`);
   await node.waitFor(`ctr task ls | grep -q '^${CONTAINER} .*STOPPED'`);
-  await node.sh(`ctr task delete ${CONTAINER} && ctr container delete ${CONTAINER}`);
+  await node.sh(`ctr task delete ${CONTAINER}`);
+}
+
+/** Starts the container's task again (a new process, a new shim); returns it once running. */
+export async function startContainer(node: NodeShell): Promise<Task> {
+  await node.sh(`ctr task start -d ${CONTAINER}`);
+  const task = await containerTask(node);
+  if (task?.status !== 'RUNNING') throw new Error(`the container does not run: ${JSON.stringify(task)}`);
+  return task;
 }
 
 /** This machine's cgroup directories named `parent`: one per v1 hierarchy, or the one of cgroup v2. */

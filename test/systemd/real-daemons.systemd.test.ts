@@ -1,7 +1,8 @@
 // The real containerd, with a running container, and the real etcd, with TLS client certificates and data, moved
-// under supervisord and back on a real systemd 252 (PID 1 under systemd-nspawn): their READY=1 honoured by
-// systemd, KillMode=process as systemd applies it, the container (its real shim and runc) alive through every
-// step, etcd's key kept.
+// under supervisord and back on a real systemd 252 (PID 1 under systemd-nspawn): what the stand-in systemd
+// cannot prove. Their READY=1 honoured. A masked unit loses its KillMode= at the next reload, so a containerd
+// stopped after its mask would be stopped as control-group, its shim (the container) with it; supervisor.service's
+// own stop must leave the shims too; a reboot brings containerd back under supervisord. etcd's key is kept.
 import { describe, expect, it } from 'vitest';
 import { kubesup } from '../helpers/cli-in-node.js';
 import { snapshot } from '../helpers/node-snapshot.js';
@@ -13,6 +14,8 @@ import {
   layOutContainerd,
   missingRealContainerd,
   shimOf,
+  startContainer,
+  stopContainer,
   type Task,
   testCgroupParent,
   WRITABLE_CGROUP_CONTROLLERS,
@@ -79,6 +82,22 @@ describe('the real containerd with a running container on real systemd (kubeadm-
     await node.waitFor('supervisorctl status containerd | grep -q RUNNING', 30_000);
     await containerdAnswers(node);
     await containerLivesOn();
+  });
+
+  it('reboot: containerd back under supervisord, and a container started again is served by it', async () => {
+    // No container outlives a reboot; as a drained node would, it is stopped first (as PID 1 of its namespace
+    // it ignores the shutdown's SIGTERM, and would hold the shutdown up until the stop timeout).
+    await stopContainer(node);
+    await node.reboot();
+    await node.waitFor('supervisorctl status containerd | grep -q RUNNING', 60_000);
+    await containerdAnswers(node);
+    expect(await active(node, 'containerd')).not.toBe('active');
+    await node.sh(WRITABLE_CGROUP_CONTROLLERS);
+    container = await startContainer(node);
+    shim = await shimOf(node, container.pid);
+    expect(shim).toBeGreaterThan(0);
+    // The new shim was started by the supervised containerd: it lives in supervisor.service's cgroup.
+    expect(await node.sh(`grep name=systemd /proc/${shim}/cgroup`)).toMatch(/\/system.slice\/supervisor.service$/m);
   });
 
   it('rollback --unit containerd --yes: every file back, containerd under systemd (notify), the same container', async () => {
