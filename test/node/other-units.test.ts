@@ -122,7 +122,20 @@ describe('the real containerd and etcd under supervisord (reference node)', () =
         detail: 'ok',
       },
     ]);
+    // The real etcdctl with the admin's client certificate agrees; without a certificate etcd refuses.
+    const health = await etcdctl(node, NAME, 'endpoint health');
+    expect(health.exitCode, health.stderr).toBe(0);
+    expect(health.stdout + health.stderr).toContain('https://127.0.0.1:2379 is healthy');
+    const anonymous = await node.exec([
+      'curl',
+      '-sS',
+      '--cacert',
+      '/etc/ssl/etcd/ssl/ca.pem',
+      'https://127.0.0.1:2379/health',
+    ]);
+    expect(anonymous.stdout).not.toContain('"health":"true"');
     await node.sh(`${CTL} stop etcd`);
+    expect((await etcdctl(node, NAME, 'endpoint health --command-timeout=2s')).exitCode).not.toBe(0);
     const text = await kubesup(node, ['status']);
     expect(text.stdout).toContain('containerd health ok: /run/containerd/containerd.sock accepts a connection\n');
     expect(text.stdout).toMatch(
