@@ -56,7 +56,7 @@ describe('the real containerd with a running container (kubeadm-ubuntu)', () => 
     await containerLivesOn();
   });
 
-  it('supervisorctl restart containerd, then a restart of supervisord: the container and its shim live on', async () => {
+  it('supervisorctl restart containerd, a restart of supervisord: the container and its shim live on', async () => {
     const first = Number((await node.sh('pgrep -x containerd')).trim());
     await node.sh('supervisorctl restart containerd');
     await containerdAnswers(node);
@@ -72,7 +72,7 @@ describe('the real containerd with a running container (kubeadm-ubuntu)', () => 
     ]);
   });
 
-  it('rollback --unit containerd --yes: every file back, containerd under systemd, the same container running', async () => {
+  it('rollback --unit containerd --yes: every file back, under systemd, the same container running', async () => {
     const r = await kubesup(node, ['rollback', '--unit', 'containerd', '--yes'], { timeoutMs: 120_000 });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('rolled back: containerd runs under systemd again, every file restored');

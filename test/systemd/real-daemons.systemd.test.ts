@@ -74,7 +74,7 @@ describe('the real containerd with a running container on real systemd (kubeadm-
     await containerLivesOn();
   });
 
-  it('supervisorctl restart containerd, then systemctl restart supervisor.service: the container lives on', async () => {
+  it('supervisorctl restart containerd, systemctl restart supervisor: the container lives on', async () => {
     await node.sh('supervisorctl restart containerd');
     await containerdAnswers(node);
     await containerLivesOn();
@@ -100,7 +100,7 @@ describe('the real containerd with a running container on real systemd (kubeadm-
     expect(await node.sh(`grep name=systemd /proc/${shim}/cgroup`)).toMatch(/\/system.slice\/supervisor.service$/m);
   });
 
-  it('rollback --unit containerd --yes: every file back, containerd under systemd (notify), the same container', async () => {
+  it('rollback --unit containerd --yes: every file back, under systemd (notify), the same container', async () => {
     const r = await kubesup(node, ['rollback', '--unit', 'containerd', '--yes'], { timeoutMs: 120_000 });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(await snapshot(node)).toBe(before);
@@ -128,7 +128,7 @@ describe('the real etcd with TLS client certificates and data on real systemd (k
   const readKey = async () => (await etcdctl(node, NAME, 'get /kubesup/written-before --print-value-only')).stdout;
   let before = '';
 
-  it("migrate --unit etcd --yes: limits carried, the key written before read after, etcdctl's health as the tool's", async () => {
+  it("migrate --unit etcd --yes: limits carried, the key kept, etcdctl's health as the tool's", async () => {
     // Type=notify: systemctl start returned once etcd's READY=1 came.
     expect(await node.sh('systemctl show -p Type,NotifyAccess,ActiveState etcd')).toBe(
       'Type=notify\nNotifyAccess=all\nActiveState=active\n',
