@@ -116,7 +116,9 @@ describe.skipIf(cannotRun(FLEET, skipWithout(FLEET_NEEDS) ?? skipTestNode('3.4.0
     expect(await c.node.sh('test -e /var/lib/kubesup-tui/journal.json && echo yes || echo no')).toBe('no\n');
   }, 300_000);
 
-  it('-e kubesup_unit=containerd.service: containerd moved on every node and back, kubelet left as it is', async () => {
+  // The stand-in containerd (service-standin.c: its socket and shim) on three nodes: the playbooks' unit plumbing
+  // is what is tested here; the real containerd with a live container is moved in test/node and test/systemd.
+  it('-e kubesup_unit=containerd.service (stand-in): moved on every node and back, kubelet left as it is', async () => {
     const unit =
       `[Unit]\nAfter=network.target\n[Service]\nExecStart=/usr/local/bin/containerd\nType=notify\n` +
       `KillMode=process\nRestart=always\nLimitNOFILE=4096:8192\n[Install]\nWantedBy=multi-user.target\n`;

@@ -19,6 +19,9 @@ if [ ! -e "$node_dir/installed" ]; then
   # Files a layout removes but a stand-in installer puts back later (STASH, optional).
   for p in "${STASH[@]:-}"; do [ -n "$p" ] && install -D "$p" "/usr/local/share/kubesup-standin-stash$p"; done
   for p in "${REMOVE[@]}"; do rm -rf "$p"; done
+  # This machine's own containerd and etcd packages (the real-daemon tests run their binaries) are not the
+  # layout's: their units would make every node look like it runs them.
+  rm -f /lib/systemd/system/containerd.service /lib/systemd/system/etcd.service /etc/systemd/system/etcd2.service
   for p in "${MKDIRS[@]}"; do mkdir -p "$p"; done
   cp -a "$layout_dir/files/." /
   install -D -m 0755 "$build_dir/kubelet" "$KUBELET_BIN"

@@ -1,55 +1,25 @@
-// containerd and etcd moved under supervisord and back on the reference node (KubeKey, CentOS 7), beside kubelet:
-// the same argv, environment, limits and OOM score as under systemd; containerd's shim outliving every stop.
+// The real containerd and etcd moved under supervisord and back on the reference node (KubeKey, CentOS 7), beside
+// kubelet: the same argv, environment, limits and OOM score as under systemd; containerd's shim (a running
+// container's) outliving every stop; etcd over TLS with client certificates, its data kept.
 import { describe, expect, it } from 'vitest';
 import { kubesup, kubesupArgv, kubesupJson } from '../helpers/cli-in-node.js';
 import { snapshot } from '../helpers/node-snapshot.js';
+import {
+  containerTask,
+  downRemovingContainer,
+  layOutContainerd,
+  missingRealContainerd,
+  type Task,
+  testCgroupParent,
+} from '../helpers/real-containerd.js';
+import { requirePackage } from '../helpers/real-daemons.js';
+import { etcdctl, etcdHealthy, layOutEtcd, missingRealEtcd } from '../helpers/real-etcd.js';
 import { TmuxSession } from '../helpers/tmux.js';
-import { withTestNode } from '../helpers/with-test-node.js';
-import type { TestNode } from './test-node.js';
+import { skipTestNode, withNode } from '../helpers/with-test-node.js';
+import { TestNode } from './test-node.js';
 
 const CTL = 'supervisorctl -c /etc/supervisord.conf';
-const STANDIN = '/usr/local/libexec/kubesup-standin/service-standin';
-
-// containerd's upstream unit (ExecStartPre's modprobe replaced: a test must not load modules into this
-// machine's kernel), with an operator's limits drop-in. The limits stay under this host's hard caps (no
-// CAP_SYS_RESOURCE here: systemd would fail the start above them, and so does the stand-in systemd).
-const CONTAINERD_UNIT = `[Unit]
-Description=containerd container runtime
-After=network.target local-fs.target
-
-[Service]
-ExecStartPre=-/bin/true
-ExecStart=/usr/local/bin/containerd
-Type=notify
-Delegate=yes
-KillMode=process
-Restart=always
-RestartSec=5
-LimitCORE=infinity
-TasksMax=infinity
-OOMScoreAdjust=-999
-
-[Install]
-WantedBy=multi-user.target
-`;
-// KubeKey's etcd unit; its client URL is plain http here (the stand-in serves no TLS).
-const ETCD_UNIT = `[Unit]
-Description=etcd
-After=network.target
-
-[Service]
-User=root
-Type=notify
-EnvironmentFile=/etc/etcd.env
-ExecStart=/usr/local/bin/etcd
-NotifyAccess=all
-RestartSec=10s
-LimitNOFILE=10000
-Restart=always
-
-[Install]
-WantedBy=multi-user.target
-`;
+const NAME = 'node4';
 
 const pidOf = async (node: TestNode, unitOrName: string, by: 'unit' | 'comm') =>
   Number(
@@ -63,26 +33,28 @@ const pidOf = async (node: TestNode, unitOrName: string, by: 'unit' | 'comm') =>
 const processRun = (node: TestNode, pid: number) =>
   node.sh(`grep -E 'open files|core file' /proc/${pid}/limits; cat /proc/${pid}/oom_score_adj`);
 
-describe('containerd and etcd under supervisord (reference node)', () => {
-  const node = withTestNode('kubekey-centos7', async (node) => {
-    await node.sh(`
-      install -m 0755 ${STANDIN} /usr/local/bin/containerd
-      install -m 0755 ${STANDIN} /usr/local/bin/etcd
-      mkdir -p /etc/containerd /usr/lib/systemd/system/containerd.service.d /etc/systemd/system/containerd.service.d
-      printf 'version = 2\\n[grpc]\\n  address = "/run/containerd/containerd.sock"\\n' > /etc/containerd/config.toml
-      cat > /usr/lib/systemd/system/containerd.service <<'EOF'
-${CONTAINERD_UNIT}EOF
-      printf '[Service]\\nLimitNOFILE=4096:8192\\n' > /etc/systemd/system/containerd.service.d/limits.conf
-      cat > /etc/systemd/system/etcd.service <<'EOF'
-${ETCD_UNIT}EOF
-      printf 'ETCD_DATA_DIR=/var/lib/etcd\\nETCD_NAME=node4\\nETCD_LISTEN_CLIENT_URLS=http://127.0.0.1:2379\\n' > \
-/etc/etcd.env
-      systemctl daemon-reload
-      systemctl enable --quiet containerd etcd
-      systemctl start containerd etcd`);
-    await node.waitFor('test -S /run/containerd/containerd.sock && curl -sf 127.0.0.1:2379/health');
-    await node.waitFor('test -S /var/run/supervisor/supervisor.sock && curl -sf 127.0.0.1:10248/healthz');
-  });
+describe('the real containerd and etcd under supervisord (reference node)', () => {
+  const cgroupParent = testCgroupParent();
+  let container: Task = { pid: 0, status: '' };
+  const node = withNode(
+    'kubekey-centos7',
+    async () => downRemovingContainer(await TestNode.up('kubekey-centos7'), cgroupParent),
+    async (node) => {
+      // containerd's unit where a package puts it, with an operator's limits drop-in.
+      await node.sh(`mkdir -p /etc/systemd/system/containerd.service.d
+        printf '[Service]\\nLimitNOFILE=4096:8192\\n' > /etc/systemd/system/containerd.service.d/limits.conf`);
+      container = await layOutContainerd(node, '/usr/lib/systemd/system', cgroupParent);
+      await layOutEtcd(node, NAME, '/etc/systemd/system');
+      await node.waitFor('test -S /var/run/supervisor/supervisor.sock && curl -sf 127.0.0.1:10248/healthz');
+    },
+    () => skipTestNode('3.4.0') ?? requirePackage(missingRealContainerd() ?? missingRealEtcd()),
+  );
+  /** The same container still running, as containerd lists it. */
+  const containerRuns = async () => expect(await containerTask(node)).toEqual({ ...container, status: 'RUNNING' });
+  const keyReads = async () =>
+    expect((await etcdctl(node, NAME, 'get /kubesup/written-before --print-value-only')).stdout).toBe(
+      'under-systemd\n',
+    );
   let before = '';
   let shim = 0;
   const systemdRun: Record<string, string> = {};
@@ -101,7 +73,7 @@ ${ETCD_UNIT}EOF
     const pid = await pidOf(node, 'containerd', 'comm');
     expect(await processRun(node, pid)).toBe(systemdRun.containerd);
     expect(await pidOf(node, 'containerd-shim', 'comm')).toBe(shim);
-    expect(await node.sh('cat /var/log/containerd/containerd.log')).toContain(`found the running shim, pid ${shim}`);
+    await containerRuns();
   });
 
   it('supervisorctl stop, then a restart of supervisord: the shim lives on and containerd finds it again', async () => {
@@ -110,23 +82,24 @@ ${ETCD_UNIT}EOF
     expect(await pidOf(node, 'containerd-shim', 'comm')).toBe(shim);
     await node.sh(`${CTL} start containerd`);
     await node.sh('systemctl restart supervisord');
-    await node.waitFor(`${CTL} status containerd | grep -q RUNNING && test -S /run/containerd/containerd.sock`, 30_000);
+    await node.waitFor(`${CTL} status containerd | grep -q RUNNING && ctr version | grep -q ^Server:`, 30_000);
     expect(await pidOf(node, 'containerd-shim', 'comm')).toBe(shim);
-    expect(await node.sh(`grep -c 'found the running shim, pid ${shim}' /var/log/containerd/containerd.log`)).toMatch(
-      /^[3-9]/,
-    );
+    await containerRuns();
   });
 
   it("migrate --unit etcd --yes: etcd's configuration reaches it from the env file, it answers /health", async () => {
+    expect((await etcdctl(node, NAME, 'put /kubesup/written-before under-systemd')).stdout).toBe('OK\n');
+    const environ = (pid: number) => node.sh(`tr '\\0' '\\n' < /proc/${pid}/environ | grep ^ETCD_ | sort`);
+    const systemdEnviron = await environ(await pidOf(node, 'etcd', 'unit'));
+    expect(systemdEnviron).toContain('ETCD_CLIENT_CERT_AUTH=true\n');
     systemdRun.etcd = await processRun(node, await pidOf(node, 'etcd', 'unit'));
     const r = await kubesup(node, ['migrate', '--unit', 'etcd', '--yes'], { timeoutMs: 120_000 });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/verify: etcd RUNNING, healthy \(http:\/\/127.0.0.1:2379\/health\).*: ok/);
+    expect(r.stdout).toMatch(/verify: etcd RUNNING, healthy \(https:\/\/127.0.0.1:2379\/health\).*: ok/);
     const pid = await pidOf(node, 'etcd', 'comm');
     expect(await processRun(node, pid)).toBe(systemdRun.etcd);
-    expect(await node.sh(`tr '\\0' '\\n' < /proc/${pid}/environ | grep ^ETCD_ | sort`)).toBe(
-      'ETCD_DATA_DIR=/var/lib/etcd\nETCD_LISTEN_CLIENT_URLS=http://127.0.0.1:2379\nETCD_NAME=node4\n',
-    );
+    expect(await environ(pid)).toBe(systemdEnviron);
+    await keyReads();
     // kubelet is still run by systemd, untouched by either migration.
     expect((await node.exec(['systemctl', 'is-active', 'kubelet'])).stdout.trim()).toBe('active');
     const status = await kubesupJson(node, ['status']);
@@ -144,16 +117,29 @@ ${ETCD_UNIT}EOF
       {
         unit: 'etcd.service',
         program: 'etcd',
-        check: 'GET http://127.0.0.1:2379/health answers ok',
+        check: 'GET https://127.0.0.1:2379/health answers ok (client certificate /etc/ssl/etcd/ssl/member-node4.pem)',
         health: 'ok',
         detail: 'ok',
       },
     ]);
+    // The real etcdctl with the admin's client certificate agrees; without a certificate etcd refuses.
+    const health = await etcdctl(node, NAME, 'endpoint health');
+    expect(health.exitCode, health.stderr).toBe(0);
+    expect(health.stdout + health.stderr).toContain('https://127.0.0.1:2379 is healthy');
+    const anonymous = await node.exec([
+      'curl',
+      '-sS',
+      '--cacert',
+      '/etc/ssl/etcd/ssl/ca.pem',
+      'https://127.0.0.1:2379/health',
+    ]);
+    expect(anonymous.stdout).not.toContain('"health":"true"');
     await node.sh(`${CTL} stop etcd`);
+    expect((await etcdctl(node, NAME, 'endpoint health --command-timeout=2s')).exitCode).not.toBe(0);
     const text = await kubesup(node, ['status']);
     expect(text.stdout).toContain('containerd health ok: /run/containerd/containerd.sock accepts a connection\n');
     expect(text.stdout).toMatch(
-      /^etcd health failing: GET http:\/\/127.0.0.1:2379\/health answers ok \(connection refused\)$/m,
+      /^etcd health failing: GET https:\/\/127.0.0.1:2379\/health .*\(connection refused\)$/m,
     );
     await node.sh(`${CTL} start etcd`);
   });
@@ -184,7 +170,9 @@ both under systemd again`, async () => {
     }
     expect(await snapshot(node)).toBe(before);
     expect(await pidOf(node, 'containerd-shim', 'comm')).toBe(shim);
-    expect(await node.sh('curl -sf 127.0.0.1:2379/health')).toContain('"health":"true"');
+    await containerRuns();
+    await etcdHealthy(node, NAME);
+    await keyReads();
   });
 
   it('refused units and bad input: one line, nothing changed', async () => {
@@ -238,5 +226,6 @@ rollback --all puts both back`, async () => {
     );
     expect(await snapshot(node)).toBe(start);
     expect(await pidOf(node, 'containerd-shim', 'comm')).toBe(shim);
+    await containerRuns();
   });
 });

@@ -32,6 +32,13 @@ const NEEDS: ReadonlyArray<readonly [command: string, pkg: string]> = [
   ['nc', 'netcat-openbsd'],
   // The alert rules and the metrics file are checked by Prometheus's own promtool.
   ['promtool', 'prometheus'],
+  // The real daemons the node tests move: containerd (runc, a static busybox for its container), etcd with TLS.
+  ['containerd', 'containerd'],
+  ['runc', 'runc'],
+  ['etcd', 'etcd-server'],
+  ['etcdctl', 'etcd-client'],
+  ['/usr/share/doc/busybox-static', 'busybox-static'],
+  ['openssl', 'openssl'],
   // The screenshots' font (a file, not a command): the pictures are drawn with it, and checked.
   ['/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf', 'fonts-dejavu-core'],
 ];

@@ -70,6 +70,8 @@ export class SystemdNode extends NodeShell {
     /** The node's folder: root/ is its file system, boot.log what nspawn printed. */
     readonly dir: string,
     private readonly withNode: boolean,
+    /** runc may run containers in it: nspawn's filter refuses the kernel keyring runc gives each one. */
+    private readonly containers: boolean,
   ) {
     super();
   }
@@ -82,7 +84,10 @@ export class SystemdNode extends NodeShell {
    * `withNode: false` boots a node without Node.js at all (this repository is still mounted), for the
    * single-file build: a hidden need for a `node` binary then fails.
    */
-  static async up(layout: SystemdLayout, options: { withNode?: boolean } = {}): Promise<SystemdNode> {
+  static async up(
+    layout: SystemdLayout,
+    options: { withNode?: boolean; containers?: boolean } = {},
+  ): Promise<SystemdNode> {
     const missing = missingSystemdPrerequisite();
     if (missing) throw new Error(missing);
     const image = await ensureRootImage();
@@ -91,6 +96,7 @@ export class SystemdNode extends NodeShell {
       fs.mkdtempSync(path.join(os.tmpdir(), `kubesup-sysnode-${layout}-`)),
       // The single file's runs (KUBESUP_BUILD=standalone) boot nodes without Node.js.
       options.withNode ?? process.env.KUBESUP_BUILD !== 'standalone',
+      options.containers ?? false,
     );
     fs.mkdirSync(node.root);
     const untar = spawnSync('tar', ['-C', node.root, '-xf', image], { encoding: 'utf8' });
@@ -127,6 +133,7 @@ export class SystemdNode extends NodeShell {
       '--console=passive',
       `--machine=${this.layout}`,
       ...(this.withNode ? [`--bind-ro=${process.execPath}:/usr/local/bin/node`] : []),
+      ...(this.containers ? ['--system-call-filter=@keyring'] : []),
       `--bind-ro=${REPO_ROOT}`,
     ];
     const log = fs.openSync(path.join(this.dir, 'boot.log'), 'a');

@@ -1,0 +1,84 @@
+// The real containerd, with a live container (its real shim and runc), moved under supervisord and back on a
+// stand-in node with Debian's supervisor: the container's pid and shim the same after every step. The real etcd
+// (TLS with client certificates, data) moves beside kubelet in other-units.test.ts.
+import { describe, expect, it } from 'vitest';
+import { kubesup, kubesupJson } from '../helpers/cli-in-node.js';
+import { snapshot } from '../helpers/node-snapshot.js';
+import {
+  containerdAnswers,
+  containerTask,
+  downRemovingContainer,
+  layOutContainerd,
+  missingRealContainerd,
+  shimOf,
+  type Task,
+  testCgroupParent,
+} from '../helpers/real-containerd.js';
+import { requirePackage } from '../helpers/real-daemons.js';
+import { skipTestNode, withNode } from '../helpers/with-test-node.js';
+import { TestNode } from './test-node.js';
+
+const active = async (node: TestNode, unit: string) =>
+  (await node.exec(['systemctl', 'is-active', unit])).stdout.trim();
+
+describe('the real containerd with a running container (kubeadm-ubuntu)', () => {
+  const cgroupParent = testCgroupParent();
+  let container: Task = { pid: 0, status: '' };
+  let shim = 0;
+  const node = withNode(
+    'kubeadm-ubuntu',
+    async () => downRemovingContainer(await TestNode.up('kubeadm-ubuntu'), cgroupParent),
+    async (n) => {
+      container = await layOutContainerd(n, '/usr/local/lib/systemd/system', cgroupParent);
+      shim = await shimOf(n, container.pid);
+    },
+    () => skipTestNode('debian') ?? requirePackage(missingRealContainerd()),
+  );
+  /** The same container, still running, listed by containerd; its shim the same process. */
+  const containerLivesOn = async () => {
+    expect(await containerTask(node)).toEqual({ pid: container.pid, status: 'RUNNING' });
+    expect(await shimOf(node, container.pid)).toBe(shim);
+  };
+  let before = '';
+
+  it('migrate --unit containerd --yes: supervised, and ctr task ls lists the same container running', async () => {
+    expect(shim).toBeGreaterThan(0);
+    before = await snapshot(node);
+    const underSystemd = Number((await node.sh('systemctl show -p MainPID --value containerd')).trim());
+    const r = await kubesup(node, ['migrate', '--unit', 'containerd', '--yes'], { timeoutMs: 120_000 });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/verify: containerd RUNNING.*: ok/);
+    expect(await node.sh('supervisorctl status containerd')).toMatch(/RUNNING/);
+    expect(await active(node, 'containerd')).not.toBe('active');
+    const pid = Number((await node.sh('pgrep -x containerd')).trim());
+    expect(pid).not.toBe(underSystemd);
+    expect(await node.sh(`ps -o comm= -p $(ps -o ppid= -p ${pid})`)).toMatch(/supervisord/);
+    await containerLivesOn();
+  });
+
+  it('supervisorctl restart containerd, a restart of supervisord: the container and its shim live on', async () => {
+    const first = Number((await node.sh('pgrep -x containerd')).trim());
+    await node.sh('supervisorctl restart containerd');
+    await containerdAnswers(node);
+    expect(Number((await node.sh('pgrep -x containerd')).trim())).not.toBe(first);
+    await containerLivesOn();
+    await node.sh('systemctl restart supervisor');
+    await node.waitFor('supervisorctl status containerd | grep -q RUNNING', 30_000);
+    await containerdAnswers(node);
+    await containerLivesOn();
+    const status = await kubesupJson(node, ['status']);
+    expect(status.json.services).toEqual([
+      expect.objectContaining({ unit: 'containerd.service', program: 'containerd', health: 'ok' }),
+    ]);
+  });
+
+  it('rollback --unit containerd --yes: every file back, under systemd, the same container running', async () => {
+    const r = await kubesup(node, ['rollback', '--unit', 'containerd', '--yes'], { timeoutMs: 120_000 });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('rolled back: containerd runs under systemd again, every file restored');
+    expect(await active(node, 'containerd')).toBe('active');
+    expect(await snapshot(node)).toBe(before);
+    await containerdAnswers(node);
+    await containerLivesOn();
+  });
+});

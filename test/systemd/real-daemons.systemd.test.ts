@@ -1,0 +1,160 @@
+// The real containerd, with a running container, and the real etcd, with TLS client certificates and data, moved
+// under supervisord and back on a real systemd 252 (PID 1 under systemd-nspawn): what the stand-in systemd
+// cannot prove. Their READY=1 honoured. A masked unit loses its KillMode= at the next reload, so a containerd
+// stopped after its mask would be stopped as control-group, its shim (the container) with it; supervisor.service's
+// own stop must leave the shims too; a reboot brings containerd back under supervisord. etcd's key is kept.
+import { describe, expect, it } from 'vitest';
+import { kubesup } from '../helpers/cli-in-node.js';
+import { snapshot } from '../helpers/node-snapshot.js';
+import {
+  CONTAINERD_COMMANDS,
+  containerdAnswers,
+  containerTask,
+  downRemovingContainer,
+  layOutContainerd,
+  missingRealContainerd,
+  shimOf,
+  startContainer,
+  stopContainer,
+  type Task,
+  testCgroupParent,
+  WRITABLE_CGROUP_CONTROLLERS,
+} from '../helpers/real-containerd.js';
+import { copyCommandsInto, requirePackage } from '../helpers/real-daemons.js';
+import { ETCD_COMMANDS, etcdctl, etcdHealthy, layOutEtcd, missingRealEtcd } from '../helpers/real-etcd.js';
+import { withNode } from '../helpers/with-test-node.js';
+import { missingSystemdPrerequisite, SystemdNode } from './systemd-node.js';
+
+/** What systemd (or supervisord) gave the process: limits, OOM score, command line. */
+const runOf = (node: SystemdNode, pid: string) =>
+  node.sh(`cat /proc/${pid}/limits /proc/${pid}/oom_score_adj; tr '\\0' '\\n' < /proc/${pid}/cmdline`);
+
+const active = async (node: SystemdNode, unit: string) =>
+  (await node.exec(['systemctl', 'is-active', unit])).stdout.trim();
+
+describe('the real containerd with a running container on real systemd (kubeadm-ubuntu)', () => {
+  const cgroupParent = testCgroupParent();
+  let container: Task = { pid: 0, status: '' };
+  let shim = 0;
+  const node = withNode(
+    'kubeadm-ubuntu',
+    async () => downRemovingContainer(await SystemdNode.up('kubeadm-ubuntu', { containers: true }), cgroupParent),
+    async (n) => {
+      copyCommandsInto(n.root, CONTAINERD_COMMANDS);
+      await n.sh(WRITABLE_CGROUP_CONTROLLERS);
+      container = await layOutContainerd(n, '/usr/local/lib/systemd/system', cgroupParent);
+      shim = await shimOf(n, container.pid);
+      await n.waitFor('supervisorctl status >/dev/null', 30_000);
+    },
+    () => requirePackage(missingSystemdPrerequisite() ?? missingRealContainerd()),
+  );
+  const containerLivesOn = async () => {
+    expect(await containerTask(node)).toEqual({ pid: container.pid, status: 'RUNNING' });
+    expect(await shimOf(node, container.pid)).toBe(shim);
+  };
+  let before = '';
+
+  it("systemd started it as Type=notify (its READY=1 came) and the shim lives in containerd's cgroup", async () => {
+    expect(shim).toBeGreaterThan(0);
+    expect(await node.sh('systemctl show -p Type,ActiveState,SubState containerd')).toBe(
+      'Type=notify\nActiveState=active\nSubState=running\n',
+    );
+    expect(await node.sh(`grep name=systemd /proc/${shim}/cgroup`)).toMatch(/\/system.slice\/containerd.service$/m);
+  });
+
+  it('migrate --unit containerd --yes: supervised, and ctr task ls lists the same container running', async () => {
+    before = await snapshot(node);
+    const underSystemd = await runOf(node, (await node.sh('systemctl show -p MainPID --value containerd')).trim());
+    const r = await kubesup(node, ['migrate', '--unit', 'containerd', '--yes'], { timeoutMs: 120_000 });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(await active(node, 'containerd')).not.toBe('active');
+    const pid = (await node.sh('pgrep -x containerd')).trim();
+    expect(await node.sh(`ps -o comm= -p $(ps -o ppid= -p ${pid})`)).toMatch(/supervisord/);
+    expect(await runOf(node, pid)).toBe(underSystemd);
+    await containerLivesOn();
+  });
+
+  it('supervisorctl restart containerd, systemctl restart supervisor: the container lives on', async () => {
+    await node.sh('supervisorctl restart containerd');
+    await containerdAnswers(node);
+    await containerLivesOn();
+    await node.sh('systemctl restart supervisor.service');
+    await node.waitFor('supervisorctl status containerd | grep -q RUNNING', 30_000);
+    await containerdAnswers(node);
+    await containerLivesOn();
+  });
+
+  it('reboot: containerd back under supervisord, and a container started again is served by it', async () => {
+    // No container outlives a reboot; as a drained node would, it is stopped first (as PID 1 of its namespace
+    // it ignores the shutdown's SIGTERM, and would hold the shutdown up until the stop timeout).
+    await stopContainer(node);
+    await node.reboot();
+    await node.waitFor('supervisorctl status containerd | grep -q RUNNING', 60_000);
+    await containerdAnswers(node);
+    expect(await active(node, 'containerd')).not.toBe('active');
+    await node.sh(WRITABLE_CGROUP_CONTROLLERS);
+    container = await startContainer(node);
+    shim = await shimOf(node, container.pid);
+    expect(shim).toBeGreaterThan(0);
+    // The new shim was started by the supervised containerd: it lives in supervisor.service's cgroup.
+    expect(await node.sh(`grep name=systemd /proc/${shim}/cgroup`)).toMatch(/\/system.slice\/supervisor.service$/m);
+  });
+
+  it('rollback --unit containerd --yes: every file back, under systemd (notify), the same container', async () => {
+    const r = await kubesup(node, ['rollback', '--unit', 'containerd', '--yes'], { timeoutMs: 120_000 });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(await snapshot(node)).toBe(before);
+    expect(await node.sh('systemctl show -p ActiveState,SubState containerd')).toBe(
+      'ActiveState=active\nSubState=running\n',
+    );
+    await containerdAnswers(node);
+    await containerLivesOn();
+  });
+});
+
+describe('the real etcd with TLS client certificates and data on real systemd (kubekey-centos7)', () => {
+  const NAME = 'node4';
+  const CTL = 'supervisorctl -c /etc/supervisord.conf';
+  const node = withNode(
+    'kubekey-centos7',
+    () => SystemdNode.up('kubekey-centos7'),
+    async (n) => {
+      copyCommandsInto(n.root, ETCD_COMMANDS);
+      await layOutEtcd(n, NAME, '/etc/systemd/system');
+      await n.waitFor(`${CTL} status >/dev/null`, 30_000);
+    },
+    () => requirePackage(missingSystemdPrerequisite() ?? missingRealEtcd()),
+  );
+  const readKey = async () => (await etcdctl(node, NAME, 'get /kubesup/written-before --print-value-only')).stdout;
+  let before = '';
+
+  it("migrate --unit etcd --yes: limits carried, the key kept, etcdctl's health as the tool's", async () => {
+    // Type=notify: systemctl start returned once etcd's READY=1 came.
+    expect(await node.sh('systemctl show -p Type,NotifyAccess,ActiveState etcd')).toBe(
+      'Type=notify\nNotifyAccess=all\nActiveState=active\n',
+    );
+    expect((await etcdctl(node, NAME, 'put /kubesup/written-before under-systemd')).stdout).toBe('OK\n');
+    before = await snapshot(node);
+    const underSystemd = await runOf(node, (await node.sh('systemctl show -p MainPID --value etcd')).trim());
+    const r = await kubesup(node, ['migrate', '--unit', 'etcd', '--yes'], { timeoutMs: 120_000 });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/verify: etcd RUNNING, healthy \(https:\/\/127.0.0.1:2379\/health\).*: ok/);
+    expect(await runOf(node, (await node.sh('pgrep -x etcd')).trim())).toBe(underSystemd);
+    expect(await readKey()).toBe('under-systemd\n');
+    expect((await etcdctl(node, NAME, 'endpoint health')).exitCode).toBe(0);
+    expect((await kubesup(node, ['status'])).stdout).toMatch(/^etcd health ok: GET https:\/\/127.0.0.1:2379\/health/m);
+    await node.sh(`${CTL} stop etcd`);
+    expect((await etcdctl(node, NAME, 'endpoint health --command-timeout=2s')).exitCode).not.toBe(0);
+    expect((await kubesup(node, ['status'])).stdout).toMatch(/^etcd health failing: .*\(connection refused\)$/m);
+    await node.sh(`${CTL} start etcd`);
+  });
+
+  it('rollback --unit etcd --yes: every file back, etcd under systemd (notify), the key still there', async () => {
+    const r = await kubesup(node, ['rollback', '--unit', 'etcd', '--yes'], { timeoutMs: 120_000 });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(await snapshot(node)).toBe(before);
+    expect(await node.sh('systemctl show -p ActiveState,SubState etcd')).toBe('ActiveState=active\nSubState=running\n');
+    await etcdHealthy(node, NAME);
+    expect(await readKey()).toBe('under-systemd\n');
+  });
+});
