@@ -132,7 +132,7 @@ def kmsg_killed_pids(fd):
 
 
 def exit_reason(operator, hung, oom, status):
-    """(reason, detail) of one exit; status is supervisord's own words: `exit status N`, `terminated by SIG…`."""
+    """(reason, detail) of one exit; status is supervisord's own words: `exit status N`, `terminated by SIG...`."""
     if operator:
         return 'operator', 'stopped by the operator (%s)' % (status or 'status unknown')
     if hung:
@@ -220,7 +220,7 @@ class Agent(object):
         self.poller, self.handlers, self.timers = select.poll(), {}, {}
         self.procs, self.up, self.dirty, self.stdin = {}, True, False, b''
         self.killing = {}  # pid -> (reason, detail) of a hang we are ending
-        self.life, self.health, self.oom_pids = {}, {}, set()  # life: the current run of each program
+        self.life, self.health, self.oom_pids, self.pending = {}, {}, set(), {}  # life: the current run of each program
         self.state_path = os.path.join(c['state_dir'], 'agent-state.json')
         self.state = loads(open(self.state_path, 'rb').read()) if os.path.exists(self.state_path) else {}
         self.state.setdefault('restarts', {})
@@ -465,10 +465,14 @@ class Agent(object):
         if name in self.health:
             self.health[name] = 0
         record = {'time': round(time.time(), 3), 'program': name, 'group': p['group'], 'pid': pid or None}
-        operator = p.get('stopping')
+        operator, key = p.get('stopping'), object()
+
+        def finish(status):  # once: with supervisord's words from its log, or without them if we must stop first
+            if self.pending.pop(key, None):
+                self.record_exit(p, record, exit_reason(operator, hung, oom, status))
+        self.pending[key] = finish
         self.rpc('supervisor.readLog', '<param><value><int>-4096</int></value></param>'
-                 '<param><value><int>0</int></value></param>',
-                 lambda reply: self.record_exit(p, record, exit_reason(operator, hung, oom, log_status(reply, name))))
+                 '<param><value><int>0</int></value></param>', lambda reply: finish(reply and log_status(reply, name)))
 
     def record_exit(self, p, record, reason_detail):
         record['reason'], record['detail'] = reason_detail
@@ -568,7 +572,10 @@ def kill(pid, signal):
 
 
 def log(message):
-    os.write(2, ('kubesup-agent: %s\n' % message).encode('utf-8', 'replace'))
+    try:
+        os.write(2, ('kubesup-agent: %s\n' % message).encode('utf-8', 'replace'))
+    except OSError:
+        pass  # stderr is supervisord's pipe: gone with it
 
 
 def stop(signal, frame):
@@ -582,9 +589,9 @@ def main(argv):
     try:
         config = loads(open(argv[2], 'rb').read())
         for name, program in config['programs'].items():
-            url = (program.get('healthz') or {}).get('url', 'http://')
-            if not url.startswith('http://') or url[7:].split('/')[0].split(':')[0] not in ('localhost', ) and \
-                    not url[7:].split('/')[0].split(':')[0].replace('.', '').isdigit():
+            url = (program.get('healthz') or {}).get('url')
+            host = url and url[7:].split('/')[0].split(':')[0]
+            if url and (not url.startswith('http://') or not (host == 'localhost' or host.replace('.', '').isdigit())):
                 raise ValueError('%s: healthz url must be http://<IPv4 address or localhost>[:port]/path' % name)
         agent = Agent(config)
     except (IOError, OSError, ValueError, KeyError, TypeError, AttributeError) as e:
@@ -595,9 +602,11 @@ def main(argv):
     try:
         agent.run()
     except SystemExit as e:
-        log('%s: writing node_supervisord_up 0' % e)
+        for finish in list(agent.pending.values()):
+            finish(None)
         agent.up = False
         agent.flush()
+        log('%s: wrote node_supervisord_up 0' % e)
     return 0
 
 
