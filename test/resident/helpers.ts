@@ -75,7 +75,11 @@ function required(missing: string): string {
 }
 
 /** supervisord, supervisorctl and the interpreter supervisord runs on (the agent runs on it too). */
-function supervisorBinaries(release: Release): { supervisord: string; supervisorctl: string; python: string[] } {
+function supervisorBinaries(release: Release): {
+  supervisord: string;
+  supervisorctl: string;
+  python: [string, ...string[]];
+} {
   const dir = prepareRelease(release);
   const supervisord = dir ? path.join(dir, 'supervisord') : '/usr/bin/supervisord';
   if (!fs.existsSync(supervisord)) throw new Error(`${supervisord} is missing (apt-get install supervisor)`);
@@ -235,6 +239,11 @@ export class SupervisorNode {
   async down(): Promise<void> {
     await this.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** supervisord's interpreter with the agent's flags (`-S -I` on Python 3, `-S` on 2.7). */
+  get python(): [string, ...string[]] {
+    return this.bin.python;
   }
 
   ctl(...args: string[]): string {
