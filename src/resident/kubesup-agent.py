@@ -17,14 +17,20 @@ Config (JSON; every key but `programs` optional, defaults shown):
                  "grace": 120}}}}
 `kill_grace`: a hung daemon gets SIGABRT (watchdog; Go prints every goroutine's stack) or SIGTERM (healthz, as
 GCE's health-monitor.sh), and SIGKILL this many seconds later: room to write the stacks, short of a second hang.
+State (`<state_dir>/agent-state.json`, for `status --json`): {"restarts": {program: {reason: count}}, "history":
+  [{"time", "program", "group", "pid", "reason", "detail", "exit", "signal"}, ...]} (the last `history` exits).
+An exit counts once it has ended a run (RUNNING or STARTING), or a stop (STOPPING: the operator). Ends during
+supervisord's own shutdown are not counted: it stops its listeners with the programs and sends no event then.
 Program wrapper (`<run>` = run_dir), before `exec` of the daemon:
   [ -p <run>/alive/kubelet ] && exec 9<>"<run>/alive/kubelet"    # held by the daemon; its death = POLLHUP here
   export NOTIFY_SOCKET=<run>/notify/kubelet WATCHDOG_USEC=60000000 WATCHDOG_PID=$$   # with watchdog_sec only
 (NOTIFY_SOCKET even before the agent has bound it: at boot both start together; kubelet retries a failed ping
 twice, logs it and pings again half a timeout later, and the agent's timer starts at RUNNING.)
 The daemon's children inherit fd 9: a short-lived child only delays the wake-up until it exits (supervisord's
-own 1 s pass still reaps the daemon), it never hides a death. The FIFO must be opened by the agent first: a
-daemon already running when the agent (re)starts is seen dying by supervisord alone, once.
+own 1 s pass still reaps the daemon), it never hides a death; one that outlives the daemon (double-forked) turns
+the fast path off for that run only. A daemon already running when the agent starts is caught too: the kernel
+reports POLLHUP for writers present at a non-blocking reader's open (fifo_open), and hides it only until the
+first writer when there was none.
 """
 import errno
 import os
