@@ -126,6 +126,7 @@ export class SupervisorNode {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubesup-resident-'));
   readonly textfile = path.join(this.dir, 'textfile');
   readonly hangFile = path.join(this.dir, 'hang');
+  readonly crashFile = path.join(this.dir, 'crash');
   readonly kmsg = path.join(this.dir, 'kmsg');
   private child: ChildProcess | null = null;
   private readonly bin: ReturnType<typeof supervisorBinaries>;
@@ -155,7 +156,8 @@ export class SupervisorNode {
     const { dir, options } = this;
     const program = options.program ?? {};
     const run = path.join(dir, 'run');
-    const env = [`STANDIN_HANG=${this.hangFile}`, `STANDIN_STUBBORN=${program.stubborn ? 1 : 0}`];
+    const env = [`STANDIN_HANG=${this.hangFile}`, `STANDIN_CRASH=${this.crashFile}`];
+    if (program.stubborn) env.push('STANDIN_STUBBORN=1');
     if (program.healthz) env.push(`STANDIN_HEALTHZ_PORT=${this.healthzPort}`);
     if (program.watchdogSec)
       env.push(`NOTIFY_SOCKET=${run}/notify/kubelet`, `WATCHDOG_USEC=${program.watchdogSec * 1e6}`, 'WATCHDOG_PID=$$');
