@@ -1,7 +1,9 @@
 // A daemon that lives but hangs: ended by the sd_notify watchdog (no WATCHDOG=1 for the timeout) or by the
 // healthz probe (failures in a row, never within the grace after a start), SIGKILL after the kill grace when it
 // ignores the first signal; and a healthy daemon is never touched.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KUBELET, missingRelease, RELEASES, type Release, SupervisorNode, waitFor } from './helpers.js';
 
@@ -10,6 +12,8 @@ function skipped(release: Release): boolean {
   if (reason) console.warn(`skipped the hang tests on supervisord ${release}: ${reason}`);
   return reason !== undefined;
 }
+const SEND =
+  'import socket, sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(sys.argv[2].encode(), sys.argv[1])';
 const pings = (node: SupervisorNode) =>
   node
     .read('kubelet.log')
@@ -55,6 +59,21 @@ describe.each(RELEASES)('the watchdog on supervisord %s', (release) => {
     await waitFor(() => pings(node) >= before + 6, 'six pings of the next stand-in', 30_000);
     expect(node.current()).toBe(next);
     expect(node.restarts('hung_watchdog')).toBe(1);
+  });
+
+  it.skipIf(skip)('takes WATCHDOG_USEC= from the daemon, and WATCHDOG=trigger as a hang', async () => {
+    const pid = await waitFor(() => node.current(), 'the stand-in');
+    await waitFor(() => node.metric('node_supervisord_state', KUBELET) === 20, 'RUNNING');
+    const socket = path.join(node.dir, 'run/notify/kubelet');
+    const send = (message: string) => spawnSync('python3', ['-c', SEND, socket, message], { encoding: 'utf8' }).stderr;
+    expect(send('WATCHDOG_USEC=20000000')).toBe('');
+    await waitFor(() => node.metric('kubesup_watchdog_timeout_seconds', '{name="kubelet"}') === 20, 'a 20 s timeout');
+    expect(send('WATCHDOG=trigger')).toBe('');
+    await waitFor(() => node.restarts('hung_watchdog') === 2, 'the trigger ending it', (grace + 3) * 1000);
+    expect(node.state()?.history.at(-1)).toMatchObject({ pid, reason: 'hung_watchdog' });
+    expect(node.state()?.history.at(-1)?.detail).toContain('WATCHDOG=trigger');
+    // The next run starts from the configured timeout again, as under systemd.
+    await waitFor(() => node.metric('kubesup_watchdog_timeout_seconds', '{name="kubelet"}') === timeout, 'reset');
   });
 });
 
