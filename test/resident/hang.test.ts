@@ -39,9 +39,12 @@ describe.each(RELEASES)('the watchdog on supervisord %s', (release) => {
   it.skipIf(skip)('never ends a daemon that pings, over five timeouts', async () => {
     const pid = node.current();
     const before = pings(node);
+    const written = fs.statSync(path.join(node.textfile, 'kubesup.prom')).mtimeMs;
     // A ping every half timeout: ten more pings are five timeouts.
     await waitFor(() => pings(node) >= before + 10, 'ten more pings', 30_000);
     expect(node.current()).toBe(pid);
+    // Nothing changed, so the metrics file was not rewritten: pings are not state changes.
+    expect(fs.statSync(path.join(node.textfile, 'kubesup.prom')).mtimeMs).toBe(written);
     expect(node.state()?.history ?? []).toEqual([]);
     expect(node.metric('kubesup_watchdog_timeout_seconds', '{name="kubelet"}')).toBe(timeout);
   });
