@@ -93,3 +93,24 @@ describe.each(RELEASES)('kubesup-agent on supervisord %s', (release) => {
     await waitFor(() => node.restarts('crashed') === crashed + 1, 'counting on');
   });
 });
+
+describe("kubesup-agent with a password on supervisord's socket", () => {
+  const skip = skipped('debian');
+  let node: SupervisorNode;
+  beforeAll(async () => {
+    if (!skip) node = await SupervisorNode.start({ release: 'debian', auth: true });
+  });
+  afterAll(async () => {
+    await node?.down();
+  });
+
+  it.skipIf(skip)('asks supervisord with the credentials: the state at start, the signal of each exit', async () => {
+    // The state came from getAllProcessInfo: the first events reach a listener only once it is RUNNING.
+    expect(node.metric('node_supervisord_state', '{name="kubesup-agent",group="kubesup-agent"}')).toBe(20);
+    const pid = await waitFor(() => node.current(), 'the stand-in');
+    process.kill(pid, 'SIGKILL');
+    await waitFor(() => node.restarts('crashed') === 1, 'the kill counted');
+    expect(node.state()?.history.at(-1)).toMatchObject({ pid, reason: 'crashed', signal: 'SIGKILL' });
+    expect(node.read('agent.log')).not.toContain('failed');
+  });
+});

@@ -36,6 +36,8 @@ export interface NodeOptions {
   agent?: boolean;
   /** Extra keys of the agent's config (e.g. a fake kmsg). */
   config?: Record<string, unknown>;
+  /** supervisord's socket asks for a user and password (HTTP Basic), given to supervisorctl and the agent. */
+  auth?: boolean;
   /** The agent file to run (the bench compares variants); AGENT unless set. */
   agentFile?: string;
 }
@@ -177,6 +179,7 @@ export class SupervisorNode {
       run_dir: run,
       supervisor_socket: path.join(dir, 'supervisor.sock'),
       kmsg: this.kmsg,
+      supervisor_auth: options.auth ? 'kubesup:s3cret' : null,
       programs: {
         kubelet: {
           unit: 'kubelet.service',
@@ -197,11 +200,12 @@ export class SupervisorNode {
       `stderr_logfile=${dir}/agent.log`,
       'buffer_size=100',
     ];
+    const credentials = options.auth ? '\nusername=kubesup\npassword=s3cret' : '';
     const conf = [
-      `[unix_http_server]\nfile=${dir}/supervisor.sock`,
+      `[unix_http_server]\nfile=${dir}/supervisor.sock${credentials}`,
       `[supervisord]\nlogfile=${dir}/supervisord.log\npidfile=${dir}/supervisord.pid\nchildlogdir=${dir}`,
       '[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface',
-      `[supervisorctl]\nserverurl=unix://${dir}/supervisor.sock`,
+      `[supervisorctl]\nserverurl=unix://${dir}/supervisor.sock${credentials}`,
       `[program:kubelet]\ncommand=${dir}/wrapper.sh\nstartsecs=1\nstartretries=1000\nautorestart=true\n` +
         `stopwaitsecs=3\nstdout_logfile=${dir}/kubelet.log\nredirect_stderr=true`,
       ...(options.agent === false ? [] : [listener.join('\n')]),
