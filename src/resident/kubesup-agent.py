@@ -477,8 +477,17 @@ class Agent(object):
             if self.pending.pop(key, None):
                 self.record_exit(p, record, exit_reason(operator, hung, oom, status))
         self.pending[key] = finish
-        self.rpc('supervisor.readLog', '<param><value><int>-4096</int></value></param>'
-                 '<param><value><int>0</int></value></param>', lambda reply: finish(reply and log_status(reply, name)))
+        self.read_log(name, 4096, finish)
+
+    def read_log(self, name, size, done):
+        """supervisord's last words on `name` in the last `size` bytes of its main log. 4.x answers HTTP 500 when
+        the start splits a UTF-8 character: one byte less, up to three times."""
+        def got(reply):
+            if reply and reply.startswith('HTTP/1.0 500') and size > 4093:
+                return self.read_log(name, size - 1, done)
+            done(reply and log_status(reply, name))
+        self.rpc('supervisor.readLog', '<param><value><int>-%d</int></value></param>'
+                 '<param><value><int>0</int></value></param>' % size, got)
 
     def record_exit(self, p, record, reason_detail):
         record['reason'], record['detail'] = reason_detail
