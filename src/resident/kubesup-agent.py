@@ -3,6 +3,7 @@
 supervisord runs it with its own interpreter (`python -S -I` on 3, `python -S` on 2.7), so it imports little:
   [eventlistener:kubesup-agent]  command=/usr/bin/python3 -S -I /usr/lib/kubesup-tui/kubesup-agent.py
     --config /etc/kubesup-tui/agent.json   events=PROCESS_STATE,SUPERVISOR_STATE_CHANGE   autorestart=true
+    buffer_size=100   (events wait there while the listener is busy: 10, the default, may overflow at boot)
 It keeps, from supervisord's events: every program's exits with a reason (exited, crashed, oom_killed,
 hung_watchdog, hung_healthz, operator) and counters that never go down (`<state_dir>/agent-state.json`), and
 node_exporter's `<textfile_dir>/kubesup.prom`, rewritten within a second of every change and not otherwise.
@@ -58,7 +59,10 @@ class _ScanContext(object):
 
 def loads(data):
     text = data.decode('utf-8').strip()
-    return _json.make_scanner(_ScanContext())(text, 0)[0]
+    try:
+        return _json.make_scanner(_ScanContext())(text, 0)[0]
+    except Exception:  # the C scanner alone raises StopIteration, or SystemError on 3.11, for bad JSON
+        raise ValueError('not JSON')
 
 
 def dumps(v):
@@ -226,9 +230,13 @@ class Agent(object):
         self.poller, self.handlers, self.timers = select.poll(), {}, {}
         self.procs, self.up, self.dirty, self.stdin = {}, True, False, b''
         self.killing = {}  # pid -> (reason, detail) of a hang we are ending
-        self.life, self.health, self.oom_pids, self.pending = {}, {}, set(), {}  # life: the current run of each program
+        # life: the current run of each program; pending: exits waiting for supervisord's words on them
+        self.life, self.health, self.oom_pids, self.pending = {}, {}, set(), {}
         self.state_path = os.path.join(c['state_dir'], 'agent-state.json')
-        self.state = loads(open(self.state_path, 'rb').read()) if os.path.exists(self.state_path) else {}
+        try:  # unreadable: refused, as starting from nothing would lower the counters
+            self.state = loads(open(self.state_path, 'rb').read()) if os.path.exists(self.state_path) else {}
+        except ValueError as e:
+            raise ValueError('%s: %s' % (self.state_path, e))
         self.state.setdefault('restarts', {})
         self.state.setdefault('history', [])
         try:
@@ -603,6 +611,8 @@ def main(argv):
         return 2
     try:
         config = loads(open(argv[2], 'rb').read())
+        if not isinstance(config, dict) or not isinstance(config.get('programs'), dict):
+            raise ValueError('want a JSON object with "programs": {name: {...}}')
         for name, program in config['programs'].items():
             url = (program.get('healthz') or {}).get('url')
             host = url and url[7:].split('/')[0].split(':')[0]
