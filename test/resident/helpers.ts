@@ -76,6 +76,11 @@ function required(missing: string): string {
   return missing;
 }
 
+/** The interpreter `release` of supervisord runs on, with the agent's flags. */
+export function interpreter(release: Release): [string, ...string[]] {
+  return supervisorBinaries(release).python;
+}
+
 /** supervisord, supervisorctl and the interpreter supervisord runs on (the agent runs on it too). */
 function supervisorBinaries(release: Release): {
   supervisord: string;
