@@ -28,10 +28,10 @@ Program wrapper (`<run>` = run_dir), before `exec` of the daemon:
 (NOTIFY_SOCKET even before the agent has bound it: at boot both start together; kubelet retries a failed ping
 twice, logs it and pings again half a timeout later, and the agent's timer starts at RUNNING.)
 The daemon's children inherit fd 9: a short-lived child only delays the wake-up until it exits (supervisord's
-own 1 s pass still reaps the daemon), it never hides a death; one that outlives the daemon (double-forked) turns
-the fast path off for that run only. A daemon already running when the agent starts is caught too: the kernel
-reports POLLHUP for writers present at a non-blocking reader's open (fifo_open), and hides it only until the
-first writer when there was none.
+own 1 s pass still reaps the daemon), it never hides a death. One that outlives the daemon keeps the FIFO open
+and so the fast path off while it lives: containerd's shims would, so set "alive_fifo": false for containerd.
+A daemon already running when the agent starts is caught too: the kernel reports POLLHUP for writers present
+at a non-blocking reader's open (fifo_open), and hides it only until the first writer when there was none.
 """
 import errno
 import os
