@@ -48,6 +48,8 @@ STATES = {'STOPPED': 0, 'STARTING': 10, 'RUNNING': 20, 'BACKOFF': 30, 'STOPPING'
           'FATAL': 200, 'UNKNOWN': 1000}
 REASONS = ('exited', 'crashed', 'oom_killed', 'hung_watchdog', 'hung_healthz', 'operator')
 SIGABRT, SIGKILL, SIGTERM = 6, 9, 15
+SIGNALS = {1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL',
+           11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM'}
 monotonic = getattr(time, 'monotonic', None) or (lambda: os.times()[4])  # Python 2.7: times(2), in ticks
 AGAIN = (errno.EAGAIN, errno.EINPROGRESS, errno.EINTR)
 
@@ -78,7 +80,8 @@ def dumps(v):
 
 
 def ascii_text(data):
-    return ''.join(c if ' ' <= c <= '~' else '?' for c in data.decode('utf-8', 'replace'))
+    return ''.join(c if ' ' <= c <= '~' or c == '\n' else '' if c == '\r' else '?'
+                   for c in data.decode('utf-8', 'replace'))
 
 
 def write_atomic(path, text, mode, sync):
@@ -152,6 +155,15 @@ def exit_reason(operator, hung, oom, status):
     if status and status.startswith('terminated by '):
         return 'crashed', status
     return 'exited', status or 'status unknown'
+
+
+def wait_words(status):
+    """A wait status in supervisord's words (as its log would say them), or None."""
+    if status is None:
+        return None
+    if status & 0x7f:
+        return 'terminated by %s' % SIGNALS.get(status & 0x7f, 'signal %d' % (status & 0x7f))
+    return 'exit status %d' % (status >> 8)
 
 
 def log_status(xml, name):
@@ -298,11 +310,14 @@ class Agent(object):
         """Wake supervisord's loop once the dead daemon is a zombie: a request on its socket makes it reap in that
         pass and spawn in the next (woken by the request's own bytes). The files close before the process is a
         zombie, so wait for that (2 ms steps, 50 ms at most); a second request 20 ms later covers a late reap."""
-        pid = self.life.get(name, {}).get('pid')
-        stat = pid and read_text('%s/%d/stat' % (self.c['proc'], pid))
-        if stat and stat.rsplit(')', 1)[-1].split()[0] != 'Z' and tries < 25:
+        life = self.life.get(name, {})
+        stat = life.get('pid') and read_text('%s/%d/stat' % (self.c['proc'], life['pid']))
+        fields = stat and stat.rsplit(')', 1)[-1].split()
+        if fields and fields[0] != 'Z' and tries < 25:
             self.timers[('wake', name)] = (monotonic() + 0.002, lambda: self.wake(name, tries + 1))
             return
+        if fields and len(fields) > 49:  # the zombie's wait status, if we read it before supervisord reaps it
+            life['wstatus'] = int(fields[49])
         poke = lambda: self.rpc('supervisor.getAPIVersion', '', lambda reply: None)  # noqa: E731
         poke()
         self.timers[('wake', name)] = (monotonic() + 0.02, poke)
@@ -395,8 +410,10 @@ class Agent(object):
                 5, lambda reply: done(reply and ascii_text(reply)))
 
     def got_all_info(self, reply):
-        if not reply or '<fault>' in reply:
-            log('supervisor.getAllProcessInfo failed: %s' % (reply or 'no answer')[-200:])
+        if not reply or not reply.startswith('HTTP/1.0 200') or '<fault>' in reply:
+            words = reply and (reply.split('\n', 1)[0] if '<fault>' not in reply else reply[reply.find('<fault>'):])
+            log('supervisor.getAllProcessInfo failed: %s' % (words or 'no answer')[:200])
+            reply = None
         for info in xml_structs(reply or ''):
             key = '%s:%s' % (info['group'], info['name'])
             if key not in self.procs:  # an event already told us newer
@@ -479,11 +496,11 @@ class Agent(object):
         if name in self.health:
             self.health[name] = 0
         record = {'time': round(time.time(), 3), 'program': name, 'group': p['group'], 'pid': pid or None}
-        operator, key = p.get('stopping'), object()
+        operator, key, wstatus = p.get('stopping'), object(), life.get('wstatus')
 
-        def finish(status):  # once: with supervisord's words from its log, or without them if we must stop first
+        def finish(status):  # once: with supervisord's words from its log, else the zombie's, else none
             if self.pending.pop(key, None):
-                self.record_exit(p, record, exit_reason(operator, hung, oom, status))
+                self.record_exit(p, record, exit_reason(operator, hung, oom, status or wait_words(wstatus)))
         self.pending[key] = finish
         self.read_log(name, 4096, finish)
 

@@ -114,3 +114,41 @@ describe("kubesup-agent with a password on supervisord's socket", () => {
     expect(node.read('agent.log')).not.toContain('failed');
   });
 });
+
+describe('kubesup-agent refused by supervisord (a wrong password)', () => {
+  const skip = skipped('debian');
+  let node: SupervisorNode;
+  beforeAll(async () => {
+    if (!skip)
+      node = await SupervisorNode.start({
+        release: 'debian',
+        auth: true,
+        config: { supervisor_auth: 'kubesup:wrong' },
+      });
+  });
+  afterAll(async () => {
+    await node?.down();
+  });
+
+  it.skipIf(skip)(
+    'says so, and still counts every exit (its words then from the zombie, when read first)',
+    async () => {
+      const refused = 'supervisor.getAllProcessInfo failed: HTTP/1.0 401 Unauthorized';
+      await waitFor(() => node.read('agent.log').includes(refused), 'the agent saying it was refused');
+      for (const n of [1, 2]) {
+        const pid = await waitFor(() => node.current(), 'the stand-in');
+        await waitFor(() => node.metric('node_supervisord_state', KUBELET) === 20, 'RUNNING');
+        process.kill(pid, 'SIGKILL');
+        const counted = () => Object.values(node.state()?.restarts.kubelet ?? {}).reduce((a, b) => a + b, 0);
+        await waitFor(() => counted() === n, `exit ${n} counted`);
+        // supervisord's log words are refused; the zombie's wait status is read unless supervisord reaped it first.
+        const last = node.state()?.history.at(-1);
+        expect([
+          { pid, reason: 'crashed', signal: 'SIGKILL', detail: 'terminated by SIGKILL' },
+          { pid, reason: 'exited', signal: null, detail: 'status unknown' },
+        ]).toContainEqual({ pid: last?.pid, reason: last?.reason, signal: last?.signal, detail: last?.detail });
+        await waitFor(() => node.current() !== pid && node.current(), 'the next stand-in');
+      }
+    },
+  );
+});
