@@ -248,13 +248,7 @@ export class SupervisorNode {
   }
 
   async down(): Promise<void> {
-    await this.stop();
-    fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  /** supervisord's interpreter with the agent's flags (`-S -I` on Python 3, `-S` on 2.7). */
-  get python(): [string, ...string[]] {
-    return this.bin.python;
+    await this.stop().finally(() => fs.rmSync(this.dir, { recursive: true, force: true }));
   }
 
   ctl(...args: string[]): string {
@@ -279,9 +273,7 @@ export class SupervisorNode {
     return last && alive(last.pid) ? last.pid : undefined;
   }
 
-  read(name: string): string {
-    return fs.readFileSync(path.join(this.dir, name), 'utf8');
-  }
+  read = (name: string): string => fs.readFileSync(path.join(this.dir, name), 'utf8');
 
   state(): AgentState | undefined {
     const file = path.join(this.dir, 'state/agent-state.json');

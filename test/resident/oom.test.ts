@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT, missingRelease, RELEASES, type Release, SupervisorNode, waitFor } from './helpers.js';
+import { AGENT, interpreter, missingRelease, RELEASES, type Release, SupervisorNode, waitFor } from './helpers.js';
 
 function skipped(release: Release): boolean {
   const reason = missingRelease(release);
@@ -61,7 +61,7 @@ describe.each(RELEASES)('OOM kills on supervisord %s', (release) => {
 
   it.skipIf(skip)("reads the kernel's records: kmsg lines, cgroup v2 and v1 counters; one reason per exit", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubesup-oom-'));
-    const [python, ...flags] = node.python;
+    const [python, ...flags] = interpreter(release);
     const r = spawnSync(python, [...flags, '-c', PROBE, AGENT, dir], { encoding: 'utf8' });
     fs.rmSync(dir, { recursive: true, force: true });
     expect(r.stderr).toBe('');
