@@ -71,14 +71,16 @@ async function respawn(node: SupervisorNode): Promise<number> {
   return next.time - killed;
 }
 
-/** The agent with its second wake-up request (20 ms after the first) taken out: is one enough? */
+/** A copy of the agent's folder with its second wake-up request (20 ms after the first) taken out: is one enough? */
 function onePokeAgent(): string {
   const second = "        self.timers[('wake', name)] = (monotonic() + 0.02, poke)\n";
-  const text = fs.readFileSync(AGENT, 'utf8');
-  if (!text.includes(second)) throw new Error(`${AGENT} no longer has the second wake-up this bench takes out`);
-  const file = path.join(os.tmpdir(), `kubesup-agent-one-poke-${process.pid}.py`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubesup-agent-one-poke-'));
+  fs.cpSync(path.dirname(AGENT), dir, { recursive: true });
+  const file = path.join(dir, 'kubesup_agent', 'watch.py');
+  const text = fs.readFileSync(file, 'utf8');
+  if (!text.includes(second)) throw new Error(`${file} no longer has the second wake-up this bench takes out`);
   fs.writeFileSync(file, text.replace(second, '        pass\n'));
-  return file;
+  return path.join(dir, path.basename(AGENT));
 }
 
 async function respawnLatency(release: Release): Promise<void> {
@@ -102,7 +104,7 @@ async function respawnLatency(release: Release): Promise<void> {
     }
   } finally {
     for (const node of Object.values(sides)) await node.down();
-    fs.rmSync(onePoke, { force: true });
+    fs.rmSync(path.dirname(onePoke), { recursive: true, force: true });
   }
 }
 

@@ -14,11 +14,14 @@ function skipped(release: Release): boolean {
   return reason !== undefined;
 }
 
-// Loads the agent as a module (its main does not run) and prints what its OOM functions make of fake records.
+// Imports the agent's modules (kubesup_agent/ beside the script) and prints what its OOM functions make of fake
+// records.
 const PROBE = `
 import os, sys
-g = {'__name__': 'kubesup_agent'}
-exec(open(sys.argv[1]).read(), g)
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(sys.argv[1]))
+from kubesup_agent import common, exits
+g = dict(vars(exits), dumps=common.dumps)
 root = sys.argv[2]
 def put(rel, text):
     path = os.path.join(root, rel)
