@@ -2,7 +2,9 @@
 
 supervisord runs it with its own interpreter (`python -S -I` on 3, `python -S` on 2.7), so it imports little.
 It is this script and the kubesup_agent/ folder beside it, installed together (here /usr/lib/kubesup-tui/agent/):
-the script puts its own folder on sys.path (`-I` leaves it out) and writes no .pyc there.
+the script puts its own folder on sys.path (`-I` leaves it out) and writes no .pyc there; bytecode compiled at
+install by the same interpreter (`python -m compileall <folder>`) is read, and spares each start the compile: about
+0.9 MB less private memory on 3.11, 0.5 MB on 2.7.
   [eventlistener:kubesup-agent]  command=/usr/bin/python3 -S -I /usr/lib/kubesup-tui/agent/kubesup-agent.py
     --config /etc/kubesup-tui/agent.json   events=PROCESS_STATE,SUPERVISOR_STATE_CHANGE   autorestart=true
     buffer_size=100   (events wait there while the listener is busy: 10, the default, may overflow at boot)
