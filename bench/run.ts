@@ -16,6 +16,7 @@ import { CLEAN_ENV, fmt, nodeReady, notes, ONLY, part, QUICK, RUNS, row, rows, s
 import { benchFleet } from './fleet.js';
 import { benchHandover } from './handover.js';
 import { BUILDS, benchMonitor } from './monitor.js';
+import { benchResident } from './resident.js';
 
 // 1. What `npx kubesup-tui` downloads and unpacks.
 function benchPackage(): void {
@@ -154,6 +155,7 @@ async function main(): Promise<void> {
     await benchMonitor('single file');
   }
   if (part('fleet')) await benchFleet();
+  if (part('resident')) await benchResident();
   if (ONLY) return;
 
   const cpu = os.cpus()[0]?.model ?? 'unknown cpu';

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 const LIMIT = 120;
 const DIRS = ['src', 'test', 'bench', 'scripts'];
-const SOURCE = /\.(ts|tsx|mjs|cjs|js)$/;
+const SOURCE = /\.(ts|tsx|mjs|cjs|js|py)$/;
 
 function* files(dir) {
   if (!fs.existsSync(dir)) return;

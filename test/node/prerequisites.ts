@@ -32,6 +32,8 @@ const NEEDS: ReadonlyArray<readonly [command: string, pkg: string]> = [
   ['nc', 'netcat-openbsd'],
   // The alert rules and the metrics file are checked by Prometheus's own promtool.
   ['promtool', 'prometheus'],
+  // The resident agent's metrics, served by Debian's node_exporter run as a plain process in its test.
+  ['prometheus-node-exporter', 'prometheus-node-exporter'],
   // The real daemons the node tests move: containerd (runc, a static busybox for its container), etcd with TLS.
   ['containerd', 'containerd'],
   ['runc', 'runc'],

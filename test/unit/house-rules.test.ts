@@ -9,7 +9,7 @@ function files(dir: string): string[] {
   return fs.readdirSync(path.join(REPO_ROOT, dir), { withFileTypes: true }).flatMap((e) => {
     const rel = path.join(dir, e.name);
     if (e.isDirectory()) return rel.includes('layouts') ? [] : files(rel);
-    return /\.(ts|tsx|mjs|js)$/.test(e.name) ? [rel] : [];
+    return /\.(ts|tsx|mjs|js|py)$/.test(e.name) ? [rel] : [];
   });
 }
 const lines = (rel: string) => fs.readFileSync(path.join(REPO_ROOT, rel), 'utf8').split('\n').length - 1;
