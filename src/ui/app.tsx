@@ -77,6 +77,7 @@ export function App({ hostname }: { readonly hostname: string }) {
   const operation = useAppStore((s) => s.operation);
   const stopping = useAppStore((s) => s.stopping);
   const search = useAppStore((s) => (s.log.typing ? s.log.query : null));
+  const keptSearch = useAppStore((s) => !s.log.typing && s.log.query !== '');
   const a = useAppStore((s) => s.actions);
   const store = useAppStoreApi();
 
@@ -115,11 +116,14 @@ export function App({ hostname }: { readonly hostname: string }) {
     { isActive: true },
   );
 
+  // esc is offered only where it does something: back from the preview, or clearing a kept search.
+  const esc = screen === 'preview' ? 'esc back' : screen === 'monitor' && keptSearch ? 'esc clear search' : null;
   const screenHints = confirm
     ? hints(CONFIRM)
     : search !== null
       ? ['type to search', '⏎ keep', 'esc cancel']
-      : [...hints(SCREEN_KEYS[screen]), ...hints(GLOBAL)];
+      : [...hints(SCREEN_KEYS[screen]), ...(esc ? [esc] : [])];
+  const keep = confirm || search !== null ? [] : [GLOBAL.help.hint, GLOBAL.quit.hint].filter((h) => h !== undefined);
   const groups = [
     ['everywhere', GLOBAL],
     [TITLES[screen], SCREEN_KEYS[screen]],
@@ -142,7 +146,7 @@ export function App({ hostname }: { readonly hostname: string }) {
       <ConfirmBar />
       <NoticeLine />
       {search !== null ? <HintBar hints={[`/${search}█`]} width={columns} /> : null}
-      <HintBar hints={screenHints} width={columns} />
+      <HintBar hints={screenHints} keep={keep} width={columns} />
     </Box>
   );
 }

@@ -179,7 +179,11 @@ describe('monitor: why it crashed', () => {
       const lines = f.split('\n');
       expect(lines.length).toBeLessThanOrEqual(rows);
       for (const l of lines) expect([...l].length).toBeLessThanOrEqual(columns);
-      expect(f).toContain('FLAPPING');
+      // Never dropped nor cut: state, restarts, the last exit, a whole FLAPPING, and the keys to help and quit.
+      expect(f).toMatch(/› kubelet\s+RUNNING\s+4242\s+(30s\s+)?3\s+10:29:00 SIGKILL/);
+      expect(f).toContain('LAST EXIT');
+      expect(f).toMatch(/ FLAPPING( |$)/m);
+      expect(f).toMatch(/\? help {2}q quit$/m);
       // Help too: every key, in columns when the rows run out.
       app.press('?');
       const h = await app.waitFor((x) => x.includes('Keys'), 'the help');

@@ -34,8 +34,12 @@ export function diskWords(d: DiskFacts): string {
 }
 
 export function usageWords(name: string, u: ProcessUsage): string {
+  return [`${name} pid ${u.pid}`, figureWords(u)].filter(Boolean).join(' · ');
+}
+
+/** A process's figures without its name: `cpu 3.0% · 120 MiB resident · 14 threads · 30 open files`. */
+export function figureWords(u: ProcessUsage): string {
   const parts = [
-    `${name} pid ${u.pid}`,
     u.cpuPercent !== null ? `cpu ${u.cpuPercent.toFixed(1)}%` : null,
     u.rssBytes !== null ? `${formatBytes(u.rssBytes)} resident` : null,
     u.threads !== null ? `${u.threads} thread${u.threads === 1 ? '' : 's'}` : null,

@@ -54,8 +54,9 @@ export class RestartHistory {
   /** False until a "supervisord started" line was seen: counts may then miss what a rotated log held. */
   sawStart = false;
 
-  /** Feed lines in log order. */
-  feedLines(lines: Iterable<string>): void {
+  /** Feed lines in log order; returns the transitions they held. */
+  feedLines(lines: Iterable<string>): MainLogEvent[] {
+    const events: MainLogEvent[] = [];
     for (const line of lines) {
       if (line.includes('success: ')) {
         const m = /success: (.+) entered RUNNING state/.exec(line);
@@ -63,8 +64,12 @@ export class RestartHistory {
         continue;
       }
       const event = parseMainLogLine(line);
-      if (event) this.apply(event);
+      if (event) {
+        this.apply(event);
+        events.push(event);
+      }
     }
+    return events;
   }
 
   apply(event: MainLogEvent): void {

@@ -1,6 +1,7 @@
 /** The live monitor: programs, kubelet health, the node, the selected program's history and log, and its keys. */
 import { Box, Text, useInput } from 'ink';
 import { useState } from 'react';
+import { processLine } from '../../core/monitor/process-line.js';
 import { logWindow } from '../../store/log-view.js';
 import { useAppStore, useAppStoreApi } from '../../store/store-context.js';
 import { ExitList, HistoryLine } from '../components/history-panel.js';
@@ -123,12 +124,7 @@ export function MonitorScreen({
       <MonitorStatus m={m} warning={warning} nowMs={nowMs} />
       <ProgramTable programs={m.programs} selected={selected} stale={m.stale} width={width} nowMs={nowMs} />
       {p ? <HistoryLine program={p} nowMs={nowMs} width={width} /> : <Text> </Text>}
-      <NodePanel
-        node={m.node}
-        usage={m.usage}
-        program={m.programs.find((x) => x.pid === m.usage?.pid)?.namespec ?? 'kubelet'}
-        width={width}
-      />
+      <NodePanel node={m.node} process={processLine(p, m, nowMs)} width={width} />
       {showExits ? (
         <ExitList program={p} nowMs={nowMs} width={width} height={logHeight + 1} />
       ) : (

@@ -197,9 +197,31 @@ describe('a program waiting to retry', () => {
   });
 });
 
+describe('ticking each second', () => {
+  it('in its first minute an uptime moves each second, as supervisorctl says it, though the log is quiet', async () => {
+    const node = fakeNode('kubekey-centos7');
+    const engine = new MonitorEngine(node.host, TARGET, { pollMs: 250, healthMs: 60_000 });
+    engines.push(engine);
+    engine.start();
+    // Just past a second's turn: the poll that follows each turn has come.
+    await node.clock.advance(1000 - (node.clock.now() % 1000) + 30);
+    const uptimes: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      await node.clock.advance(1000);
+      const p = row(engine, 'node-exporter');
+      uptimes.push((p?.now ?? 0) - (p?.start ?? 0));
+      // Never behind supervisord's own clock by a second or more.
+      expect(Math.floor(node.clock.now() / 1000) - (p?.now ?? 0)).toBeLessThan(1);
+    }
+    expect(new Set(uptimes).size).toBe(8);
+  });
+});
+
 describe('waking up on a watched log', () => {
   it('at rest polls every 5 s; a change of the main log (a crash) brings a poll at once, 250 ms after the last at most', async () => {
     const node = fakeNode('kubekey-centos7');
+    // Past their first minute, the uptimes move once a minute: nothing asks for a poll each second.
+    await node.clock.sleep(65_000);
     const engine = new MonitorEngine(node.host, TARGET, { pollMs: 250, healthMs: 60_000 });
     engines.push(engine);
     const polls = () => node.supervisord.calls.filter((c) => c === 'system.multicall').length;
