@@ -3,11 +3,29 @@
  * the steps as they went, the healthz gap, where the backups are and how to undo. Nothing when it did not.
  */
 import { backupDir } from '../core/migration/journal/journal.js';
+import { formatClock } from '../core/monitor/words.js';
 import type { AppState } from '../store/app-store.js';
 import { STEP_MARK } from '../ui/theme.js';
 import { MIGRATION_LOG } from './migration-lines.js';
 
 export function sessionSummary(
+  s: Pick<AppState, 'result' | 'plan' | 'steps' | 'rollbackLines' | 'operation'> &
+    Partial<Pick<AppState, 'otherPlans' | 'monitorActions'>>,
+): string {
+  return migrationSummary(s) + monitorSummary(s.monitorActions ?? []);
+}
+
+/** What was asked from the monitor: each start, stop and restart, when, and how it went. */
+function monitorSummary(actions: NonNullable<AppState['monitorActions']>): string {
+  if (!actions.length) return '';
+  // Each message names the program and what was done to it (`kubelet: restarted`).
+  const lines = actions.map(
+    (a) => `  ${a.ok ? STEP_MARK.done : STEP_MARK.failed} ${formatClock(a.time, a.time)} ${a.message}`,
+  );
+  return `${['kubesup-tui: asked from the monitor:', ...lines].join('\n')}\n`;
+}
+
+function migrationSummary(
   s: Pick<AppState, 'result' | 'plan' | 'steps' | 'rollbackLines' | 'operation'> &
     Partial<Pick<AppState, 'otherPlans'>>,
 ): string {

@@ -11,7 +11,16 @@ import { createLogViewActions, FRESH_LOG } from './log-view.js';
 import { createMonitorActions } from './monitor-actions.js';
 import type { AppActions, AppServices, AppState, Screen } from './types.js';
 
-export type { AppActions, AppServices, AppState, Confirm, Operation, Screen, StepView } from './types.js';
+export type {
+  AppActions,
+  AppServices,
+  AppState,
+  Confirm,
+  MonitorActionRecord,
+  Operation,
+  Screen,
+  StepView,
+} from './types.js';
 
 type Get = () => AppState;
 type Set = (patch: Partial<AppState>) => void;
@@ -104,6 +113,7 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
       help: false,
       confirm: null,
       notice: null,
+      monitorActions: [],
       busy: null,
       detection: null,
       plan: null,

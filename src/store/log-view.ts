@@ -64,8 +64,12 @@ export interface LogWindow {
 }
 
 /** The lines the pane holds after its filter: what it shows, scrolls through, and saves (with the search). */
-export const shown = (ring: LogRing, view: Pick<LogViewState, 'minSeverity'>) =>
-  ring.toArray(view.minSeverity === 'info' ? undefined : atLeast(view.minSeverity));
+export const shown = (ring: LogRing, view: Pick<LogViewState, 'minSeverity'>) => {
+  if (view.minSeverity === 'info') return ring.toArray();
+  // The marks of deaths and starts stay whatever the level: they are what the lines are read around.
+  const enough = atLeast(view.minSeverity);
+  return ring.toArray((l) => l.mark === true || enough(l));
+};
 
 /** Index just past the newest line a paused view shows: the anchor's, kept on screen even when it scrolled away. */
 function anchorEnd(all: readonly LogLine[], anchorSeq: number, height: number): number {

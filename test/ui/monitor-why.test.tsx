@@ -149,6 +149,32 @@ describe('monitor: why it crashed', () => {
     await app.waitFor((x) => x.includes('kubelet log'), 'the log again');
   });
 
+  it('a stop, restart or start from the monitor is in the exits view, the strip and LAST EXIT, said as yours', async () => {
+    const { app, monitor } = setup({ columns: 80, rows: 24 });
+    const stop = { ...exit(3, { signal: 'SIGTERM', expected: true, ranForMs: 60_000 }), stoppedBy: { who: 'you' } };
+    const restart = {
+      ...exit(1, { signal: 'SIGTERM', expected: true, ranForMs: 30_000 }),
+      stoppedBy: { who: 'you', action: 'restart' },
+    };
+    const k = kubelet([stop, restart] as ReturnType<typeof exit>[]);
+    const requests = [
+      { time: stop.time + 1000, action: 'stop', ok: true },
+      { time: stop.time + 60_000, action: 'start', ok: true },
+      { time: restart.time + 1000, action: 'restart', ok: true },
+    ] as const;
+    monitor.push(monitorData([{ ...k, history: { ...k.history, requests } }]));
+    const f = await app.waitFor((x) => x.includes('last hour'), 'the monitor');
+    expect(f).toMatch(/RUNNING\s+4242\s+30s\s+0\s+10:29:00 restarted by you/);
+    expect(/last hour ([·oX]+)/.exec(f)?.[1]?.at(-1)).toBe('o');
+    app.press('h');
+    const h = await app.waitFor((x) => x.includes('exits, newest first'), 'the exit list');
+    const lines = h.split('\n');
+    const at = (s: string) => lines.findIndex((l) => l.includes(s));
+    expect(at('10:29:00  ran 30s, then restarted by you (SIGTERM)')).toBeGreaterThan(0);
+    expect(at('10:28:00  started by you')).toBeGreaterThan(at('10:29:00'));
+    expect(at('10:27:00  ran 1m 00s, then stopped by you (SIGTERM)')).toBeGreaterThan(at('10:28:00'));
+  });
+
   for (const [columns, rows] of [
     [80, 24],
     [120, 40],

@@ -55,6 +55,7 @@ export class MonitorEngine {
   private backoffMs = 0;
   private running = false;
   private lastSignature = '';
+  private polling: Promise<void> | null = null;
   /** The data last handed to the listeners: what is on screen. */
   private shown: MonitorData | null = null;
 
@@ -129,9 +130,20 @@ export class MonitorEngine {
   /**
    * One poll: state and processes in one multicall, with the followed log's next range in the same call;
    * the main log only when the processes changed (every crash changes a pid or a state) or every 5 s.
-   * Public so that tests can step it.
+   * Public so that tests can step it. One at a time: an action's poll beside the scheduler's would read the
+   * same main-log lines twice.
    */
   async pollOnce(): Promise<void> {
+    while (this.polling) await this.polling.catch(() => undefined);
+    this.polling = this.poll();
+    try {
+      await this.polling;
+    } finally {
+      this.polling = null;
+    }
+  }
+
+  private async poll(): Promise<void> {
     this.transport ??= this.host.connect(this.target.endpoint);
     const transport = this.transport;
     const supervisor = supervisorClient(transport);
@@ -144,7 +156,11 @@ export class MonitorEngine {
     const { state, processes, pid, prefetched } = decodePoll(answer, knownPid, read);
 
     const now = this.host.clock.now();
-    await this.feed.read(supervisor, processes, pid !== this.data.supervisordPid, now);
+    const events = await this.feed.read(supervisor, processes, pid !== this.data.supervisordPid, now);
+    const followed = processes.find((p) => namespec(p) === this.data.logProgram)?.name;
+    const marks = this.feed.marks(events, followed, now, this.logSeq);
+    for (const mark of marks) this.log.push(mark);
+    this.logSeq += marks.length;
 
     const programs: ProgramRow[] = await Promise.all(
       processes.map(async (p) => ({
@@ -164,6 +180,7 @@ export class MonitorEngine {
       programs,
       updatedAt: this.host.clock.now(),
       historyComplete: this.feed.history.sawStart,
+      logVersion: this.data.logVersion + (marks.length ? 1 : 0),
       ...(supervisordRestarted ? { logNotice: 'supervisord restarted' } : {}),
     });
     // The followed program has a new process (a restart) or was just chosen: its figures now, not in 4 s.
@@ -267,7 +284,11 @@ export class MonitorEngine {
   /** start, stop or restart the program, on a connection of its own (startProcess waits for startsecs). */
   async act(action: Action, name: string): Promise<ActionOutcome> {
     this.actionTransport ??= this.host.connect(this.target.endpoint);
+    // The main log names the process, the table its group:name.
+    const process = this.data.programs.find((p) => p.namespec === name)?.name ?? name;
+    this.feed.history.asking(process, action);
     const outcome = await runAction(supervisorClient(this.actionTransport), action, name);
+    this.feed.history.asked(process, { time: this.host.clock.now(), action, ok: outcome.ok });
     if (outcome.ok) void this.pollOnce().catch(() => undefined);
     else {
       this.actionTransport?.close();

@@ -4,10 +4,12 @@
  * changed, or every 5 s.
  */
 import type { FileReader } from '../host.js';
+import type { LogLine } from '../kubelet/klog.js';
 import { isFault, type ProcessInfo, type SupervisorClient } from '../supervisor/client.js';
 import { findLatestStart, type MainLogEvent } from '../supervisor/main-log.js';
 import { FaultCode } from '../supervisor/xmlrpc.js';
 import { LogFollower } from './log-follower.js';
+import { logMarks } from './log-marks.js';
 import { RestartHistory } from './restart-history.js';
 
 export class HistoryFeed {
@@ -15,13 +17,15 @@ export class HistoryFeed {
   private follower: LogFollower | null = null;
   private lastRead = 0;
   private lastSignature = '';
+  /** The first read holds everything since supervisord started: history, not news. */
+  private reads = 0;
 
   constructor(
     private readonly files: FileReader,
     private readonly logPath: string | undefined,
   ) {}
 
-  /** The transitions read this time (none when the log was not due, or has no file). */
+  /** The transitions read this time, after the first read (none when the log was not due, or has no file). */
   async read(
     supervisor: SupervisorClient,
     processes: readonly ProcessInfo[],
@@ -43,11 +47,16 @@ export class HistoryFeed {
       const events = this.history.feedLines(main.lines);
       this.lastSignature = signature;
       this.lastRead = now;
-      return events;
+      return this.reads++ === 0 ? [] : events;
     } catch (error) {
       // No main log file (logfile=/dev/stdout, syslog): counts stay unknown rather than wrong.
       if (!isFault(error, FaultCode.NO_FILE)) throw error;
       return [];
     }
+  }
+
+  /** The followed program's marks (a death, a start) among the events read, numbered after `seq`. */
+  marks(events: readonly MainLogEvent[], name: string | undefined, nowMs: number, seq: number): LogLine[] {
+    return name && events.length ? logMarks(events, name, this.history.history(name), nowMs, seq) : [];
   }
 }

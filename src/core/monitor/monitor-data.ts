@@ -69,7 +69,7 @@ export interface ActionOutcome {
   readonly message: string;
 }
 
-export type Action = 'start' | 'stop' | 'restart';
+export type { Action } from './restart-history.js';
 
 /** What the monitor shows before its first poll, or when it cannot even start (problem set). */
 export function emptyMonitorData(url: string, healthzUrl: string, problem: string | null = null): MonitorData {

@@ -65,7 +65,7 @@ export function ExitList({
   readonly height: number;
 }) {
   const exits = program?.history.exits ?? [];
-  const lines = exitLines(exits, nowMs, Math.max(0, height - 1));
+  const lines = exitLines(exits, nowMs, Math.max(0, height - 1), program?.history.requests);
   return (
     <Box flexDirection="column" height={height}>
       <Text bold wrap="truncate-end">
@@ -75,14 +75,11 @@ export function ExitList({
         )}
       </Text>
       {lines.length === 0 ? <Text dimColor>no exits since supervisord started</Text> : null}
-      {lines.map((line, i) => {
-        const e = exits[exits.length - 1 - i];
-        return (
-          <Text key={`${e?.time}:${e?.ranForMs}:${line}`} wrap="truncate-end" color={e?.expected ? undefined : 'red'}>
-            {truncate(line, width)}
-          </Text>
-        );
-      })}
+      {lines.map((line) => (
+        <Text key={`${line.time}:${line.text}`} wrap="truncate-end" color={line.crash ? 'red' : undefined}>
+          {truncate(line.text, width)}
+        </Text>
+      ))}
     </Box>
   );
 }

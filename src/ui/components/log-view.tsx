@@ -51,7 +51,7 @@ export function LogView({
           const current = view.matchSeq === l.seq;
           const hit = q !== '' && l.text.toLowerCase().includes(q);
           const text = `${row}${i < rows.length - 1 ? '\n' : ''}`;
-          const color = severityColor(l.severity);
+          const color = l.mark ? 'cyan' : severityColor(l.severity);
           return color || current || hit ? (
             // biome-ignore lint/suspicious/noArrayIndexKey: a wrapped line's rows share its seq
             <Text key={`${l.seq}:${i}`} color={color} inverse={current} bold={hit && !current}>

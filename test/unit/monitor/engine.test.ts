@@ -175,6 +175,43 @@ describe('actions', () => {
   });
 });
 
+describe('actions are history', () => {
+  it("a restart from the monitor is an exit said to be the monitor's, and the followed log marks the stop and the start", async () => {
+    const node = fakeNode('kubekey-centos7');
+    const engine = watch(node);
+    engine.followLog('node-exporter');
+    await engine.pollOnce();
+    await engine.pollOnce();
+    const pid = row(engine, 'node-exporter')?.pid;
+    await node.clock.sleep(2000);
+    await engine.act('restart', 'node-exporter');
+    await engine.pollOnce();
+    const h = row(engine, 'node-exporter')?.history;
+    expect(h?.lastExit).toMatchObject({
+      signal: 'SIGTERM',
+      expected: true,
+      stoppedBy: { who: 'you', action: 'restart' },
+    });
+    expect(h?.requests).toMatchObject([{ action: 'restart', ok: true }]);
+    const marks = engine.log.toArray().filter((l) => l.mark);
+    const next = row(engine, 'node-exporter')?.pid;
+    expect(next).not.toBe(pid);
+    expect(marks.map((l) => l.text.replace(/\d\d:\d\d:\d\d/, 'T'))).toEqual([
+      '── T node-exporter ended: restarted by you, SIGTERM (ran 2s) ──',
+      `── T node-exporter started: pid ${next} ──`,
+    ]);
+    // A crash after it: marked too, with how it ended.
+    node.supervisord.crash('node-exporter');
+    await engine.pollOnce();
+    expect(
+      engine.log
+        .toArray()
+        .filter((l) => l.mark)
+        .at(-2)?.text,
+    ).toMatch(/node-exporter ended: SIGKILL/);
+  });
+});
+
 describe('a program waiting to retry', () => {
   it('RUNNING to supervisord but its process still the sleeping wrapper: waiting, with the retry and the count', async () => {
     const node = fakeNode('kubekey-centos7');

@@ -37,7 +37,7 @@ describe('exit history', () => {
     ]);
     const [e] = h.history('kubelet').exits;
     expect(e?.ranForMs).toBe((3 * 3600 + 2 * 60) * 1000);
-    expect(exitLines(h.history('kubelet').exits, Date.UTC(2026, 10, 26, 12), 5)).toEqual([
+    expect(exitLines(h.history('kubelet').exits, Date.UTC(2026, 10, 26, 12), 5).map((l) => l.text)).toEqual([
       '10:02:01  ran 3h 02m, then SIGKILL',
     ]);
   });
