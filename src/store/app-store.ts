@@ -87,8 +87,7 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
         if (s.confirm) return set({ confirm: null });
         if (s.log.typing) return actions.closeSearch(false);
         // A kept search: esc clears it, and the log follows again.
-        if (s.screen === 'monitor' && s.log.query)
-          return set({ log: { ...s.log, query: '', matchSeq: null, follow: true, anchorSeq: null } });
+        if (s.screen === 'monitor' && s.log.query) return actions.clearSearch();
         if (s.screen === 'preview') set({ screen: 'detect', error: null });
       },
       setConfirm(c) {

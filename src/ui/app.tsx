@@ -9,6 +9,7 @@ import type { Screen } from '../store/app-store.js';
 import { useAppStore, useAppStoreApi } from '../store/store-context.js';
 import { Header } from './components/header.js';
 import { HintBar } from './components/hint-bar.js';
+import { alsoMoveHint } from './components/other-units.js';
 import { ConfirmBar, HelpOverlay, NoticeLine } from './components/overlays.js';
 import { binds } from './hooks/use-keys.js';
 import { useWindowSize } from './hooks/use-window-size.js';
@@ -78,6 +79,7 @@ export function App({ hostname }: { readonly hostname: string }) {
   const stopping = useAppStore((s) => s.stopping);
   const search = useAppStore((s) => (s.log.typing ? s.log.query : null));
   const keptSearch = useAppStore((s) => !s.log.typing && s.log.query !== '');
+  const alsoMove = useAppStore((s) => (s.screen === 'detect' ? alsoMoveHint(s.detection) : null));
   const a = useAppStore((s) => s.actions);
   const store = useAppStoreApi();
 
@@ -116,13 +118,17 @@ export function App({ hostname }: { readonly hostname: string }) {
     { isActive: true },
   );
 
+  // The number keys are offered only when there are units to choose, as many as there are.
+  const ownHints = hints(SCREEN_KEYS[screen]).flatMap((h) =>
+    h !== DETECT_KEYS.unit1.hint ? [h] : alsoMove ? [alsoMove] : [],
+  );
   // esc is offered only where it does something: back from the preview, or clearing a kept search.
   const esc = screen === 'preview' ? 'esc back' : screen === 'monitor' && keptSearch ? 'esc clear search' : null;
   const screenHints = confirm
     ? hints(CONFIRM)
     : search !== null
       ? ['type to search', '⏎ keep', 'esc cancel']
-      : [...hints(SCREEN_KEYS[screen]), ...(esc ? [esc] : [])];
+      : [...(esc ? [esc] : []), ...ownHints];
   const keep = confirm || search !== null ? [] : [GLOBAL.help.hint, GLOBAL.quit.hint].filter((h) => h !== undefined);
   const groups = [
     ['everywhere', GLOBAL],

@@ -123,7 +123,7 @@ describe('monitor screen', () => {
     app.press('Loop');
     await app.waitFor((x) => x.includes('/SyncLoop'), 'the search box');
     app.press(KEYS.enter);
-    f = await app.waitFor((x) => x.includes('"SyncLoop" 2 matches'), 'the match count');
+    f = await app.waitFor((x) => x.includes('"SyncLoop" 2 of 2'), 'the match count');
     // Enter lands on the newest match (line=4, the 4th line); n goes on to the next one, wrapping to line=1.
     expect(app.store.getState().log.matchSeq).toBe(4);
     app.press('n');
@@ -222,7 +222,7 @@ describe('monitor screen', () => {
     app.press('/');
     app.press('Sync');
     app.press(KEYS.enter);
-    const f = await app.waitFor((x) => x.includes('"Sync" 1 matches'), 'the query and its match');
+    const f = await app.waitFor((x) => x.includes('"Sync" 1 of 1'), 'the query and its match');
     expect(f).not.toContain('"/Sync"');
     expect(monitor.acted).toEqual([]);
   });

@@ -5,7 +5,8 @@
 import { Box, Text } from 'ink';
 import type { Severity } from '../../core/kubelet/klog.js';
 import { withoutTime } from '../../core/monitor/log-text.js';
-import { lineRows, printable } from '../../core/text.js';
+import { plural } from '../../core/monitor/words.js';
+import { lineRows, printable, truncate } from '../../core/text.js';
 import type { LogViewState, LogWindow } from '../../store/log-view.js';
 import { severityColor } from '../theme.js';
 
@@ -35,17 +36,35 @@ export function LogView({
       })),
     )
     .slice(-height);
-  const modes = [view.wrap ? 'wrap' : null, view.timestamps ? null : 'no times'].filter(Boolean).join(' · ');
+  const modes = [view.wrap ? 'wrap' : null, view.timestamps ? null : 'no times'];
+  const found = window.current
+    ? `${window.current} of ${window.matches.length}`
+    : plural(window.matches.length, 'match', 'matches');
+  const search = view.query
+    ? `${view.filter ? 'only ' : ''}"${view.query}" ${found}`
+    : view.filter
+      ? 'only: type a search'
+      : null;
+  const state = view.follow ? 'following' : window.newer ? `paused · ${window.newer} new` : 'paused';
+  // What the pane is doing comes before its name: a narrow screen cuts the name, never the count.
+  const tail = [state, search, `level ≥ ${view.minSeverity}`, ...modes].filter(Boolean).join(' · ');
+  const head = truncate(title, Math.max(8, width - tail.length - 12));
+  const empty =
+    window.total > 0
+      ? null
+      : view.filter && view.query
+        ? `no line matches "${view.query}"`
+        : view.minSeverity === 'info'
+          ? 'no lines yet'
+          : `no line at level ≥ ${view.minSeverity}`;
   // One text node for all the rows, coloured spans inside: a frame under a log flood costs one layout
   // measurement, not one per line.
   return (
     <Box flexDirection="column" height={height + 1}>
       <Text wrap="truncate-end" dimColor>
-        ── {title} · {view.follow ? 'following' : window.newer ? `paused · ${window.newer} new` : 'paused'} · level ≥{' '}
-        {view.minSeverity}
-        {modes ? ` · ${modes}` : ''}
-        {view.query ? ` · "${view.query}" ${window.matches.length} matches` : ''} ─────
+        ── {head} · {tail} ─────
       </Text>
+      {empty ? <Text dimColor>{empty}</Text> : null}
       <Text wrap="truncate-end">
         {rows.map(({ l, text: row }, i) => {
           const current = view.matchSeq === l.seq;
