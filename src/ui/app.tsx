@@ -10,7 +10,7 @@ import { useAppStore, useAppStoreApi } from '../store/store-context.js';
 import { Header } from './components/header.js';
 import { HintBar } from './components/hint-bar.js';
 import { alsoMoveHint } from './components/other-units.js';
-import { ConfirmBar, HelpOverlay, NoticeLine } from './components/overlays.js';
+import { ConfirmBar, confirmRows, HelpOverlay, NoticeLine } from './components/overlays.js';
 import { binds } from './hooks/use-keys.js';
 import { useWindowSize } from './hooks/use-window-size.js';
 import { type Binding, CONFIRM, GLOBAL, hints, keyName, matches } from './keymap.js';
@@ -83,8 +83,8 @@ export function App({ hostname }: { readonly hostname: string }) {
   const a = useAppStore((s) => s.actions);
   const store = useAppStoreApi();
 
-  // Heights: header 1, hint bar 1, notice 1, confirm 3 when shown.
-  const bodyHeight = Math.max(4, rows - 1 - 3 - (confirm ? 3 : 0));
+  // Heights: header 1, hint bar 1, notice 1, the dialog its wrapped rows and border when shown.
+  const bodyHeight = Math.max(4, rows - 1 - 3 - (confirm ? confirmRows(confirm.message, columns) : 0));
   const migrating = screen === 'apply' && !result;
   const clip = screen === 'monitor' && !help ? 'visible' : 'hidden';
 
@@ -149,7 +149,7 @@ export function App({ hostname }: { readonly hostname: string }) {
           <CurrentScreen screen={screen} width={columns} height={bodyHeight} keysActive={!confirm} />
         </Box>
       )}
-      <ConfirmBar />
+      <ConfirmBar width={columns} />
       <NoticeLine />
       {search !== null ? <HintBar hints={[`/${search}█`]} width={columns} /> : null}
       <HintBar hints={screenHints} keep={keep} width={columns} />

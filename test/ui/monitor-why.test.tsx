@@ -90,15 +90,15 @@ describe('monitor: why it crashed', () => {
     monitor.push(monitorData([kubelet([exit(2)])], { node: NODE, usage: USAGE }));
     const f = await app.waitFor((x) => x.includes('resident'), 'the node panel');
     expect(f).toContain('kubelet pid 4242 · cpu 85.3% · 1.5 GiB resident · 1 thread · 57 open files');
-    // At 120 columns the load is cut, with an ellipsis; at 200 it is all there.
-    expect(f).toMatch(/io 0\.5% · load [\d. ]+…$/m);
-    expect(f).toContain(
-      'memory 120 MiB of 8.0 GiB available (evicts below 100 MiB) NEAR · pressure cpu 12.5% memory 41.2% io 0.5%',
-    );
+    // At 120 columns the node's line in its short form, memory, pressure and load all there; at 200 in full.
+    expect(f).toMatch(/^mem 120 MiB free \(evicts <100 MiB\) NEAR · psi cpu 13% mem 41% io 1% · load 7\.9$/m);
     expect(f).toContain('disks: /var/lib/kubelet 3.0 GiB free OVER · /var/log 20 GiB free');
     const wide = setup({ columns: 200, rows: 60 });
     wide.monitor.push(monitorData([kubelet([exit(2)])], { node: NODE, usage: USAGE }));
     const w = await wide.app.waitFor((x) => x.includes('resident'), 'the node panel at 200 columns');
+    expect(w).toContain(
+      'memory 120 MiB of 8.0 GiB available (evicts below 100 MiB) NEAR · pressure cpu 12.5% memory 41.2% io 0.5%',
+    );
     expect(w).toContain('· load 7.90 3.20 1.10 on 2 cpus · no swap');
   });
 
@@ -210,6 +210,8 @@ describe('monitor: why it crashed', () => {
       expect(f).toContain('LAST EXIT');
       expect(f).toMatch(/ FLAPPING( |$)/m);
       expect(f).toMatch(/\? help {2}q quit$/m);
+      // The node's memory, pressure and load, whole at every size.
+      expect(f).toMatch(/NEAR · (psi|pressure) cpu 1\d\.?\d?% mem(ory)? 41\.?2?% io (1|0\.5)% · load 7\.9/);
       // Help too: every key, in columns when the rows run out.
       app.press('?');
       const h = await app.waitFor((x) => x.includes('Keys'), 'the help');

@@ -5,7 +5,7 @@
 import { Text } from 'ink';
 import { formatBytes } from '../../core/kubelet/eviction.js';
 import type { Level, NodeFacts } from '../../core/monitor/node-facts.js';
-import { loadWords, memoryWords, pressureWords, swapWords } from '../../core/monitor/node-words.js';
+import { nodeLineWords } from '../../core/monitor/node-words.js';
 import type { ProcessLine } from '../../core/monitor/process-line.js';
 import { truncate } from '../../core/text.js';
 
@@ -28,6 +28,9 @@ export function NodePanel({
   if (!node)
     return <Text dimColor>{truncate('node: sampling… (only when supervisord runs on this node)', width)}</Text>;
   const mem = node.memory;
+  const full = nodeLineWords(node, false);
+  const mark = mem ? levelMark(mem.level).length : 0;
+  const line = full.memory.length + mark + full.rest.length <= width ? full : nodeLineWords(node, true);
   const disks = node.disks.map((d) => ({
     text: `${d.path} ${formatBytes(d.availBytes)} free${levelMark(d.level)}`,
     level: d.level,
@@ -40,9 +43,10 @@ export function NodePanel({
       {/* Memory and pressure first: what kills kubelet under load; the rest is cut first on a narrow screen. */}
       <Text wrap="truncate-end">
         <Text color={mem ? levelColor(mem.level) : undefined}>
-          {mem ? `${memoryWords(node)}${levelMark(mem.level)}` : 'memory ?'}
+          {line.memory}
+          {mem ? levelMark(mem.level) : ''}
         </Text>
-        {` · ${pressureWords(node)} · ${loadWords(node)} · ${swapWords(node)}`}
+        {line.rest}
       </Text>
       <Text wrap="truncate-end">
         disks:
