@@ -8,6 +8,26 @@ import { TmuxSession } from '../helpers/tmux.js';
 import { withTestNode } from '../helpers/with-test-node.js';
 import { TestNode } from './test-node.js';
 
+/**
+ * The screen sampled every 0.2 s for `ms`: no sample says kubelet has no process while its row says RUNNING,
+ * shows another pid's figures under its name, or glues a WAITING countdown to the pid.
+ */
+async function neverFalse(tui: TmuxSession, ms: number): Promise<number> {
+  let samples = 0;
+  for (const until = Date.now() + ms; Date.now() < until; samples++) {
+    const s = tui.capture();
+    const row = /› kubelet\s+RUNNING\s+(\d+)/.exec(s);
+    if (row) {
+      expect(s, s).not.toMatch(/kubelet: (not running|no process)/);
+      const figures = /^kubelet pid (\d+) ·/m.exec(s);
+      if (figures) expect(figures[1], s).toBe(row[1]);
+    }
+    expect(s, s).not.toMatch(/WAITING \d+s\d/);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return samples;
+}
+
 describe('the TUI over a terminal, on the reference node', () => {
   let tui: TmuxSession;
   const node = withTestNode('kubekey-centos7', async (node) => {
@@ -39,6 +59,7 @@ describe('the TUI over a terminal, on the reference node', () => {
     expect(s).not.toContain('4 done');
     const pid = Number(/› kubelet\s+RUNNING\s+(\d+)/.exec(s)![1]);
     expect(s).toMatch(/node-exporter\s+RUNNING/);
+    expect(await neverFalse(tui, 5000)).toBeGreaterThan(15);
 
     // kubelet grows: its memory beside the node's, the node's below kubelet's threshold.
     await node.sh('mkdir -p /run/kubelet-standin && echo 300 > /run/kubelet-standin/grow-mb');
@@ -47,18 +68,21 @@ describe('the TUI over a terminal, on the reference node', () => {
       "kubelet's memory",
       20_000,
     );
-    expect(s).toMatch(
-      /memory [\d.]+ GiB of [\d.]+ GiB available \(evicts below 100 TiB\) OVER · (pressure cpu [\d.]+%|no pressure)/,
-    );
+    // At 100 columns the node's line in its short form: memory, pressure and load all there.
+    expect(s).toMatch(/mem [\d.]+ GiB free \(evicts <100 TiB\) OVER · (psi cpu \d+%|no psi).* · load [\d.]+/);
 
     await node.sh(`kill -9 ${pid}`);
     const killedAt = Date.now();
+    // Through the death and the restart, sampled every 0.2 s while the crash is awaited: never a false line.
+    const sampled = neverFalse(tui, 5000);
     s = await tui.waitFor(
       (x) => /› kubelet\s+\S+\s+\S+\s+\S+\s+1\s+\d\d:\d\d:\d\d SIGKILL/.test(x),
       'the restart counted with its signal',
       10_000,
     );
-    console.info(`the crash showed on screen ${Date.now() - killedAt} ms after the kill`);
+    const shownAfter = Date.now() - killedAt;
+    await sampled;
+    console.info(`the crash showed on screen ${shownAfter} ms after the kill`);
     s = await tui.waitFor(
       (x) => /› kubelet\s+RUNNING\s+(\d+)/.test(x) && Number(/› kubelet\s+RUNNING\s+(\d+)/.exec(x)![1]) !== pid,
       'kubelet RUNNING again with a new pid',
@@ -87,6 +111,10 @@ describe('the TUI over a terminal, on the reference node', () => {
       expect(lines.length).toBeLessThanOrEqual(rows);
       for (const l of lines) expect(l.length).toBeLessThanOrEqual(columns);
       expect(s).toMatch(/› kubelet\s+RUNNING/);
+      // Never dropped at any size: the last exit, and the keys to get help and to quit.
+      expect(s).toMatch(/LAST EXIT/);
+      expect(s).toMatch(/› kubelet .* \d\d:\d\d:\d\d SIGKILL/);
+      expect(s).toMatch(/\? help {2}q quit\s*$/m);
     }
 
     // q: the shell's screen back as it was, with what the session did to the node.

@@ -252,6 +252,24 @@ describe('ticking each second', () => {
     }
     expect(new Set(uptimes).size).toBe(8);
   });
+
+  it("a wrapper's countdown to its next try ticks each second, past the first minute too", async () => {
+    const node = fakeNode('kubekey-centos7');
+    await node.clock.sleep(65_000);
+    const engine = new MonitorEngine(node.host, TARGET, { pollMs: 250, healthMs: 60_000 });
+    engines.push(engine);
+    await engine.pollOnce();
+    const pid = row(engine, 'node-exporter')?.pid as number;
+    node.files.put('/run/kubesup-tui/node-exporter.pace', `${Math.floor(node.clock.now() / 1000) + 6} 2 ${pid}\n`);
+    engine.start();
+    await node.clock.advance(1000 - (node.clock.now() % 1000) + 30);
+    const seen: (number | undefined)[] = [];
+    for (let i = 0; i < 4; i++) {
+      seen.push(row(engine, 'node-exporter')?.waiting?.retryInS);
+      await node.clock.advance(1000);
+    }
+    expect(seen).toEqual([5, 4, 3, 2]);
+  });
 });
 
 describe('waking up on a watched log', () => {
