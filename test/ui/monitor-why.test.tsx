@@ -102,6 +102,17 @@ describe('monitor: why it crashed', () => {
     expect(w).toContain('· load 7.90 3.20 1.10 on 2 cpus · no swap');
   });
 
+  it("after a crash, the dead process's last CPU and memory and how it ended, marked, readable at 80x24", async () => {
+    const { app, monitor } = setup({ columns: 80, rows: 24 });
+    const k = { ...kubelet([exit(0.1)]), pid: 4243 };
+    monitor.push(
+      monitorData([k], { node: NODE, usage: USAGE, usageOf: { namespec: 'kubelet', atMs: (NOW_S - 8) * 1000 } }),
+    );
+    const f = await app.waitFor((x) => x.includes('before it'), 'the dead figures');
+    expect(f).toMatch(/^kubelet pid 4242 ended SIGKILL · 2s before it: cpu 85\.3% · 1\.5 GiB resident/m);
+    expect(f).toMatch(/› kubelet\s+RUNNING\s+4243/);
+  });
+
   it('the history strip marks each crash of the last hour; three in five minutes is flapping', async () => {
     const { app, monitor } = setup();
     monitor.push(

@@ -9,7 +9,7 @@ import type { MonitorData, ProgramRow } from './monitor-data.js';
 import type { ProcessUsage } from './node-facts.js';
 import { figureWords, usageWords } from './node-words.js';
 import type { ExitRecord } from './restart-history.js';
-import { formatClock } from './words.js';
+import { compactDuration, formatClock } from './words.js';
 
 /** The program the node panel samples: the one whose log is followed, else kubelet. */
 export function followedRow<T extends ProcessInfo & { readonly namespec: string }>(
@@ -46,12 +46,19 @@ export function usagePatch(
   return { usage: null, usageOf: null };
 }
 
-/** `pid 4242 ended SIGKILL at 10:05:05 · at 10:05:03: cpu 12.0% · 1.1 GiB resident …` */
-function lastFigures(u: ProcessUsage, atMs: number, lastExit: ExitRecord | null, nowMs: number): string {
+/**
+ * The dead process first (what explains the crash beside it), then what stands now:
+ * `kubelet pid 4242 ended SIGKILL · 2s before it: cpu 12.0% · 1.1 GiB resident … · now pid 4243`: short enough
+ * for 80 columns to keep its CPU and memory (when it ended is in the table's LAST EXIT).
+ */
+function pastLine(name: string, u: ProcessUsage, atMs: number, lastExit: ExitRecord | null, nowMs: number): string {
   // The exit after the figures were taken is this process's; an older one is an earlier process's.
   const exit = lastExit && lastExit.time >= atMs - 1000 ? lastExit : null;
-  const ended = exit ? `ended ${endedBy(exit)} at ${formatClock(exit.time, nowMs)}` : 'gone';
-  return `pid ${u.pid} ${ended} · last figures at ${formatClock(atMs, nowMs)}: ${figureWords(u)}`;
+  const ended = exit ? `ended ${endedBy(exit)}` : 'gone';
+  const seen = exit
+    ? `${compactDuration(Math.max(0, exit.time - atMs) / 1000)} before it`
+    : `last seen at ${formatClock(atMs, nowMs)}`;
+  return `${name} pid ${u.pid} ${ended} · ${seen}: ${figureWords(u)}`;
 }
 
 export interface ProcessLine {
@@ -71,11 +78,15 @@ export function processLine(
   // Figures of this pid while its wrapper waits are the wrapper's: not the program's, now or before.
   const mine = d.usage && d.usageOf?.namespec === name && !(row.waiting && d.usage.pid === row.pid) ? d.usage : null;
   if (mine && pid > 0 && mine.pid === pid) return { text: usageWords(name, mine), past: false };
-  const before = mine && d.usageOf ? lastFigures(mine, d.usageOf.atMs, row.history.lastExit, nowMs) : null;
-  const now = row.waiting
-    ? `${name}: not started yet (pid ${row.pid} is its wrapper, next try in ${row.waiting.retryInS}s)`
+  const waiting = row.waiting ? `next try in ${row.waiting.retryInS}s (pid ${row.pid} is its wrapper)` : null;
+  if (mine && d.usageOf) {
+    const now = waiting ?? (pid > 0 ? `now pid ${pid}, no figures yet` : `now ${row.state}`);
+    return { text: `${pastLine(name, mine, d.usageOf.atMs, row.history.lastExit, nowMs)} · ${now}`, past: true };
+  }
+  const text = waiting
+    ? `${name}: not started yet, ${waiting}`
     : pid > 0
       ? `${name} pid ${pid} ${row.state}: no figures yet`
       : `${name}: no process (${row.state})`;
-  return { text: before ? `${now} · before it: ${before}` : now, past: before !== null };
+  return { text, past: false };
 }
