@@ -78,13 +78,16 @@ export function App({ hostname }: { readonly hostname: string }) {
   const operation = useAppStore((s) => s.operation);
   const stopping = useAppStore((s) => s.stopping);
   const search = useAppStore((s) => (s.log.typing ? s.log.query : null));
+  const noticeShown = useAppStore((s) => s.notice !== null || s.busy !== null);
   const keptSearch = useAppStore((s) => !s.log.typing && s.log.query !== '');
   const alsoMove = useAppStore((s) => (s.screen === 'detect' ? alsoMoveHint(s.detection) : null));
   const a = useAppStore((s) => s.actions);
   const store = useAppStoreApi();
 
-  // Heights: header 1, hint bar 1, notice 1, the dialog its wrapped rows and border when shown.
-  const bodyHeight = Math.max(4, rows - 1 - 3 - (confirm ? confirmRows(confirm.message, columns) : 0));
+  // Heights: header 1, hint bar 1; the notice, the search box and the dialog (its wrapped rows and border) only
+  // while shown: no row stays blank for them.
+  const chrome = 2 + (noticeShown ? 1 : 0) + (search !== null ? 1 : 0);
+  const bodyHeight = Math.max(4, rows - 1 - chrome - (confirm ? confirmRows(confirm.message, columns) : 0));
   const migrating = screen === 'apply' && !result;
   const clip = screen === 'monitor' && !help ? 'visible' : 'hidden';
 
