@@ -200,7 +200,9 @@ describe('monitor screen', () => {
         health: { url, result: { ok: false, latencyMs: 0, error: 'connection refused' }, checkedAt: 1, lastOkAt: null },
       }),
     );
-    await app.waitFor((x) => x.includes('UNREACHABLE: connection refused'), 'unreachable');
+    const u = await app.waitFor((x) => x.includes('UNREACHABLE: connection refused'), 'unreachable');
+    // No answer ok yet: not a made-up age.
+    expect(u).toContain('UNREACHABLE: connection refused (not ok since the monitor opened)');
     monitor.push(
       monitorData([KUBELET_CRASHED], {
         health: { url, result: { ok: false, status: 500, latencyMs: 1 }, checkedAt: 2, lastOkAt: null },

@@ -71,6 +71,13 @@ describe('restart history', () => {
     expect(h.exits.map((e) => e.stoppedBy)).toEqual([{ who: 'you', action: 'restart' }, { who: 'request' }]);
     expect(h.restarts).toBe(0);
     expect(h.requests).toEqual([{ time: Date.UTC(2026, 10, 26, 10, 1, 1), action: 'restart', ok: true }]);
+    // Started again by someone else (supervisorctl start): a start on request; a crash's respawn is not one.
+    history.feedLines([at('10:03:00', "spawned: 'kubelet' with pid 4")]);
+    history.feedLines([at('10:04:00', 'exited: kubelet (terminated by SIGKILL; not expected)')]);
+    history.feedLines([at('10:04:01', "spawned: 'kubelet' with pid 5")]);
+    expect(history.history('kubelet').requests?.slice(1)).toEqual([
+      { time: new Date(2026, 10, 26, 10, 3, 0).getTime(), action: 'start', ok: true, by: 'request' },
+    ]);
   });
 
   it('counts unexpected exits followed by a spawn; not expected exits, stops, or an exit still waiting', () => {

@@ -78,7 +78,7 @@ export function exitLines(
       .filter((r) => r.action === 'start' || !r.ok)
       .map((r) => ({
         time: r.time,
-        text: `${formatClock(r.time, nowMs)}  ${r.ok ? 'started by you' : `your ${r.action} failed`}`,
+        text: `${formatClock(r.time, nowMs)}  ${r.by ? 'started on request' : r.ok ? 'started by you' : `your ${r.action} failed`}`,
         crash: false,
       })),
   ];

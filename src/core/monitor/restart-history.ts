@@ -32,11 +32,15 @@ export interface ExitRecord {
   readonly stoppedBy?: { readonly who: 'you' | 'request'; readonly action?: Action };
 }
 
-/** A start, stop or restart asked from this monitor, with when, and whether supervisord did it. */
+/**
+ * A start, stop or restart asked from this monitor, with when, and whether supervisord did it; or a start
+ * someone else asked for (`by: 'request'`: a spawn after a stop, not after an exit).
+ */
 export interface RequestRecord {
   readonly time: number;
   readonly action: Action;
   readonly ok: boolean;
+  readonly by?: 'request';
 }
 
 export interface ProgramHistory {
@@ -66,6 +70,10 @@ interface MutableHistory {
   requests: RequestRecord[];
   /** This monitor asked for a stop (or a restart) whose `stopped:` line has not come yet. */
   stopAsked: Action | null;
+  /** This monitor asked for a start (or a restart) whose spawn has not come yet. */
+  startAsked: boolean;
+  /** Stopped on request, or given up: its next spawn is a start someone asked for. */
+  stopped: boolean;
 }
 
 export class RestartHistory {
@@ -108,6 +116,12 @@ export class RestartHistory {
         if (h.pending) h.restarts++;
         const last = h.exits.at(-1);
         if (h.exitOpen && last) h.exits[h.exits.length - 1] = { ...last, respawned: true };
+        if (h.stopped && !h.startAsked) {
+          h.requests.push({ time: event.time, action: 'start', ok: true, by: 'request' });
+          if (h.requests.length > MAX_EXITS) h.requests.shift();
+        }
+        h.stopped = false;
+        h.startAsked = false;
         h.pending = false;
         h.exitOpen = false;
         h.starting = true;
@@ -145,6 +159,7 @@ export class RestartHistory {
         });
         if (h.exits.length > MAX_EXITS) h.exits.splice(0, h.exits.length - MAX_EXITS);
         h.stopAsked = null;
+        h.stopped = true;
         h.pending = false;
         h.exitOpen = false;
         h.starting = false;
@@ -152,6 +167,7 @@ export class RestartHistory {
         break;
       }
       case 'gave-up':
+        h.stopped = true;
         h.pending = false;
         h.exitOpen = false;
         h.starting = false;
@@ -162,7 +178,9 @@ export class RestartHistory {
 
   /** This monitor is about to ask for `action` on the program: the stop its log line tells is then ours. */
   asking(name: string, action: Action): void {
-    if (action !== 'start') this.entry(name).stopAsked = action;
+    const h = this.entry(name);
+    if (action !== 'start') h.stopAsked = action;
+    if (action !== 'stop') h.startAsked = true;
   }
 
   /** What supervisord said to the monitor's request: kept for the exits view and the session's summary. */
@@ -172,6 +190,7 @@ export class RestartHistory {
     if (h.requests.length > MAX_EXITS) h.requests.shift();
     // A stop refused (not running) writes no line: a later stop by someone else is not ours.
     if (!request.ok && request.action === 'stop') h.stopAsked = null;
+    if (!request.ok && request.action === 'start') h.startAsked = false;
   }
 
   history(name: string): ProgramHistory {
@@ -199,6 +218,8 @@ export class RestartHistory {
         spawnedAt: null,
         requests: [],
         stopAsked: null,
+        startAsked: false,
+        stopped: false,
       };
       this.programs.set(name, h);
     }

@@ -19,9 +19,11 @@ export function MonitorStatus({
   // From the engine's own look, not the screen's moment: the failing check is when "ago" was true.
   const { lastOkAt, checkedAt } = m.health;
   const sinceOk =
-    lastOkAt !== null && checkedAt !== null && !h?.ok
-      ? ` (last ok ${uptimeWord((checkedAt - lastOkAt) / 1000)} ago)`
-      : '';
+    h?.ok || checkedAt === null
+      ? ''
+      : lastOkAt === null
+        ? ' (not ok since the monitor opened)'
+        : ` (last ok ${uptimeWord((checkedAt - lastOkAt) / 1000)} ago)`;
   return (
     <>
       {!m.connected ? (
