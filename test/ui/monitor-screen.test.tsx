@@ -243,4 +243,11 @@ describe('monitor screen', () => {
     expect(f).toMatch(/› kubelet\s+WAITING 3s\s+517\s+-\s+0/);
     expect(f).toContain('UNREACHABLE: timeout (last ok 4s ago)');
   });
+
+  it('at 80 columns the counts are said to be partial before the address is', async () => {
+    const { app, monitor } = setup({ columns: 80, rows: 24 });
+    monitor.push(monitorData([KUBELET_CRASHED], { historyComplete: false }));
+    const f = await app.waitFor((x) => x.includes('4242'), 'the table');
+    expect(f).toMatch(/^supervisord RUNNING pid 42 · restart counts partial \(main log rotated\) · unix:/m);
+  });
 });

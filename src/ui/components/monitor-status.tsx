@@ -34,8 +34,9 @@ export function MonitorStatus({
         </Text>
       ) : (
         <Text wrap="truncate-end">
-          supervisord <Text color="green">{m.supervisord?.statename}</Text> pid {m.supervisordPid} · {m.url}
-          {m.historyComplete ? '' : <Text color="yellow"> · restart counts partial (main log rotated)</Text>}
+          {/* What qualifies the counts before the address: a narrow screen cuts the address. */}
+          supervisord <Text color="green">{m.supervisord?.statename}</Text> pid {m.supervisordPid}
+          {m.historyComplete ? '' : <Text color="yellow"> · restart counts partial (main log rotated)</Text>} · {m.url}
         </Text>
       )}
       <Text wrap="truncate-end">
