@@ -40,6 +40,11 @@ describe('main log lines', () => {
       { kind: 'gave-up', name: 'kubelet' },
     ],
     ['2026-11-26 10:05:00,004 INFO supervisord started with pid 77', { kind: 'started', pid: 77 }],
+    [
+      '2026-11-26 10:08:00,100 WARN stopped: kubelet (terminated by SIGTERM)',
+      { kind: 'stopped', name: 'kubelet', signal: 'SIGTERM', status: null },
+    ],
+    ['2026-11-26 10:08:00,100 INFO stopped: kubelet (exit status 0)', { kind: 'stopped', status: 0, signal: null }],
   ])('%s', (line, expected) => {
     expect(parseMainLogLine(line)).toMatchObject(expected);
   });
