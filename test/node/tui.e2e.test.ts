@@ -88,6 +88,16 @@ describe('the TUI over a terminal, on the reference node', () => {
       'kubelet RUNNING again with a new pid',
     );
     expect(s).toMatch(/kubelet: 1 restart since supervisord started · last hour ·+X/);
+    // Its uptime to the second in its first minute, as supervisorctl says it: supervisorctl's answer lies
+    // between the screen just before it and the screen just after it (a loaded machine takes its time).
+    const onScreen = () => Number(/› kubelet\s+RUNNING\s+\d+\s+(\d+)s\s/.exec(tui.capture())?.[1]);
+    const before = onScreen();
+    const said = await node.sh('supervisorctl -c /etc/supervisord.conf status kubelet');
+    const after = onScreen();
+    const [, mm, ss] = /uptime 0:(\d\d):(\d\d)/.exec(said) ?? [];
+    const uptime = Number(mm) * 60 + Number(ss);
+    expect(uptime, `${before} ${said} ${after}`).toBeGreaterThanOrEqual(before);
+    expect(uptime, `${before} ${said} ${after}`).toBeLessThanOrEqual(after + 1);
     // The node panel follows the new process at once, not the dead one.
     const newPid = Number(/› kubelet\s+RUNNING\s+(\d+)/.exec(s)![1]);
     await tui.waitFor((x) => x.includes(`kubelet pid ${newPid} ·`), "the new kubelet's figures", 3000);
