@@ -127,12 +127,28 @@ describe('the TUI over a terminal, on the reference node', () => {
       expect(s).toMatch(/\? help {2}q quit\s*$/m);
     }
 
+    // r from the monitor: a line of its own in the log, in LAST EXIT and in h as yours, in the summary.
+    tui.send('r');
+    await tui.waitFor((x) => x.includes('[y/N]'), 'the restart question');
+    tui.send('y');
+    await tui.waitFor((x) => x.includes('✓ kubelet: restarted'), 'the restart done', 60_000);
+    s = await tui.waitFor((x) => /› kubelet .* \d\d:\d\d:\d\d restarted by you/.test(x), 'LAST EXIT as yours');
+    await tui.waitFor(
+      (x) => /── \d\d:\d\d:\d\d kubelet (ended: restarted by you|started: pid)/.test(x),
+      'the log marks',
+    );
+    tui.send('h');
+    s = await tui.waitFor((x) => x.includes('exits, newest first'), 'the exit list');
+    expect(s).toMatch(/\d\d:\d\d:\d\d {2}ran \d+(s|m \d\ds), then restarted by you/);
+    tui.send('h');
+
     // q: the shell's screen back as it was, with what the session did to the node.
     tui.send('q');
     s = await tui.waitFor((x) => x.includes('[exit 0]'), 'kubesup-tui exiting with 0');
     expect(s).toContain('kubesup-tui: kubelet runs under supervisord as [program:kubelet]');
     expect(s).toMatch(/✓ \[\d+\/\d+\] verify/);
     expect(s).toContain('undo: kubesup-tui rollback --yes');
+    expect(s).toMatch(/kubesup-tui: asked from the monitor:\s+✓ \d\d:\d\d:\d\d kubelet: restarted/);
     expect(s).not.toContain('PROGRAM');
   });
 });
