@@ -266,7 +266,7 @@ export class MonitorEngine {
     // A waiting wrapper's figures are not the program's: sampled as no process, the last ones are kept.
     const process = row ? [{ ...row, pid: sampledPid(row) }] : [];
     const { node, usage } = await this.sampler.sampleFor(process, row?.namespec ?? null, now);
-    this.update({ node, ...usagePatch(this.data, usage, row?.namespec ?? null, now) });
+    this.update({ node, ...usagePatch(this.data, usage, row?.namespec ?? null, now, process[0]?.pid) });
   }
 
   private async healthTick(): Promise<void> {

@@ -59,7 +59,12 @@ export interface MonitorData {
    */
   readonly usage: ProcessUsage | null;
   /** Whose figures `usage` holds, and when they were taken. */
-  readonly usageOf: { readonly namespec: string; readonly atMs: number } | null;
+  readonly usageOf: {
+    readonly namespec: string;
+    readonly atMs: number;
+    /** A newer pid of the program tried without figures (gone already, or /proc unreadable). */
+    readonly triedPid?: number;
+  } | null;
   /** Other units kubesup-tui moved (containerd, etcd...), each by its own health check; absent when none. */
   readonly services?: readonly ServiceHealth[];
 }

@@ -24,11 +24,15 @@ export function sampledPid(row: Pick<ProgramRow, 'pid' | 'waiting'> | undefined)
   return row && !row.waiting ? row.pid : 0;
 }
 
-/** The followed program has a process whose figures are not on screen yet (a new pid, another program). */
+/**
+ * The followed program has a process whose figures are not on screen yet (a new pid, another program), and
+ * that pid was not already tried without figures (its /proc unreadable): sampled now, not at every poll.
+ */
 export function usageBehind(d: Pick<MonitorData, 'programs' | 'logProgram' | 'usage' | 'usageOf'>): boolean {
   const row = followedRow(d.programs, d.logProgram);
   const pid = sampledPid(row);
-  return pid > 0 && (d.usage?.pid !== pid || d.usageOf?.namespec !== row?.namespec);
+  if (pid <= 0 || (d.usageOf?.namespec === row?.namespec && d.usageOf?.triedPid === pid)) return false;
+  return d.usage?.pid !== pid || d.usageOf?.namespec !== row?.namespec;
 }
 
 /**
@@ -40,9 +44,10 @@ export function usagePatch(
   sampled: ProcessUsage | null,
   namespec: string | null,
   nowMs: number,
-): Pick<MonitorData, 'usage' | 'usageOf'> | Record<string, never> {
+  triedPid = 0,
+): Partial<Pick<MonitorData, 'usage' | 'usageOf'>> {
   if (sampled && namespec) return { usage: sampled, usageOf: { namespec, atMs: nowMs } };
-  if (namespec && shown.usageOf?.namespec === namespec) return {};
+  if (namespec && shown.usageOf?.namespec === namespec) return { usageOf: { ...shown.usageOf, triedPid } };
   return { usage: null, usageOf: null };
 }
 
