@@ -140,7 +140,9 @@ describe('the TUI over a terminal, on the reference node', () => {
     tui.send('h');
     s = await tui.waitFor((x) => x.includes('exits, newest first'), 'the exit list');
     expect(s).toMatch(/\d\d:\d\d:\d\d {2}ran \d+(s|m \d\ds), then restarted by you/);
+    // Each key answered before the next: two keys in one read of the terminal are not two keys to the TUI.
     tui.send('h');
+    await tui.waitFor((x) => x.includes('── kubelet log'), 'the log again');
 
     // q: the shell's screen back as it was, with what the session did to the node.
     tui.send('q');
