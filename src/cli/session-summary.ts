@@ -4,6 +4,7 @@
  */
 import type { MigrationResult } from '../core/migration/apply/apply.js';
 import { backupDir } from '../core/migration/journal/journal.js';
+import { formatClock } from '../core/monitor/words.js';
 import type { AppState } from '../store/app-store.js';
 import type { StepView } from '../store/types.js';
 import { STEP_MARK } from '../ui/theme.js';
@@ -31,7 +32,21 @@ function stepLine(step: StepView, i: number, count: number): string {
   return `  ${STEP_MARK[step.status]} [${i + 1}/${count}] ${step.title}${detail}${took}`;
 }
 
-export function sessionSummary(s: Summarised & Partial<Pick<AppState, 'otherPlans'>>): string {
+export function sessionSummary(s: Summarised & Partial<Pick<AppState, 'otherPlans' | 'monitorActions'>>): string {
+  return migrationSummary(s) + monitorSummary(s.monitorActions ?? []);
+}
+
+/** What was asked from the monitor: each start, stop and restart, when, and how it went. */
+function monitorSummary(actions: NonNullable<AppState['monitorActions']>): string {
+  if (!actions.length) return '';
+  // Each message names the program and what was done to it (`kubelet: restarted`).
+  const lines = actions.map(
+    (a) => `  ${a.ok ? STEP_MARK.done : STEP_MARK.failed} ${formatClock(a.time, a.time)} ${a.message}`,
+  );
+  return `${['kubesup-tui: asked from the monitor:', ...lines].join('\n')}\n`;
+}
+
+function migrationSummary(s: Summarised & Partial<Pick<AppState, 'otherPlans'>>): string {
   const others = s.operation === 'migrate' ? (s.otherPlans ?? []) : [];
   const plans = [...others, ...(s.plan ? [s.plan] : [])];
   const r = s.result;

@@ -32,3 +32,29 @@ export function lineRows(text: string, width: number, wrap: boolean): string[] {
   for (let i = 0; i < chars.length; i += width) rows.push(chars.slice(i, i + width).join(''));
   return rows;
 }
+
+/**
+ * Text wrapped at spaces onto rows of at most `width` columns; a word longer than a row is cut into pieces.
+ * Its leading spaces (an indent, a right-aligned number) are kept, on every row.
+ */
+export function wrapWords(text: string, width: number): string[] {
+  const indent = /^ */.exec(text)?.[0] ?? '';
+  if (indent && indent.length < width / 2) {
+    return wrapWords(text.slice(indent.length), width - indent.length).map((row) => indent + row);
+  }
+  const rows: string[] = [];
+  let row = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const next = row ? `${row} ${word}` : word;
+    if ([...next].length <= width) {
+      row = next;
+      continue;
+    }
+    if (row) rows.push(row);
+    const chars = [...word];
+    while (chars.length > width) rows.push(chars.splice(0, Math.max(1, width)).join(''));
+    row = chars.join('');
+  }
+  if (row || !rows.length) rows.push(row);
+  return rows;
+}

@@ -11,7 +11,16 @@ import { createLogViewActions, FRESH_LOG } from './log-view.js';
 import { createMonitorActions } from './monitor-actions.js';
 import type { AppActions, AppServices, AppState, Screen } from './types.js';
 
-export type { AppActions, AppServices, AppState, Confirm, Operation, Screen, StepView } from './types.js';
+export type {
+  AppActions,
+  AppServices,
+  AppState,
+  Confirm,
+  MonitorActionRecord,
+  Operation,
+  Screen,
+  StepView,
+} from './types.js';
 
 type Get = () => AppState;
 type Set = (patch: Partial<AppState>) => void;
@@ -77,6 +86,8 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
         if (s.help) return set({ help: false });
         if (s.confirm) return set({ confirm: null });
         if (s.log.typing) return actions.closeSearch(false);
+        // A kept search: esc clears it, and the log follows again.
+        if (s.screen === 'monitor' && s.log.query) return actions.clearSearch();
         if (s.screen === 'preview') set({ screen: 'detect', error: null });
       },
       setConfirm(c) {
@@ -101,6 +112,7 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
       help: false,
       confirm: null,
       notice: null,
+      monitorActions: [],
       busy: null,
       detection: null,
       plan: null,

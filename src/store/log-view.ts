@@ -23,6 +23,10 @@ export interface LogViewState {
   readonly wrap: boolean;
   /** Each line's time (and klog's pid) shown; off leaves more room for the message. */
   readonly timestamps: boolean;
+  /** Only the lines matching the search are shown (with the marks of deaths and starts), like less's `&`. */
+  readonly filter: boolean;
+  /** The newest line when the view stopped following: lines after it arrived while paused. */
+  readonly pausedAtSeq: number | null;
 }
 
 export const FRESH_LOG: LogViewState = {
@@ -34,6 +38,8 @@ export const FRESH_LOG: LogViewState = {
   matchSeq: null,
   wrap: false,
   timestamps: true,
+  filter: false,
+  pausedAtSeq: null,
 };
 
 export interface LogViewActions {
@@ -53,19 +59,37 @@ export interface LogViewActions {
   jumpToError(direction: 1 | -1): void;
   toggleWrap(): void;
   toggleTimestamps(): void;
+  /** Only matching lines, or all again; with no search yet, opens the box for one. */
+  toggleFilter(): void;
+  /** esc on a kept search: no search, no filter, following again. */
+  clearSearch(): void;
 }
 
 export interface LogWindow {
   readonly lines: LogLine[];
   readonly matches: number[];
   readonly total: number;
-  /** Lines that arrived after the anchor of a paused view (not shown until it follows again). */
+  /** Lines that arrived since the view stopped following (not shown until it follows again). */
   readonly newer: number;
+  /** Which match is the current one, from 1 (0 when none is). */
+  readonly current: number;
 }
 
 /** The lines the pane holds after its filter: what it shows, scrolls through, and saves (with the search). */
-export const shown = (ring: LogRing, view: Pick<LogViewState, 'minSeverity'>) =>
-  ring.toArray(view.minSeverity === 'info' ? undefined : atLeast(view.minSeverity));
+export const shown = (ring: LogRing, view: Pick<LogViewState, 'minSeverity' | 'filter' | 'query'>) => {
+  const q = view.filter ? view.query.toLowerCase() : '';
+  if (view.minSeverity === 'info' && !q) return ring.toArray();
+  // The marks of deaths and starts stay whatever the level and filter: they are what the lines are read around.
+  const enough = atLeast(view.minSeverity);
+  return ring.toArray((l) => l.mark === true || (enough(l) && (!q || l.text.toLowerCase().includes(q))));
+};
+
+/** Lines after `seq`, counted from the end (they are in order). */
+function countAfter(all: readonly LogLine[], seq: number): number {
+  let n = 0;
+  while (n < all.length && (all[all.length - 1 - n] as LogLine).seq > seq) n++;
+  return n;
+}
 
 /** Index just past the newest line a paused view shows: the anchor's, kept on screen even when it scrolled away. */
 function anchorEnd(all: readonly LogLine[], anchorSeq: number, height: number): number {
@@ -79,7 +103,7 @@ function anchorEnd(all: readonly LogLine[], anchorSeq: number, height: number): 
  * or around the current match.
  */
 export function logWindow(ring: LogRing | null, view: LogViewState, height: number): LogWindow {
-  if (!ring) return { lines: [], matches: [], total: 0, newer: 0 };
+  if (!ring) return { lines: [], matches: [], total: 0, newer: 0, current: 0 };
   const all = shown(ring, view);
   const matches = findMatches(all, view.query);
   let end = all.length;
@@ -90,13 +114,19 @@ export function logWindow(ring: LogRing | null, view: LogViewState, height: numb
     end = anchorEnd(all, view.anchorSeq, height);
   }
   const start = Math.max(0, end - height);
-  const anchor = view.follow ? null : view.anchorSeq;
-  const newer = anchor === null ? 0 : all.length - anchorEnd(all, anchor, 0);
-  return { lines: all.slice(start, end), matches, total: all.length, newer };
+  const newer = view.follow || view.pausedAtSeq === null ? 0 : countAfter(all, view.pausedAtSeq);
+  const current = view.matchSeq === null ? 0 : matches.indexOf(view.matchSeq) + 1;
+  return { lines: all.slice(start, end), matches, total: all.length, newer, current };
 }
 
 type Get = () => { readonly log: LogViewState; readonly logRing: LogRing | null };
 type Set = (patch: { log: LogViewState }) => void;
+
+/** The view stops following (or stays stopped): from when, to count the lines that arrive after. */
+function stopped(l: LogViewState, ring: LogRing | null): Pick<LogViewState, 'follow' | 'pausedAtSeq'> {
+  return { follow: false, pausedAtSeq: l.follow ? (ring?.at(ring.size - 1)?.seq ?? null) : l.pausedAtSeq };
+}
+const FOLLOWING = { follow: true, anchorSeq: null, pausedAtSeq: null } as const;
 
 export function createLogViewActions(get: Get, set: Set): LogViewActions {
   return {
@@ -104,7 +134,8 @@ export function createLogViewActions(get: Get, set: Set): LogViewActions {
       const l = get().log;
       // Pausing holds the newest line now on screen; following again lets go of it.
       const newest = get().logRing?.toArray().at(-1)?.seq ?? null;
-      set({ log: { ...l, follow: !l.follow, anchorSeq: l.follow ? newest : null } });
+      if (!l.follow) return set({ log: { ...l, ...FOLLOWING } });
+      set({ log: { ...l, ...stopped(l, get().logRing), anchorSeq: newest } });
     },
     scrollLog(delta, height) {
       const l = get().log;
@@ -115,16 +146,16 @@ export function createLogViewActions(get: Get, set: Set): LogViewActions {
       // Never past either end: the oldest screenful at the top, the newest line at the bottom.
       const next = Math.min(all.length, Math.max(Math.min(height, all.length), end + delta));
       if (next === end && l.follow) return;
-      set({ log: { ...l, follow: false, matchSeq: null, anchorSeq: all[next - 1]?.seq ?? null } });
+      set({ log: { ...l, ...stopped(l, ring), matchSeq: null, anchorSeq: all[next - 1]?.seq ?? null } });
     },
     logTop(height) {
       const ring = get().logRing;
       const all = ring ? shown(ring, get().log) : [];
       const top = all[Math.min(height, all.length) - 1]?.seq ?? null;
-      set({ log: { ...get().log, follow: false, matchSeq: null, anchorSeq: top } });
+      set({ log: { ...get().log, ...stopped(get().log, ring), matchSeq: null, anchorSeq: top } });
     },
     logBottom() {
-      set({ log: { ...get().log, follow: true, anchorSeq: null, matchSeq: null } });
+      set({ log: { ...get().log, ...FOLLOWING, matchSeq: null } });
     },
     setMinSeverity(minSeverity) {
       set({ log: { ...get().log, minSeverity } });
@@ -142,9 +173,9 @@ export function createLogViewActions(get: Get, set: Set): LogViewActions {
     },
     closeSearch(keep) {
       const l = get().log;
-      set({
-        log: { ...l, typing: false, query: keep ? l.query : '', matchSeq: null, follow: keep ? false : l.follow },
-      });
+      const query = keep ? l.query : '';
+      const after = keep && query ? stopped(l, get().logRing) : {};
+      set({ log: { ...l, typing: false, query, filter: query ? l.filter : false, matchSeq: null, ...after } });
     },
     nextMatch(direction, matches) {
       if (!matches.length) return;
@@ -157,7 +188,7 @@ export function createLogViewActions(get: Get, set: Set): LogViewActions {
         const j = i < 0 ? (direction > 0 ? 0 : matches.length - 1) : (i + direction + matches.length) % matches.length;
         next = matches[j] as number;
       }
-      set({ log: { ...l, matchSeq: next, follow: false } });
+      set({ log: { ...l, matchSeq: next, ...stopped(l, get().logRing) } });
     },
     jumpToError(direction) {
       const l = get().log;
@@ -172,13 +203,21 @@ export function createLogViewActions(get: Get, set: Set): LogViewActions {
         direction > 0
           ? (errors.find((seq) => seq > from) ?? errors.at(-1))
           : ([...errors].reverse().find((seq) => seq < from) ?? errors[0]);
-      set({ log: { ...l, matchSeq: next ?? null, follow: false } });
+      set({ log: { ...l, matchSeq: next ?? null, ...stopped(l, ring) } });
     },
     toggleWrap() {
       set({ log: { ...get().log, wrap: !get().log.wrap } });
     },
     toggleTimestamps() {
       set({ log: { ...get().log, timestamps: !get().log.timestamps } });
+    },
+    toggleFilter() {
+      const l = get().log;
+      if (!l.query) return set({ log: { ...l, filter: true, typing: true } });
+      set({ log: { ...l, filter: !l.filter, matchSeq: null } });
+    },
+    clearSearch() {
+      set({ log: { ...get().log, query: '', filter: false, matchSeq: null, ...FOLLOWING } });
     },
   };
 }

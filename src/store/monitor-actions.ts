@@ -6,6 +6,13 @@ import type { MonitorData } from '../core/monitor/monitor-data.js';
 import { FRESH_LOG, shown } from './log-view.js';
 import type { AppActions, AppServices, AppState } from './types.js';
 
+/** How long an action's result stays on screen when nothing else happens. */
+const RESULT_MS = 5000;
+
+/** Unexpected exits of every program: one more is the next event, which an older result must not outlive. */
+const crashes = (m: MonitorData | null) =>
+  m?.programs.reduce((n, p) => n + p.history.exits.filter((e) => !e.expected).length, 0) ?? 0;
+
 type Get = () => AppState;
 type Set = (patch: Partial<AppState>) => void;
 
@@ -17,6 +24,19 @@ export function createMonitorActions(
   let monitor: ReturnType<AppServices['startMonitor']> | null = null;
   let pending: MonitorData | null = null;
   let cancelFlush: (() => void) | null = null;
+  /** An action's result on screen: it goes after a few seconds, or at the next crash. */
+  let result: { notice: AppState['notice']; crashes: number; cancel: () => void } | null = null;
+  const dropResult = () => {
+    result?.cancel();
+    if (result && get().notice === result.notice) set({ notice: null });
+    result = null;
+  };
+  const showResult = (notice: NonNullable<AppState['notice']>) => {
+    dropResult();
+    set({ notice });
+    const cancel = services.clock.schedule(dropResult, RESULT_MS);
+    result = { notice, crashes: crashes(get().monitor), cancel };
+  };
 
   /**
    * Follow the selected program's log. Decided on every batch of data, whatever came first: a first batch
@@ -36,6 +56,7 @@ export function createMonitorActions(
         if (cancelFlush) return;
         cancelFlush = services.clock.schedule(() => {
           cancelFlush = null;
+          if (result && crashes(pending) > result.crashes) dropResult();
           set({ monitor: pending, logRing: monitor?.log ?? null });
           followSelected();
         }, 100);
@@ -49,6 +70,7 @@ export function createMonitorActions(
     stopMonitor() {
       cancelFlush?.();
       cancelFlush = null;
+      result?.cancel();
       monitor?.stop();
       monitor = null;
     },
@@ -68,7 +90,11 @@ export function createMonitorActions(
           message: `${verb} ${p.namespec}?`,
           run: () => {
             set({ confirm: null, busy: `${action} ${p.namespec}…` });
-            void m.act(action, p.namespec).then((o) => set({ busy: null, notice: { text: o.message, ok: o.ok } }));
+            void m.act(action, p.namespec).then((o) => {
+              const record = { time: services.clock.now(), action, program: p.namespec, ok: o.ok, message: o.message };
+              set({ busy: null, monitorActions: [...get().monitorActions, record] });
+              showResult({ text: o.message, ok: o.ok });
+            });
           },
         },
       });

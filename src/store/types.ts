@@ -50,6 +50,15 @@ export interface AppServices {
   readonly hostname: string;
 }
 
+export interface MonitorActionRecord {
+  /** The store's clock, in ms since the epoch. */
+  readonly time: number;
+  readonly action: Action;
+  readonly program: string;
+  readonly ok: boolean;
+  readonly message: string;
+}
+
 export interface Confirm {
   readonly message: string;
   readonly run: () => void;
@@ -60,6 +69,8 @@ export interface AppState {
   readonly help: boolean;
   readonly confirm: Confirm | null;
   readonly notice: { readonly text: string; readonly ok: boolean } | null;
+  /** What was asked from the monitor (start, stop, restart) and how it went: the session's summary lists it. */
+  readonly monitorActions: readonly MonitorActionRecord[];
   readonly busy: string | null;
   // wizard
   readonly detection: Detection | null;

@@ -9,7 +9,8 @@ import type { Screen } from '../store/app-store.js';
 import { useAppStore, useAppStoreApi } from '../store/store-context.js';
 import { Header } from './components/header.js';
 import { HintBar } from './components/hint-bar.js';
-import { ConfirmBar, HelpOverlay, NoticeLine } from './components/overlays.js';
+import { alsoMoveHint } from './components/other-units.js';
+import { ConfirmBar, confirmRows, HelpOverlay, NoticeLine } from './components/overlays.js';
 import { binds } from './hooks/use-keys.js';
 import { useWindowSize } from './hooks/use-window-size.js';
 import { type Binding, CONFIRM, GLOBAL, hints, keyName, matches } from './keymap.js';
@@ -77,11 +78,16 @@ export function App({ hostname }: { readonly hostname: string }) {
   const operation = useAppStore((s) => s.operation);
   const stopping = useAppStore((s) => s.stopping);
   const search = useAppStore((s) => (s.log.typing ? s.log.query : null));
+  const noticeShown = useAppStore((s) => s.notice !== null || s.busy !== null);
+  const keptSearch = useAppStore((s) => !s.log.typing && s.log.query !== '');
+  const alsoMove = useAppStore((s) => (s.screen === 'detect' ? alsoMoveHint(s.detection) : null));
   const a = useAppStore((s) => s.actions);
   const store = useAppStoreApi();
 
-  // Heights: header 1, hint bar 1, notice 1, confirm 3 when shown.
-  const bodyHeight = Math.max(4, rows - 1 - 3 - (confirm ? 3 : 0));
+  // Heights: header 1, hint bar 1; the notice, the search box and the dialog (its wrapped rows and border) only
+  // while shown: no row stays blank for them.
+  const chrome = 2 + (noticeShown ? 1 : 0) + (search !== null ? 1 : 0);
+  const bodyHeight = Math.max(4, rows - 1 - chrome - (confirm ? confirmRows(confirm.message, columns) : 0));
   const migrating = screen === 'apply' && !result;
   const clip = screen === 'monitor' && !help ? 'visible' : 'hidden';
 
@@ -115,11 +121,18 @@ export function App({ hostname }: { readonly hostname: string }) {
     { isActive: true },
   );
 
+  // The number keys are offered only when there are units to choose, as many as there are.
+  const ownHints = hints(SCREEN_KEYS[screen]).flatMap((h) =>
+    h !== DETECT_KEYS.unit1.hint ? [h] : alsoMove ? [alsoMove] : [],
+  );
+  // esc is offered only where it does something: back from the preview, or clearing a kept search.
+  const esc = screen === 'preview' ? 'esc back' : screen === 'monitor' && keptSearch ? 'esc clear search' : null;
   const screenHints = confirm
     ? hints(CONFIRM)
     : search !== null
       ? ['type to search', '⏎ keep', 'esc cancel']
-      : [...hints(SCREEN_KEYS[screen]), ...hints(GLOBAL)];
+      : [...(esc ? [esc] : []), ...ownHints];
+  const keep = confirm || search !== null ? [] : [GLOBAL.help.hint, GLOBAL.quit.hint].filter((h) => h !== undefined);
   const groups = [
     ['everywhere', GLOBAL],
     [TITLES[screen], SCREEN_KEYS[screen]],
@@ -139,10 +152,10 @@ export function App({ hostname }: { readonly hostname: string }) {
           <CurrentScreen screen={screen} width={columns} height={bodyHeight} keysActive={!confirm} />
         </Box>
       )}
-      <ConfirmBar />
+      <ConfirmBar width={columns} />
       <NoticeLine />
       {search !== null ? <HintBar hints={[`/${search}█`]} width={columns} /> : null}
-      <HintBar hints={screenHints} width={columns} />
+      <HintBar hints={screenHints} keep={keep} width={columns} />
     </Box>
   );
 }

@@ -35,7 +35,7 @@ export interface Binding {
 export const GLOBAL: Record<'help' | 'quit' | 'back', Binding> = {
   help: { keys: ['?'], hint: '? help', help: 'this help' },
   quit: { keys: ['q', 'ctrl-c'], hint: 'q quit', help: 'quit (asks while a migration runs)' },
-  back: { keys: ['escape'], hint: 'esc back', help: 'back; close a dialog or the search' },
+  back: { keys: ['escape'], help: 'back; close a dialog, the search, or clear a kept search' },
 };
 
 export const CONFIRM = {

@@ -51,6 +51,10 @@ export function monitorData(programs: ProgramRow[], over: Partial<MonitorData> =
       checkedAt: 1,
       lastOkAt: 1,
     },
+    // The figures given are those of the program at their pid, taken a moment ago.
+    usageOf: over.usage
+      ? { namespec: programs.find((p) => p.pid === over.usage?.pid)?.namespec ?? 'kubelet', atMs: 0 }
+      : null,
     ...over,
   };
 }

@@ -24,6 +24,9 @@ async function save(tui: TmuxSession, name: string): Promise<void> {
   const term = await playCapture(ansi, SIZE.columns, SIZE.rows);
   const drawn = screenText(term);
   if (drawn !== plain) throw new Error(`${name}: the picture's text differs from the screen's`);
+  // A picture is of a true screen: kubelet never said to have no process beside its RUNNING row.
+  if (/› kubelet\s+RUNNING/.test(plain) && /kubelet: (not running|no process)/.test(plain))
+    throw new Error(`${name}: the screen says kubelet is not running beside its RUNNING row`);
   fs.writeFileSync(path.join(OUT, `${name}.ansi`), ansi);
   fs.writeFileSync(path.join(OUT, `${name}.txt`), plain);
   fs.writeFileSync(path.join(OUT, `${name}.png`), svgToPng(screenSvg(term)));

@@ -8,6 +8,26 @@ import { TmuxSession } from '../helpers/tmux.js';
 import { cannotRun, skipTestNode, skipWithout, withTestNode } from '../helpers/with-test-node.js';
 import { TestNode } from './test-node.js';
 
+/**
+ * The screen sampled every 0.2 s for `ms`: no sample says kubelet has no process while its row says RUNNING,
+ * shows another pid's figures under its name, or glues a WAITING countdown to the pid.
+ */
+async function neverFalse(tui: TmuxSession, ms: number): Promise<number> {
+  let samples = 0;
+  for (const until = Date.now() + ms; Date.now() < until; samples++) {
+    const s = tui.capture();
+    const row = /› kubelet\s+RUNNING\s+(\d+)/.exec(s);
+    if (row) {
+      expect(s, s).not.toMatch(/kubelet: (not running|no process)/);
+      const figures = /^kubelet pid (\d+) ·/m.exec(s);
+      if (figures) expect(figures[1], s).toBe(row[1]);
+    }
+    expect(s, s).not.toMatch(/WAITING \d+s\d/);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return samples;
+}
+
 const TMUX = skipWithout({ tmux: 'tmux' });
 
 describe.skipIf(cannotRun('the TUI over a terminal', TMUX))('the TUI over a terminal, on the reference node', () => {
@@ -41,6 +61,7 @@ describe.skipIf(cannotRun('the TUI over a terminal', TMUX))('the TUI over a term
     expect(s).not.toContain('4 done');
     const pid = Number(/› kubelet\s+RUNNING\s+(\d+)/.exec(s)![1]);
     expect(s).toMatch(/node-exporter\s+RUNNING/);
+    expect(await neverFalse(tui, 5000)).toBeGreaterThan(15);
 
     // kubelet grows: its memory beside the node's, the node's below kubelet's threshold.
     await node.sh('mkdir -p /run/kubelet-standin && echo 300 > /run/kubelet-standin/grow-mb');
@@ -49,23 +70,36 @@ describe.skipIf(cannotRun('the TUI over a terminal', TMUX))('the TUI over a term
       "kubelet's memory",
       20_000,
     );
-    expect(s).toMatch(
-      /memory [\d.]+ GiB of [\d.]+ GiB available \(evicts below 100 TiB\) OVER · (pressure cpu [\d.]+%|no pressure)/,
-    );
+    // At 100 columns the node's line in its short form: memory, pressure and load all there.
+    expect(s).toMatch(/mem [\d.]+ GiB free \(evicts <100 TiB\) OVER · (psi cpu \d+%|no psi).* · load [\d.]+/);
 
     await node.sh(`kill -9 ${pid}`);
     const killedAt = Date.now();
+    // Through the death and the restart, sampled every 0.2 s while the crash is awaited: never a false line.
+    const sampled = neverFalse(tui, 5000);
     s = await tui.waitFor(
       (x) => /› kubelet\s+\S+\s+\S+\s+\S+\s+1\s+\d\d:\d\d:\d\d SIGKILL/.test(x),
       'the restart counted with its signal',
       10_000,
     );
-    console.info(`the crash showed on screen ${Date.now() - killedAt} ms after the kill`);
+    const shownAfter = Date.now() - killedAt;
+    await sampled;
+    console.info(`the crash showed on screen ${shownAfter} ms after the kill`);
     s = await tui.waitFor(
       (x) => /› kubelet\s+RUNNING\s+(\d+)/.test(x) && Number(/› kubelet\s+RUNNING\s+(\d+)/.exec(x)![1]) !== pid,
       'kubelet RUNNING again with a new pid',
     );
     expect(s).toMatch(/kubelet: 1 restart since supervisord started · last hour ·+X/);
+    // Its uptime to the second in its first minute, as supervisorctl says it: supervisorctl's answer lies
+    // between the screen just before it and the screen just after it (a loaded machine takes its time).
+    const onScreen = () => Number(/› kubelet\s+RUNNING\s+\d+\s+(\d+)s\s/.exec(tui.capture())?.[1]);
+    const before = onScreen();
+    const said = await node.sh('supervisorctl -c /etc/supervisord.conf status kubelet');
+    const after = onScreen();
+    const [, mm, ss] = /uptime 0:(\d\d):(\d\d)/.exec(said) ?? [];
+    const uptime = Number(mm) * 60 + Number(ss);
+    expect(uptime, `${before} ${said} ${after}`).toBeGreaterThanOrEqual(before);
+    expect(uptime, `${before} ${said} ${after}`).toBeLessThanOrEqual(after + 1);
     // The node panel follows the new process at once, not the dead one.
     const newPid = Number(/› kubelet\s+RUNNING\s+(\d+)/.exec(s)![1]);
     await tui.waitFor((x) => x.includes(`kubelet pid ${newPid} ·`), "the new kubelet's figures", 3000);
@@ -89,7 +123,28 @@ describe.skipIf(cannotRun('the TUI over a terminal', TMUX))('the TUI over a term
       expect(lines.length).toBeLessThanOrEqual(rows);
       for (const l of lines) expect(l.length).toBeLessThanOrEqual(columns);
       expect(s).toMatch(/› kubelet\s+RUNNING/);
+      // Never dropped at any size: the last exit, and the keys to get help and to quit.
+      expect(s).toMatch(/LAST EXIT/);
+      expect(s).toMatch(/› kubelet .* \d\d:\d\d:\d\d SIGKILL/);
+      expect(s).toMatch(/\? help {2}q quit\s*$/m);
     }
+
+    // r from the monitor: a line of its own in the log, in LAST EXIT and in h as yours, in the summary.
+    tui.send('r');
+    await tui.waitFor((x) => x.includes('[y/N]'), 'the restart question');
+    tui.send('y');
+    await tui.waitFor((x) => x.includes('✓ kubelet: restarted'), 'the restart done', 60_000);
+    s = await tui.waitFor((x) => /› kubelet .* \d\d:\d\d:\d\d restarted by you/.test(x), 'LAST EXIT as yours');
+    await tui.waitFor(
+      (x) => /── \d\d:\d\d:\d\d kubelet (ended: restarted by you|started: pid)/.test(x),
+      'the log marks',
+    );
+    tui.send('h');
+    s = await tui.waitFor((x) => x.includes('exits, newest first'), 'the exit list');
+    expect(s).toMatch(/\d\d:\d\d:\d\d {2}ran \d+(s|m \d\ds), then restarted by you/);
+    // Each key answered before the next: two keys in one read of the terminal are not two keys to the TUI.
+    tui.send('h');
+    await tui.waitFor((x) => x.includes('── kubelet log'), 'the log again');
 
     // q: the shell's screen back as it was, with what the session did to the node.
     tui.send('q');
@@ -97,6 +152,7 @@ describe.skipIf(cannotRun('the TUI over a terminal', TMUX))('the TUI over a term
     expect(s).toContain('kubesup-tui: kubelet runs under supervisord as [program:kubelet]');
     expect(s).toMatch(/✓ \[\d+\/\d+\] verify/);
     expect(s).toContain('undo: kubesup-tui rollback --yes');
+    expect(s).toMatch(/kubesup-tui: asked from the monitor:\s+✓ \d\d:\d\d:\d\d kubelet: restarted/);
     expect(s).not.toContain('PROGRAM');
   });
 });

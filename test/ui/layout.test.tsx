@@ -58,7 +58,8 @@ describe('layout', () => {
     expect(f).toContain('! --pod-infra-container-image: removed in kubelet 1.35');
   });
 
-  it('the monitor follows a resize: narrower drops the last-exit column, wider brings it back', async () => {
+  it(`the monitor follows a resize: narrower drops UPTIME, then PID,\
+ never LAST EXIT; wider brings them back`, async () => {
     const { services, monitor } = fakeServices();
     const app = renderApp(services, 'monitor', { columns: 120, rows: 30 });
     apps.push(app);
@@ -66,15 +67,21 @@ describe('layout', () => {
     let f = await app.waitFor((x) => x.includes('LAST EXIT'), 'the wide table');
     fits(f, 120, 30);
 
-    Object.defineProperty(app.stdout, 'columns', { value: 70, configurable: true });
+    Object.defineProperty(app.stdout, 'columns', { value: 64, configurable: true });
     Object.defineProperty(app.stdout, 'rows', { value: 20, configurable: true });
     (app.stdout as unknown as NodeJS.EventEmitter).emit('resize');
-    f = await app.waitFor((x) => !x.includes('LAST EXIT') && x.includes('4242'), 'the narrow table');
-    fits(f, 70, 20);
+    f = await app.waitFor((x) => !x.includes('UPTIME') && x.includes('4242'), 'the narrow table');
+    fits(f, 64, 20);
+    expect(f).toMatch(/PROGRAM\s+STATE\s+PID\s+RESTARTS\s+LAST EXIT/);
+
+    Object.defineProperty(app.stdout, 'columns', { value: 56, configurable: true });
+    (app.stdout as unknown as NodeJS.EventEmitter).emit('resize');
+    f = await app.waitFor((x) => !x.includes('PID') && x.includes('LAST EXIT'), 'the narrowest table');
+    fits(f, 56, 20);
 
     Object.defineProperty(app.stdout, 'columns', { value: 120, configurable: true });
     (app.stdout as unknown as NodeJS.EventEmitter).emit('resize');
-    await app.waitFor((x) => x.includes('LAST EXIT'), 'the wide table again');
+    await app.waitFor((x) => x.includes('UPTIME') && x.includes('LAST EXIT'), 'the wide table again');
   });
 });
 

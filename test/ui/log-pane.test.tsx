@@ -75,7 +75,7 @@ describe('log pane', () => {
     app.press('/');
     app.press('probe');
     app.press('\r');
-    await app.waitFor((x) => x.includes('"probe" 2 matches'), 'the search');
+    await app.waitFor((x) => x.includes('"probe" 2 of 2'), 'the search');
     app.press('\x13');
     const f = await app.waitFor((x) => x.includes('saved 2 lines'), 'the notice');
     expect(f).toContain('saved 2 lines to /var/tmp/kubesup-tui/kubelet-x.log (level ≥ warning, matching "probe")');

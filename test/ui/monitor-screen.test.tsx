@@ -123,7 +123,7 @@ describe('monitor screen', () => {
     app.press('Loop');
     await app.waitFor((x) => x.includes('/SyncLoop'), 'the search box');
     app.press(KEYS.enter);
-    f = await app.waitFor((x) => x.includes('"SyncLoop" 2 matches'), 'the match count');
+    f = await app.waitFor((x) => x.includes('"SyncLoop" 2 of 2'), 'the match count');
     // Enter lands on the newest match (line=4, the 4th line); n goes on to the next one, wrapping to line=1.
     expect(app.store.getState().log.matchSeq).toBe(4);
     app.press('n');
@@ -153,7 +153,7 @@ describe('monitor screen', () => {
     const { app, monitor } = setup({ columns: 80, rows: 24 });
     monitor.push(
       monitorData([
-        program({ name: 'a-program-with-a-really-long-name-that-does-not-fit-anywhere', pid: 7 }),
+        program({ name: 'a-program-with-a-really-long-name-that-does-not-fit-anywhere', pid: 7, now: NOW_S }),
         KUBELET_CRASHED,
       ]),
     );
@@ -162,7 +162,10 @@ describe('monitor screen', () => {
     );
     monitor.push(
       monitorData(
-        [program({ name: 'a-program-with-a-really-long-name-that-does-not-fit-anywhere', pid: 7 }), KUBELET_CRASHED],
+        [
+          program({ name: 'a-program-with-a-really-long-name-that-does-not-fit-anywhere', pid: 7, now: NOW_S }),
+          KUBELET_CRASHED,
+        ],
         { logVersion: 2 },
       ),
     );
@@ -170,7 +173,11 @@ describe('monitor screen', () => {
     const lines = f.split('\n');
     expect(lines.length).toBeLessThan(24);
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
-    expect(f).toMatch(/› a-program-with-a-really-long-name\S*… RUNNING/);
+    // The name gives way (to 20 columns here) before LAST EXIT does.
+    expect(f).toMatch(/› a-program-with-a-r\S*… RUNNING/);
+    expect(f).toMatch(/\? help {2}q quit$/m);
+    expect(f).toContain('LAST EXIT');
+    expect(f).toMatch(/kubelet\s+RUNNING\s+4242\s+1m\s+3\s+10:05:05 SIGKILL/);
   });
 
   it(`the log follows the selected program even when the first data held no programs \
@@ -195,7 +202,9 @@ failing when it answers not ok`, async () => {
         health: { url, result: { ok: false, latencyMs: 0, error: 'connection refused' }, checkedAt: 1, lastOkAt: null },
       }),
     );
-    await app.waitFor((x) => x.includes('UNREACHABLE: connection refused'), 'unreachable');
+    const u = await app.waitFor((x) => x.includes('UNREACHABLE: connection refused'), 'unreachable');
+    // No answer ok yet: not a made-up age.
+    expect(u).toContain('UNREACHABLE: connection refused (not ok since the monitor opened)');
     monitor.push(
       monitorData([KUBELET_CRASHED], {
         health: { url, result: { ok: false, status: 500, latencyMs: 1 }, checkedAt: 2, lastOkAt: null },
@@ -217,8 +226,30 @@ failing when it answers not ok`, async () => {
     app.press('/');
     app.press('Sync');
     app.press(KEYS.enter);
-    const f = await app.waitFor((x) => x.includes('"Sync" 1 matches'), 'the query and its match');
+    const f = await app.waitFor((x) => x.includes('"Sync" 1 of 1'), 'the query and its match');
     expect(f).not.toContain('"/Sync"');
     expect(monitor.acted).toEqual([]);
+  });
+
+  it('a waiting wrapper: its countdown apart from the pid, no uptime; health age from the real last ok', async () => {
+    const { app, monitor } = setup({ columns: 80, rows: 24 });
+    const url = 'http://127.0.0.1:10248/healthz';
+    const waiting = program({ name: 'kubelet', pid: 517, now: NOW_S, waiting: { retryInS: 3, failedStarts: 2 } });
+    const okAt = NOW_S * 1000 - 4_300;
+    monitor.push(
+      monitorData([waiting], {
+        health: { url, result: { ok: false, latencyMs: 0, error: 'timeout' }, checkedAt: NOW_S * 1000, lastOkAt: okAt },
+      }),
+    );
+    const f = await app.waitFor((x) => x.includes('WAITING'), 'the waiting row');
+    expect(f).toMatch(/› kubelet\s+WAITING 3s\s+517\s+-\s+0/);
+    expect(f).toContain('UNREACHABLE: timeout (last ok 4s ago)');
+  });
+
+  it('at 80 columns the counts are said to be partial before the address is', async () => {
+    const { app, monitor } = setup({ columns: 80, rows: 24 });
+    monitor.push(monitorData([KUBELET_CRASHED], { historyComplete: false }));
+    const f = await app.waitFor((x) => x.includes('4242'), 'the table');
+    expect(f).toMatch(/^supervisord RUNNING pid 42 · restart counts partial \(main log rotated\) · unix:/m);
   });
 });

@@ -90,16 +90,27 @@ describe('monitor: why it crashed', () => {
     monitor.push(monitorData([kubelet([exit(2)])], { node: NODE, usage: USAGE }));
     const f = await app.waitFor((x) => x.includes('resident'), 'the node panel');
     expect(f).toContain('kubelet pid 4242 · cpu 85.3% · 1.5 GiB resident · 1 thread · 57 open files');
-    // At 120 columns the load is cut, with an ellipsis; at 200 it is all there.
-    expect(f).toMatch(/io 0\.5% · load [\d. ]+…$/m);
-    expect(f).toContain(
-      'memory 120 MiB of 8.0 GiB available (evicts below 100 MiB) NEAR · pressure cpu 12.5% memory 41.2% io 0.5%',
-    );
+    // At 120 columns the node's line in its short form, memory, pressure and load all there; at 200 in full.
+    expect(f).toMatch(/^mem 120 MiB free \(evicts <100 MiB\) NEAR · psi cpu 13% mem 41% io 1% · load 7\.9$/m);
     expect(f).toContain('disks: /var/lib/kubelet 3.0 GiB free OVER · /var/log 20 GiB free');
     const wide = setup({ columns: 200, rows: 60 });
     wide.monitor.push(monitorData([kubelet([exit(2)])], { node: NODE, usage: USAGE }));
     const w = await wide.app.waitFor((x) => x.includes('resident'), 'the node panel at 200 columns');
+    expect(w).toContain(
+      'memory 120 MiB of 8.0 GiB available (evicts below 100 MiB) NEAR · pressure cpu 12.5% memory 41.2% io 0.5%',
+    );
     expect(w).toContain('· load 7.90 3.20 1.10 on 2 cpus · no swap');
+  });
+
+  it("after a crash, the dead process's last CPU and memory and how it ended, marked, readable at 80x24", async () => {
+    const { app, monitor } = setup({ columns: 80, rows: 24 });
+    const k = { ...kubelet([exit(0.1)]), pid: 4243 };
+    monitor.push(
+      monitorData([k], { node: NODE, usage: USAGE, usageOf: { namespec: 'kubelet', atMs: (NOW_S - 8) * 1000 } }),
+    );
+    const f = await app.waitFor((x) => x.includes('before it'), 'the dead figures');
+    expect(f).toMatch(/^kubelet pid 4242 ended SIGKILL · 2s before it: cpu 85\.3% · 1\.5 GiB resident/m);
+    expect(f).toMatch(/› kubelet\s+RUNNING\s+4243/);
   });
 
   it('the history strip marks each crash of the last hour; three in five minutes is flapping', async () => {
@@ -150,6 +161,33 @@ h again gives the log back`, async () => {
     await app.waitFor((x) => x.includes('kubelet log'), 'the log again');
   });
 
+  it(`a stop, restart or start from the monitor is in the exits view, the strip and LAST EXIT,\
+ said as yours`, async () => {
+    const { app, monitor } = setup({ columns: 80, rows: 24 });
+    const stop = { ...exit(3, { signal: 'SIGTERM', expected: true, ranForMs: 60_000 }), stoppedBy: { who: 'you' } };
+    const restart = {
+      ...exit(1, { signal: 'SIGTERM', expected: true, ranForMs: 30_000 }),
+      stoppedBy: { who: 'you', action: 'restart' },
+    };
+    const k = kubelet([stop, restart] as ReturnType<typeof exit>[]);
+    const requests = [
+      { time: stop.time + 1000, action: 'stop', ok: true },
+      { time: stop.time + 60_000, action: 'start', ok: true },
+      { time: restart.time + 1000, action: 'restart', ok: true },
+    ] as const;
+    monitor.push(monitorData([{ ...k, history: { ...k.history, requests } }]));
+    const f = await app.waitFor((x) => x.includes('last hour'), 'the monitor');
+    expect(f).toMatch(/RUNNING\s+4242\s+30s\s+0\s+10:29:00 restarted by you/);
+    expect(/last hour ([·oX]+)/.exec(f)?.[1]?.at(-1)).toBe('o');
+    app.press('h');
+    const h = await app.waitFor((x) => x.includes('exits, newest first'), 'the exit list');
+    const lines = h.split('\n');
+    const at = (s: string) => lines.findIndex((l) => l.includes(s));
+    expect(at('10:29:00  ran 30s, then restarted by you (SIGTERM)')).toBeGreaterThan(0);
+    expect(at('10:28:00  started by you')).toBeGreaterThan(at('10:29:00'));
+    expect(at('10:27:00  ran 1m 00s, then stopped by you (SIGTERM)')).toBeGreaterThan(at('10:28:00'));
+  });
+
   for (const [columns, rows] of [
     [80, 24],
     [120, 40],
@@ -180,7 +218,13 @@ h again gives the log back`, async () => {
       const lines = f.split('\n');
       expect(lines.length).toBeLessThanOrEqual(rows);
       for (const l of lines) expect([...l].length).toBeLessThanOrEqual(columns);
-      expect(f).toContain('FLAPPING');
+      // Never dropped nor cut: state, restarts, the last exit, a whole FLAPPING, and the keys to help and quit.
+      expect(f).toMatch(/› kubelet\s+RUNNING\s+4242\s+(30s\s+)?3\s+10:29:00 SIGKILL/);
+      expect(f).toContain('LAST EXIT');
+      expect(f).toMatch(/ FLAPPING( |$)/m);
+      expect(f).toMatch(/\? help {2}q quit$/m);
+      // The node's memory, pressure and load, whole at every size.
+      expect(f).toMatch(/NEAR · (psi|pressure) cpu 1\d\.?\d?% mem(ory)? 41\.?2?% io (1|0\.5)% · load 7\.9/);
       // Help too: every key, in columns when the rows run out.
       app.press('?');
       const h = await app.waitFor((x) => x.includes('Keys'), 'the help');

@@ -42,6 +42,11 @@ describe('main log lines', () => {
       { kind: 'gave-up', name: 'kubelet' },
     ],
     ['2026-11-26 10:05:00,004 INFO supervisord started with pid 77', { kind: 'started', pid: 77 }],
+    [
+      '2026-11-26 10:08:00,100 WARN stopped: kubelet (terminated by SIGTERM)',
+      { kind: 'stopped', name: 'kubelet', signal: 'SIGTERM', status: null },
+    ],
+    ['2026-11-26 10:08:00,100 INFO stopped: kubelet (exit status 0)', { kind: 'stopped', status: 0, signal: null }],
   ])('%s', (line, expected) => {
     expect(parseMainLogLine(line)).toMatchObject(expected);
   });
@@ -55,17 +60,47 @@ describe('main log lines', () => {
 });
 
 describe('restart history', () => {
+  it(`a stop or restart asked from this monitor is said to be the monitor's; a later one by someone else \
+is not`, () => {
+    const history = new RestartHistory();
+    const at = (t: string, rest: string) => `2026-11-26 ${t},000 INFO ${rest}`;
+    history.feedLines([
+      at('10:00:00', 'supervisord started with pid 1'),
+      at('10:00:01', "spawned: 'kubelet' with pid 2"),
+    ]);
+    history.asking('kubelet', 'restart');
+    history.feedLines([
+      at('10:01:00', 'stopped: kubelet (terminated by SIGTERM)'),
+      at('10:01:01', "spawned: 'kubelet' with pid 3"),
+    ]);
+    history.asked('kubelet', { time: Date.UTC(2026, 10, 26, 10, 1, 1), action: 'restart', ok: true });
+    history.feedLines([at('10:02:00', 'stopped: kubelet (terminated by SIGTERM)')]);
+    const h = history.history('kubelet');
+    expect(h.exits.map((e) => e.stoppedBy)).toEqual([{ who: 'you', action: 'restart' }, { who: 'request' }]);
+    expect(h.restarts).toBe(0);
+    expect(h.requests).toEqual([{ time: Date.UTC(2026, 10, 26, 10, 1, 1), action: 'restart', ok: true }]);
+    // Started again by someone else (supervisorctl start): a start on request; a crash's respawn is not one.
+    history.feedLines([at('10:03:00', "spawned: 'kubelet' with pid 4")]);
+    history.feedLines([at('10:04:00', 'exited: kubelet (terminated by SIGKILL; not expected)')]);
+    history.feedLines([at('10:04:01', "spawned: 'kubelet' with pid 5")]);
+    expect(history.history('kubelet').requests?.slice(1)).toEqual([
+      { time: new Date(2026, 10, 26, 10, 3, 0).getTime(), action: 'start', ok: true, by: 'request' },
+    ]);
+  });
+
   it('counts unexpected exits followed by a spawn; not expected exits, stops, or an exit still waiting', () => {
     const history = new RestartHistory();
     history.feedLines(LOG.trim().split('\n'));
     const h = history.history('kubelet');
     expect(h.restarts).toBe(2);
     expect(h.spawns).toBe(5);
-    expect(h.exits.map((e) => [e.status, e.signal, e.expected, e.respawned, e.duringStart])).toEqual([
-      [null, 'SIGKILL', false, true, false],
-      [2, null, false, true, false],
-      [0, null, true, true, true],
-      [1, null, false, false, true],
+    expect(h.exits.map((e) => [e.status, e.signal, e.expected, e.respawned, e.duringStart, e.stoppedBy])).toEqual([
+      [null, 'SIGKILL', false, true, false, undefined],
+      [2, null, false, true, false, undefined],
+      [0, null, true, true, true, undefined],
+      // A stop is in the history too, said as one, by whoever asked (not this monitor here).
+      [null, 'SIGTERM', true, false, false, { who: 'request' }],
+      [1, null, false, false, true, undefined],
     ]);
     expect(h.lastExit).toMatchObject({ status: 1, expected: false, respawned: false });
     expect(history.supervisordPid).toBe(100);

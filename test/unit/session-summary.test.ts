@@ -52,4 +52,27 @@ describe('what the terminal keeps after the full screen', () => {
   it('nothing when the session did not change the node (the monitor only)', () => {
     expect(sessionSummary({ result: null, plan: null, steps: [], rollbackLines: [], operation: 'migrate' })).toBe('');
   });
+
+  it('what was asked from the monitor: each action, when, and how it went, with or without a migration', () => {
+    const at = new Date(2026, 10, 27, 10, 5, 9).getTime();
+    const text = sessionSummary({
+      result: null,
+      plan: null,
+      steps: [],
+      rollbackLines: [],
+      operation: 'migrate',
+      monitorActions: [
+        { time: at, action: 'restart', program: 'kubelet', ok: true, message: 'kubelet: restarted' },
+        { time: at, action: 'stop', program: 'kubelet', ok: false, message: 'kubelet: stop failed: not running' },
+      ],
+    });
+    expect(text).toBe(
+      [
+        'kubesup-tui: asked from the monitor:',
+        '  ✓ 10:05:09 kubelet: restarted',
+        '  ✗ 10:05:09 kubelet: stop failed: not running',
+        '',
+      ].join('\n'),
+    );
+  });
 });

@@ -15,6 +15,8 @@ export interface LogLine {
   readonly source?: string;
   /** The message, after the `] `. */
   readonly message?: string;
+  /** Not the program's own line: the monitor's mark of a death or a start (monitor/log-marks.ts). */
+  readonly mark?: boolean;
 }
 
 const KLOG = /^([IWEF])(\d{4} \d\d:\d\d:\d\d\.\d{6})\s+\d+ ([^\]\s]+:\d+)\] (.*)$/;

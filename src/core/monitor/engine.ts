@@ -11,11 +11,11 @@
 import type { Host, SupervisorConnection } from '../host.js';
 import { parseKlogLine } from '../kubelet/klog.js';
 import { describeFailure, isFault, namespec, supervisorClient } from '../supervisor/client.js';
-import { findLatestStart } from '../supervisor/main-log.js';
 import { FaultCode } from '../supervisor/xmlrpc.js';
 import { runAction } from './actions.js';
 import type { MonitorTarget } from './connect.js';
-import { LogFollower } from './log-follower.js';
+import { HistoryFeed } from './history-feed.js';
+import type { LogFollower } from './log-follower.js';
 import { LogRing } from './log-ring.js';
 import {
   type Action,
@@ -25,14 +25,15 @@ import {
   type MonitorOptions,
   nodeMoved,
   type ProgramRow,
+  ticking,
   visibleSignature,
 } from './monitor-data.js';
 import { NodeSampler } from './node-facts.js';
 import { decodePoll, pollCalls } from './poll-call.js';
 import { PollScheduler, Wakers } from './poll-scheduler.js';
 import { processFacts } from './process-facts.js';
+import { followedRow, sampledPid, usageBehind, usagePatch } from './process-line.js';
 import { followProgramLog, rotationNotice } from './program-log.js';
-import { RestartHistory } from './restart-history.js';
 
 const MAX_BACKOFF_MS = 5000;
 
@@ -42,8 +43,7 @@ export class MonitorEngine {
   private listeners = new Set<(d: MonitorData) => void>();
   private transport: SupervisorConnection | null = null;
   private actionTransport: SupervisorConnection | null = null;
-  private readonly history = new RestartHistory();
-  private mainLog: LogFollower | null = null;
+  private readonly feed: HistoryFeed;
   private programLog: LogFollower | null = null;
   private logSeq = 0;
   private readonly scheduler: PollScheduler;
@@ -55,10 +55,9 @@ export class MonitorEngine {
   private backoffMs = 0;
   private running = false;
   private lastSignature = '';
+  private polling: Promise<void> | null = null;
   /** The data last handed to the listeners: what is on screen. */
   private shown: MonitorData | null = null;
-  private lastMainLogRead = 0;
-  private lastProcessSignature = '';
 
   constructor(
     private readonly host: Host,
@@ -68,6 +67,7 @@ export class MonitorEngine {
     this.log = new LogRing(options.logCapacity ?? 5000);
     this.scheduler = new PollScheduler(host.clock, () => this.tick(), options.pollMs ?? 250);
     this.wakers = new Wakers(host.files, () => this.scheduler.nudge());
+    this.feed = new HistoryFeed(host.files, target.mainLogPath ?? undefined);
     this.data = emptyMonitorData(target.endpoint.url, target.healthzUrl);
   }
 
@@ -130,9 +130,20 @@ export class MonitorEngine {
   /**
    * One poll: state and processes in one multicall, with the followed log's next range in the same call;
    * the main log only when the processes changed (every crash changes a pid or a state) or every 5 s.
-   * Public so that tests can step it.
+   * Public so that tests can step it. One at a time: an action's poll beside the scheduler's would read the
+   * same main-log lines twice.
    */
   async pollOnce(): Promise<void> {
+    while (this.polling) await this.polling.catch(() => undefined);
+    this.polling = this.poll();
+    try {
+      await this.polling;
+    } finally {
+      this.polling = null;
+    }
+  }
+
+  private async poll(): Promise<void> {
     this.transport ??= this.host.connect(this.target.endpoint);
     const transport = this.transport;
     const supervisor = supervisorClient(transport);
@@ -144,39 +155,18 @@ export class MonitorEngine {
     const answer = await supervisor.multicall(pollCalls(knownPid, read));
     const { state, processes, pid, prefetched } = decodePoll(answer, knownPid, read);
 
-    // Main log: only the new bytes since the last read, so each line is fed to the history once.
-    const processSignature = JSON.stringify(processes.map((p) => [p.name, p.state, p.pid, p.start, p.stop]));
     const now = this.host.clock.now();
-    if (
-      processSignature !== this.lastProcessSignature ||
-      now - this.lastMainLogRead >= 5000 ||
-      pid !== this.data.supervisordPid
-    ) {
-      if (!this.mainLog) {
-        const logPath = this.target.mainLogPath;
-        const startOffset =
-          (logPath ? await findLatestStart(this.host.files, logPath).catch(() => undefined) : undefined) ?? 0;
-        this.mainLog = new LogFollower(
-          { read: (o, l) => supervisor.readLog(o, l) },
-          { chunkBytes: 1024 * 1024, startOffset },
-        );
-      }
-      try {
-        const main = await this.mainLog.poll(64);
-        this.history.feedLines(main.lines);
-        this.lastProcessSignature = processSignature;
-        this.lastMainLogRead = now;
-      } catch (error) {
-        // No main log file (logfile=/dev/stdout, syslog): counts stay unknown rather than wrong.
-        if (!isFault(error, FaultCode.NO_FILE)) throw error;
-      }
-    }
+    const events = await this.feed.read(supervisor, processes, pid !== this.data.supervisordPid, now);
+    const followed = processes.find((p) => namespec(p) === this.data.logProgram)?.name;
+    const marks = this.feed.marks(events, followed, now, this.logSeq);
+    for (const mark of marks) this.log.push(mark);
+    this.logSeq += marks.length;
 
     const programs: ProgramRow[] = await Promise.all(
       processes.map(async (p) => ({
         ...p,
         namespec: namespec(p),
-        history: this.history.history(p.name),
+        history: this.feed.history.history(p.name),
         ...(p.pid > 0 ? await processFacts(this.host, p, now) : {}),
       })),
     );
@@ -189,12 +179,12 @@ export class MonitorEngine {
       supervisordPid: pid,
       programs,
       updatedAt: this.host.clock.now(),
-      historyComplete: this.history.sawStart,
+      historyComplete: this.feed.history.sawStart,
+      logVersion: this.data.logVersion + (marks.length ? 1 : 0),
       ...(supervisordRestarted ? { logNotice: 'supervisord restarted' } : {}),
     });
-    // The process in the node panel is gone (a crash, a restart): the new one's figures now, not in 4 s.
-    const usagePid = this.data.usage?.pid;
-    if (usagePid && !programs.some((p) => p.pid === usagePid)) void this.sampleNode().catch(() => undefined);
+    // The followed program has a new process (a restart) or was just chosen: its figures now, not in 4 s.
+    if (usageBehind(this.data)) void this.sampleNode().catch(() => undefined);
     await this.pollProgramLog(programs, prefetched);
   }
 
@@ -249,7 +239,9 @@ export class MonitorEngine {
     if (this.backoffMs) return this.backoffMs;
     this.wakers.rearm();
     const watching = this.wakers.active;
-    return watching ? (this.options.restPollMs ?? 5000) : (this.options.pollMs ?? 250);
+    const rest = watching ? (this.options.restPollMs ?? 5000) : (this.options.pollMs ?? 250);
+    // An uptime under a minute or a countdown is shown to the second: polled just after each second turns.
+    return ticking(this.data) ? Math.min(rest, 1000 - (this.host.clock.now() % 1000) + 20) : rest;
   }
 
   async checkHealth(): Promise<void> {
@@ -269,7 +261,12 @@ export class MonitorEngine {
   async sampleNode(): Promise<void> {
     if (!this.target.disks) return;
     this.sampler ??= new NodeSampler(this.host.files, this.target.disks, this.target.eviction ?? {});
-    this.update(await this.sampler.sampleFor(this.data.programs, this.data.logProgram, this.host.clock.now()));
+    const row = followedRow(this.data.programs, this.data.logProgram);
+    const now = this.host.clock.now();
+    // A waiting wrapper's figures are not the program's: sampled as no process, the last ones are kept.
+    const process = row ? [{ ...row, pid: sampledPid(row) }] : [];
+    const { node, usage } = await this.sampler.sampleFor(process, row?.namespec ?? null, now);
+    this.update({ node, ...usagePatch(this.data, usage, row?.namespec ?? null, now, process[0]?.pid) });
   }
 
   private async healthTick(): Promise<void> {
@@ -287,7 +284,11 @@ export class MonitorEngine {
   /** start, stop or restart the program, on a connection of its own (startProcess waits for startsecs). */
   async act(action: Action, name: string): Promise<ActionOutcome> {
     this.actionTransport ??= this.host.connect(this.target.endpoint);
+    // The main log names the process, the table its group:name.
+    const process = this.data.programs.find((p) => p.namespec === name)?.name ?? name;
+    this.feed.history.asking(process, action);
     const outcome = await runAction(supervisorClient(this.actionTransport), action, name);
+    this.feed.history.asked(process, { time: this.host.clock.now(), action, ok: outcome.ok });
     if (outcome.ok) void this.pollOnce().catch(() => undefined);
     else {
       this.actionTransport?.close();

@@ -2,7 +2,7 @@
  * A program's exits read over time: a strip of the last hour, whether it is flapping, and each exit in words.
  * From the restart history (restart-history.ts); pure, so `status`, its JSON and the TUI say the same.
  */
-import type { ExitRecord } from './restart-history.js';
+import type { ExitRecord, RequestRecord } from './restart-history.js';
 import { compactDuration, formatClock } from './words.js';
 
 /** Several unexpected exits in a few minutes: restarting is not fixing it. */
@@ -39,20 +39,54 @@ export function stripText(strip: readonly StripCell[]): string {
   return strip.map((c) => (c === 'crash' ? 'X' : c === 'expected' ? 'o' : '·')).join('');
 }
 
-/** How an exit ended, in words: `SIGKILL`, `exit 1`, and whether supervisord expected it. */
-export function endedBy(e: Pick<ExitRecord, 'signal' | 'status' | 'expected' | 'duringStart'>): string {
+/**
+ * How an exit ended, in words: `SIGKILL`, `exit 1`, and whether supervisord expected it; a stop, who asked:
+ * `stopped by you` (this monitor; `restarted by you`), `stopped on request` (supervisorctl, another client).
+ */
+export function endedBy(e: Pick<ExitRecord, 'signal' | 'status' | 'expected' | 'duringStart' | 'stoppedBy'>): string {
   const how = e.signal ?? `exit ${e.status}`;
+  if (e.stoppedBy?.who === 'you') return `${e.stoppedBy.action === 'restart' ? 'restarted' : 'stopped'} by you`;
+  if (e.stoppedBy) return 'stopped on request';
   if (e.duringStart) return `${how} while starting`;
   return e.expected ? `${how} (expected)` : how;
 }
 
-/** One exit per line, newest first: `14:03:22  ran 3h 02m, then SIGKILL`. */
-export function exitLines(exits: readonly ExitRecord[], nowMs: number, max: number): string[] {
-  return [...exits]
-    .reverse()
-    .slice(0, max)
-    .map((e) => {
+export interface HistoryLine {
+  readonly time: number;
+  readonly text: string;
+  /** An exit supervisord did not expect: a crash. */
+  readonly crash: boolean;
+}
+
+/** A start asked for: by someone else (after a stop), by this monitor, or this monitor's request that failed. */
+function startWords(r: RequestRecord): string {
+  if (r.by) return 'started on request';
+  return r.ok ? 'started by you' : `your ${r.action} failed`;
+}
+
+/**
+ * One exit per line, newest first: `14:03:22  ran 3h 02m, then SIGKILL`; with the starts this monitor asked
+ * for among them (`14:05:00  started by you`): its stops and restarts are exits already.
+ */
+export function exitLines(
+  exits: readonly ExitRecord[],
+  nowMs: number,
+  max: number,
+  requests: readonly RequestRecord[] = [],
+): HistoryLine[] {
+  const lines = [
+    ...exits.map((e) => {
       const ran = e.ranForMs === null ? '' : `ran ${compactDuration(e.ranForMs / 1000)}, then `;
-      return `${formatClock(e.time, nowMs)}  ${ran}${endedBy(e)}`;
-    });
+      const signal = e.stoppedBy && e.signal ? ` (${e.signal})` : '';
+      return { time: e.time, text: `${formatClock(e.time, nowMs)}  ${ran}${endedBy(e)}${signal}`, crash: !e.expected };
+    }),
+    ...requests
+      .filter((r) => r.action === 'start' || !r.ok)
+      .map((r) => ({
+        time: r.time,
+        text: `${formatClock(r.time, nowMs)}  ${startWords(r)}`,
+        crash: false,
+      })),
+  ];
+  return lines.sort((a, b) => b.time - a.time).slice(0, max);
 }

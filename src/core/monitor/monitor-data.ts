@@ -53,8 +53,18 @@ export interface MonitorData {
   readonly logNotice: string | null;
   /** The node's load, memory, pressure and disks; null until sampled (or when supervisord is not local). */
   readonly node: NodeFacts | null;
-  /** The followed program's own CPU, memory, threads and files. */
+  /**
+   * The followed program's own CPU, memory, threads and files: its current process's, or its last process's
+   * (kept past its death until the next one is sampled; see process-line.ts).
+   */
   readonly usage: ProcessUsage | null;
+  /** Whose figures `usage` holds, and when they were taken. */
+  readonly usageOf: {
+    readonly namespec: string;
+    readonly atMs: number;
+    /** A newer pid of the program tried without figures (gone already, or /proc unreadable). */
+    readonly triedPid?: number;
+  } | null;
   /** Other units kubesup-tui moved (containerd, etcd...), each by its own health check; absent when none. */
   readonly services?: readonly ServiceHealth[];
 }
@@ -64,7 +74,7 @@ export interface ActionOutcome {
   readonly message: string;
 }
 
-export type Action = 'start' | 'stop' | 'restart';
+export type { Action } from './restart-history.js';
 
 /** What the monitor shows before its first poll, or when it cannot even start (problem set). */
 export function emptyMonitorData(url: string, healthzUrl: string, problem: string | null = null): MonitorData {
@@ -84,6 +94,7 @@ export function emptyMonitorData(url: string, healthzUrl: string, problem: strin
     logNotice: null,
     node: null,
     usage: null,
+    usageOf: null,
   };
 }
 
@@ -127,7 +138,7 @@ export function nodeMoved(shown: MonitorData | null, now: MonitorData): boolean 
 /**
  * What a person sees change, at the step it is shown: when it is the same (and no node figure moved, see
  * nodeMoved), the monitor need not redraw. The uptimes are in it as words (`45s`, `12m`), so a quiet screen is
- * redrawn once a minute, not once a second.
+ * redrawn once a minute, not once a second (after its first minute).
  */
 export function visibleSignature(d: MonitorData): string {
   const health = d.health.result;
@@ -158,8 +169,22 @@ export function visibleSignature(d: MonitorData): string {
       uptimeWord(uptimeSeconds(p)),
     ]),
     // The node panel: its levels and whose process it shows; its figures move it through nodeMoved.
-    [d.node?.memory?.level, ...(d.node?.disks.map((x) => x.level) ?? []), d.node === null, d.usage?.pid],
+    [
+      d.node?.memory?.level,
+      ...(d.node?.disks.map((x) => x.level) ?? []),
+      d.node === null,
+      d.usage?.pid,
+      d.usageOf?.namespec,
+    ],
   ]);
+}
+
+/**
+ * Something on screen moves each second: an uptime under a minute (shown to the second), a wrapper's
+ * countdown to its next try. The engine then polls each second, so that what is shown stays true.
+ */
+export function ticking(d: Pick<MonitorData, 'programs'>): boolean {
+  return d.programs.some((p) => p.waiting || (uptimeSeconds(p) ?? 60) < 60);
 }
 
 /** How long a program has run by supervisord's own clock; null when it is not running. */

@@ -19,6 +19,21 @@ export function memoryWords(n: NodeFacts): string {
   return `memory ${formatBytes(m.availBytes)} of ${formatBytes(m.totalBytes)} available${evicts}`;
 }
 
+/**
+ * The node's line in two forms: in full, and short enough for 80 columns with memory, pressure and load all
+ * there (`mem 120 MiB free (evicts <100 MiB)` · `psi cpu 13% mem 41% io 1%` · `load 7.9`); swap goes first.
+ */
+export function nodeLineWords(n: NodeFacts, short: boolean): { memory: string; rest: string } {
+  if (!short) return { memory: memoryWords(n), rest: ` · ${pressureWords(n)} · ${loadWords(n)} · ${swapWords(n)}` };
+  const m = n.memory;
+  const evicts = m?.threshold ? ` (evicts <${describeThreshold(m.threshold)})` : '';
+  const memory = m ? `mem ${formatBytes(m.availBytes)} free${evicts}` : 'mem ?';
+  const p = n.pressure;
+  const whole = (x: Pressure | null | undefined) => (x ? `${Math.round(x.some)}%` : '-');
+  const psi = p ? `psi cpu ${whole(p.cpu)} mem ${whole(p.memory)} io ${whole(p.io)}` : 'no psi';
+  return { memory, rest: ` · ${psi} · load ${n.load ? n.load[0].toFixed(1) : '?'}` };
+}
+
 export function swapWords(n: NodeFacts): string {
   const m = n.memory;
   if (!m) return 'swap ?';
@@ -37,8 +52,12 @@ export function diskWords(d: DiskFacts): string {
 }
 
 export function usageWords(name: string, u: ProcessUsage): string {
+  return [`${name} pid ${u.pid}`, figureWords(u)].filter(Boolean).join(' · ');
+}
+
+/** A process's figures without its name: `cpu 3.0% · 120 MiB resident · 14 threads · 30 open files`. */
+export function figureWords(u: ProcessUsage): string {
   const parts = [
-    `${name} pid ${u.pid}`,
     u.cpuPercent !== null ? `cpu ${u.cpuPercent.toFixed(1)}%` : null,
     u.rssBytes !== null ? `${formatBytes(u.rssBytes)} resident` : null,
     u.threads !== null ? plural(u.threads, 'thread') : null,

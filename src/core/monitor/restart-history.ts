@@ -8,6 +8,9 @@
  */
 import { type MainLogEvent, parseMainLogLine } from '../supervisor/main-log.js';
 
+/** What the monitor can ask supervisord to do to a program. */
+export type Action = 'start' | 'stop' | 'restart';
+
 export interface ExitRecord {
   /** Milliseconds since the epoch, from the log line's local timestamp. */
   readonly time: number;
@@ -21,6 +24,23 @@ export interface ExitRecord {
   readonly duringStart: boolean;
   /** How long it had run, from its spawn line; null when the log does not hold that spawn. */
   readonly ranForMs: number | null;
+  /**
+   * A stop someone asked supervisord for (supervisor's `stopped:` line), not an exit by itself: 'you' from
+   * this monitor (with the action: a restart is a stop, then a start), else 'request' (supervisorctl, another
+   * client, supervisord shutting down). Absent for an exit by itself.
+   */
+  readonly stoppedBy?: { readonly who: 'you' | 'request'; readonly action?: Action };
+}
+
+/**
+ * A start, stop or restart asked from this monitor, with when, and whether supervisord did it; or a start
+ * someone else asked for (`by: 'request'`: a spawn after a stop, not after an exit).
+ */
+export interface RequestRecord {
+  readonly time: number;
+  readonly action: Action;
+  readonly ok: boolean;
+  readonly by?: 'request';
 }
 
 export interface ProgramHistory {
@@ -29,6 +49,8 @@ export interface ProgramHistory {
   /** Newest last; bounded. */
   readonly exits: readonly ExitRecord[];
   readonly lastExit: ExitRecord | null;
+  /** What this monitor asked for, oldest first (bounded); absent where no monitor asks (status). */
+  readonly requests?: readonly RequestRecord[];
 }
 
 const MAX_EXITS = 200;
@@ -45,6 +67,13 @@ interface MutableHistory {
   starting: boolean;
   /** When the running process was spawned. */
   spawnedAt: number | null;
+  requests: RequestRecord[];
+  /** This monitor asked for a stop (or a restart) whose `stopped:` line has not come yet. */
+  stopAsked: Action | null;
+  /** This monitor asked for a start (or a restart) whose spawn has not come yet. */
+  startAsked: boolean;
+  /** Stopped on request, or given up: its next spawn is a start someone asked for. */
+  stopped: boolean;
 }
 
 export class RestartHistory {
@@ -54,8 +83,9 @@ export class RestartHistory {
   /** False until a "supervisord started" line was seen: counts may then miss what a rotated log held. */
   sawStart = false;
 
-  /** Feed lines in log order. */
-  feedLines(lines: Iterable<string>): void {
+  /** Feed lines in log order; returns the transitions they held. */
+  feedLines(lines: Iterable<string>): MainLogEvent[] {
+    const events: MainLogEvent[] = [];
     for (const line of lines) {
       if (line.includes('success: ')) {
         const m = /success: (.+) entered RUNNING state/.exec(line);
@@ -63,8 +93,12 @@ export class RestartHistory {
         continue;
       }
       const event = parseMainLogLine(line);
-      if (event) this.apply(event);
+      if (event) {
+        this.apply(event);
+        events.push(event);
+      }
     }
+    return events;
   }
 
   apply(event: MainLogEvent): void {
@@ -82,6 +116,12 @@ export class RestartHistory {
         if (h.pending) h.restarts++;
         const last = h.exits.at(-1);
         if (h.exitOpen && last) h.exits[h.exits.length - 1] = { ...last, respawned: true };
+        if (h.stopped && !h.startAsked) {
+          h.requests.push({ time: event.time, action: 'start', ok: true, by: 'request' });
+          if (h.requests.length > MAX_EXITS) h.requests.shift();
+        }
+        h.stopped = false;
+        h.startAsked = false;
         h.pending = false;
         h.exitOpen = false;
         h.starting = true;
@@ -105,8 +145,29 @@ export class RestartHistory {
         h.starting = false;
         break;
       }
-      case 'stopped':
+      case 'stopped': {
+        const by = h.stopAsked;
+        h.exits.push({
+          time: event.time,
+          status: event.status,
+          signal: event.signal,
+          expected: true,
+          respawned: false,
+          duringStart: false,
+          ranForMs: h.spawnedAt === null ? null : Math.max(0, event.time - h.spawnedAt),
+          stoppedBy: by ? { who: 'you', action: by } : { who: 'request' },
+        });
+        if (h.exits.length > MAX_EXITS) h.exits.splice(0, h.exits.length - MAX_EXITS);
+        h.stopAsked = null;
+        h.stopped = true;
+        h.pending = false;
+        h.exitOpen = false;
+        h.starting = false;
+        h.spawnedAt = null;
+        break;
+      }
       case 'gave-up':
+        h.stopped = true;
         h.pending = false;
         h.exitOpen = false;
         h.starting = false;
@@ -115,16 +176,51 @@ export class RestartHistory {
     }
   }
 
+  /** This monitor is about to ask for `action` on the program: the stop its log line tells is then ours. */
+  asking(name: string, action: Action): void {
+    const h = this.entry(name);
+    if (action !== 'start') h.stopAsked = action;
+    if (action !== 'stop') h.startAsked = true;
+  }
+
+  /** What supervisord said to the monitor's request: kept for the exits view and the session's summary. */
+  asked(name: string, request: RequestRecord): void {
+    const h = this.entry(name);
+    h.requests.push(request);
+    if (h.requests.length > MAX_EXITS) h.requests.shift();
+    // A stop refused (not running) writes no line: a later stop by someone else is not ours.
+    if (!request.ok && request.action === 'stop') h.stopAsked = null;
+    if (!request.ok && request.action === 'start') h.startAsked = false;
+  }
+
   history(name: string): ProgramHistory {
     const h = this.programs.get(name);
-    if (!h) return { restarts: 0, spawns: 0, exits: [], lastExit: null };
-    return { restarts: h.restarts, spawns: h.spawns, exits: [...h.exits], lastExit: h.exits.at(-1) ?? null };
+    if (!h) return { restarts: 0, spawns: 0, exits: [], lastExit: null, requests: [] };
+    return {
+      restarts: h.restarts,
+      spawns: h.spawns,
+      exits: [...h.exits],
+      lastExit: h.exits.at(-1) ?? null,
+      requests: [...h.requests],
+    };
   }
 
   private entry(name: string): MutableHistory {
     let h = this.programs.get(name);
     if (!h) {
-      h = { restarts: 0, spawns: 0, exits: [], pending: false, exitOpen: false, starting: false, spawnedAt: null };
+      h = {
+        restarts: 0,
+        spawns: 0,
+        exits: [],
+        pending: false,
+        exitOpen: false,
+        starting: false,
+        spawnedAt: null,
+        requests: [],
+        stopAsked: null,
+        startAsked: false,
+        stopped: false,
+      };
       this.programs.set(name, h);
     }
     return h;

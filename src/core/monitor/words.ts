@@ -12,15 +12,15 @@ export function formatDuration(seconds: number | null): string {
 }
 
 /**
- * How long a program has run, as the monitor's table shows it: by the second in its first 10 s (a restart
- * is watched closely), then `20s`, `30s` in tens, then minutes (`12m`), hours (`3h 02m`), days (`2d 04h`).
- * The step is what lets a quiet screen stay still: it is redrawn when a word changes, not once a second.
+ * How long a program has run, as the monitor's table shows it: by the second in its first minute (a restart
+ * is watched closely, and supervisorctl says `0:00:45`, not 40), then minutes (`12m`), hours (`3h 02m`), days
+ * (`2d 04h`). The step is what lets a quiet screen stay still: past a minute it is redrawn when a word
+ * changes, not once a second.
  */
 export function uptimeWord(seconds: number | null): string {
   if (seconds === null) return '-';
   const s = Math.max(0, Math.floor(seconds));
-  if (s < 10) return `${s}s`;
-  if (s < 60) return `${Math.floor(s / 10) * 10}s`;
+  if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m`;
   return compactDuration(s);
 }
@@ -64,6 +64,12 @@ export function formatClock(timeMs: number, nowMs: number): string {
   const sameDay =
     t.getFullYear() === now.getFullYear() && t.getMonth() === now.getMonth() && t.getDate() === now.getDate();
   return sameDay ? clock : `${t.getFullYear()}-${two(t.getMonth() + 1)}-${two(t.getDate())} ${clock}`;
+}
+
+/** A moment in a narrow column: `14:03:22` today, `11-25 14:03` before (the date, then the minute, stay). */
+export function shortClock(timeMs: number, nowMs: number): string {
+  const long = formatClock(timeMs, nowMs);
+  return long.length > 8 ? long.slice(5, 16) : long;
 }
 
 /** A length of time in its two largest units: `45s`, `12m 03s`, `3h 02m`, `2d 04h`. */

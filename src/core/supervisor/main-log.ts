@@ -16,7 +16,7 @@ export type MainLogEvent =
   | { kind: 'started'; time: number; pid: number }
   | { kind: 'spawned'; time: number; name: string; pid: number }
   | { kind: 'exited'; time: number; name: string; status: number | null; signal: string | null; expected: boolean }
-  | { kind: 'stopped'; time: number; name: string }
+  | { kind: 'stopped'; time: number; name: string; status: number | null; signal: string | null }
   | { kind: 'gave-up'; time: number; name: string };
 
 const TIME = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d),(\d{3}) \w+ /;
@@ -56,7 +56,16 @@ const LINE_EVENTS: readonly (readonly [RegExp, (m: Match, time: number) => MainL
       expected: m[4] === 'expected',
     }),
   ],
-  [/^stopped: (.+) \(.*\)$/, (m, time) => ({ kind: 'stopped', time, name: m[1] as string })],
+  [
+    /^stopped: (.+) \((?:exit status (\d+)|terminated by (\w+)(?: \(core dumped\))?|.*)\)$/,
+    (m, time) => ({
+      kind: 'stopped',
+      time,
+      name: m[1] as string,
+      status: m[2] !== undefined ? Number(m[2]) : null,
+      signal: m[3] ?? null,
+    }),
+  ],
   [/^gave up: (.+) entered FATAL state/, (m, time) => ({ kind: 'gave-up', time, name: m[1] as string })],
   [/^supervisord started with pid (\d+)$/, (m, time) => ({ kind: 'started', time, pid: Number(m[1]) })],
 ];

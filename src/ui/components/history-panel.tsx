@@ -21,11 +21,14 @@ export function HistoryLine({
   readonly width: number;
 }) {
   const flapping = isFlapping(program.history.exits, nowMs);
-  const restarts = plural(program.history.restarts, 'restart');
-  const head = `${program.namespec}: ${restarts} since supervisord started · last hour `;
-  // One cell a minute when there is room; fewer, wider cells on a narrow terminal.
-  const cells = Math.max(12, Math.min(60, width - head.length - 12));
-  const strip = exitStrip(program.history.exits, nowMs, cells);
+  const badge = flapping ? ' FLAPPING ' : '';
+  const restarts = `${program.namespec}: ${plural(program.history.restarts, 'restart')}`;
+  // The count and FLAPPING are never cut: the words around them shorten first, then the strip narrows.
+  const room = width - badge.length - 1;
+  const long = `${restarts} since supervisord started · last hour `;
+  const head = long.length + 12 <= room ? long : `${restarts} · last hour `;
+  const cells = Math.min(60, room - head.length);
+  const strip = cells >= 6 ? exitStrip(program.history.exits, nowMs, cells) : [];
   // Runs of the same mark as one span each: a quiet hour is one span, not sixty (each span costs every frame).
   const runs: { cell: (typeof strip)[number]; text: string; at: number }[] = [];
   strip.forEach((cell, at) => {
@@ -35,7 +38,7 @@ export function HistoryLine({
   });
   return (
     <Text wrap="truncate-end">
-      <Text dimColor>{truncate(head, width)}</Text>
+      <Text dimColor>{strip.length ? head : truncate(restarts, room)}</Text>
       {runs.map((r) => (
         <Text key={r.at} color={STRIP_COLOR[r.cell]} dimColor={r.cell === 'none'}>
           {r.text}
@@ -43,7 +46,7 @@ export function HistoryLine({
       ))}
       {flapping ? (
         <Text color="red" inverse>
-          {' FLAPPING '}
+          {strip.length ? badge : ` ${badge.trim()} `}
         </Text>
       ) : null}
     </Text>
@@ -62,7 +65,7 @@ export function ExitList({
   readonly height: number;
 }) {
   const exits = program?.history.exits ?? [];
-  const lines = exitLines(exits, nowMs, Math.max(0, height - 1));
+  const lines = exitLines(exits, nowMs, Math.max(0, height - 1), program?.history.requests);
   return (
     <Box flexDirection="column" height={height}>
       <Text bold wrap="truncate-end">
@@ -72,14 +75,11 @@ export function ExitList({
         )}
       </Text>
       {lines.length === 0 ? <Text dimColor>no exits since supervisord started</Text> : null}
-      {lines.map((line, i) => {
-        const e = exits[exits.length - 1 - i];
-        return (
-          <Text key={`${e?.time}:${e?.ranForMs}:${line}`} wrap="truncate-end" color={e?.expected ? undefined : 'red'}>
-            {truncate(line, width)}
-          </Text>
-        );
-      })}
+      {lines.map((line) => (
+        <Text key={`${line.time}:${line.text}`} wrap="truncate-end" color={line.crash ? 'red' : undefined}>
+          {truncate(line.text, width)}
+        </Text>
+      ))}
     </Box>
   );
 }

@@ -5,7 +5,8 @@
 import { Box, Text } from 'ink';
 import type { Severity } from '../../core/kubelet/klog.js';
 import { withoutTime } from '../../core/monitor/log-text.js';
-import { lineRows, printable } from '../../core/text.js';
+import { plural } from '../../core/monitor/words.js';
+import { lineRows, printable, truncate } from '../../core/text.js';
 import type { LogViewState, LogWindow } from '../../store/log-view.js';
 import { severityColor } from '../theme.js';
 
@@ -16,6 +17,22 @@ export const nextLevel = (s: Severity): Severity => LEVELS[(LEVELS.indexOf(s) + 
 function followWords(follow: boolean, newer: number): string {
   if (follow) return 'following';
   return newer ? `paused · ${newer} new` : 'paused';
+}
+
+/** The search as the header shows it: only matching lines or all, the query, where the cursor is among the matches. */
+function searchWords(view: LogViewState, window: LogWindow): string | null {
+  if (!view.query) return view.filter ? 'only: type a search' : null;
+  const found = window.current
+    ? `${window.current} of ${window.matches.length}`
+    : plural(window.matches.length, 'match', 'matches');
+  return `${view.filter ? 'only ' : ''}"${view.query}" ${found}`;
+}
+
+/** Why the pane shows no line: nothing matches the filter, nothing yet, or nothing at the chosen level. */
+function emptyWords(view: LogViewState): string {
+  if (view.filter && view.query) return `no line matches "${view.query}"`;
+  if (view.minSeverity === 'info') return 'no lines yet';
+  return `no line at level ≥ ${view.minSeverity}`;
 }
 
 export function LogView({
@@ -41,22 +58,27 @@ export function LogView({
       })),
     )
     .slice(-height);
-  const modes = [view.wrap ? 'wrap' : null, view.timestamps ? null : 'no times'].filter(Boolean).join(' · ');
+  const modes = [view.wrap ? 'wrap' : null, view.timestamps ? null : 'no times'];
+  const search = searchWords(view, window);
+  const state = followWords(view.follow, window.newer);
+  // What the pane is doing comes before its name: a narrow screen cuts the name, never the count.
+  const tail = [state, search, `level ≥ ${view.minSeverity}`, ...modes].filter(Boolean).join(' · ');
+  const head = truncate(title, Math.max(8, width - tail.length - 12));
+  const empty = window.total > 0 ? null : emptyWords(view);
   // One text node for all the rows, coloured spans inside: a frame under a log flood costs one layout
   // measurement, not one per line.
   return (
     <Box flexDirection="column" height={height + 1}>
       <Text wrap="truncate-end" dimColor>
-        ── {title} · {followWords(view.follow, window.newer)} · level ≥ {view.minSeverity}
-        {modes ? ` · ${modes}` : ''}
-        {view.query ? ` · "${view.query}" ${window.matches.length} matches` : ''} ─────
+        ── {head} · {tail} ─────
       </Text>
+      {empty ? <Text dimColor>{empty}</Text> : null}
       <Text wrap="truncate-end">
         {rows.map(({ l, text: row }, i) => {
           const current = view.matchSeq === l.seq;
           const hit = q !== '' && l.text.toLowerCase().includes(q);
           const text = `${row}${i < rows.length - 1 ? '\n' : ''}`;
-          const color = severityColor(l.severity);
+          const color = l.mark ? 'cyan' : severityColor(l.severity);
           return color || current || hit ? (
             // biome-ignore lint/suspicious/noArrayIndexKey: a wrapped line's rows share its seq
             <Text key={`${l.seq}:${i}`} color={color} inverse={current} bold={hit && !current}>

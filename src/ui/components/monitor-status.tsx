@@ -1,7 +1,7 @@
 /** The monitor's top lines: supervisord (or why it cannot be reached), kubelet's healthz, the node's warning. */
 import { Text } from 'ink';
 import type { MonitorData } from '../../core/monitor/monitor-data.js';
-import { healthWord, uptimeWord } from '../../core/monitor/words.js';
+import { formatClock, healthWord, uptimeWord } from '../../core/monitor/words.js';
 
 /** Rows taken: supervisord, healthz, the moved units' health when there are some, the warning when there is one. */
 export const statusRows = (warning: string | null, services = false) => 2 + (warning ? 1 : 0) + (services ? 1 : 0);
@@ -22,18 +22,27 @@ export function MonitorStatus({
   readonly nowMs: number;
 }) {
   const h = m.health.result;
-  const sinceOk = m.health.lastOkAt && !h?.ok ? ` (last ok ${uptimeWord((nowMs - m.health.lastOkAt) / 1000)} ago)` : '';
+  // From the engine's own look, not the screen's moment: the failing check is when "ago" was true.
+  const { lastOkAt, checkedAt } = m.health;
+  const sinceOk =
+    h?.ok || checkedAt === null
+      ? ''
+      : lastOkAt === null
+        ? ' (not ok since the monitor opened)'
+        : ` (last ok ${uptimeWord((checkedAt - lastOkAt) / 1000)} ago)`;
   return (
     <>
       {!m.connected ? (
         <Text color="red" inverse wrap="truncate-end">
           {' '}
-          {m.stale ? 'STALE · ' : ''}supervisord unreachable, reconnecting: {m.problem}{' '}
+          {m.stale ? `STALE${m.updatedAt === null ? '' : ` since ${formatClock(m.updatedAt, nowMs)}`} · ` : ''}
+          supervisord unreachable, reconnecting: {m.problem}{' '}
         </Text>
       ) : (
         <Text wrap="truncate-end">
-          supervisord <Text color="green">{m.supervisord?.statename}</Text> pid {m.supervisordPid} · {m.url}
-          {m.historyComplete ? '' : <Text color="yellow"> · restart counts partial (main log rotated)</Text>}
+          {/* What qualifies the counts before the address: a narrow screen cuts the address. */}
+          supervisord <Text color="green">{m.supervisord?.statename}</Text> pid {m.supervisordPid}
+          {m.historyComplete ? '' : <Text color="yellow"> · restart counts partial (main log rotated)</Text>} · {m.url}
         </Text>
       )}
       <Text wrap="truncate-end">

@@ -4,8 +4,9 @@
  */
 import { Text } from 'ink';
 import { formatBytes } from '../../core/kubelet/eviction.js';
-import type { Level, NodeFacts, ProcessUsage } from '../../core/monitor/node-facts.js';
-import { loadWords, memoryWords, pressureWords, swapWords, usageWords } from '../../core/monitor/node-words.js';
+import type { Level, NodeFacts } from '../../core/monitor/node-facts.js';
+import { nodeLineWords } from '../../core/monitor/node-words.js';
+import type { ProcessLine } from '../../core/monitor/process-line.js';
 import { truncate } from '../../core/text.js';
 
 const levelColor = (l: Level) => (l === 'over' ? 'red' : l === 'near' ? 'yellow' : undefined);
@@ -16,31 +17,36 @@ export const NODE_PANEL_ROWS = 3;
 
 export function NodePanel({
   node,
-  usage,
-  program,
+  process,
   width,
 }: {
   readonly node: NodeFacts | null;
-  readonly usage: ProcessUsage | null;
-  readonly program: string;
+  /** The selected program's process: its figures, or its last process's marked as such (process-line.ts). */
+  readonly process: ProcessLine;
   readonly width: number;
 }) {
   if (!node)
     return <Text dimColor>{truncate('node: sampling… (only when supervisord runs on this node)', width)}</Text>;
   const mem = node.memory;
+  const full = nodeLineWords(node, false);
+  const mark = mem ? levelMark(mem.level).length : 0;
+  const line = full.memory.length + mark + full.rest.length <= width ? full : nodeLineWords(node, true);
   const disks = node.disks.map((d) => ({
     text: `${d.path} ${formatBytes(d.availBytes)} free${levelMark(d.level)}`,
     level: d.level,
   }));
   return (
     <>
-      <Text wrap="truncate-end">{truncate(usage ? usageWords(program, usage) : `${program}: not running`, width)}</Text>
+      <Text wrap="truncate-end" color={process.past ? 'yellow' : undefined}>
+        {truncate(process.text, width)}
+      </Text>
       {/* Memory and pressure first: what kills kubelet under load; the rest is cut first on a narrow screen. */}
       <Text wrap="truncate-end">
         <Text color={mem ? levelColor(mem.level) : undefined}>
-          {mem ? `${memoryWords(node)}${levelMark(mem.level)}` : 'memory ?'}
+          {line.memory}
+          {mem ? levelMark(mem.level) : ''}
         </Text>
-        {` · ${pressureWords(node)} · ${loadWords(node)} · ${swapWords(node)}`}
+        {line.rest}
       </Text>
       <Text wrap="truncate-end">
         disks:

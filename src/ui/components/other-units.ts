@@ -24,3 +24,11 @@ export function alsoMoveLine(d: Detection, chosen: readonly string[]): string | 
   if (!others.length) return null;
   return others.map(({ unit, active }, i) => otherUnitWords(unit, active, i, d, chosen)).join(' · ');
 }
+
+/** The hint for the number keys, as many as there are units to choose (`1 also move`, `1-3 also move`); else none. */
+export function alsoMoveHint(d: Detection | null): string | null {
+  if (!d) return null;
+  const last = [0, 1, 2, 3].filter((i) => choosable(d, i) !== null).at(-1);
+  if (last === undefined) return null;
+  return last === 0 ? '1 also move' : `1-${last + 1} also move`;
+}

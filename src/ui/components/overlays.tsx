@@ -1,19 +1,29 @@
 /** What sits over any screen: the y/n confirmation, a notice, and the help listing every key. */
 import { Box, Text } from 'ink';
-import { truncate } from '../../core/text.js';
+import { truncate, wrapWords } from '../../core/text.js';
 import { useAppStore } from '../../store/store-context.js';
 import type { Binding } from '../keymap.js';
 
-export function ConfirmBar() {
+/** The question's rows at this width: border and padding take 4 columns, ` [y/N]` 6 more. */
+export const confirmLines = (message: string, columns: number) => wrapWords(message, Math.max(10, columns - 10));
+
+/** Rows the dialog takes: its lines and its border. */
+export const confirmRows = (message: string, columns: number) => confirmLines(message, columns).length + 2;
+
+export function ConfirmBar({ width }: { readonly width: number }) {
   const confirm = useAppStore((s) => s.confirm);
   if (!confirm) return null;
+  // Wrapped, never cut: every word of what is asked is read before y; the keys stay on its first row.
+  const lines = confirmLines(confirm.message, width);
   return (
-    <Box borderStyle="single" borderColor="yellow" paddingX={1}>
-      {/* The message may be cut to the width; the keys never are. */}
-      <Box flexGrow={1}>
-        <Text color="yellow" wrap="truncate-end">
-          {confirm.message}
-        </Text>
+    <Box borderStyle="single" borderColor="yellow" paddingX={1} flexShrink={0}>
+      <Box flexGrow={1} flexDirection="column">
+        {lines.map((line, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a row's place is its identity
+          <Text key={i} color="yellow">
+            {line}
+          </Text>
+        ))}
       </Box>
       <Text color="yellow" bold>
         {' '}

@@ -1,9 +1,11 @@
 /** Wizard step 1: how kubelet is started today, at a glance. */
 import { Box, Text } from 'ink';
 import { useState } from 'react';
+import { wrapWords } from '../../core/text.js';
 import { useAppStore } from '../../store/store-context.js';
 import { kubeletGlance, migratedGlance, supervisordGlance } from '../components/detect-glance.js';
 import { alsoMoveLine, choosable } from '../components/other-units.js';
+import { warningRows } from '../components/warning-rows.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { Binding } from '../keymap.js';
 
@@ -76,7 +78,11 @@ export function DetectScreen({
     text: f.arg,
     source: shortSource(f.source),
   }));
-  const listHeight = Math.max(3, height - glance.length - 4 - Math.min(d.warnings.length, 6) - (d.refusal ? 1 : 0));
+  // Warnings wrap (continued rows indented two columns); a third of the screen for them at most.
+  const warned = warningRows(d.warnings, width - 2, Math.max(2, Math.floor(height / 3)));
+  const refusal = d.refusal ? wrapWords(`✗ no migration: ${d.refusal}`, width) : [];
+  const extra = warned.rows.length + (warned.more ? 1 : 0) + refusal.length;
+  const listHeight = Math.max(3, height - glance.length - 4 - extra);
   const visible = lines.slice(scroll, scroll + listHeight);
   return (
     <Box flexDirection="column" height={height}>
@@ -107,20 +113,17 @@ export function DetectScreen({
           … j/k to scroll ({scroll + 1}-{Math.min(lines.length, scroll + listHeight)} of {lines.length})
         </Text>
       ) : null}
-      {d.refusal ? (
-        <Text color="red" wrap="truncate-end">
-          ✗ no migration: {d.refusal}
-        </Text>
-      ) : null}
-      {d.warnings.slice(0, 6).map((w, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: warnings may repeat; their order is fixed
-        <Text key={`w${i}`} color="yellow" wrap="truncate-end">
-          ! {w}
+      {refusal.map((row) => (
+        <Text key={row} color="red">
+          {row}
         </Text>
       ))}
-      {d.warnings.length > 6 ? (
-        <Text dimColor> … {d.warnings.length - 6} more warnings: kubesup-tui detect</Text>
-      ) : null}
+      {warned.rows.map((row) => (
+        <Text key={row.key} color="yellow">
+          {row.text}
+        </Text>
+      ))}
+      {warned.more ? <Text dimColor> … {warned.more} more warnings: kubesup-tui detect</Text> : null}
       {error ? (
         <Text color="red" wrap="truncate-end">
           ✗ {error}

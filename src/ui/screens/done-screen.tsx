@@ -36,15 +36,16 @@ export function DoneScreen({ keysActive }: { readonly keysActive: boolean }) {
           healthz gap: {result.healthzGapMs === null ? 'unknown' : `${result.healthzGapMs} ms`} (how long kubelet did
           not answer)
         </Text>
-        <Text wrap="truncate-end">
+        {/* What was written and how to undo it: read whole, wrapped, at any width. */}
+        <Text wrap="wrap">
           files:{' '}
           {[...others, plan]
             .flatMap((p) => p.files)
             .map((f) => f.path)
             .join(', ')}
         </Text>
-        <Text wrap="truncate-end">backups and journal: /var/lib/kubesup-tui/</Text>
-        <Text wrap="truncate-end">
+        <Text wrap="wrap">backups and journal: /var/lib/kubesup-tui/</Text>
+        <Text wrap="wrap">
           undo: kubesup-tui rollback --yes
           {others.map((o) => ` · kubesup-tui rollback --yes --unit ${o.service.unit}`).join('')}
         </Text>

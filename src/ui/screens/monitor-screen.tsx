@@ -1,6 +1,7 @@
 /** The live monitor: programs, kubelet health, the node, the selected program's history and log, and its keys. */
 import { Box, Text, useInput } from 'ink';
 import { useState } from 'react';
+import { processLine } from '../../core/monitor/process-line.js';
 import { logWindow } from '../../store/log-view.js';
 import { useAppStore, useAppStoreApi } from '../../store/store-context.js';
 import { ExitList, HistoryLine } from '../components/history-panel.js';
@@ -19,6 +20,7 @@ export const MONITOR_KEYS = {
   start: { keys: ['s'], hint: 's start', help: 'start, or recover FATAL (asks y)' },
   follow: { keys: ['f', 'space'], hint: 'f follow', help: 'pause or follow the log' },
   search: { keys: ['/'], hint: '/ search', help: 'search (n, N: next, previous)' },
+  filter: { keys: ['&'], hint: '& filter', help: 'only the lines matching the search, or all again' },
   nextMatch: { keys: ['n'], help: 'next match' },
   prevMatch: { keys: ['N'], help: 'previous match' },
   level: { keys: ['l'], hint: 'l level', help: 'level: warnings+, errors, all' },
@@ -95,6 +97,7 @@ export function MonitorScreen({
       start: () => a.askAction('start'),
       follow: a.toggleFollow,
       search: a.openSearch,
+      filter: a.toggleFilter,
       nextMatch: () => a.nextMatch(1, window.matches),
       prevMatch: () => a.nextMatch(-1, window.matches),
       level: () => a.setMinSeverity(nextLevel(view.minSeverity)),
@@ -123,12 +126,7 @@ export function MonitorScreen({
       <MonitorStatus m={m} warning={warning} nowMs={nowMs} />
       <ProgramTable programs={m.programs} selected={selected} stale={m.stale} width={width} nowMs={nowMs} />
       {p ? <HistoryLine program={p} nowMs={nowMs} width={width} /> : <Text> </Text>}
-      <NodePanel
-        node={m.node}
-        usage={m.usage}
-        program={m.programs.find((x) => x.pid === m.usage?.pid)?.namespec ?? 'kubelet'}
-        width={width}
-      />
+      <NodePanel node={m.node} process={processLine(p, m, nowMs)} width={width} />
       {showExits ? (
         <ExitList program={p} nowMs={nowMs} width={width} height={logHeight + 1} />
       ) : (

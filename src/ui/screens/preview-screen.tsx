@@ -1,9 +1,7 @@
 /** Wizard step 2: the plan object apply will carry out: each file (new, or its diff) and the steps in order. */
 import { Box, Text } from 'ink';
-import { fileDiff } from '../../core/migration/plan/file-diff.js';
-import type { Plan } from '../../core/migration/plan/plan.js';
-import { lineRows, printable, truncate } from '../../core/text.js';
 import { useAppStore } from '../../store/store-context.js';
+import { previewTabs, tabRows, tabWindow } from '../components/preview-tabs.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { Binding } from '../keymap.js';
 
@@ -16,49 +14,6 @@ export const PREVIEW_KEYS = {
   pageDown: { keys: ['pagedown', 'space'], help: 'page down' },
   pageUp: { keys: ['pageup'], help: 'page up' },
 } satisfies Record<string, Binding>;
-
-type Line = { readonly text: string; readonly color?: string; readonly dim?: boolean };
-
-/** Light syntax colouring: comments dim, keys and variables cyan, diff lines green and red. */
-function colour(text: string, diff: boolean): Line {
-  if (diff && text.startsWith('+')) return { text, color: 'green' };
-  if (diff && text.startsWith('-')) return { text, color: 'red' };
-  if (diff && text.startsWith('@@')) return { text, color: 'magenta' };
-  const body = diff ? text.slice(1) : text;
-  if (/^\s*[#;]/.test(body)) return { text, dim: true };
-  if (/^\s*\[.+\]\s*$/.test(body)) return { text, color: 'yellow' };
-  if (/^\s*(export |[A-Za-z_]+=)/.test(body)) return { text, color: 'cyan' };
-  return { text };
-}
-
-/** The tabs: every file of every plan (the other units' first, in the order they are applied), then the steps. */
-export function previewTabs(plan: Plan, others: readonly Plan[] = []): { title: string; lines: Line[] }[] {
-  const plans = [...others, plan];
-  const tabs = plans
-    .flatMap((p) => p.files)
-    .map((f) => {
-      const diff = f.before !== null;
-      const body = diff ? fileDiff(f) : f.content.trimEnd();
-      const what = diff ? 'changes to the current file (a backup is kept)' : 'new file';
-      return {
-        title: f.path,
-        lines: [
-          { text: `${what}, mode ${f.mode.toString(8)}: ${f.why}`, dim: true },
-          ...body.split('\n').map((l) => colour(l, diff)),
-        ],
-      };
-    });
-  tabs.push({
-    title: 'steps',
-    lines: plans.flatMap((p) => [
-      ...(others.length ? [{ text: `${p.service.unit}:`, color: 'yellow' }] : []),
-      ...p.steps.map((s, i) => ({ text: `${String(i + 1).padStart(2)}. ${s.title}` })),
-      ...(p.carried ?? []).map((c) => ({ text: `= ${c}`, dim: true })),
-      ...p.warnings.map((w) => ({ text: `! ${w}`, color: 'yellow' })),
-    ]),
-  });
-  return tabs;
-}
 
 export function PreviewScreen({
   width,
@@ -92,27 +47,34 @@ export function PreviewScreen({
   const tabs = previewTabs(plan, others);
   // previewTabs always has the steps tab, so tabs[0] exists.
   const current = tabs[tab] ?? (tabs[0] as (typeof tabs)[number]);
+  const rows = tabRows(current.lines, width);
   const bodyHeight = Math.max(3, height - 2);
-  const start = Math.min(scroll, Math.max(0, current.lines.length - bodyHeight));
+  const start = Math.min(scroll, Math.max(0, rows.length - bodyHeight));
+  const labels = tabs.map((t, i) => ` ${i === tab ? '›' : ''}${t.title.split('/').pop()} `);
+  const shown = tabWindow(labels, tab, width);
   return (
     <Box flexDirection="column" height={height}>
       <Text wrap="truncate-end">
-        {tabs.map((t, i) => (
-          <Text key={t.title} inverse={i === tab} bold={i === tab}>
-            {' '}
-            {i === tab ? '›' : ''}
-            {t.title.split('/').pop()}{' '}
+        {shown.from > 0 ? '… ' : ''}
+        {labels.slice(shown.from, shown.to).map((label, i) => (
+          <Text
+            key={tabs[shown.from + i]?.title ?? label}
+            inverse={shown.from + i === tab}
+            bold={shown.from + i === tab}
+          >
+            {label}
           </Text>
         ))}
+        {shown.to < labels.length ? ' …' : ''}
       </Text>
       <Text dimColor wrap="truncate-end">
-        {current.title} · lines {start + 1}-{Math.min(current.lines.length, start + bodyHeight)} of{' '}
-        {current.lines.length}
+        {current.title} · rows {start + 1}-{Math.min(rows.length, start + bodyHeight)} of {rows.length}
+        {shown.to - shown.from < tabs.length ? ` · tab ${tab + 1} of ${tabs.length}` : ''}
       </Text>
-      {current.lines.slice(start, start + bodyHeight).map((l, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: a line's number in the file is its identity
+      {rows.slice(start, start + bodyHeight).map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a row's place in the file is its identity
         <Text key={`${start + i}`} color={l.color} dimColor={l.dim} wrap="truncate-end">
-          {(l.dim ? truncate(l.text, width) : lineRows(printable(l.text), width, false)[0]) || ' '}
+          {l.text || ' '}
         </Text>
       ))}
     </Box>

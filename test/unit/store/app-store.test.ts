@@ -104,6 +104,39 @@ describe('the monitor', () => {
     });
   });
 
+  it(`an action's result goes after a few seconds,\
+ or at once at the next crash; the session keeps each action`, async () => {
+    const node = fakeNode('kubekey-centos7');
+    const store = storeOn(node, 'monitor');
+    await vi.waitFor(async () => {
+      await node.clock.advance(250);
+      expect(store.getState().monitor?.programs.map((p) => p.name)).toEqual(['node-exporter']);
+    });
+    const act = async (action: 'restart' | 'stop' | 'start', message: string) => {
+      store.getState().actions.askAction(action);
+      store.getState().confirm!.run();
+      await vi.waitFor(() => expect(store.getState().notice).toEqual({ text: message, ok: true }));
+    };
+    await act('restart', 'node-exporter: restarted');
+    await node.clock.advance(4000);
+    expect(store.getState().notice).not.toBeNull();
+    await node.clock.advance(1500);
+    expect(store.getState().notice).toBeNull();
+
+    await act('restart', 'node-exporter: restarted');
+    await node.clock.advance(300);
+    expect(store.getState().notice).not.toBeNull();
+    node.supervisord.crash('node-exporter');
+    node.files.touch('/var/log/supervisor/supervisord.log');
+    // Well before its few seconds: the crash is news, the old result is not.
+    await node.clock.advance(1000);
+    expect(store.getState().notice).toBeNull();
+    expect(store.getState().monitorActions.map((a) => [a.action, a.program, a.ok])).toEqual([
+      ['restart', 'node-exporter', true],
+      ['restart', 'node-exporter', true],
+    ]);
+  });
+
   it('supervisord not reachable at all: one line on the monitor saying why', async () => {
     const node = fakeNode('kubekey-centos7');
     await node.files.remove('/etc/supervisord.conf');
