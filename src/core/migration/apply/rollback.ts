@@ -64,6 +64,11 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
     );
   }
 
+  // The face runs (its log forwarder): stopped now, or `systemctl start` below would find it active and start
+  // nothing. The program is out of supervisord already, so its ExecStop stops nothing.
+  if (plan.service.face)
+    await step(`systemctl stop ${plan.service.unit} (its face)`, () => run('stop', plan.service.unit));
+
   // 2. Files: created ones removed, replaced ones restored byte for byte (checked against the recorded hash).
   for (const [path, record] of Object.entries(journal.backups)) {
     await step(record.backup ? `restore ${path}` : `remove ${path}`, async () => {

@@ -20,7 +20,10 @@ export interface Drift {
 export async function computeDrift(files: FileReader, journal: Journal, hostname?: string): Promise<Drift | null> {
   const digests = await digestSources(files, Object.keys(journal.sourceDigests));
   const changedFiles = Object.keys(digests).filter((p) => digests[p] !== journal.sourceDigests[p]);
-  const unit = await resolveUnit(files, journal.plan.service.unit, hostname ? { hostname } : {}, { ignoreMask: true });
+  const unit = await resolveUnit(files, journal.plan.service.unit, hostname ? { hostname } : {}, {
+    ignoreMask: true,
+    ignoreFace: true,
+  });
   const exec = unit.execStart[0];
   if (!exec) return changedFiles.length ? { changedFiles, argvNow: [], added: [], removed: [], flags: [] } : null;
   const argvNow = expandCommand(exec, unit.environment).args.map((a) => a.arg);
