@@ -69,8 +69,16 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
   if (plan.service.face)
     await step(`systemctl stop ${plan.service.unit} (its face)`, () => run('stop', plan.service.unit));
 
-  // 2. Files: created ones removed, replaced ones restored byte for byte (checked against the recorded hash).
+  // 2. Files: created ones removed, replaced ones restored byte for byte (checked against the recorded hash),
+  // unless changed since the migration wrote them (a package upgrade, kubeadm, an operator): then what is there
+  // now stays, and the step says so. Only what the migration itself changed is undone.
   for (const [path, record] of Object.entries(journal.backups)) {
+    const written = plan.files.find((f) => f.path === path)?.content;
+    const now = record.backup ? await host.files.read(path).catch(() => undefined) : undefined;
+    if (record.backup && now && written !== undefined && now.toString('utf8') !== written) {
+      await step(`keep ${path}`, async () => 'left as it is now: changed since the migration wrote it');
+      continue;
+    }
     await step(record.backup ? `restore ${path}` : `remove ${path}`, async () => {
       if (!record.backup) {
         await host.writer.remove(path);
