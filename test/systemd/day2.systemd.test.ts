@@ -47,6 +47,7 @@ describe.each(['kubeadm-ubuntu'] as const)('day 2 on real systemd: %s', (layout)
     expect(r.exitCode).toBe(0);
     const pid = await supervisedKubelet();
     expect((await node.exec(['systemctl', 'is-enabled', 'kubelet.service'])).stdout.trim()).toBe('enabled');
+    await node.waitFor(`systemctl status --no-pager -n 20 kubelet.service | grep -q 'under supervisord (pid ${pid})'`);
     const status = await node.exec(['systemctl', 'status', '--no-pager', '-n', '20', 'kubelet.service']);
     expect(status.stdout).toMatch(/kubelet\.service - kubelet under supervisord/);
     expect(status.stdout).toMatch(/Active: active \(running\)/);
@@ -55,7 +56,9 @@ describe.each(['kubeadm-ubuntu'] as const)('day 2 on real systemd: %s', (layout)
 
   it("journalctl -u kubelet has the supervised kubelet's own lines, with klog's severity as their priority", async () => {
     const pid = await supervisedKubelet();
-    // The stand-in prints I, W and E lines in turn; each reaches the journal as kubelet.service's.
+    // The stand-in prints a W line every 50 and an E line every 97: 50 lines a second, then each of the three
+    // severities reaches the journal as kubelet.service's.
+    await node.sh('mkdir -p /run/kubelet-standin && echo 50 > /run/kubelet-standin/log-rate');
     for (const [letter, priority] of [
       ['I', 6],
       ['W', 4],
@@ -66,6 +69,7 @@ describe.each(['kubeadm-ubuntu'] as const)('day 2 on real systemd: %s', (layout)
         30_000,
       );
     }
+    await node.sh('echo 1 > /run/kubelet-standin/log-rate');
     // ...and under kubelet's name, as `journalctl -t kubelet` and log shippers look for it.
     expect(await node.sh('journalctl -u kubelet.service -o verbose -n 1 --no-pager')).toMatch(
       /SYSLOG_IDENTIFIER=kubelet/,

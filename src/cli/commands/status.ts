@@ -30,11 +30,13 @@ export async function runStatus(host: Host, options: CliOptions, out: (text: str
   const interruption = await findInterruption(host);
   // Drift is computed from the unit files only once a migration is recorded; its code is loaded only then.
   const journal = interruption ? null : await readJournal(host.files).catch(() => null);
+  // The running kubelet's executable: "... (deleted)" once a package replaced it.
+  const exe = kubelet ? (await host.procs.brief(kubelet.pid))?.exe : undefined;
   const drift =
     journal?.state === 'migrated'
-      ? await (await import('../../core/migration/journal/drift.js')).driftWarning(host.files, host.hostname)
-      : null;
-  const nodeWarnings = [interruption ? interruptionWarning(interruption) : null, drift].filter((w) => w !== null);
+      ? await (await import('../../core/migration/journal/drift.js')).driftWarnings(host.files, host.hostname, exe)
+      : [];
+  const nodeWarnings = [...(interruption ? [interruptionWarning(interruption)] : []), ...drift];
   const moved = await movedServices(host);
   const uptime = (program: string) => {
     const p = engine.current.programs.find((x) => x.name === program);

@@ -1,6 +1,6 @@
 // The journal and what the session makes of it; drift after a migration.
 import { describe, expect, it } from 'vitest';
-import { computeDrift, describeDrift, driftWarning } from '../../../src/core/migration/journal/drift.js';
+import { computeDrift, describeDrift, driftWarning, driftWarnings } from '../../../src/core/migration/journal/drift.js';
 import { JOURNAL_PATH, readJournal, saveJournal, startJournal } from '../../../src/core/migration/journal/journal.js';
 import { beginMigration, openSession } from '../../../src/core/migration/session.js';
 import { type FakeNode, fakeNode, planOn } from '../../helpers/fake-host/index.js';
@@ -78,6 +78,21 @@ describe('the session: what the journal on the node means', () => {
     const journal = await readJournal(node.files);
     const drift = await computeDrift(node.files, journal!, 'node4');
     expect(drift).toMatchObject({ changedFiles: ['/var/lib/kubelet/kubeadm-flags.env'], flags: [] });
+  });
+
+  it('a binary replaced under the running kubelet is named, with systemctl restart as the way to apply it', async () => {
+    const node = await migrated();
+    const exe = '/usr/local/bin/kubelet (deleted)';
+    expect(await driftWarnings(node.files, 'node4', exe)).toEqual([
+      'kubelet runs a binary replaced since it started (/usr/local/bin/kubelet is new): run systemctl restart kubelet.service to start the new one',
+    ]);
+    const drift = await computeDrift(node.files, (await readJournal(node.files))!, 'node4', exe);
+    expect(describeDrift(drift!)).toEqual([
+      '/usr/local/bin/kubelet was replaced since the running process started from it',
+    ]);
+    // Not a reason to regenerate the migration: the files say what they said.
+    expect((await openSession(node.host)).kind).toBe('migrated');
+    expect(await driftWarnings(node.files, 'node4', '/usr/local/bin/kubelet')).toEqual([]);
   });
 
   it('no drift: no warning', async () => {
