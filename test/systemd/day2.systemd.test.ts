@@ -12,7 +12,7 @@ const CTL: Partial<Record<SystemdLayout, string>> = {
 };
 const healthy = 'curl -sf 127.0.0.1:10248/healthz';
 
-describe.each(['kubeadm-ubuntu'] as const)('day 2 on real systemd: %s', (layout) => {
+describe.each(['kubeadm-ubuntu', 'kubekey-centos7'] as const)('day 2 on real systemd: %s', (layout) => {
   const ctl = CTL[layout] as string;
   const node = withNode(
     layout,
