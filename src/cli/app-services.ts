@@ -11,6 +11,7 @@ import { findInterruption, interruptionWarning } from '../core/migration/journal
 import { readJournal } from '../core/migration/journal/journal.js';
 import { withLock } from '../core/migration/journal/lock.js';
 import type { PlanStep } from '../core/migration/plan/plan.js';
+import { startLineWarning } from '../core/migration/plan/start-line.js';
 import { beginMigration, carryOut, resumeDecision, rollBack, rollbackDecision } from '../core/migration/session.js';
 import { findMonitorTarget } from '../core/monitor/connect.js';
 import { MonitorEngine } from '../core/monitor/engine.js';
@@ -56,7 +57,10 @@ export function createAppServices(host: Host, options: CliOptions): AppServices 
     planUnit: (unit) => buildPlan(host, { ...options, unit, program: unit.replace(/\.service$/, '') }),
     async nodeWarning() {
       const interruption = await findInterruption(host);
-      return interruption ? interruptionWarning(interruption) : driftWarning(host.files, host.hostname);
+      if (interruption) return interruptionWarning(interruption);
+      return (
+        (await startLineWarning(host.files, 'kubelet', 'kubelet.service')) ?? driftWarning(host.files, host.hostname)
+      );
     },
     interruption: () => findInterruption(host),
     async kubeletMigrated() {

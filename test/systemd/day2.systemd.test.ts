@@ -1,7 +1,7 @@
 // Day 2 on a migrated node, on a real systemd 252 with journald: kubelet.service stays as the face of the
 // supervised kubelet, so what operators and package scripts type keeps its meaning.
 import { describe, expect, it } from 'vitest';
-import { kubesup } from '../helpers/cli-in-node.js';
+import { kubesup, kubesupJson } from '../helpers/cli-in-node.js';
 import { snapshot } from '../helpers/node-snapshot.js';
 import { withNode } from '../helpers/with-test-node.js';
 import { type SystemdLayout, SystemdNode } from './systemd-node.js';
@@ -11,6 +11,12 @@ const CTL: Partial<Record<SystemdLayout, string>> = {
   'kubekey-centos7': 'supervisorctl -c /etc/supervisord.conf',
 };
 const healthy = 'curl -sf 127.0.0.1:10248/healthz';
+const FLAGS = '/var/lib/kubelet/kubeadm-flags.env';
+/** Where the layout's package keeps kubelet.service's drop-in (a newer package adds one beside it). */
+const PACKAGE_DROP_INS: Partial<Record<SystemdLayout, string>> = {
+  'kubeadm-ubuntu': '/usr/lib/systemd/system/kubelet.service.d',
+  'kubekey-centos7': '/etc/systemd/system/kubelet.service.d',
+};
 
 describe.each(['kubeadm-ubuntu', 'kubekey-centos7'] as const)('day 2 on real systemd: %s', (layout) => {
   const ctl = CTL[layout] as string;
@@ -81,6 +87,39 @@ describe.each(['kubeadm-ubuntu', 'kubekey-centos7'] as const)('day 2 on real sys
     await restartedBy('systemctl daemon-reload && systemctl restart kubelet', pid);
   });
 
+  it('an upgrade (new binary, flags, package drop-in) is named, and systemctl restart kubelet applies it all', async () => {
+    const pid = await supervisedKubelet();
+    const bin = (await node.sh(`readlink /proc/${pid}/exe`)).trim();
+    // As a package and kubeadm upgrade do: a new file at the binary's path (a new inode), new flags, a drop-in.
+    await node.sh(`cp ${bin} ${bin}.new && mv -f ${bin}.new ${bin}`);
+    await node.sh(`sed -i '/^KUBELET_KUBEADM_ARGS=/ s/"$/ --v=4"/' ${FLAGS}`);
+    const dropIns = PACKAGE_DROP_INS[layout] as string;
+    await node.sh(`printf '[Service]\nEnvironment=KUBESUP_UPGRADED=yes\n' > ${dropIns}/20-upgrade.conf`);
+    const drift = (await kubesupJson(node, ['status'])).json.warnings.join('\n');
+    expect(drift).toContain(`kubelet runs a binary replaced since it started (${bin} is new)`);
+    expect(drift).toMatch(/changed since the migration \(flags --v; environment KUBESUP_UPGRADED\)/);
+    expect(drift).toContain('run systemctl restart kubelet.service');
+
+    const after = await restartedBy('systemctl daemon-reload && systemctl restart kubelet', pid);
+    expect((await node.sh(`readlink /proc/${after}/exe`)).trim()).toBe(bin);
+    expect(await node.sh(`tr '\\0' '\\n' < /proc/${after}/cmdline`)).toMatch(/^--v=4$/m);
+    expect(await node.sh(`tr '\\0' '\\n' < /proc/${after}/environ`)).toMatch(/^KUBESUP_UPGRADED=yes$/m);
+    expect((await kubesupJson(node, ['status'])).json.warnings.join('\n')).not.toMatch(/replaced|changed since/);
+  });
+
+  it('a unit file that no longer reads: kubelet starts anyway with the last good line, and status says why', async () => {
+    const dropIns = PACKAGE_DROP_INS[layout] as string;
+    await node.sh(`printf '[Service]\nEnvironmentFile=/etc/kubernetes/gone.env\n' > ${dropIns}/30-broken.conf`);
+    const pid = await restartedBy('systemctl restart kubelet', await supervisedKubelet());
+    expect(await node.sh(`tr '\\0' '\\n' < /proc/${pid}/cmdline`)).toMatch(/^--v=4$/m);
+    const warnings = (await kubesupJson(node, ['status'])).json.warnings.join('\n');
+    expect(warnings).toMatch(/kubelet started with its last good command line: .*gone\.env/);
+    expect(node.readFile('/var/log/kubelet/kubelet.log')).toMatch(/cannot compute kubelet's command line .*gone\.env/);
+    await node.sh(`rm ${dropIns}/30-broken.conf`);
+    await restartedBy('systemctl restart kubelet', pid);
+    expect((await kubesupJson(node, ['status'])).json.warnings.join('\n')).not.toMatch(/last good/);
+  });
+
   it('try-restart and deb-systemd-invoke restart do the same; start leaves it alone', async () => {
     const first = await restartedBy('systemctl try-restart kubelet.service', await supervisedKubelet());
     const second = await restartedBy('deb-systemd-invoke restart kubelet.service', first);
@@ -104,12 +143,19 @@ describe.each(['kubeadm-ubuntu', 'kubekey-centos7'] as const)('day 2 on real sys
     await supervisedKubelet();
   });
 
-  it('rollback: every file and link as before, kubelet runs under systemd', async () => {
+  it('rollback keeps what the upgrade changed: kubelet under systemd with the new flags and drop-in', async () => {
     const r = await kubesup(node, ['rollback', '--yes'], { timeoutMs: 120_000 });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    expect(await snapshot(node)).toBe(before);
+    const dropIn = `${PACKAGE_DROP_INS[layout]}/20-upgrade.conf`;
+    // Every file and link as before the migration, but for what the upgrade changed since (left as it is).
+    const changed = (line: string) => line.startsWith(`${FLAGS} `) || line.startsWith(`${dropIn} `);
+    const now = await snapshot(node);
+    expect(now.split('\n').filter((l) => !changed(l))).toEqual(before.split('\n').filter((l) => !changed(l)));
+    expect(now).toContain(`${dropIn} `);
     await node.waitFor(healthy, 30_000);
     const main = (await node.sh('systemctl show -p MainPID --value kubelet.service')).trim();
     expect((await node.sh('pgrep -x kubelet')).trim()).toBe(main);
+    expect(await node.sh(`tr '\\0' '\\n' < /proc/${main}/cmdline`)).toMatch(/^--v=4$/m);
+    expect(await node.sh(`tr '\\0' '\\n' < /proc/${main}/environ`)).toMatch(/^KUBESUP_UPGRADED=yes$/m);
   });
 });

@@ -5,9 +5,10 @@ import { JOURNAL_PATH, readJournal, saveJournal, startJournal } from '../../../s
 import { beginMigration, openSession } from '../../../src/core/migration/session.js';
 import { type FakeNode, fakeNode, planOn } from '../../helpers/fake-host/index.js';
 
-async function migrated(): Promise<FakeNode> {
+/** Migrated; with `self`, the wrapper computes kubelet's command line at each start (start-line). */
+async function migrated(self?: readonly string[]): Promise<FakeNode> {
   const node = fakeNode('kubekey-centos7');
-  const result = await beginMigration(node.host, await planOn(node), () => undefined, { verifyTimeoutMs: 5000 });
+  const result = await beginMigration(node.host, await planOn(node, self), () => undefined, { verifyTimeoutMs: 5000 });
   expect(result.ok).toBe(true);
   return node;
 }
@@ -82,7 +83,7 @@ describe('the session: what the journal on the node means', () => {
 
   it('a binary replaced under the running kubelet is named, with systemctl restart as the way to apply it', async () => {
     const node = await migrated();
-    const exe = '/usr/local/bin/kubelet (deleted)';
+    const exe = { exe: '/usr/local/bin/kubelet (deleted)' };
     expect(await driftWarnings(node.files, 'node4', exe)).toEqual([
       'kubelet runs a binary replaced since it started (/usr/local/bin/kubelet is new): run systemctl restart kubelet.service to start the new one',
     ]);
@@ -92,7 +93,23 @@ describe('the session: what the journal on the node means', () => {
     ]);
     // Not a reason to regenerate the migration: the files say what they said.
     expect((await openSession(node.host)).kind).toBe('migrated');
-    expect(await driftWarnings(node.files, 'node4', '/usr/local/bin/kubelet')).toEqual([]);
+    expect(await driftWarnings(node.files, 'node4', { exe: '/usr/local/bin/kubelet' })).toEqual([]);
+  });
+
+  it('with the running process: flags and environment against it; a restart that took them in ends the drift', async () => {
+    const node = await migrated(['/usr/local/bin/kubesup-tui']);
+    node.files.put('/etc/systemd/system/kubelet.service.d/20-new.conf', '[Service]\nEnvironment=NEW_VAR=1\n');
+    const running = {
+      argv: node.kubeletArgv,
+      environ: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+    };
+    const [warning] = await driftWarnings(node.files, 'node4', running);
+    expect(warning).toMatch(
+      /^kubelet\.service changed since the migration \(environment NEW_VAR\): .*run systemctl restart kubelet\.service to apply it$/,
+    );
+    // Started since with the files as they are now: no drift, though the files changed since the migration.
+    const restarted = { argv: node.kubeletArgv, environ: { ...running.environ, NEW_VAR: '1' } };
+    expect(await driftWarnings(node.files, 'node4', restarted)).toEqual([]);
   });
 
   it('no drift: no warning', async () => {

@@ -13,6 +13,7 @@ import { systemctl } from '../../systemd/systemctl.js';
 import { enableLinks, type UnitLink } from '../../systemd/unit-links.js';
 import { unitState } from '../../systemd/unit-state.js';
 import { type Journal, saveJournal, sha256 } from '../journal/journal.js';
+import { startLinePaths } from '../plan/start-line.js';
 import type { OnMigrationEvent } from './apply.js';
 import { withSupervisor } from './supervisor-link.js';
 
@@ -66,8 +67,13 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
 
   // The face runs (its log forwarder): stopped now, or `systemctl start` below would find it active and start
   // nothing. The program is out of supervisord already, so its ExecStop stops nothing.
+  // The wrapper's last good command line goes with it (start-line.ts).
   if (plan.service.face)
-    await step(`systemctl stop ${plan.service.unit} (its face)`, () => run('stop', plan.service.unit));
+    await step(`systemctl stop ${plan.service.unit} (its face)`, async () => {
+      await run('stop', plan.service.unit);
+      const { lastGood, failed } = startLinePaths(plan.program);
+      for (const p of [lastGood, failed, `${failed}.err`]) await host.writer.remove(p);
+    });
 
   // 2. Files: created ones removed, replaced ones restored byte for byte (checked against the recorded hash),
   // unless changed since the migration wrote them (a package upgrade, kubeadm, an operator): then what is there

@@ -14,7 +14,7 @@ import {
   renderProgramFile,
   renderSupervisorDropIn,
   renderUnitGuardDropIn,
-  renderWrapper,
+  wrapperText,
 } from './render-files.js';
 import { carriedSettings } from './run-lines.js';
 import { kubeletSource, type ServiceSource, unitSource } from './service-source.js';
@@ -37,6 +37,8 @@ export interface PlanOptions {
   readonly logFile?: string;
   readonly now: Date;
   readonly tool: string;
+  /** The command that runs this tool: the face's wrapper runs its `start-line` at each start. */
+  readonly self?: readonly string[];
 }
 
 async function currentText(files: FileReader, p: string): Promise<string | null> {
@@ -107,22 +109,6 @@ export async function planService(d: ServiceSource, files: FileReader, o: PlanOp
   };
 }
 
-/** The wrapper's text: the service's environment, its ExecStartPre steps and its command line, then exec. */
-function wrapperText(d: ServiceSource, program: string, header: string): string {
-  const c = d.configured;
-  return renderWrapper({
-    argv: d.argv,
-    env: c?.env ?? {},
-    execStartPre: c?.execStartPre ?? [],
-    sourceFiles: c?.files ?? [],
-    program,
-    header,
-    oomScoreAdjust: d.oomScoreAdjust,
-    unit: d.unit,
-    run: d.run,
-  });
-}
-
 /** Where the files go, and how the unit is kept from running the service: masked, guarded or made its face. */
 type Placement = Readonly<Record<'header' | 'wrapperPath' | 'logFile', string> & Record<'mask' | 'face', boolean>>;
 
@@ -160,7 +146,12 @@ async function plannedFiles(
     role: 'wrapper',
     mode: 0o755,
     why: `${d.name}'s environment, how systemd ran it, its ExecStartPre steps and its exact command line, then exec`,
-    content: wrapperText(d, o.program, header),
+    content: wrapperText(
+      d,
+      o.program,
+      header,
+      face && o.self ? [...o.self, 'start-line', '--unit', d.unit] : undefined,
+    ),
   });
   await add({
     path: programFile,
@@ -281,10 +272,10 @@ function planSteps(
 /** Detects how the unit starts on this node and plans its migration, with detection's warnings carried along. */
 export async function planForNode(
   host: Host,
-  options: DetectOptions & { readonly tool: string; readonly unit?: string; readonly healthUrl?: string },
+  options: DetectOptions & Pick<PlanOptions, 'tool' | 'self'> & { readonly unit?: string; readonly healthUrl?: string },
 ): Promise<Plan> {
   const unit = options.unit ?? KUBELET_UNIT;
-  const o = { program: options.program, now: new Date(host.clock.now()), tool: options.tool };
+  const o = { program: options.program, now: new Date(host.clock.now()), tool: options.tool, self: options.self };
   if (unit === KUBELET_UNIT) {
     const detection = await detect(host, options);
     const plan = await planMigration(detection, host.files, o);
