@@ -5,6 +5,7 @@
 import { detect } from '../core/detect/detect.js';
 import { ToolError } from '../core/errors.js';
 import type { Host } from '../core/host.js';
+import { findKubeletProcesses } from '../core/kubelet/processes.js';
 import type { MigrationEvent, MigrationResult } from '../core/migration/apply/apply.js';
 import { driftWarning } from '../core/migration/journal/drift.js';
 import { findInterruption, interruptionWarning } from '../core/migration/journal/interruption.js';
@@ -58,8 +59,11 @@ export function createAppServices(host: Host, options: CliOptions): AppServices 
     async nodeWarning() {
       const interruption = await findInterruption(host);
       if (interruption) return interruptionWarning(interruption);
+      // Drift against the kubelet that runs (once, as the monitor opens): its flags, environment and binary.
+      const [running] = await findKubeletProcesses(host.procs);
       return (
-        (await startLineWarning(host.files, 'kubelet', 'kubelet.service')) ?? driftWarning(host.files, host.hostname)
+        (await startLineWarning(host.files, 'kubelet', 'kubelet.service')) ??
+        driftWarning(host.files, host.hostname, running)
       );
     },
     interruption: () => findInterruption(host),
