@@ -5,12 +5,14 @@
 import { detect } from '../core/detect/detect.js';
 import { ToolError } from '../core/errors.js';
 import type { Host } from '../core/host.js';
+import { findKubeletProcesses } from '../core/kubelet/processes.js';
 import type { MigrationEvent, MigrationResult } from '../core/migration/apply/apply.js';
 import { driftWarning } from '../core/migration/journal/drift.js';
 import { findInterruption, interruptionWarning } from '../core/migration/journal/interruption.js';
 import { readJournal } from '../core/migration/journal/journal.js';
 import { withLock } from '../core/migration/journal/lock.js';
 import type { PlanStep } from '../core/migration/plan/plan.js';
+import { startLineWarning } from '../core/migration/plan/start-line.js';
 import { beginMigration, carryOut, resumeDecision, rollBack, rollbackDecision } from '../core/migration/session.js';
 import { findMonitorTarget } from '../core/monitor/connect.js';
 import { MonitorEngine } from '../core/monitor/engine.js';
@@ -56,7 +58,13 @@ export function createAppServices(host: Host, options: CliOptions): AppServices 
     planUnit: (unit) => buildPlan(host, { ...options, unit, program: unit.replace(/\.service$/, '') }),
     async nodeWarning() {
       const interruption = await findInterruption(host);
-      return interruption ? interruptionWarning(interruption) : driftWarning(host.files, host.hostname);
+      if (interruption) return interruptionWarning(interruption);
+      // Drift against the kubelet that runs (once, as the monitor opens): its flags, environment and binary.
+      const [running] = await findKubeletProcesses(host.procs);
+      return (
+        (await startLineWarning(host.files, 'kubelet', 'kubelet.service')) ??
+        driftWarning(host.files, host.hostname, running)
+      );
     },
     interruption: () => findInterruption(host),
     async kubeletMigrated() {

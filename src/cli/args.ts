@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors.js';
 import type { SupervisorOverrides } from '../core/supervisor/locate.js';
 
-export const COMMANDS = ['migrate', 'monitor', 'detect', 'plan', 'status', 'rollback'] as const;
+export const COMMANDS = ['migrate', 'monitor', 'detect', 'plan', 'status', 'rollback', 'start-line'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliOptions {
@@ -34,6 +34,7 @@ Commands:
   plan        the files and actions a migration would carry out      (--json)
   status      supervisord's programs, restarts, kubelet health        (--json)
   rollback    put kubelet back under systemd, restoring every file   (--yes, --json, --unit, --all)
+  start-line  what systemd would run for the unit now, as shell      (the wrapper runs it at each start)
 
 Options:
   --json                  machine-readable output (detect, plan, status, migrate, rollback)

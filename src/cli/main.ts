@@ -39,6 +39,8 @@ async function dispatch(options: CliOptions): Promise<number> {
       return (await import('./commands/plan.js')).runPlan(host, options, write);
     case 'rollback':
       return (await import('./commands/rollback.js')).runRollback(host, options);
+    case 'start-line':
+      return (await import('./commands/start-line.js')).runStartLine(host, options, write);
     case undefined:
     case 'migrate':
     case 'monitor':

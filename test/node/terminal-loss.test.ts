@@ -49,13 +49,13 @@ describe('the terminal goes away during apply (reference node)', () => {
   let before = '';
 
   it.each([5, 8])(
-    `dropped after step %i of 11: within 30 s the node is migrated and healthy (or rolled back byte for byte), \
+    `dropped after step %i of 12: within 30 s the node is migrated and healthy (or rolled back byte for byte), \
 no kubesup-tui left`,
     async (after) => {
       before ||= await snapshot(node, ROOTS);
       const tui = await applyInTui(node);
       try {
-        await tui.waitFor((x) => x.includes(`✓ [${after}/11]`), `step ${after} done`);
+        await tui.waitFor((x) => x.includes(`✓ [${after}/12]`), `step ${after} done`);
       } finally {
         tui.kill();
       }
@@ -63,7 +63,7 @@ no kubesup-tui left`,
       await node.waitFor("! pgrep -f 'kubesup-tui(-linux-x6[4]|[.]js)'", 30_000);
       const log = await node.sh('tail -n 40 /var/lib/kubesup-tui/migration.log');
       await node.waitFor(healthy, 30_000);
-      if (/\[11\/11\] verify: .*: ok/.test(log)) {
+      if (/\[12\/12\] verify: .*: ok/.test(log)) {
         expect(await node.sh('grep -o \'"state": "[a-z-]*"\' /var/lib/kubesup-tui/journal.json')).toBe(
           '"state": "migrated"\n',
         );
@@ -84,7 +84,7 @@ no kubesup-tui left`,
     before ||= await snapshot(node, ROOTS);
     const tui = await applyInTui(node);
     try {
-      await tui.waitFor((x) => x.includes('✓ [6/11]'), 'step 6 done');
+      await tui.waitFor((x) => x.includes('✓ [6/12]'), 'step 6 done');
       tui.send('q');
       await tui.waitFor((x) => x.includes('Stop the migration?'), 'the stop question');
       tui.send('y');
@@ -105,7 +105,7 @@ no kubesup-tui left`,
     before ||= await snapshot(node, ROOTS);
     await node.sh('mkdir -p /run/systemctl-standin && echo 800 > /run/systemctl-standin/delay-ms');
     for (const [command, settled, shown] of [
-      ['migrate', '"state": "migrated"', '[5/11]'],
+      ['migrate', '"state": "migrated"', '[5/12]'],
       ['rollback', 'rolled back: kubelet runs under systemd again', 'rollback: remove'],
     ] as const) {
       const seen = Number((await node.sh('wc -l < /var/lib/kubesup-tui/migration.log 2>/dev/null || echo 0')).trim());

@@ -30,11 +30,25 @@ export async function runStatus(host: Host, options: CliOptions, out: (text: str
   const interruption = await findInterruption(host);
   // Drift is computed from the unit files only once a migration is recorded; its code is loaded only then.
   const journal = interruption ? null : await readJournal(host.files).catch(() => null);
+  // The running kubelet as /proc has it (its executable is "... (deleted)" once a package replaced it).
+  const running = kubelet ? await host.procs.full(kubelet.pid) : undefined;
   const drift =
     journal?.state === 'migrated'
-      ? await (await import('../../core/migration/journal/drift.js')).driftWarning(host.files, host.hostname)
+      ? await (await import('../../core/migration/journal/drift.js')).driftWarnings(host.files, host.hostname, running)
+      : [];
+  const fallback =
+    journal?.state === 'migrated'
+      ? await (await import('../../core/migration/plan/start-line.js')).startLineWarning(
+          host.files,
+          journal.plan.program,
+          journal.plan.service.unit,
+        )
       : null;
-  const nodeWarnings = [interruption ? interruptionWarning(interruption) : null, drift].filter((w) => w !== null);
+  const nodeWarnings = [
+    ...(interruption ? [interruptionWarning(interruption)] : []),
+    ...(fallback ? [fallback] : []),
+    ...drift,
+  ];
   const moved = await movedServices(host);
   const uptime = (program: string) => {
     const p = engine.current.programs.find((x) => x.name === program);

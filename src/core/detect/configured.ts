@@ -46,7 +46,7 @@ export async function detectConfigured(host: Host, unitName: string): Promise<Co
   let unit: ResolvedUnit;
   try {
     // Through a mask: after a migration masked it, the unit still says how it was (and would be) started.
-    unit = await resolveUnit(host.files, unitName, { hostname: host.hostname }, { ignoreMask: true });
+    unit = await resolveUnit(host.files, unitName, { hostname: host.hostname }, { ignoreMask: true, ignoreFace: true });
   } catch (error) {
     return {
       configured: null,

@@ -16,6 +16,7 @@ import {
   type SpecifierContext,
   splitWords,
 } from './exec-line.js';
+import { FACE_DROP_IN } from './face-drop-in.js';
 import { parseUnitFile, type UnitEntry } from './unit-file.js';
 
 /** System unit search path, highest priority first (systemd.unit(5)); /lib for distributions without merged /usr. */
@@ -104,11 +105,12 @@ async function findFragment(
  * Drop-ins: <dir>/<name>.d/*.conf and <dir>/service.d/*.conf from every directory; for one file name the
  * highest-priority directory wins; all are applied in file-name order.
  */
-async function findDropIns(files: FileReader, name: string): Promise<string[]> {
+async function findDropIns(files: FileReader, name: string, ignoreFace: boolean): Promise<string[]> {
   const byName = new Map<string, string>();
   for (const dir of UNIT_SEARCH_PATH) {
     for (const d of [`${dir}/service.d`, `${dir}/${name}.d`]) {
       for (const f of await files.list(d)) {
+        if (ignoreFace && f === FACE_DROP_IN) continue;
         if (f.endsWith('.conf') && !byName.has(f)) byName.set(f, `${d}/${f}`);
       }
     }
@@ -228,13 +230,16 @@ export async function resolveUnit(
   files: FileReader,
   name: string,
   ctx: Omit<SpecifierContext, 'unitName'> = {},
-  /** See through a mask: what the unit would run once unmasked (drift checks after a migration masked it). */
-  options: { ignoreMask?: boolean } = {},
+  /**
+   * See through what a migration did to the unit: its mask (ignoreMask) and its face drop-in (ignoreFace), to
+   * read what the unit itself says it runs (detection and drift checks after a migration).
+   */
+  options: { ignoreMask?: boolean; ignoreFace?: boolean } = {},
 ): Promise<ResolvedUnit> {
   const problems: string[] = [];
   const errors: string[] = [];
   const { fragment, masked } = await findFragment(files, name, options.ignoreMask ?? false);
-  const dropIns = await findDropIns(files, name);
+  const dropIns = await findDropIns(files, name, options.ignoreFace ?? false);
 
   const read = fragment && (!masked || options.ignoreMask) ? [fragment, ...dropIns] : [];
   const entries = await readEntries(files, read, problems);

@@ -180,11 +180,12 @@ export function fakeNode(layout: FakeLayout, options: { isRoot?: boolean } = {})
 }
 
 /** The migration plan for a node in memory, as `plan` makes it (at the node's clock). */
-export async function planOn(node: FakeHost): Promise<Plan> {
+export async function planOn(node: FakeHost, self?: readonly string[]): Promise<Plan> {
   const detection = await detect(node.host, { program: 'kubelet' });
   return planMigration(detection, node.host.files, {
     program: 'kubelet',
     now: new Date(node.clock.now()),
     tool: 'kubesup-tui test',
+    ...(self ? { self } : {}),
   });
 }

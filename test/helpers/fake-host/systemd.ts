@@ -1,10 +1,12 @@
 /**
  * systemctl and the other commands a migration runs, scripted over the fake file system: enable and disable
  * make and remove the wants/ links, mask links to /dev/null (and refuses a unit file in /etc, as systemd
- * does), a ConditionPathExists=! drop-in keeps a unit from starting. Every command is recorded.
+ * does), a ConditionPathExists=! drop-in keeps a unit from starting, and a unit with kubesup-tui's face
+ * drop-in runs only the face (its own program is not started or stopped). Every command is recorded.
  */
 import path from 'node:path';
 import type { CommandResult, CommandRunner } from '../../../src/core/host.js';
+import { FACE_DROP_IN } from '../../../src/core/systemd/face-drop-in.js';
 import type { FakeFiles } from './files.js';
 
 export interface UnitBehaviour {
@@ -26,6 +28,8 @@ export class FakeSystemd {
   readonly programs = new Map<string, (args: readonly string[]) => CommandResult>();
   private readonly active = new Map<string, string>();
   private readonly behaviour = new Map<string, UnitBehaviour>();
+  /** Units started while their face drop-in was there: what runs is the face, not their program. */
+  private readonly startedAsFace = new Set<string>();
 
   /**
    * Debian's systemd (merged /usr) searches /lib/systemd/system first: `enable` of a unit whose file is in
@@ -116,11 +120,13 @@ export class FakeSystemd {
       case 'start':
         if (this.enabled(unit) === 'masked') return fail(1, `Failed to start ${unit}: Unit ${unit} is masked.`);
         if (this.isActive(unit) || this.conditionFails(unit)) return ok();
-        this.behaviour.get(unit)?.start?.();
+        if (this.files.entries.has(`/etc/systemd/system/${unit}.d/${FACE_DROP_IN}`)) this.startedAsFace.add(unit);
+        else this.behaviour.get(unit)?.start?.();
         this.active.set(unit, 'active');
         return ok();
       case 'stop':
-        if (this.isActive(unit)) this.behaviour.get(unit)?.stop?.();
+        if (this.isActive(unit) && !this.startedAsFace.has(unit)) this.behaviour.get(unit)?.stop?.();
+        this.startedAsFace.delete(unit);
         this.active.set(unit, 'inactive');
         return ok();
       case 'restart':

@@ -182,10 +182,11 @@ export async function stopUnit(unit) {
       process.kill(s.managerPid, 'SIGTERM');
     } catch {}
   }
-  const env = { PATH: process.env.PATH };
+  // MAINPID while the main process runs, as systemd gives ExecStop= (a stop asked for, not an exit).
+  const env = { PATH: process.env.PATH, ...(s.mainPid && alive(s.mainPid) ? { MAINPID: String(s.mainPid) } : {}) };
   for (const stop of u.lists.get('Service.ExecStop') ?? []) {
     const argv = expandCommand(stop, env);
-    spawnSync(argv[0], argv.slice(1), { stdio: 'ignore', timeout: 30000 });
+    spawnSync(argv[0], argv.slice(1), { stdio: 'ignore', timeout: 30000, env: { ...process.env, ...env } });
   }
   // KillMode=: control-group signals every process of the unit at once; process only the main one (the
   // rest outlive the stop); mixed SIGTERMs the main one and SIGKILLs whatever is left at the timeout.

@@ -27,15 +27,17 @@ async function migrate(node: FakeNode, onEvent: (e: MigrationEvent) => void = ()
 }
 
 describe.each<FakeLayout>(['kubekey-centos7', 'kubeadm-ubuntu'])('migration on %s', (layout) => {
-  it('ends with one kubelet, run by supervisord with the same command line, and the unit out of the way', async () => {
+  it('ends with one kubelet, run by supervisord with the same command line, and the unit as its face', async () => {
     const node = fakeNode(layout);
     const events: MigrationEvent[] = [];
     const result = await migrate(node, (e) => events.push(e));
     expect(result).toMatchObject({ ok: true, error: null, rolledBack: false });
     expect(kubelets(node)).toEqual(['supervisord']);
     expect(node.procs.table.get(node.supervisord.groups.get('kubelet')?.pid ?? 0)?.argv).toEqual(node.kubeletArgv);
-    expect(node.systemd.enabled('kubelet.service')).toBe(layout === 'kubeadm-ubuntu' ? 'masked' : 'disabled');
-    expect(node.systemd.isActive('kubelet.service')).toBe(false);
+    // kubelet.service stays enabled and active, running only its face (the supervised kubelet's log forwarder).
+    expect(node.systemd.enabled('kubelet.service')).toBe('enabled');
+    expect(node.systemd.isActive('kubelet.service')).toBe(true);
+    expect(await node.files.exists('/etc/systemd/system/kubelet.service.d/zz-kubesup-tui-face.conf')).toBe(true);
     expect((await readJournal(node.files))?.state).toBe('migrated');
     expect(events.filter((e) => e.type === 'step-done').length).toBe(
       (await readJournal(node.files))?.plan.steps.length,
@@ -44,10 +46,11 @@ describe.each<FakeLayout>(['kubekey-centos7', 'kubeadm-ubuntu'])('migration on %
     expect(node.supervisord.calls).not.toContain('supervisor.restart');
   });
 
-  it('systemctl start kubelet afterwards starts no second kubelet (mask or guard)', async () => {
+  it('systemctl start and restart kubelet afterwards start no second kubelet (the face)', async () => {
     const node = fakeNode(layout);
     await migrate(node);
-    await node.systemd.runner.run('systemctl', ['start', 'kubelet.service']);
+    for (const verb of ['start', 'restart'])
+      expect((await node.systemd.runner.run('systemctl', [verb, 'kubelet.service'])).exitCode).toBe(0);
     expect(kubelets(node)).toEqual(['supervisord']);
   });
 
@@ -77,12 +80,6 @@ const FAILURES: Record<string, (node: FakeNode, plan: Plan) => void> = {
       stderr: 'Failed to reload daemon: Access denied',
     }),
   reread: (node) => node.supervisord.faults.set('supervisor.reloadConfig', FaultCode.CANT_REREAD),
-  disable: (node) =>
-    node.systemd.failures.set('systemctl disable kubelet.service', {
-      exitCode: 1,
-      stdout: '',
-      stderr: 'Failed to disable unit',
-    }),
   'stop-kubelet': (node) =>
     node.systemd.failures.set('systemctl stop kubelet.service', {
       exitCode: 1,
@@ -90,6 +87,12 @@ const FAILURES: Record<string, (node: FakeNode, plan: Plan) => void> = {
       stderr: 'Job for kubelet.service canceled.',
     }),
   add: (node) => node.supervisord.faults.set('supervisor.addProcessGroup', FaultCode.SPAWN_ERROR),
+  'start-face': (node) =>
+    node.systemd.failures.set('systemctl start kubelet.service', {
+      exitCode: 1,
+      stdout: '',
+      stderr: 'Job for kubelet.service failed because the control process exited with error code.',
+    }),
   verify: (node) => (node.supervisord.spawnArgv = () => ['/usr/local/bin/kubelet', '--some-other-flag']),
 };
 
@@ -176,7 +179,7 @@ describe("the operator's stop", () => {
       await planOn(node),
       (e) => {
         events.push(e);
-        if (e.type === 'step-done' && e.step.id === 'disable') controller.abort();
+        if (e.type === 'step-done' && e.step.id === 'reread') controller.abort();
       },
       { signal: controller.signal, verifyTimeoutMs: 5000 },
     );
@@ -186,7 +189,7 @@ describe("the operator's stop", () => {
       error: 'stop the systemd kubelet: stopped by the operator before this step',
     });
     expect(events.filter((e) => e.type === 'step-done').map((e) => (e as { step: { id: string } }).step.id)).toContain(
-      'disable',
+      'reread',
     );
     expect(systemFiles(node)).toEqual(before);
     expect(kubelets(node)).toEqual(['systemd']);

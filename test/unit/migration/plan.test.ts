@@ -6,8 +6,7 @@ import { fakeNode, planOn } from '../../helpers/fake-host/index.js';
 const steps = (p: Plan) => p.steps.map((s) => s.id);
 
 describe('planning on the reference node (KubeKey, CentOS 7, supervisord running)', () => {
-  it(`writes the wrapper, the program, the boot-order drop-in and a guard \
-(kubelet.service lives in /etc)`, async () => {
+  it('writes the wrapper, the program, the boot-order drop-in and the face of kubelet.service', async () => {
     const node = fakeNode('kubekey-centos7');
     const plan = await planOn(node);
     expect(plan.argv).toEqual(node.kubeletArgv);
@@ -15,20 +14,22 @@ describe('planning on the reference node (KubeKey, CentOS 7, supervisord running
       ['/etc/kubernetes/kubelet.sh', 'wrapper', true],
       ['/etc/supervisord.d/kubelet.ini', 'program', true],
       ['/etc/systemd/system/supervisord.service.d/50-kubesup-tui.conf', 'supervisor-dropin', true],
-      ['/etc/systemd/system/kubelet.service.d/99-kubesup-tui-supervised.conf', 'unit-guard', true],
+      ['/etc/kubernetes/kubelet-systemd.sh', 'face-helper', true],
+      ['/etc/systemd/system/kubelet.service.d/zz-kubesup-tui-face.conf', 'face-dropin', true],
     ]);
-    expect(plan.service.mask).toBe(false);
+    expect(plan.service).toMatchObject({ mask: false, face: true });
     expect(steps(plan)).toEqual([
       'mkdir-log',
       'write:/etc/kubernetes/kubelet.sh',
       'write:/etc/supervisord.d/kubelet.ini',
       'write:/etc/systemd/system/supervisord.service.d/50-kubesup-tui.conf',
-      'write:/etc/systemd/system/kubelet.service.d/99-kubesup-tui-supervised.conf',
+      'write:/etc/kubernetes/kubelet-systemd.sh',
+      'write:/etc/systemd/system/kubelet.service.d/zz-kubesup-tui-face.conf',
       'daemon-reload',
       'reread',
-      'disable',
       'stop-kubelet',
       'add',
+      'start-face',
       'verify',
     ]);
     expect(plan.supervisor).toMatchObject({
@@ -71,14 +72,21 @@ describe('planning on the reference node (KubeKey, CentOS 7, supervisord running
 });
 
 describe('planning on Ubuntu (kubeadm packages, Debian supervisor)', () => {
-  it('masks kubelet.service (its file is in /usr/lib) instead of a guard, and uses conf.d', async () => {
+  it('keeps kubelet.service (its file is in /usr/lib) as its face rather than a mask, and uses conf.d', async () => {
     const plan = await planOn(fakeNode('kubeadm-ubuntu'));
-    expect(plan.service.mask).toBe(true);
-    expect(plan.files.map((f) => f.role)).toEqual(['wrapper', 'program', 'supervisor-dropin']);
+    expect(plan.service).toMatchObject({ mask: false, face: true });
+    expect(plan.files.map((f) => f.role)).toEqual([
+      'wrapper',
+      'program',
+      'supervisor-dropin',
+      'face-helper',
+      'face-dropin',
+    ]);
     expect(plan.supervisor.programFile).toBe('/etc/supervisor/conf.d/kubelet.conf');
     // kubelet will be supervisord's only program: supervisord is made as hard to pick for the OOM killer as kubelet.
     expect(plan.files[2]?.content).toMatch(/^OOMScoreAdjust=-999$/m);
-    expect(steps(plan)).toContain('mask');
+    expect(steps(plan)).not.toContain('mask');
+    expect(steps(plan)).not.toContain('disable');
   });
 
   it('supervisord missing: installs it with apt-get, then starts and enables its unit', async () => {
@@ -95,7 +103,7 @@ describe('planning on Ubuntu (kubeadm packages, Debian supervisor)', () => {
       kind: 'install-supervisor',
       command: ['apt-get', 'install', '-y', 'supervisor'],
     });
-    expect(steps(plan).slice(-3)).toEqual(['start-supervisord', 'enable-supervisord', 'verify']);
+    expect(steps(plan).slice(-4)).toEqual(['start-supervisord', 'enable-supervisord', 'start-face', 'verify']);
   });
 });
 

@@ -1,13 +1,14 @@
 // The journal and what the session makes of it; drift after a migration.
 import { describe, expect, it } from 'vitest';
-import { computeDrift, describeDrift, driftWarning } from '../../../src/core/migration/journal/drift.js';
+import { computeDrift, describeDrift, driftWarning, driftWarnings } from '../../../src/core/migration/journal/drift.js';
 import { JOURNAL_PATH, readJournal, saveJournal, startJournal } from '../../../src/core/migration/journal/journal.js';
 import { beginMigration, openSession } from '../../../src/core/migration/session.js';
 import { type FakeNode, fakeNode, planOn } from '../../helpers/fake-host/index.js';
 
-async function migrated(): Promise<FakeNode> {
+/** Migrated; with `self`, the wrapper computes kubelet's command line at each start (start-line). */
+async function migrated(self?: readonly string[]): Promise<FakeNode> {
   const node = fakeNode('kubekey-centos7');
-  const result = await beginMigration(node.host, await planOn(node), () => undefined, { verifyTimeoutMs: 5000 });
+  const result = await beginMigration(node.host, await planOn(node, self), () => undefined, { verifyTimeoutMs: 5000 });
   expect(result.ok).toBe(true);
   return node;
 }
@@ -79,6 +80,43 @@ describe('the session: what the journal on the node means', () => {
     const journal = await readJournal(node.files);
     const drift = await computeDrift(node.files, journal!, 'node4');
     expect(drift).toMatchObject({ changedFiles: ['/var/lib/kubelet/kubeadm-flags.env'], flags: [] });
+  });
+
+  it(`a binary replaced under the running kubelet is named,\
+ with systemctl restart as the way to apply it`, async () => {
+    const node = await migrated();
+    const exe = { exe: '/usr/local/bin/kubelet (deleted)' };
+    expect(await driftWarnings(node.files, 'node4', exe)).toEqual([
+      'kubelet runs a binary replaced since it started (/usr/local/bin/kubelet is new): ' +
+        'run systemctl restart kubelet.service to start the new one',
+    ]);
+    const drift = await computeDrift(node.files, (await readJournal(node.files))!, 'node4', exe);
+    expect(describeDrift(drift!)).toEqual([
+      '/usr/local/bin/kubelet was replaced since the running process started from it',
+    ]);
+    // Not a reason to regenerate the migration: the files say what they said.
+    expect((await openSession(node.host)).kind).toBe('migrated');
+    expect(await driftWarnings(node.files, 'node4', { exe: '/usr/local/bin/kubelet' })).toEqual([]);
+  });
+
+  it(`with the running process: flags and environment against it; a restart that took them in ends \
+the drift`, async () => {
+    const node = await migrated(['/usr/local/bin/kubesup-tui']);
+    node.files.put('/etc/systemd/system/kubelet.service.d/20-new.conf', '[Service]\nEnvironment=NEW_VAR=1\n');
+    const running = {
+      argv: node.kubeletArgv,
+      environ: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+    };
+    const [warning] = await driftWarnings(node.files, 'node4', running);
+    expect(warning).toMatch(
+      new RegExp(
+        String.raw`^kubelet\.service changed since the migration \(environment NEW_VAR\): ` +
+          String.raw`.*run systemctl restart kubelet\.service to apply it$`,
+      ),
+    );
+    // Started since with the files as they are now: no drift, though the files changed since the migration.
+    const restarted = { argv: node.kubeletArgv, environ: { ...running.environ, NEW_VAR: '1' } };
+    expect(await driftWarnings(node.files, 'node4', restarted)).toEqual([]);
   });
 
   it('no drift: no warning', async () => {

@@ -32,7 +32,7 @@ describe('the wizard', () => {
     a.setPreviewTab(-1);
     expect(store.getState().previewTab).toBe(store.getState().plan!.files.length);
     a.askApply();
-    expect(store.getState().confirm?.message).toMatch(/^Apply this plan to node4\? 11 steps/);
+    expect(store.getState().confirm?.message).toMatch(/^Apply this plan to node4\? 12 steps/);
     store.getState().confirm!.run();
     expect(store.getState().screen).toBe('apply');
     await vi.waitFor(() => expect(store.getState().result).not.toBeNull());

@@ -13,6 +13,7 @@ import { systemctl } from '../../systemd/systemctl.js';
 import { enableLinks, type UnitLink } from '../../systemd/unit-links.js';
 import { unitState } from '../../systemd/unit-state.js';
 import { type Journal, saveJournal, sha256 } from '../journal/journal.js';
+import { startLinePaths } from '../plan/start-line.js';
 import type { OnMigrationEvent } from './apply.js';
 import { withSupervisor } from './supervisor-link.js';
 
@@ -64,8 +65,26 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
     );
   }
 
-  // 2. Files: created ones removed, replaced ones restored byte for byte (checked against the recorded hash).
+  // The face runs (its log forwarder): stopped now, or `systemctl start` below would find it active and start
+  // nothing. The program is out of supervisord already, so its ExecStop stops nothing.
+  // The wrapper's last good command line goes with it (start-line.ts).
+  if (plan.service.face)
+    await step(`systemctl stop ${plan.service.unit} (its face)`, async () => {
+      await run('stop', plan.service.unit);
+      const { lastGood, failed } = startLinePaths(plan.program);
+      for (const p of [lastGood, failed, `${failed}.err`]) await host.writer.remove(p);
+    });
+
+  // 2. Files: created ones removed, replaced ones restored byte for byte (checked against the recorded hash),
+  // unless changed since the migration wrote them (a package upgrade, kubeadm, an operator): then what is there
+  // now stays, and the step says so. Only what the migration itself changed is undone.
   for (const [path, record] of Object.entries(journal.backups)) {
+    const written = plan.files.find((f) => f.path === path)?.content;
+    const now = record.backup ? await host.files.read(path).catch(() => undefined) : undefined;
+    if (record.backup && now && written !== undefined && now.toString('utf8') !== written) {
+      await step(`keep ${path}`, async () => 'left as it is now: changed since the migration wrote it');
+      continue;
+    }
     await step(record.backup ? `restore ${path}` : `remove ${path}`, async () => {
       if (!record.backup) {
         await host.writer.remove(path);

@@ -13,7 +13,10 @@ export type FileRole =
   | 'supervisor-dropin'
   | 'unit-guard'
   | 'kubelet-guard'
-  | 'supervisor-config';
+  | 'supervisor-config'
+  /** The unit's systemd face (face.ts): its script and its drop-in. */
+  | 'face-helper'
+  | 'face-dropin';
 
 export interface PlannedFile {
   readonly path: string;
@@ -71,6 +74,8 @@ export interface Plan {
     readonly wasActive: boolean;
     readonly wasEnabled: boolean;
     readonly mask: boolean;
+    /** The unit stays, as the face of the supervised program (face.ts); absent in older journals. */
+    readonly face?: boolean;
     /** How its health is told: verify, rollback and the healthz gap use it. */
     readonly health: HealthCheck;
     /** The unit files and env files the argv came from, to notice drift later. */

@@ -8,12 +8,13 @@ import { type Detection, type DetectOptions, detect, KUBELET_UNIT } from '../../
 import { detectUnit } from '../../detect/detect-unit.js';
 import { healthTarget } from '../../health/probe.js';
 import type { FileReader, Host } from '../../host.js';
+import { faceFiles, faceHelperPath } from './face.js';
 import {
   addIncludeSection,
   renderProgramFile,
   renderSupervisorDropIn,
   renderUnitGuardDropIn,
-  renderWrapper,
+  wrapperText,
 } from './render-files.js';
 import { carriedSettings } from './run-lines.js';
 import { kubeletSource, type ServiceSource, unitSource } from './service-source.js';
@@ -36,6 +37,8 @@ export interface PlanOptions {
   readonly logFile?: string;
   readonly now: Date;
   readonly tool: string;
+  /** The command that runs this tool: the face's wrapper runs its `start-line` at each start. */
+  readonly self?: readonly string[];
 }
 
 async function currentText(files: FileReader, p: string): Promise<string | null> {
@@ -64,10 +67,13 @@ export async function planService(d: ServiceSource, files: FileReader, o: PlanOp
   const target = supervisorTarget(s, d.node, o.program, d.name);
   const { unit: supUnit, config, programFile } = target;
   const c = d.configured;
-  const mask = !d.node.unitInEtc;
-  const { planned, warnings } = await plannedFiles(d, files, o, target, { header, wrapperPath, logFile, mask });
+  // kubelet.service stays as the face of the supervised kubelet (face.ts); other units are masked or guarded.
+  const face = d.unit === 'kubelet.service';
+  const mask = !face && !d.node.unitInEtc;
+  const at = { header, wrapperPath, logFile, mask, face };
+  const { planned, warnings } = await plannedFiles(d, files, o, target, at);
   if (target.warning) warnings.unshift(target.warning);
-  const steps = planSteps(d, o, target, planned, { logFile, mask });
+  const steps = planSteps(d, o, target, planned, at);
   const wasRunning = s.pid !== null;
 
   return {
@@ -92,6 +98,7 @@ export async function planService(d: ServiceSource, files: FileReader, o: PlanOp
       wasActive: c?.active === 'active' || d.runBy !== null,
       wasEnabled: c?.enabled === 'enabled',
       mask,
+      face,
       health: d.health,
       sources: c?.files ?? [],
       links: c?.links ?? [],
@@ -102,21 +109,8 @@ export async function planService(d: ServiceSource, files: FileReader, o: PlanOp
   };
 }
 
-/** The wrapper's text: the service's environment, its ExecStartPre steps and its command line, then exec. */
-function wrapperText(d: ServiceSource, program: string, header: string): string {
-  const c = d.configured;
-  return renderWrapper({
-    argv: d.argv,
-    env: c?.env ?? {},
-    execStartPre: c?.execStartPre ?? [],
-    sourceFiles: c?.files ?? [],
-    program,
-    header,
-    oomScoreAdjust: d.oomScoreAdjust,
-    unit: d.unit,
-    run: d.run,
-  });
-}
+/** Where the files go, and how the unit is kept from running the service: masked, guarded or made its face. */
+type Placement = Readonly<Record<'header' | 'wrapperPath' | 'logFile', string> & Record<'mask' | 'face', boolean>>;
 
 /** The files to write, each with what is there now; and the warnings they bring (a file to replace...). */
 async function plannedFiles(
@@ -124,13 +118,12 @@ async function plannedFiles(
   files: FileReader,
   o: PlanOptions,
   target: SupervisorTarget,
-  at: { readonly header: string; readonly wrapperPath: string; readonly logFile: string; readonly mask: boolean },
+  at: Placement,
 ): Promise<{ planned: PlannedFile[]; warnings: string[] }> {
-  const { header, wrapperPath, logFile, mask } = at;
+  const { header, wrapperPath, logFile, mask, face } = at;
   const { unit: supUnit, programFile, includeToAdd } = target;
   const s = d.supervisor;
-  const carry = d.run;
-  const killMode = carry.killMode === 'process' ? 'process' : 'mixed';
+  const killMode = d.run.killMode === 'process' ? 'process' : 'mixed';
   const warnings: string[] = [];
   // Lowering supervisord's OOM score would hand it to every program it starts: only when this is its only one.
   const others = s.programs.filter((p) => p !== o.program);
@@ -153,14 +146,19 @@ async function plannedFiles(
     role: 'wrapper',
     mode: 0o755,
     why: `${d.name}'s environment, how systemd ran it, its ExecStartPre steps and its exact command line, then exec`,
-    content: wrapperText(d, o.program, header),
+    content: wrapperText(
+      d,
+      o.program,
+      header,
+      face && o.self ? [...o.self, 'start-line', '--unit', d.unit] : undefined,
+    ),
   });
   await add({
     path: programFile,
     role: 'program',
     mode: 0o644,
     why: 'the supervisord program that runs the wrapper',
-    content: renderProgramFile({ program: o.program, wrapperPath, logFile, header, run: carry, priority: d.priority }),
+    content: renderProgramFile({ program: o.program, wrapperPath, logFile, header, run: d.run, priority: d.priority }),
   });
   await add({
     path: `/etc/systemd/system/${supUnit}.d/${d.supervisorDropIn}`,
@@ -178,7 +176,17 @@ async function plannedFiles(
         'Restart=always guards it instead',
     );
   }
-  if (!mask) {
+  if (face) {
+    const input = {
+      unit: d.unit,
+      program: o.program,
+      target,
+      logFile,
+      helperPath: faceHelperPath(wrapperPath),
+      header,
+    };
+    for (const f of faceFiles(input, d.name)) await add(f);
+  } else if (!mask) {
     await add({
       path: `/etc/systemd/system/${d.unit}.d/99-kubesup-tui-supervised.conf`,
       role: 'unit-guard',
@@ -203,12 +211,11 @@ function planSteps(
   o: PlanOptions,
   target: SupervisorTarget,
   planned: readonly PlannedFile[],
-  at: { readonly logFile: string; readonly mask: boolean },
+  at: Placement,
 ): PlanStep[] {
-  const { logFile, mask } = at;
+  const { logFile, mask, face } = at;
   const { installCommand, unit: supUnit } = target;
   const s = d.supervisor;
-  const carry = d.run;
   const wasRunning = s.pid !== null;
   const steps: PlanStep[] = [];
   if (installCommand)
@@ -223,7 +230,9 @@ function planSteps(
   steps.push({ id: 'daemon-reload', kind: 'systemctl', title: 'systemctl daemon-reload', args: ['daemon-reload'] });
   if (wasRunning && !installCommand)
     steps.push({ id: 'reread', kind: 'supervisor-reread', title: `supervisord: reread its config (nothing restarts)` });
-  steps.push({ id: 'disable', kind: 'systemctl', title: `systemctl disable ${d.unit}`, args: ['disable', d.unit] });
+  // The face stays enabled as the unit was: it starts at boot after supervisord, to forward the log.
+  if (!face)
+    steps.push({ id: 'disable', kind: 'systemctl', title: `systemctl disable ${d.unit}`, args: ['disable', d.unit] });
   const maskStep: PlanStep = {
     id: 'mask',
     kind: 'systemctl',
@@ -235,7 +244,7 @@ function planSteps(
   const stopStep: PlanStep = { id: stopId, kind: 'stop-systemd-unit', title: `stop the systemd ${d.name}` };
   // mask reloads systemd, and a masked unit loses its settings: stopped then, a KillMode=process unit
   // (containerd) would be stopped as control-group, its shims (every container) killed. So it stops first.
-  if (carry.killMode === 'process') steps.push(stopStep, ...(mask ? [maskStep] : []));
+  if (d.run.killMode === 'process') steps.push(stopStep, ...(mask ? [maskStep] : []));
   else steps.push(...(mask ? [maskStep] : []), stopStep);
   if (wasRunning && !installCommand)
     steps.push({ id: 'add', kind: 'supervisor-add', title: `supervisord: add and start [program:${o.program}] only` });
@@ -246,6 +255,13 @@ function planSteps(
       kind: 'systemctl',
       title: `systemctl enable ${supUnit}`,
       args: ['enable', supUnit],
+    });
+  if (face)
+    steps.push({
+      id: 'start-face',
+      kind: 'systemctl',
+      title: `systemctl start ${d.unit} (its face: forwards the log, runs no second ${d.name})`,
+      args: ['start', d.unit],
     });
   const oneKubelet = d.unit === 'kubelet.service' ? ', one kubelet' : '';
   steps.push({
@@ -260,10 +276,10 @@ function planSteps(
 /** Detects how the unit starts on this node and plans its migration, with detection's warnings carried along. */
 export async function planForNode(
   host: Host,
-  options: DetectOptions & { readonly tool: string; readonly unit?: string; readonly healthUrl?: string },
+  options: DetectOptions & Pick<PlanOptions, 'tool' | 'self'> & { readonly unit?: string; readonly healthUrl?: string },
 ): Promise<Plan> {
   const unit = options.unit ?? KUBELET_UNIT;
-  const o = { program: options.program, now: new Date(host.clock.now()), tool: options.tool };
+  const o = { program: options.program, now: new Date(host.clock.now()), tool: options.tool, self: options.self };
   if (unit === KUBELET_UNIT) {
     const detection = await detect(host, options);
     const plan = await planMigration(detection, host.files, o);

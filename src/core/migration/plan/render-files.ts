@@ -9,9 +9,10 @@ import { getValue, parseSupervisorConfig } from '../../supervisor/config.js';
 import type { RunSettings } from '../../systemd/run-settings.js';
 import { PACE_DIR, pacePath } from './pace.js';
 import { programStopSettings, wrapperRunLines } from './run-lines.js';
+import type { ServiceSource } from './service-source.js';
+import { renderStartLine, SYSTEMD_DEFAULT_PATH, startLinePaths } from './start-line.js';
 
-/** systemd's PATH for system services when the unit sets none (merged and split /usr alike). */
-export const SYSTEMD_DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export { SYSTEMD_DEFAULT_PATH };
 
 /** A kubelet that ran less than this long before exiting counts as failing at start. */
 export const QUICK_EXIT_S = 10;
@@ -34,6 +35,40 @@ export interface WrapperInput {
   /** The unit it came from, and how systemd ran its process (limits, umask, user...). */
   readonly unit: string;
   readonly run: RunSettings;
+  /**
+   * The command that prints the unit's command line as systemd would run it now (start-line.ts): the wrapper
+   * runs it at each start. Absent: the wrapper holds the command line of migration day.
+   */
+  readonly startLineCommand?: readonly string[];
+}
+
+/** Wrapper lines that set the environment and "$@" from the files now, else from the last good line. */
+function currentLines(w: WrapperInput, migrationDay: string): string[] {
+  const { lastGood, failed } = startLinePaths(w.program);
+  const command = quote([...(w.startLineCommand ?? [])]);
+  return [
+    '',
+    `# What systemd would run for ${w.unit} now: its file, drop-ins and environment files as they are at this`,
+    "# start, read by kubesup-tui with systemd's rules (a shell sourcing them would not be exact). When they cannot",
+    '# be read, the last good line is used (else the one of migration day), and the log and kubesup-tui status say so.',
+    'migration_day() {',
+    ...migrationDay
+      .trimEnd()
+      .split('\n')
+      .map((l) => `  ${l}`),
+    '}',
+    `last_good=${lastGood} failed=${failed}`,
+    `if line=$(timeout 60 ${command} 2>"$failed.err"); then`,
+    `  printf '%s\\n' "$line" > "$last_good.new" && mv -f "$last_good.new" "$last_good"; rm -f "$failed" "$failed.err"`,
+    '  eval "$line"',
+    'else',
+    '  reason=$(tail -n 1 "$failed.err" 2>/dev/null)',
+    `  echo "kubesup-tui: cannot compute ${w.program}'s command line from ${w.unit} now ($reason): ` +
+      `starting with the last good one" >&2`,
+    `  printf '%s %s\\n' "$(date +%s)" "$reason" > "$failed"`,
+    '  if [ -r "$last_good" ]; then eval "$(cat "$last_good")"; else migration_day; fi',
+    'fi',
+  ];
 }
 
 export function renderWrapper(w: WrapperInput): string {
@@ -69,9 +104,11 @@ export function renderWrapper(w: WrapperInput): string {
   ];
   const env = { ...w.env };
   if (env.PATH === undefined) env.PATH = SYSTEMD_DEFAULT_PATH;
-  for (const [name, value] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push(`export ${name}=${quote([value])}`);
-  }
+  if (w.startLineCommand) lines.push(...currentLines(w, renderStartLine({ argv: w.argv, env })));
+  else
+    for (const [name, value] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {
+      lines.push(`export ${name}=${quote([value])}`);
+    }
   const run = wrapperRunLines(w.unit, w.run);
   lines.push(...run.lines);
   if (w.execStartPre.length) {
@@ -91,7 +128,8 @@ export function renderWrapper(w: WrapperInput): string {
   lines.push('', `# exec: ${w.program} takes over this process, so supervisord signals and watches it itself.`);
   // One argument per line: the file is read by people at 3 a.m. (quoting by shell-quote, checked round-trip).
   const [program, ...args] = w.argv.map((a) => quote([a]));
-  lines.push(`exec ${run.execPrefix}${program}${args.map((a) => ` \\\n  ${a}`).join('')}`, '');
+  if (w.startLineCommand) lines.push(`exec ${run.execPrefix}"$@"`, '');
+  else lines.push(`exec ${run.execPrefix}${program}${args.map((a) => ` \\\n  ${a}`).join('')}`, '');
   return lines.join('\n');
 }
 
@@ -219,4 +257,21 @@ export function renderUnitGuardDropIn(name: string, programFile: string, header:
 export function addIncludeSection(configText: string, pattern: string, header: string): string {
   const sep = configText.endsWith('\n') ? '' : '\n';
   return `${configText}${sep}\n; ${header}\n[include]\nfiles = ${pattern}\n`;
+}
+
+/** The wrapper's text: the service's environment, its ExecStartPre steps and its command line, then exec. */
+export function wrapperText(d: ServiceSource, program: string, header: string, startLine?: readonly string[]): string {
+  const c = d.configured;
+  return renderWrapper({
+    ...(startLine ? { startLineCommand: startLine } : {}),
+    argv: d.argv,
+    env: c?.env ?? {},
+    execStartPre: c?.execStartPre ?? [],
+    sourceFiles: c?.files ?? [],
+    program,
+    header,
+    oomScoreAdjust: d.oomScoreAdjust,
+    unit: d.unit,
+    run: d.run,
+  });
 }

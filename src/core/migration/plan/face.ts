@@ -1,0 +1,161 @@
+/**
+ * The unit's systemd face. A masked or guarded kubelet.service broke every habit and tool built around it
+ * (`systemctl restart kubelet` in kubeadm's upgrade runbook, package scripts' try-restart, `systemctl status`,
+ * `journalctl -u kubelet`). Instead, a drop-in keeps the unit and replaces what it runs:
+ *   - ExecStartPre: `supervisorctl start` of the program (already running: nothing happens);
+ *   - ExecStart: a log forwarder, the unit's main process: `tail -F` of the program's log, each klog line
+ *     given its severity as a syslog priority, so that journald files kubelet's lines under the unit (it takes
+ *     the unit from the writer's cgroup: only a process of the unit can write them);
+ *   - ExecStop: `supervisorctl stop` of the program, when the stop was asked for (the forwarder still runs).
+ * So `systemctl stop|start|restart|try-restart` act on the supervised program through supervisord, and systemd
+ * never runs the program itself while this drop-in exists (that is the guard against a second copy).
+ */
+import { quote } from 'shell-quote';
+import { FACE_DROP_IN } from '../../systemd/face-drop-in.js';
+import type { PlannedFile } from './plan-model.js';
+import type { SupervisorTarget } from './supervisor-target.js';
+
+export { FACE_DROP_IN };
+
+export interface FaceInput {
+  readonly unit: string;
+  readonly program: string;
+  /** supervisord's unit, config (for supervisorctl: its [supervisorctl] says where it listens), program file. */
+  readonly target: Pick<SupervisorTarget, 'unit' | 'config' | 'programFile'>;
+  readonly logFile: string;
+  readonly helperPath: string;
+  readonly header: string;
+}
+
+/** Where the face's script goes: beside the wrapper (kubelet.sh -> kubelet-systemd.sh). */
+export function faceHelperPath(wrapperPath: string): string {
+  return wrapperPath.replace(/(\.sh)?$/, '-systemd.sh');
+}
+
+export function faceDropInPath(unit: string): string {
+  return `/etc/systemd/system/${unit}.d/${FACE_DROP_IN}`;
+}
+
+/** klog's severity letter as a syslog priority prefix journald reads (<2> crit, <3> err, <4> warning, <6> info). */
+const SEVERITY_SED = [
+  // A line that already starts with "<" would be read as a priority: make it an info line first.
+  's/^</<6></;t',
+  's/^I[0-9]\\{4\\} /<6>&/;t',
+  's/^W[0-9]\\{4\\} /<4>&/;t',
+  's/^E[0-9]\\{4\\} /<3>&/;t',
+  's/^F[0-9]\\{4\\} /<2>&/;t',
+  's/^panic: /<2>&/',
+];
+
+export function renderFaceHelper(f: FaceInput): string {
+  const q = (s: string) => quote([s]);
+  const ctl = `supervisorctl -c ${q(f.target.config)}`;
+  const p = q(f.program);
+  return [
+    '#!/bin/bash',
+    `# ${f.unit}, the systemd face of ${f.program} under supervisord: ${f.header}`,
+    `# systemd runs this script for ${f.unit} (see ${faceDropInPath(f.unit)}): start and stop act on`,
+    `# supervisord's ${f.program}, follow forwards its log to the journal. systemd never runs ${f.program} itself.`,
+    '# `kubesup-tui rollback` removes it.',
+    `ctl() { ${ctl} "$@" 2>&1; }`,
+    'case "$1" in',
+    'start)',
+    '  # At boot supervisord may still be opening its socket: wait for it, up to 60 s.',
+    '  for _ in $(seq 120); do',
+    `    out=$(ctl status ${p})`,
+    `    case "$out" in ${p}\\ *) break ;; esac`,
+    '    case "$out" in',
+    `      *"no such process"*) echo "kubesup-tui: ${f.program} is not a supervisord program ` +
+      `(${f.target.programFile}): nothing started" >&2; exit 1 ;;`,
+    '    esac',
+    '    sleep 0.5',
+    '  done',
+    `  case "$out" in ${p}\\ *) ;; *) echo "kubesup-tui: supervisord does not answer: $out" >&2; exit 1 ;; esac`,
+    `  out=$(ctl start ${p})`,
+    '  case "$out" in',
+    '    *started*) ;;',
+    `    *) echo "kubesup-tui: supervisorctl start ${f.program}: $out" >&2 ;;`,
+    '  esac',
+    `  echo "${f.program} runs under supervisord (pid $(ctl pid ${p})), not as this unit's process; ` +
+      `this unit forwards its log (${f.logFile})."`,
+    `  echo "Look at it with: kubesup-tui status; ${ctl} status ${f.program}"`,
+    '  exit 0 ;;',
+    'stop)',
+    '  # MAINPID is set while the forwarder runs: the stop was asked for (systemctl stop|restart, shutdown). When',
+    `  # the forwarder ended by itself, ${f.program} is left running (systemd restarts the forwarder).`,
+    '  [ -n "$MAINPID" ] || exit 0',
+    `  out=$(ctl stop ${p}) || echo "kubesup-tui: supervisorctl stop ${f.program}: $out" >&2`,
+    '  exit 0 ;;',
+    'follow)',
+    "  # sed is the unit's main process; tail runs beside it. -n0: lines from before this start are in the file.",
+    `  exec sed -u ${SEVERITY_SED.map((e) => `-e '${e}'`).join(' ')} ` +
+      `< <(exec tail -n0 -F ${q(f.logFile)} 2>/dev/null) ;;`,
+    '*)',
+    '  echo "usage: $0 start|stop|follow" >&2; exit 2 ;;',
+    'esac',
+    '',
+  ].join('\n');
+}
+
+/** The drop-in: everything of the unit's own start reset, the face's script in its place. */
+export function renderFaceDropIn(f: FaceInput): string {
+  const h = `/bin/bash ${quote([f.helperPath])}`;
+  return [
+    `# ${f.header}`,
+    `# ${f.program} runs under supervisord (${f.target.programFile}). ` +
+      `${f.unit} stays as its face: systemctl start, stop,`,
+    `# restart and try-restart act on supervisord's ${f.program} (${f.helperPath}), the unit's process forwards`,
+    `# ${f.program}'s log to the journal, and systemd never runs ${f.program} itself. ` +
+      '`kubesup-tui rollback` removes it.',
+    '[Unit]',
+    `Description=${f.program} under supervisord (systemctl acts on it there; kubesup-tui status)`,
+    `Wants=${f.target.unit}`,
+    `After=${f.target.unit}`,
+    '',
+    '[Service]',
+    '# Nothing of what the unit ran before: each empty line resets a setting of the unit and its other drop-ins.',
+    'ExecCondition=',
+    'ExecStartPre=',
+    'ExecStart=',
+    'ExecStartPost=',
+    'ExecStop=',
+    'ExecStopPost=',
+    'ExecReload=',
+    'Environment=',
+    'EnvironmentFile=',
+    'User=',
+    'Group=',
+    'Type=simple',
+    'WatchdogSec=0',
+    `ExecStartPre=${h} start`,
+    `ExecStart=${h} follow`,
+    `ExecStop=${h} stop`,
+    'KillMode=control-group',
+    'Restart=always',
+    'StandardOutput=journal',
+    'StandardError=journal',
+    `SyslogIdentifier=${f.program}`,
+    'SyslogLevelPrefix=yes',
+    '',
+  ].join('\n');
+}
+
+/** The face's two files, as the plan writes them (name: the service as people know it). */
+export function faceFiles(f: FaceInput, name: string): Omit<PlannedFile, 'before'>[] {
+  return [
+    {
+      path: f.helperPath,
+      role: 'face-helper',
+      mode: 0o755,
+      why: `what ${f.unit} runs now: supervisorctl start/stop of ${name}, and its log forwarded to the journal`,
+      content: renderFaceHelper(f),
+    },
+    {
+      path: faceDropInPath(f.unit),
+      role: 'face-dropin',
+      mode: 0o644,
+      why: `${f.unit} becomes the face of the supervised ${name}: systemctl verbs act on it, journalctl shows its log`,
+      content: renderFaceDropIn(f),
+    },
+  ];
+}
