@@ -28,14 +28,19 @@ export function withNode<N extends { down(): Promise<void> }>(
   skip?: () => string | undefined,
 ): N {
   let current: N | undefined;
+  // The boot itself, kept: when the hook times out before it ends, afterAll still takes the node down once it is
+  // up, instead of leaving it running on the machine.
+  let booting: Promise<N> | undefined;
   beforeAll(async (suite) => {
     const reason = skip?.();
     if (reason) return skipSuite(suite, reason);
-    current = await up();
+    booting = up();
+    current = await booting;
     await ready?.(current);
   });
   afterAll(async () => {
-    await current?.down();
+    const node = current ?? (await booting?.catch(() => undefined));
+    await node?.down();
   });
   return new Proxy({} as N, {
     get(_, property) {
