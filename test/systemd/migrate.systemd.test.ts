@@ -136,7 +136,7 @@ describe.each(SYSTEMD_LAYOUTS)('on real systemd: %s', (layout) => {
     await node.waitFor(healthy, 60_000);
     expect((await theKubelet(node)).parent).toMatch(/supervisord/);
     stoppedBySupervisord(node.readFile(MAIN_LOG).slice(offset));
-  });
+  }, 240_000);
 
   it(`kill -9 of supervisord: systemd brings it back within 5 s, one supervised kubelet, no orphan`, async () => {
     const supervisord = (await node.sh(`systemctl show -p MainPID --value ${unit}`)).trim();

@@ -98,7 +98,8 @@ describe('the real containerd with a running container on real systemd (kubeadm-
     expect(shim).toBeGreaterThan(0);
     // The new shim was started by the supervised containerd: it lives in supervisor.service's cgroup.
     expect(await node.sh(`grep name=systemd /proc/${shim}/cgroup`)).toMatch(/\/system.slice\/supervisor.service$/m);
-  });
+    // A reboot of a booted systemd: a shutdown, a boot, and containerd ready; minutes on a loaded machine.
+  }, 240_000);
 
   it('rollback --unit containerd --yes: every file back, under systemd (notify), the same container', async () => {
     const r = await kubesup(node, ['rollback', '--unit', 'containerd', '--yes'], { timeoutMs: 120_000 });
