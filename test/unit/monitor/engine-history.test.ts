@@ -1,34 +1,15 @@
 // The monitor engine on a node in memory, its timers stepped by hand: what moves each second (uptimes in the
 // first minute, a wrapper's countdown) moves each second; actions from the monitor are history.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MonitorTarget } from '../../../src/core/monitor/connect.js';
-import { MonitorEngine } from '../../../src/core/monitor/engine.js';
-import { type FakeNode, fakeNode } from '../../helpers/fake-host/index.js';
+import { engineOn, row, stopEngines } from '../../helpers/engine-on-node.js';
+import { fakeNode } from '../../helpers/fake-host/index.js';
 
-const TARGET: MonitorTarget = {
-  endpoint: { url: 'unix:///var/run/supervisor/supervisor.sock', timeoutMs: 5000 },
-  healthzUrl: 'http://127.0.0.1:10248/healthz',
-  mainLogPath: '/var/log/supervisor/supervisord.log',
-};
-
-const engines: MonitorEngine[] = [];
-afterEach(() => {
-  for (const e of engines.splice(0)) e.stop();
-});
-
-function watch(node: FakeNode): MonitorEngine {
-  const engine = new MonitorEngine(node.host, TARGET, { pollMs: 250, restPollMs: 250, healthMs: 2000 });
-  engines.push(engine);
-  return engine;
-}
-
-const row = (e: MonitorEngine, name: string) => e.current.programs.find((p) => p.name === name);
+afterEach(stopEngines);
 
 describe('ticking each second', () => {
   it('in its first minute an uptime moves each second, as supervisorctl says it, though the log is quiet', async () => {
     const node = fakeNode('kubekey-centos7');
-    const engine = new MonitorEngine(node.host, TARGET, { pollMs: 250, healthMs: 60_000 });
-    engines.push(engine);
+    const engine = engineOn(node, { pollMs: 250, healthMs: 60_000 });
     engine.start();
     // Just past a second's turn: the poll that follows each turn has come.
     await node.clock.advance(1000 - (node.clock.now() % 1000) + 30);
@@ -46,8 +27,7 @@ describe('ticking each second', () => {
   it("a wrapper's countdown to its next try ticks each second, past the first minute too", async () => {
     const node = fakeNode('kubekey-centos7');
     await node.clock.sleep(65_000);
-    const engine = new MonitorEngine(node.host, TARGET, { pollMs: 250, healthMs: 60_000 });
-    engines.push(engine);
+    const engine = engineOn(node, { pollMs: 250, healthMs: 60_000 });
     await engine.pollOnce();
     const pid = row(engine, 'node-exporter')?.pid as number;
     node.files.put('/run/kubesup-tui/node-exporter.pace', `${Math.floor(node.clock.now() / 1000) + 6} 2 ${pid}\n`);
@@ -66,7 +46,7 @@ describe('actions are history', () => {
   it(`a restart from the monitor is an exit said to be the monitor's,\
  and the followed log marks the stop and the start`, async () => {
     const node = fakeNode('kubekey-centos7');
-    const engine = watch(node);
+    const engine = engineOn(node);
     engine.followLog('node-exporter');
     await engine.pollOnce();
     await engine.pollOnce();

@@ -1,36 +1,17 @@
 // The monitor engine on a node in memory, its timers stepped by hand: restart counts, log follow,
 // supervisord going away and coming back, redraws only on change, actions.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MonitorTarget } from '../../../src/core/monitor/connect.js';
-import { MonitorEngine } from '../../../src/core/monitor/engine.js';
 import type { MonitorData } from '../../../src/core/monitor/monitor-data.js';
-import { type FakeNode, fakeNode } from '../../helpers/fake-host/index.js';
+import { engineOn, row, stopEngines, TARGET } from '../../helpers/engine-on-node.js';
+import { fakeNode } from '../../helpers/fake-host/index.js';
 
-const TARGET: MonitorTarget = {
-  endpoint: { url: 'unix:///var/run/supervisor/supervisor.sock', timeoutMs: 5000 },
-  healthzUrl: 'http://127.0.0.1:10248/healthz',
-  mainLogPath: '/var/log/supervisor/supervisord.log',
-};
-
-const engines: MonitorEngine[] = [];
-afterEach(() => {
-  for (const e of engines.splice(0)) e.stop();
-});
-
-function watch(node: FakeNode): MonitorEngine {
-  // Polling every 250 ms at rest too, as when supervisord's log cannot be watched (see 'waking up' below).
-  const engine = new MonitorEngine(node.host, TARGET, { pollMs: 250, restPollMs: 250, healthMs: 2000 });
-  engines.push(engine);
-  return engine;
-}
-
-const row = (e: MonitorEngine, name: string) => e.current.programs.find((p) => p.name === name);
+afterEach(stopEngines);
 
 describe('restart counts', () => {
   it('counts a crash from before the monitor started and two between one poll and the next', async () => {
     const node = fakeNode('kubekey-centos7');
     node.supervisord.crash('node-exporter');
-    const engine = watch(node);
+    const engine = engineOn(node);
     await engine.pollOnce();
     expect(row(engine, 'node-exporter')?.history.restarts).toBe(1);
     node.supervisord.crash('node-exporter', { status: 2 });
@@ -46,7 +27,7 @@ describe('restart counts', () => {
   it('polled again without news, counts nothing twice', async () => {
     const node = fakeNode('kubekey-centos7');
     node.supervisord.crash('node-exporter');
-    const engine = watch(node);
+    const engine = engineOn(node);
     for (let i = 0; i < 5; i++) await engine.pollOnce();
     expect(row(engine, 'node-exporter')?.history.restarts).toBe(1);
   });
@@ -55,7 +36,7 @@ describe('restart counts', () => {
 describe('log follow', () => {
   it("shows the followed program's lines once each, with klog severities", async () => {
     const node = fakeNode('kubekey-centos7');
-    const engine = watch(node);
+    const engine = engineOn(node);
     await engine.pollOnce();
     engine.followLog('node-exporter');
     node.supervisord.write(
@@ -79,7 +60,7 @@ describe('supervisord going away', () => {
 and counts nothing twice`, async () => {
     const node = fakeNode('kubekey-centos7');
     node.supervisord.crash('node-exporter');
-    const engine = watch(node);
+    const engine = engineOn(node);
     engine.start();
     await node.clock.advance(300);
     expect(engine.current.connected).toBe(true);
@@ -106,7 +87,7 @@ and counts nothing twice`, async () => {
 describe('redraws', () => {
   /** The engine started on the node, and every notification it makes from then on. */
   async function watchRedraws(node: ReturnType<typeof fakeNode>): Promise<MonitorData[]> {
-    const engine = watch(node);
+    const engine = engineOn(node);
     const seen: MonitorData[] = [];
     engine.subscribe((d) => seen.push(d));
     engine.start();
@@ -144,7 +125,7 @@ describe('redraws', () => {
 describe('health', () => {
   it('says when healthz last answered, and what it answers now', async () => {
     const node = fakeNode('kubekey-centos7');
-    const engine = watch(node);
+    const engine = engineOn(node);
     await engine.checkHealth();
     const okAt = engine.current.health.lastOkAt;
     expect(engine.current.health.result?.ok).toBe(true);
@@ -158,7 +139,7 @@ describe('health', () => {
 describe('actions', () => {
   it('restart gives the program a new pid; stopping a stopped program says so in one line', async () => {
     const node = fakeNode('kubekey-centos7');
-    const engine = watch(node);
+    const engine = engineOn(node);
     await engine.pollOnce();
     const pid = row(engine, 'node-exporter')?.pid;
     expect(await engine.act('restart', 'node-exporter')).toEqual({ ok: true, message: 'node-exporter: restarted' });
@@ -180,7 +161,7 @@ describe('a program waiting to retry', () => {
   it(`RUNNING to supervisord but its process still the sleeping wrapper: waiting, \
 with the retry and the count`, async () => {
     const node = fakeNode('kubekey-centos7');
-    const engine = watch(node);
+    const engine = engineOn(node);
     const nowS = Math.floor(node.clock.now() / 1000);
     await engine.pollOnce();
     const pid = row(engine, 'node-exporter')?.pid as number;
@@ -205,8 +186,7 @@ describe('waking up on a watched log', () => {
     const node = fakeNode('kubekey-centos7');
     // Past their first minute, the uptimes move once a minute: nothing asks for a poll each second.
     await node.clock.sleep(65_000);
-    const engine = new MonitorEngine(node.host, TARGET, { pollMs: 250, healthMs: 60_000 });
-    engines.push(engine);
+    const engine = engineOn(node, { pollMs: 250, healthMs: 60_000 });
     const polls = () => node.supervisord.calls.filter((c) => c === 'system.multicall').length;
     engine.start();
     await node.clock.advance(10);

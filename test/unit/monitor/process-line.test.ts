@@ -1,23 +1,12 @@
 // The line under the table about the selected program's process: never another process's figures under its
 // name, never "not running" beside a RUNNING row; the dead process's last figures kept, marked, after a crash.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MonitorTarget } from '../../../src/core/monitor/connect.js';
-import { MonitorEngine } from '../../../src/core/monitor/engine.js';
 import type { ProgramRow } from '../../../src/core/monitor/monitor-data.js';
 import { processLine } from '../../../src/core/monitor/process-line.js';
+import { engineOn, stopEngines, TARGET } from '../../helpers/engine-on-node.js';
 import { type FakeNode, fakeNode } from '../../helpers/fake-host/index.js';
 
-const TARGET: MonitorTarget = {
-  endpoint: { url: 'unix:///var/run/supervisor/supervisor.sock', timeoutMs: 5000 },
-  healthzUrl: 'http://127.0.0.1:10248/healthz',
-  mainLogPath: '/var/log/supervisor/supervisord.log',
-  disks: [],
-};
-
-const engines: MonitorEngine[] = [];
-afterEach(() => {
-  for (const e of engines.splice(0)) e.stop();
-});
+afterEach(stopEngines);
 
 /** A process's /proc as the sampler reads it: 1.5 GiB resident, 31 threads. */
 function putProc(node: FakeNode, pid: number, rssKb = 1572864): void {
@@ -35,8 +24,8 @@ describe('the process line', () => {
   it(`samples a new pid at once,\
  and keeps the dead process's figures marked until the new one is sampled`, async () => {
     const node = fakeNode('kubekey-centos7');
-    const engine = new MonitorEngine(node.host, TARGET, { pollMs: 250, restPollMs: 250, healthMs: 60_000 });
-    engines.push(engine);
+    // No disks to sample: the node's figures here are the process's only.
+    const engine = engineOn(node, { pollMs: 250, restPollMs: 250, healthMs: 60_000 }, { ...TARGET, disks: [] });
     engine.followLog('node-exporter');
     const first = () => engine.current.programs.find((p) => p.name === 'node-exporter') as ProgramRow;
     await engine.pollOnce();
