@@ -3,26 +3,14 @@
  * KubeKey's unit, every setting an ETCD_* variable in /etc/etcd.env, serving https with client-certificate
  * authentication; its CA, member and admin certificates made by openssl at set-up, under /etc/ssl/etcd/ssl.
  */
+import { KUBEKEY_ETCD } from '../fixtures/units/service-units.js';
 import type { ExecResult, NodeShell } from './node-shell.js';
 import { missingCommand } from './real-daemons.js';
 
 const SSL = '/etc/ssl/etcd/ssl';
 
-/** KubeKey's etcd unit. LimitNOFILE= under this host's hard cap (40000 in KubeKey's). */
-export const ETCD_UNIT = `[Unit]
-Description=etcd
-After=network.target
-
-[Service]
-User=root
-Type=notify
-EnvironmentFile=/etc/etcd.env
-ExecStart=/usr/local/bin/etcd
-NotifyAccess=all
-RestartSec=10s
-LimitNOFILE=16384
-Restart=always
-
+/** KubeKey's etcd unit, enabled at boot; LimitNOFILE= under this host's hard cap (40000 in KubeKey's). */
+export const ETCD_UNIT = `${KUBEKEY_ETCD.replace('LimitNOFILE=40000', 'LimitNOFILE=16384')}
 [Install]
 WantedBy=multi-user.target
 `;
