@@ -76,6 +76,15 @@ interface MutableHistory {
   stopped: boolean;
 }
 
+/** Stopped, or given up on: no process, nothing pending, until supervisord spawns it again. */
+function settleStopped(h: MutableHistory): void {
+  h.stopped = true;
+  h.pending = false;
+  h.exitOpen = false;
+  h.starting = false;
+  h.spawnedAt = null;
+}
+
 export class RestartHistory {
   private programs = new Map<string, MutableHistory>();
   /** supervisord's pid from its latest start line, if the log still holds it. */
@@ -159,19 +168,11 @@ export class RestartHistory {
         });
         if (h.exits.length > MAX_EXITS) h.exits.splice(0, h.exits.length - MAX_EXITS);
         h.stopAsked = null;
-        h.stopped = true;
-        h.pending = false;
-        h.exitOpen = false;
-        h.starting = false;
-        h.spawnedAt = null;
+        settleStopped(h);
         break;
       }
       case 'gave-up':
-        h.stopped = true;
-        h.pending = false;
-        h.exitOpen = false;
-        h.starting = false;
-        h.spawnedAt = null;
+        settleStopped(h);
         break;
     }
   }
