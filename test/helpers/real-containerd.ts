@@ -8,7 +8,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { NodeShell } from './node-shell.js';
-import { missingCommand, missingStaticBusybox } from './real-daemons.js';
+import { missingStaticBusybox } from './real-daemons.js';
+import { missingCommand } from './with-test-node.js';
 
 /**
  * containerd's upstream unit with Debian's binary. Left out: `ExecStartPre=-/sbin/modprobe overlay` (a test

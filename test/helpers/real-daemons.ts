@@ -3,30 +3,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const onPath = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
-
-/** The first of `needs` (command, Debian package) missing here, as a one-line reason; else undefined. */
-export function missingCommand(needs: ReadonlyArray<readonly [command: string, pkg: string]>): string | undefined {
-  for (const [command, pkg] of needs)
-    if (!onPath(command)) return `${command} is missing (apt-get install -y --no-install-recommends ${pkg})`;
-  return undefined;
-}
-
 /** A busybox that runs in a root of its own: the static one (busybox-static), not the dynamic package's. */
 export function missingStaticBusybox(): string | undefined {
   const busybox = spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
   // ldd fails on a static executable ("not a dynamic executable").
   if (busybox && spawnSync('ldd', [busybox]).status !== 0) return undefined;
   return 'a static busybox is missing (apt-get install -y --no-install-recommends busybox-static)';
-}
-
-/**
- * The reason to skip, or undefined; under KUBESUP_REQUIRE_ALL=1 (CI) a missing package throws instead, so
- * that CI cannot pass by skipping.
- */
-export function requirePackage(missing: string | undefined): string | undefined {
-  if (missing && process.env.KUBESUP_REQUIRE_ALL === '1') throw new Error(`KUBESUP_REQUIRE_ALL=1: ${missing}`);
-  return missing;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { KUBEKEY_ETCD } from '../fixtures/units/service-units.js';
 import type { ExecResult, NodeShell } from './node-shell.js';
-import { missingCommand } from './real-daemons.js';
+import { missingCommand } from './with-test-node.js';
 
 const SSL = '/etc/ssl/etcd/ssl';
 

@@ -68,20 +68,25 @@ export function withTestNode(layout: LayoutName, ready?: (node: TestNode) => Pro
  * KUBESUP_REQUIRE_ALL=1 (CI) it throws instead, so that CI cannot pass by skipping.
  */
 export function skipTestNode(release: SupervisorRelease): string | undefined {
-  return required(missingPrerequisite()) ?? skipRelease(release);
+  return requirePackage(missingPrerequisite()) ?? skipRelease(release);
 }
 
 /** Why a real-systemd node cannot boot here (what to install), or undefined; throws under KUBESUP_REQUIRE_ALL=1. */
 export function skipSystemdNode(): string | undefined {
-  return required(missingSystemdPrerequisite());
+  return requirePackage(missingSystemdPrerequisite());
+}
+
+/** The first of `needs` (command, Debian package) missing here, as a one-line reason; else undefined. */
+export function missingCommand(needs: ReadonlyArray<readonly [command: string, pkg: string]>): string | undefined {
+  for (const [command, pkg] of needs)
+    if (spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0)
+      return `${command} is missing (apt-get install -y --no-install-recommends ${pkg})`;
+  return undefined;
 }
 
 /** Why a test needing these commands cannot run here (the package to install), or undefined; as above. */
 export function skipWithout(commands: Readonly<Record<string, string>>): string | undefined {
-  for (const [command, pkg] of Object.entries(commands))
-    if (spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0)
-      return required(`${command} is missing (apt-get install -y ${pkg})`);
-  return undefined;
+  return requirePackage(missingCommand(Object.entries(commands)));
 }
 
 /**
@@ -94,7 +99,7 @@ export function cannotRun(what: string, reason: string | undefined): boolean {
 }
 
 /** A missing prerequisite, or a failure under KUBESUP_REQUIRE_ALL=1 (CI), which must not pass by skipping. */
-function required(missing: string | undefined): string | undefined {
+export function requirePackage(missing: string | undefined): string | undefined {
   if (missing && process.env.KUBESUP_REQUIRE_ALL === '1') throw new Error(`KUBESUP_REQUIRE_ALL=1: ${missing}`);
   return missing;
 }

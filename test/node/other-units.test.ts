@@ -12,10 +12,9 @@ import {
   type Task,
   testCgroupParent,
 } from '../helpers/real-containerd.js';
-import { requirePackage } from '../helpers/real-daemons.js';
 import { etcdctl, etcdHealthy, layOutEtcd, missingRealEtcd } from '../helpers/real-etcd.js';
 import { TmuxSession } from '../helpers/tmux.js';
-import { skipTestNode, withNode } from '../helpers/with-test-node.js';
+import { requirePackage, skipTestNode, withNode } from '../helpers/with-test-node.js';
 import { TestNode } from './test-node.js';
 
 const CTL = 'supervisorctl -c /etc/supervisord.conf';

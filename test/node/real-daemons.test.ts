@@ -14,8 +14,7 @@ import {
   type Task,
   testCgroupParent,
 } from '../helpers/real-containerd.js';
-import { requirePackage } from '../helpers/real-daemons.js';
-import { skipTestNode, withNode } from '../helpers/with-test-node.js';
+import { requirePackage, skipTestNode, withNode } from '../helpers/with-test-node.js';
 import { TestNode } from './test-node.js';
 
 const active = async (node: TestNode, unit: string) =>

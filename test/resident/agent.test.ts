@@ -2,13 +2,11 @@
 // event protocol, restart reasons and counters that never go down, the metrics file, and supervisord's end.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cannotRun } from '../helpers/with-test-node.js';
 import { KUBELET, missingRelease, RELEASES, type Release, SupervisorNode, waitFor } from './helpers.js';
 
-function skipped(release: Release): boolean {
-  const reason = missingRelease(release);
-  if (reason) console.warn(`skipped kubesup-agent on supervisord ${release}: ${reason}`);
-  return reason !== undefined;
-}
+/** Skipped, saying why, where supervisord `release` cannot run here. */
+const skipped = (release: Release) => cannotRun(`kubesup-agent on supervisord ${release}`, missingRelease(release));
 
 describe.each(RELEASES)('kubesup-agent on supervisord %s', (release) => {
   const skip = skipped(release);

@@ -5,13 +5,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cannotRun } from '../helpers/with-test-node.js';
 import { KUBELET, missingRelease, RELEASES, type Release, SupervisorNode, waitFor } from './helpers.js';
 
-function skipped(release: Release): boolean {
-  const reason = missingRelease(release);
-  if (reason) console.warn(`skipped the hang tests on supervisord ${release}: ${reason}`);
-  return reason !== undefined;
-}
+/** Skipped, saying why, where supervisord `release` cannot run here. */
+const skipped = (release: Release) => cannotRun(`the hang tests on supervisord ${release}`, missingRelease(release));
 const SEND =
   'import socket, sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(sys.argv[2].encode(), sys.argv[1])';
 const pings = (node: SupervisorNode) =>

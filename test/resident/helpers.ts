@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requirePackage } from '../helpers/with-test-node.js';
 import { prepareRelease } from '../node/supervisor-releases.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -61,19 +62,8 @@ export function missingRelease(release: Release): string | undefined {
     supervisorBinaries(release);
     return undefined;
   } catch (error) {
-    return required(`supervisord ${release}: ${(error as Error).message}`);
+    return requirePackage(`supervisord ${release}: ${(error as Error).message}`);
   }
-}
-
-/** Why a test needing `command` cannot run here (with the Debian package to install), or undefined. */
-export function missingCommand(command: string, pkg: string): string | undefined {
-  if (spawnSync('sh', ['-c', `command -v ${command}`]).status === 0) return undefined;
-  return required(`${command} is missing (apt-get install --no-install-recommends ${pkg})`);
-}
-
-function required(missing: string): string {
-  if (process.env.KUBESUP_REQUIRE_ALL === '1') throw new Error(`KUBESUP_REQUIRE_ALL=1: ${missing}`);
-  return missing;
 }
 
 /** The interpreter `release` of supervisord runs on, with the agent's flags. */

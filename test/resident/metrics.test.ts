@@ -2,17 +2,16 @@
 // collector, run as a plain process), with kubelet's restart counter going up within a second or two.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, missingCommand, missingRelease, SupervisorNode, waitFor } from './helpers.js';
-
-function skipped(what: string, reason: string | undefined): boolean {
-  if (reason) console.warn(`skipped ${what}: ${reason}`);
-  return reason !== undefined;
-}
+import { cannotRun, skipWithout } from '../helpers/with-test-node.js';
+import { freePort, missingRelease, SupervisorNode, waitFor } from './helpers.js';
 
 describe('the metrics file', () => {
-  const skip = skipped('the metrics tests', missingRelease('debian'));
-  const noPromtool = skipped('promtool check metrics', missingCommand('promtool', 'prometheus'));
-  const noExporter = skipped('node_exporter', missingCommand('prometheus-node-exporter', 'prometheus-node-exporter'));
+  const skip = cannotRun('the metrics tests', missingRelease('debian'));
+  const noPromtool = cannotRun('promtool check metrics', skipWithout({ promtool: 'prometheus' }));
+  const noExporter = cannotRun(
+    'node_exporter',
+    skipWithout({ 'prometheus-node-exporter': 'prometheus-node-exporter' }),
+  );
   let node: SupervisorNode;
   let exporter: ChildProcess | undefined;
   let url = '';

@@ -6,13 +6,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cannotRun } from '../helpers/with-test-node.js';
 import { AGENT, interpreter, missingRelease, RELEASES, type Release, SupervisorNode, waitFor } from './helpers.js';
 
-function skipped(release: Release): boolean {
-  const reason = missingRelease(release);
-  if (reason) console.warn(`skipped the OOM tests on supervisord ${release}: ${reason}`);
-  return reason !== undefined;
-}
+/** Skipped, saying why, where supervisord `release` cannot run here. */
+const skipped = (release: Release) => cannotRun(`the OOM tests on supervisord ${release}`, missingRelease(release));
 
 // Imports the agent's modules (kubesup_agent/ beside the script) and prints what its OOM functions make of fake
 // records.

@@ -20,9 +20,9 @@ import {
   testCgroupParent,
   WRITABLE_CGROUP_CONTROLLERS,
 } from '../helpers/real-containerd.js';
-import { copyCommandsInto, requirePackage } from '../helpers/real-daemons.js';
+import { copyCommandsInto } from '../helpers/real-daemons.js';
 import { ETCD_COMMANDS, etcdctl, etcdHealthy, layOutEtcd, missingRealEtcd } from '../helpers/real-etcd.js';
-import { withNode } from '../helpers/with-test-node.js';
+import { requirePackage, withNode } from '../helpers/with-test-node.js';
 import { missingSystemdPrerequisite, SystemdNode } from './systemd-node.js';
 
 /** What systemd (or supervisord) gave the process: limits, OOM score, command line. */
