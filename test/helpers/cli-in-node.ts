@@ -17,6 +17,21 @@ export function kubesupArgv(...args: string[]): string[] {
   return BUILD === 'standalone' ? [STANDALONE, ...args] : ['node', BIN, ...args];
 }
 
+/**
+ * argv that runs kubesup-tui with `args` as an unprivileged user (uid 65534), from a copy of the build that
+ * user can read: the clone itself may sit in a folder only root can enter (/root, or a `mktemp -d`).
+ */
+export async function kubesupArgvAsNobody(node: NodeShell, ...args: string[]): Promise<string[]> {
+  const dir = '/usr/local/lib/kubesup-test-tool';
+  const what = BUILD === 'standalone' ? [STANDALONE] : [path.dirname(BIN), path.join(REPO_ROOT, 'dist')];
+  await node.sh(`rm -rf ${dir} && mkdir -p ${dir} && cp -r ${what.join(' ')} ${dir}/ && chmod -R a+rX ${dir}`);
+  const tool =
+    BUILD === 'standalone'
+      ? [path.join(dir, path.basename(STANDALONE))]
+      : ['node', path.join(dir, 'bin/kubesup-tui.js')];
+  return ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...tool, ...args];
+}
+
 export function kubesup(
   node: NodeShell,
   args: readonly string[],

@@ -1,7 +1,7 @@
 // `kubesup-tui detect` in the test nodes: the detected argv against the running stand-in's own cmdline.
 import { describe, expect, it } from 'vitest';
 import { LAYOUT_ARGV } from '../fixtures/layout-argv.js';
-import { kubesup, kubesupArgv, kubesupJson } from '../helpers/cli-in-node.js';
+import { kubesup, kubesupArgvAsNobody, kubesupJson } from '../helpers/cli-in-node.js';
 import { withTestNode } from '../helpers/with-test-node.js';
 import type { LayoutName, TestNode } from './test-node.js';
 
@@ -117,13 +117,7 @@ describe('detect: drift, duplicates and bad input (Ubuntu node)', () => {
   });
 
   it('not root: still the command line, with what could not be read said', async () => {
-    const r = await node.exec([
-      'setpriv',
-      '--reuid=65534',
-      '--regid=65534',
-      '--clear-groups',
-      ...kubesupArgv('detect', '--json'),
-    ]);
+    const r = await node.exec(await kubesupArgvAsNobody(node, 'detect', '--json'));
     expect(r.exitCode).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.argv).toEqual(EXPECTED['kubeadm-ubuntu'].argv);

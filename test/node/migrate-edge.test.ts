@@ -1,6 +1,6 @@
 // Migration on nodes that are not as the installers left them.
 import { describe, expect, it } from 'vitest';
-import { kubesup, kubesupArgv, kubesupJson } from '../helpers/cli-in-node.js';
+import { kubesup, kubesupArgvAsNobody, kubesupJson } from '../helpers/cli-in-node.js';
 import { withTestNode } from '../helpers/with-test-node.js';
 
 describe('a supervisord config without [include]', () => {
@@ -45,13 +45,7 @@ describe('refusals leave the node untouched', () => {
   });
 
   it('not root: exit 1, "must run as root", nothing changed', async () => {
-    const r = await node.exec([
-      'setpriv',
-      '--reuid=65534',
-      '--regid=65534',
-      '--clear-groups',
-      ...kubesupArgv('migrate', '--yes'),
-    ]);
+    const r = await node.exec(await kubesupArgvAsNobody(node, 'migrate', '--yes'));
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toBe('kubesup-tui: must run as root (nothing was changed)\n');
     expect((await node.exec(['test', '-e', '/var/lib/kubesup-tui'])).exitCode).not.toBe(0);
