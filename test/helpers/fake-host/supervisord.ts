@@ -37,6 +37,8 @@ export class FakeSupervisord {
   credentials: { readonly username: string; readonly password: string } | null = null;
   /** Stopped (SIGSTOP): calls time out, yet `thaw` carries them out in order, as the real one does on waking. */
   frozen = false;
+  /** When a freeze ends by itself (the clock's time), if it does. */
+  thawAt = Number.POSITIVE_INFINITY;
   private readonly held: { method: string; params: readonly RpcValue[] }[] = [];
   /** What a program's process runs: its command's words by default (a test maps a wrapper to kubelet). */
   spawnArgv: (name: string, command: string) => string[] = (_name, command) => command.split(/\s+/);
@@ -55,8 +57,7 @@ export class FakeSupervisord {
     const d = new Date(this.clock.now());
     const day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
     const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())},${pad(d.getMilliseconds(), 3)}`;
-    const stamp = `${day} ${time}`;
-    this.mainLog = Buffer.concat([this.mainLog, Buffer.from(`${stamp} INFO ${text}\n`)]);
+    this.mainLog = Buffer.concat([this.mainLog, Buffer.from(`${day} ${time} INFO ${text}\n`)]);
   }
 
   private readConfig(): Map<string, { command: string; logfile: string }> {
@@ -269,10 +270,9 @@ export class FakeSupervisord {
   thaw(): void {
     this.frozen = false;
     for (const { method, params } of this.held.splice(0)) {
-      // Nobody is left to hear a fault.
-      void Promise.resolve()
-        .then(() => this.dispatch(method, params))
-        .catch(() => undefined);
+      try {
+        this.dispatch(method, params);
+      } catch {} // nobody is left to hear a fault
     }
   }
 
@@ -286,6 +286,7 @@ export class FakeSupervisord {
         const c = this.credentials;
         if (c && (options.username !== c.username || options.password !== c.password))
           throw new Error(`supervisord at ${where} refused the credentials (HTTP 401)`);
+        if (this.frozen && this.clock.now() >= this.thawAt) this.thaw();
         if (this.frozen) {
           this.held.push({ method, params });
           await this.clock.sleep(timeoutMs);
