@@ -1,12 +1,43 @@
 // The migration under hostile input and a hung supervisord, on the reference node: each refusal is one line
 // with nothing changed (a snapshot of the node's files), and after each fault exactly one kubelet runs.
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { kubesup, kubesupJson } from '../helpers/cli-in-node.js';
+import { kubesup, kubesupArgv, kubesupJson } from '../helpers/cli-in-node.js';
 import { snapshot } from '../helpers/node-snapshot.js';
 import { withTestNode } from '../helpers/with-test-node.js';
+import type { TestNode } from './test-node.js';
 
 const healthy = 'curl -sf 127.0.0.1:10248/healthz';
 const SOCKET = '/var/run/supervisor/supervisor.sock';
+const LOG = '/var/lib/kubesup-tui/migration.log';
+/** The kubelets running on the node, each as `pid parent-command`. */
+const kubelets = (node: TestNode) =>
+  node.sh('for p in $(pgrep -x kubelet); do echo "$p $(ps -o comm= -p $(ps -o ppid= -p $p))"; done');
+
+/** `migrate --yes` in the background inside the node: its output and exit, once it has one. */
+function migrateInBackground(node: TestNode): Promise<{ code: number | null; out: string }> {
+  const argv = node.enterArgv(kubesupArgv('migrate', '--yes'));
+  const child = spawn(argv[0] as string, argv.slice(1), {
+    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out })));
+}
+
+/**
+ * Starts a migration and freezes supervisord (SIGSTOP) once kubelet.service is disabled: the systemd kubelet
+ * stops (slowed, so the freeze lands first), then the add step meets a supervisord that does not answer.
+ */
+async function migrateFreezingSupervisord(node: TestNode) {
+  await node.sh('mkdir -p /run/systemctl-standin && echo 2000 > /run/systemctl-standin/delay-ms');
+  const seen = Number((await node.sh(`cat ${LOG} 2>/dev/null | wc -l`)).trim());
+  const run = migrateInBackground(node);
+  await node.waitFor(`tail -n +${seen + 1} ${LOG} | grep -q 'disable kubelet.service: ok'`, 60_000);
+  await node.sh('kill -STOP $(cat /var/run/supervisord.pid); rm -f /run/systemctl-standin/delay-ms');
+  return { run, seen };
+}
 
 describe('checked before the first write (reference node)', () => {
   const node = withTestNode('kubekey-centos7', (n) => n.waitFor(`test -S ${SOCKET} && ${healthy}`));
@@ -44,4 +75,42 @@ describe('checked before the first write (reference node)', () => {
     expect(await snapshot(node)).toBe(before);
     expect((await node.exec(['test', '-e', '/var/lib/kubesup-tui/journal.json'])).exitCode).not.toBe(0);
   });
+});
+
+describe('supervisord frozen (SIGSTOP) at the add step (reference node)', () => {
+  const node = withTestNode('kubekey-centos7', (n) => n.waitFor(`test -S ${SOCKET} && ${healthy}`));
+
+  it("woken during the rollback: it is made to let go first, then systemd's kubelet starts; one kubelet", async () => {
+    const { run, seen } = await migrateFreezingSupervisord(node);
+    // Frozen through the add step's 30 s and into the rollback: woken only then.
+    await node.waitFor(`tail -n +${seen + 1} ${LOG} | grep -q '^\\S* rolling back: '`, 60_000);
+    await node.sh('kill -CONT $(cat /var/run/supervisord.pid)');
+    const { code, out } = await run;
+    expect(out).toMatch(/\[10\/11\] supervisord: add and start \[program:kubelet\] only: FAILED: .*within 30 s/);
+    expect(out).toContain('rolled back: kubelet runs under systemd again');
+    expect(code).toBe(1);
+    await node.waitFor(healthy, 30_000);
+    expect((await kubelets(node)).trim().split('\n')).toHaveLength(1);
+    expect(await kubelets(node)).not.toMatch(/supervisord|python/);
+    expect((await kubesupJson(node, ['status'])).exitCode).toBe(0);
+  }, 300_000);
+
+  it(`frozen for good: the rollback stops within its bound, leaves kubelet to supervisord and says so; \
+never two kubelets; woken, rollback --yes finishes and status is not stuck`, async () => {
+    const { run } = await migrateFreezingSupervisord(node);
+    const { code, out } = await run;
+    expect(code).toBe(1);
+    expect(out).toMatch(/stop and remove \[program:kubelet\]: FAILED: supervisord did not let go of .* within 60 s/);
+    expect(out).toContain("systemd's kubelet.service was not started, so that two never run");
+    expect(await kubelets(node)).toBe('');
+    await node.sh('kill -CONT $(cat /var/run/supervisord.pid)');
+    await node.waitFor('supervisorctl -c /etc/supervisord.conf status >/dev/null; test $? -ne 4 -a $? -ne 2');
+    expect((await kubelets(node)).split('\n').filter(Boolean).length).toBeLessThanOrEqual(1);
+    const back = await kubesup(node, ['rollback', '--yes'], { timeoutMs: 120_000 });
+    expect(back.exitCode, back.stdout + back.stderr).toBe(0);
+    await node.waitFor(healthy, 30_000);
+    expect((await kubelets(node)).trim().split('\n')).toHaveLength(1);
+    expect(await kubelets(node)).not.toMatch(/supervisord|python/);
+    expect((await kubesupJson(node, ['status'])).exitCode).toBe(0);
+  }, 300_000);
 });
