@@ -114,3 +114,32 @@ never two kubelets; woken, rollback --yes finishes and status is not stuck`, asy
     expect((await kubesupJson(node, ['status'])).exitCode).toBe(0);
   }, 300_000);
 });
+
+describe('links where the migration writes (reference node)', () => {
+  const node = withTestNode('kubekey-centos7', (n) => n.waitFor(`test -S ${SOCKET} && ${healthy}`));
+
+  it(`supervisord.conf a link: written through, kept a link; the wrapper's path a link: put back as one; \
+a migration.log planted as a link to /etc/passwd: not followed; rollback leaves every file as it was`, async () => {
+    await node.sh(
+      // Configuration management's config (no [include]: the plan adds one), linked from /etc.
+      "mkdir -p /etc/cm && sed '/^\\[include\\]/,$d' /etc/supervisord.conf > /etc/cm/supervisord.conf && " +
+        'chmod 640 /etc/cm/supervisord.conf && ln -sfn cm/supervisord.conf /etc/supervisord.conf && ' +
+        'mkdir -p /opt/theirs && printf "#!/bin/sh\\n" > /opt/theirs/kubelet.sh && ' +
+        'ln -sfn /opt/theirs/kubelet.sh /etc/kubernetes/kubelet.sh && ' +
+        'mkdir -p -m 700 /var/lib/kubesup-tui && ln -sfn /etc/passwd /var/lib/kubesup-tui/migration.log',
+    );
+    const roots = ['/etc', '/opt/theirs', '/usr/local/bin'];
+    const before = await snapshot(node, roots);
+    const r = await kubesup(node, ['migrate', '--yes'], { timeoutMs: 120_000 });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(await node.sh('readlink /etc/supervisord.conf')).toBe('cm/supervisord.conf\n');
+    expect(await node.sh('stat -c "%a %u" /etc/cm/supervisord.conf')).toBe('640 0\n');
+    expect(node.readFile('/etc/cm/supervisord.conf')).toMatch(/\[include\]\nfiles = supervisord\.d\/\*\.ini\n$/);
+    expect(await node.sh('stat -c "%F %a %u" /etc/kubernetes/kubelet.sh')).toBe('regular file 755 0\n');
+    expect(node.readFile('/opt/theirs/kubelet.sh')).toBe('#!/bin/sh\n');
+    const back = await kubesup(node, ['rollback', '--yes'], { timeoutMs: 120_000 });
+    expect(back.exitCode, back.stdout + back.stderr).toBe(0);
+    expect(await snapshot(node, roots)).toBe(before);
+    await node.waitFor(healthy, 30_000);
+  }, 300_000);
+});

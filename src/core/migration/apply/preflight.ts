@@ -1,10 +1,12 @@
 /**
  * What can be checked before the first write, checked: the config is supervisord's, and the supervisord the
- * plan will talk to answers with the credentials it will use. A refusal here leaves the node as it was (no
+ * plan will talk to answers with the credentials it will use, and no one but root can change the folders it
+ * writes in. A refusal here leaves the node as it was (no
  * file written, no journal started), so that a typo in --supervisor-conf or a wrong [supervisorctl] password
  * costs one line and nothing else.
  */
 
+import posix from 'node:path/posix';
 import { ToolError } from '../../errors.js';
 import type { Host } from '../../host.js';
 import { describeFailure } from '../../supervisor/client.js';
@@ -30,6 +32,13 @@ export async function checkBeforeWriting(host: Host, plan: Plan): Promise<void> 
       throw new MigrationPrecheckFailed(
         `${config} is not a supervisord config (it has no [supervisord] section); nothing was changed`,
       );
+  }
+  // A folder others can write in lets them swap what is written there (or plant a link where a log goes).
+  const folders = new Set(plan.files.map((f) => posix.dirname(f.path)));
+  for (const step of plan.steps) if (step.kind === 'mkdir') folders.add(step.path);
+  for (const folder of folders) {
+    const why = await host.writer.unsafeFolder(folder);
+    if (why) throw new MigrationPrecheckFailed(`will not write in ${folder}: ${why}; nothing was changed`);
   }
   if (!wasRunning) return;
   try {

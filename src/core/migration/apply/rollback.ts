@@ -10,7 +10,7 @@ import type { Host } from '../../host.js';
 import { systemctl } from '../../systemd/systemctl.js';
 import { enableLinks, type UnitLink } from '../../systemd/unit-links.js';
 import { unitState } from '../../systemd/unit-state.js';
-import { type Journal, saveJournal, sha256 } from '../journal/journal.js';
+import { type BackupRecord, type Journal, saveJournal, sha256 } from '../journal/journal.js';
 import type { OnMigrationEvent } from './apply.js';
 import { makeSupervisorLetGo, SupervisorHoldsProgram, supervisedProcesses } from './supervisor-hold.js';
 import { withSupervisor } from './supervisor-link.js';
@@ -25,6 +25,8 @@ async function attempt(onEvent: OnMigrationEvent, title: string, fn: () => Promi
     return false;
   }
 }
+
+const restoreTitle = (path: string, record: BackupRecord) => (record.backup ? `restore ${path}` : `remove ${path}`);
 
 /** Puts the unit's enable links back as recorded, and removes any other link to it that appeared since. */
 async function restoreLinks(host: Host, unit: string, links: readonly UnitLink[]): Promise<string> {
@@ -66,7 +68,12 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
 
   // 2. Files: created ones removed, replaced ones restored byte for byte (checked against the recorded hash).
   for (const [path, record] of Object.entries(journal.backups)) {
-    await step(record.backup ? `restore ${path}` : `remove ${path}`, async () => {
+    const title = record.link !== undefined ? `restore the link ${path} -> ${record.link}` : restoreTitle(path, record);
+    await step(title, async () => {
+      if (record.link !== undefined) {
+        await host.writer.symlink(record.link, path);
+        return;
+      }
       if (!record.backup) {
         await host.writer.remove(path);
         return;
