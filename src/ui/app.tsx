@@ -3,7 +3,7 @@
  * everywhere (quit, help, back, the y/n of a dialog), and heights that keep a frame below the terminal's
  * height (Ink would otherwise clear the whole screen: flicker). Each screen maps its own keys.
  */
-import { Box, useApp as useInkApp, useInput } from 'ink';
+import { Box, Text, useApp as useInkApp, useInput } from 'ink';
 import { BugError } from '../core/errors.js';
 import type { Screen } from '../store/app-store.js';
 import { useAppStore, useAppStoreApi } from '../store/store-context.js';
@@ -67,6 +67,10 @@ function CurrentScreen({ screen, width, height, keysActive }: ScreenProps) {
   }
 }
 
+/** The smallest terminal every screen fits (the wizard's lines, the help overlay): below it, one line says so. */
+export const MIN_COLUMNS = 60;
+export const MIN_ROWS = 16;
+
 export function App({ hostname }: { readonly hostname: string }) {
   const { exit } = useInkApp();
   const { columns, rows } = useWindowSize();
@@ -120,6 +124,9 @@ export function App({ hostname }: { readonly hostname: string }) {
     : search !== null
       ? ['type to search', '⏎ keep', 'esc cancel']
       : [...hints(SCREEN_KEYS[screen]), ...hints(GLOBAL)];
+  // Drawn smaller, screens would overlap and cut words ("igrated"): one line instead, until it is resized.
+  if (columns < MIN_COLUMNS || rows < MIN_ROWS)
+    return <Text wrap="truncate-end">{`terminal too small (need at least ${MIN_COLUMNS}x${MIN_ROWS})`}</Text>;
   const groups = [
     ['everywhere', GLOBAL],
     [TITLES[screen], SCREEN_KEYS[screen]],

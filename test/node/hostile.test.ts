@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { kubesup, kubesupArgv, kubesupJson } from '../helpers/cli-in-node.js';
 import { snapshot } from '../helpers/node-snapshot.js';
+import { TmuxSession } from '../helpers/tmux.js';
 import { withTestNode } from '../helpers/with-test-node.js';
 import type { TestNode } from './test-node.js';
 
@@ -74,6 +75,36 @@ describe('checked before the first write (reference node)', () => {
     expect(r.exitCode).toBe(1);
     expect(await snapshot(node)).toBe(before);
     expect((await node.exec(['test', '-e', '/var/lib/kubesup-tui/journal.json'])).exitCode).not.toBe(0);
+  });
+});
+
+describe('terminals the screens cannot be drawn on (reference node)', () => {
+  const node = withTestNode('kubekey-centos7', (n) => n.waitFor(`test -S ${SOCKET} && ${healthy}`));
+
+  it('TERM=dumb: one line pointing at the headless commands, exit 1, nothing else drawn', async () => {
+    const tui = new TmuxSession(node.enterArgv(['env', 'TERM=dumb', ...kubesupArgv()]), { columns: 160, rows: 30 });
+    try {
+      const s = await tui.waitFor((x) => x.includes('[exit '), 'the exit');
+      expect(s.trim()).toBe(
+        'kubesup-tui: TERM=dumb: this terminal cannot draw the screens; use status, detect, plan or migrate --yes ' +
+          'instead\n[exit 1]',
+      );
+    } finally {
+      tui.kill();
+    }
+  });
+
+  it('40x10: one line saying the size needed, instead of a garbled screen', async () => {
+    const argv = node.enterArgv(['env', 'TERM=xterm-256color', ...kubesupArgv()]);
+    const tui = new TmuxSession(argv, { columns: 40, rows: 10 });
+    try {
+      const s = await tui.waitFor((x) => x.includes('too small'), 'the too-small line');
+      expect(s.trim()).toBe('terminal too small (need at least 60x16)');
+      tui.send('q');
+      await tui.waitFor((x) => x.includes('[exit 0]'), 'the exit');
+    } finally {
+      tui.kill();
+    }
   });
 });
 
