@@ -24,6 +24,7 @@ export { STATE_DIR } from './state-dir.js';
 export const SUPERVISOR_OOM_SCORE = -999;
 
 import type { Plan, PlannedFile, PlanStep } from './plan-model.js';
+import { exposedSecrets } from './secret-check.js';
 
 export type { FileRole, Plan, PlannedFile, PlanStep } from './plan-model.js';
 
@@ -267,7 +268,7 @@ export async function planForNode(
   if (unit === KUBELET_UNIT) {
     const detection = await detect(host, options);
     const plan = await planMigration(detection, host.files, o);
-    return { ...plan, warnings: [...detection.warnings, ...plan.warnings] };
+    return { ...plan, warnings: [...detection.warnings, ...plan.warnings, ...(await exposedSecrets(host, plan))] };
   }
   const detection = await detectUnit(host, unit, {
     program: options.program,
@@ -275,5 +276,5 @@ export async function planForNode(
     ...(options.healthUrl ? { healthUrl: options.healthUrl } : {}),
   });
   const plan = await planService(unitSource(detection), host.files, o);
-  return { ...plan, warnings: [...detection.warnings, ...plan.warnings] };
+  return { ...plan, warnings: [...detection.warnings, ...plan.warnings, ...(await exposedSecrets(host, plan))] };
 }
