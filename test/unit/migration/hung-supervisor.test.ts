@@ -1,6 +1,7 @@
 // A supervisord that stops answering in the middle of a migration (SIGSTOP at the add step): every wait is
 // bounded, and whatever happens exactly one kubelet runs once supervisord wakes, never two.
 import { describe, expect, it } from 'vitest';
+import type { ConnectOptions, RpcValue } from '../../../src/core/host.js';
 import type { MigrationEvent } from '../../../src/core/migration/apply/apply.js';
 import { LET_GO_MS } from '../../../src/core/migration/apply/supervisor-hold.js';
 import { readJournal } from '../../../src/core/migration/journal/journal.js';
@@ -72,6 +73,41 @@ systemd's is not started, so one kubelet runs once it wakes; rollback then finis
     const journal = await readJournal(node.files);
     const undone = await rollBack(node.host, journal!, () => undefined);
     expect(undone.ok).toBe(true);
+    expect(kubelets(node)).toEqual(['systemd']);
+  });
+
+  it('a program still stopping past its stopwaitsecs: its process group is killed, then removed; one kubelet', async () => {
+    const node = fakeNode('kubekey-centos7');
+    const result = await beginMigration(node.host, await planOn(node), () => undefined, { verifyTimeoutMs: 5000 });
+    expect(result.ok).toBe(true);
+    const program = node.supervisord.groups.get('kubelet')!;
+    const pid = program.pid;
+    // A kubelet that ignores SIGTERM, and a supervisord whose own SIGKILL did not end it (stuck in D state).
+    const host = {
+      ...node.host,
+      connect: (o: ConnectOptions) => {
+        const c = node.host.connect(o);
+        return {
+          ...c,
+          call: async (method: string, params?: readonly RpcValue[], timeoutMs?: number) => {
+            if (method !== 'supervisor.stopProcess') return c.call(method, params, timeoutMs);
+            (program as { state: string }).state = 'STOPPING';
+            throw new Error(`supervisord did not answer supervisor.stopProcess within ${(timeoutMs ?? 0) / 1000} s`);
+          },
+        };
+      },
+    };
+    const killed: string[][] = [];
+    node.systemd.programs.set('kill', (args) => {
+      killed.push([...args]);
+      node.procs.kill(pid);
+      program.state = 'STOPPED';
+      return { exitCode: 0, stdout: '', stderr: '' };
+    });
+    const undone = await rollBack(host, (await readJournal(node.files))!, () => undefined);
+    expect(undone.ok).toBe(true);
+    expect(killed).toEqual([['-KILL', '--', `-${pid}`]]);
+    expect(node.supervisord.groups.has('kubelet')).toBe(false);
     expect(kubelets(node)).toEqual(['systemd']);
   });
 });

@@ -18,8 +18,16 @@ import { withSupervisor } from './supervisor-link.js';
 export const LET_GO_MS = 60_000;
 /** A call that answers at once from a well supervisord. */
 const QUICK_MS = 5000;
-/** stopProcess(wait) answers once the program stopped: after stopwaitsecs at most, then supervisord kills it. */
-const STOP_MS = 30_000;
+/** supervisord's default stopwaitsecs, when the program file sets none. */
+const DEFAULT_STOP_WAIT_S = 10;
+
+/** How the program is stopped, as its program file says: how long supervisord waits, and whether it kills a group. */
+function stopSettings(plan: Plan): { readonly stopMs: number; readonly asGroup: boolean } {
+  const program = plan.files.find((f) => f.role === 'program')?.content ?? '';
+  const wait = Number(/^stopwaitsecs\s*=\s*(\d+)/m.exec(program)?.[1] ?? DEFAULT_STOP_WAIT_S);
+  // stopProcess(wait) answers once the program stopped: after stopwaitsecs at most, then supervisord kills it.
+  return { stopMs: (wait + 10) * 1000, asGroup: /^killasgroup\s*=\s*true/m.test(program) };
+}
 
 /** supervisord still holds the moved program: the rollback must not start the unit's systemd service. */
 export class SupervisorHoldsProgram extends ExternalFailure {
@@ -44,24 +52,30 @@ export async function supervisedProcesses(host: Host, plan: Plan): Promise<Proce
   return found;
 }
 
-/** Ends a process group (supervisord makes each program's process its group's leader) and waits until it is gone. */
-async function endGroup(host: Host, pid: number): Promise<void> {
-  await host.runner.run('kill', ['-KILL', '--', `-${pid}`], { timeoutMs: QUICK_MS });
+/**
+ * Ends the program's process, with its process group when supervisord would kill the group (killasgroup: it
+ * makes each program's process its group's leader), and waits until it is gone. KillMode=process programs
+ * (containerd) lose only their main process, as systemd would do: their children (every container) live on.
+ */
+async function endProcess(host: Host, pid: number, asGroup: boolean): Promise<void> {
+  await host.runner.run('kill', ['-KILL', '--', asGroup ? `-${pid}` : String(pid)], { timeoutMs: QUICK_MS });
   const until = host.clock.now() + QUICK_MS;
   while ((await host.procs.brief(pid)) && host.clock.now() < until) await host.clock.sleep(100);
   if (await host.procs.brief(pid)) throw new SupervisorHoldsProgram(`pid ${pid} did not end after SIGKILL`);
 }
 
-/** One try: stop (ending the group when the stop does not), then remove; true when supervisord no longer has it. */
-async function release(host: Host, program: string, supervisor: SupervisorClient): Promise<boolean> {
+/** One try: stop (ending the process when the stop does not), then remove; true when supervisord has it no more. */
+async function release(host: Host, plan: Plan, supervisor: SupervisorClient): Promise<boolean> {
+  const { program } = plan;
+  const { stopMs, asGroup } = stopSettings(plan);
   try {
-    await supervisor.stopProcess(program, true, STOP_MS);
+    await supervisor.stopProcess(program, true, stopMs);
   } catch (error) {
     if (!isFault(error, FaultCode.BAD_NAME, FaultCode.NOT_RUNNING)) {
-      // The stop did not end it (it ignores SIGTERM, stopwaitsecs is long): end its process group ourselves.
+      // Still stopping past stopwaitsecs (supervisord's own SIGKILL did not end it): end it ourselves.
       const info = await supervisor.getProcessInfo(program);
       if (info.state !== 'STOPPING' || !info.pid) throw error;
-      await endGroup(host, info.pid);
+      await endProcess(host, info.pid, asGroup);
     }
   }
   await supervisor.removeProcessGroup(program).catch(ignoreFaults(FaultCode.BAD_NAME));
@@ -94,7 +108,7 @@ export async function makeSupervisorLetGo(host: Host, plan: Plan): Promise<strin
       if (!(await findSupervisordProcess(host.procs))) return 'supervisord is not running';
       // A quick question first: a hung supervisord is not sent a stop it would carry out at some later time.
       await withSupervisor(host, plan, (s) => s.getState(), QUICK_MS);
-      if (await withSupervisor(host, plan, (s) => release(host, plan.program, s), QUICK_MS)) {
+      if (await withSupervisor(host, plan, (s) => release(host, plan, s), QUICK_MS)) {
         await host.clock.sleep(1000);
         const again = await withSupervisor(host, plan, (s) => s.getAllProcessInfo(), QUICK_MS);
         if (!again.some((p) => p.group === plan.program) && !(await supervisedProcesses(host, plan)).length)
