@@ -76,7 +76,7 @@ systemd's is not started, so one kubelet runs once it wakes; rollback then finis
     expect(kubelets(node)).toEqual(['systemd']);
   });
 
-  it('a program still stopping past its stopwaitsecs: its process group is killed, then removed; one kubelet', async () => {
+  it('still stopping past stopwaitsecs: its process group is killed, then removed: one kubelet', async () => {
     const node = fakeNode('kubekey-centos7');
     const result = await beginMigration(node.host, await planOn(node), () => undefined, { verifyTimeoutMs: 5000 });
     expect(result.ok).toBe(true);
