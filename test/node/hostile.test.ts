@@ -174,3 +174,33 @@ a migration.log planted as a link to /etc/passwd: not followed; rollback leaves 
     await node.waitFor(healthy, 30_000);
   }, 300_000);
 });
+
+describe('a password in --supervisor-url (reference node)', () => {
+  const node = withTestNode('kubekey-centos7', async (n) => {
+    await n.waitFor(`test -S ${SOCKET} && ${healthy}`);
+    await n.sh(
+      'printf "\\n[inet_http_server]\\nport=127.0.0.1:9001\\nusername=admin\\npassword=s3cret\\n" ' +
+        '>> /etc/supervisord.conf && systemctl restart supervisord',
+    );
+    await n.waitFor('supervisorctl -c /etc/supervisord.conf status node-exporter | grep -q RUNNING', 30_000);
+  });
+
+  it('used to reach supervisord, never printed by status, detect or plan, never stored in the journal', async () => {
+    const url = 'http://admin:s3cret@127.0.0.1:9001';
+    let printed = '';
+    for (const args of [['status'], ['detect'], ['plan']]) {
+      for (const json of [[], ['--json']]) {
+        const r = await kubesup(node, [...args, '--supervisor-url', url, ...json]);
+        expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+        printed += r.stdout + r.stderr;
+      }
+    }
+    expect(printed).toContain('http://127.0.0.1:9001');
+    const r = await kubesup(node, ['migrate', '--yes', '--supervisor-url', url], { timeoutMs: 120_000 });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    printed += r.stdout + r.stderr;
+    expect(printed).not.toContain('s3cret');
+    expect(node.readFile('/var/lib/kubesup-tui/journal.json')).not.toContain('s3cret');
+    expect(node.readFile('/var/lib/kubesup-tui/migration.log')).not.toContain('s3cret');
+  }, 300_000);
+});
