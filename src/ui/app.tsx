@@ -124,14 +124,14 @@ export function App({ hostname }: { readonly hostname: string }) {
     : search !== null
       ? ['type to search', '⏎ keep', 'esc cancel']
       : [...hints(SCREEN_KEYS[screen]), ...hints(GLOBAL)];
-  // Drawn smaller, screens would overlap and cut words ("igrated"): one line instead, until it is resized.
-  if (columns < MIN_COLUMNS || rows < MIN_ROWS)
-    return <Text wrap="truncate-end">{`terminal too small (need at least ${MIN_COLUMNS}x${MIN_ROWS})`}</Text>;
   const groups = [
     ['everywhere', GLOBAL],
     [TITLES[screen], SCREEN_KEYS[screen]],
     ['dialogs', CONFIRM],
   ] as const;
+  // Drawn smaller, screens would overlap and cut words ("igrated"): one line instead, until it is resized.
+  if (columns < MIN_COLUMNS || rows < MIN_ROWS)
+    return <Text wrap="truncate-end">{`terminal too small (need at least ${MIN_COLUMNS}x${MIN_ROWS})`}</Text>;
   return (
     // Never taller than the terminal (one row spare: Ink clears the whole screen on every frame that fills it):
     // a frame that scrolled could not be erased by the next, and would stay above it. The monitor sizes every
