@@ -67,9 +67,9 @@ function CurrentScreen({ screen, width, height, keysActive }: ScreenProps) {
   }
 }
 
-/** The smallest terminal every screen fits (the wizard's lines, the help overlay): below it, one line says so. */
-export const MIN_COLUMNS = 60;
-export const MIN_ROWS = 16;
+/** The smallest terminal drawn: below, one line says so (at 40x10 the help and the wizard's words fell apart). */
+export const MIN_COLUMNS = 50;
+export const MIN_ROWS = 12;
 
 export function App({ hostname }: { readonly hostname: string }) {
   const { exit } = useInkApp();

@@ -99,7 +99,7 @@ describe('terminals the screens cannot be drawn on (reference node)', () => {
     const tui = new TmuxSession(argv, { columns: 40, rows: 10 });
     try {
       const s = await tui.waitFor((x) => x.includes('too small'), 'the too-small line');
-      expect(s.trim()).toBe('terminal too small (need at least 60x16)');
+      expect(s.trim()).toBe('terminal too small (need at least 50x12)');
       tui.send('q');
       await tui.waitFor((x) => x.includes('[exit 0]'), 'the exit');
     } finally {

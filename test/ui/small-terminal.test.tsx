@@ -13,7 +13,7 @@ describe('a terminal too small', () => {
     const app = renderApp(services, 'detect', { columns: 40, rows: 10 });
     apps.push(app);
     const f = await app.waitFor((x) => x.includes('too small'), 'the too-small line');
-    expect(f.trim()).toBe('terminal too small (need at least 60x16)');
+    expect(f.trim()).toBe('terminal too small (need at least 50x12)');
     Object.defineProperty(app.stdout, 'columns', { value: 80, configurable: true });
     Object.defineProperty(app.stdout, 'rows', { value: 24, configurable: true });
     (app.stdout as unknown as NodeJS.EventEmitter).emit('resize');
@@ -21,11 +21,11 @@ describe('a terminal too small', () => {
     expect(drawn).toContain('node4');
   });
 
-  it('wide enough but too short (100x12): the same line', async () => {
+  it('wide enough but too short (100x10): the same line', async () => {
     const { services } = fakeServices();
-    const app = renderApp(services, 'detect', { columns: 100, rows: 12 });
+    const app = renderApp(services, 'detect', { columns: 100, rows: 10 });
     apps.push(app);
     const f = await app.waitFor((x) => x.includes('too small'), 'the too-small line');
-    expect(f.trim()).toBe('terminal too small (need at least 60x16)');
+    expect(f.trim()).toBe('terminal too small (need at least 50x12)');
   });
 });
