@@ -10,7 +10,7 @@ import type { Host } from '../../host.js';
 import { systemctl } from '../../systemd/systemctl.js';
 import { enableLinks, type UnitLink } from '../../systemd/unit-links.js';
 import { unitState } from '../../systemd/unit-state.js';
-import { type BackupRecord, type Journal, saveJournal, sha256 } from '../journal/journal.js';
+import { type Journal, saveJournal, sha256 } from '../journal/journal.js';
 import type { OnMigrationEvent } from './apply.js';
 import { makeSupervisorLetGo, SupervisorHoldsProgram, supervisedProcesses } from './supervisor-hold.js';
 import { withSupervisor } from './supervisor-link.js';
@@ -25,8 +25,6 @@ async function attempt(onEvent: OnMigrationEvent, title: string, fn: () => Promi
     return false;
   }
 }
-
-const restoreTitle = (path: string, record: BackupRecord) => (record.backup ? `restore ${path}` : `remove ${path}`);
 
 /** Puts the unit's enable links back as recorded, and removes any other link to it that appeared since. */
 async function restoreLinks(host: Host, unit: string, links: readonly UnitLink[]): Promise<string> {
@@ -68,12 +66,7 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
 
   // 2. Files: created ones removed, replaced ones restored byte for byte (checked against the recorded hash).
   for (const [path, record] of Object.entries(journal.backups)) {
-    const title = record.link !== undefined ? `restore the link ${path} -> ${record.link}` : restoreTitle(path, record);
-    await step(title, async () => {
-      if (record.link !== undefined) {
-        await host.writer.symlink(record.link, path);
-        return;
-      }
+    await step(record.backup ? `restore ${path}` : `remove ${path}`, async () => {
       if (!record.backup) {
         await host.writer.remove(path);
         return;
@@ -88,6 +81,10 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
         gid: record.meta?.gid ?? 0,
       });
     });
+  }
+  // Links the migration replaced by its files (removed just above): put back as those links, targets untouched.
+  for (const [path, { link }] of Object.entries(journal.backups)) {
+    if (link !== undefined) await step(`restore the link ${path} -> ${link}`, () => host.writer.symlink(link, path));
   }
   if (supervisorUp) {
     await step('supervisord: reread its config', () =>
