@@ -39,8 +39,9 @@ export async function unsafeFolder(dir: string): Promise<string | null> {
     if (!mine(s.uid)) return `${next} is owned by uid ${s.uid}`;
     // A sticky folder writable by all (/tmp, /var/tmp) may be crossed: no one can replace what root made in it.
     const crossable = parts.length > 0 && (s.mode & 0o1000) !== 0;
-    if ((s.mode & 0o022) !== 0 && !crossable)
-      return `${next} is writable by others (mode ${(s.mode & 0o7777).toString(8)})`;
+    // Writable by its group is root's alone only when the group is root's.
+    const others = (s.mode & 0o002) !== 0 || ((s.mode & 0o020) !== 0 && s.gid !== 0);
+    if (others && !crossable) return `${next} is writable by others (mode ${(s.mode & 0o7777).toString(8)})`;
     current = next;
   }
   return null;

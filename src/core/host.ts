@@ -166,7 +166,8 @@ export interface FileWriter {
   stat(path: string): Promise<FileMeta | undefined>;
   /**
    * Why a folder is not safe to write in, or null when it is: each folder on its way must be root's and writable
-   * by root alone (a sticky one, like /tmp, may be crossed but not written in), each link on the way root's.
+   * by root alone (or root's group; a sticky one, like /tmp, may be crossed but not written in), each link on the
+   * way root's.
    * Folders not made yet are fine (they are made root's).
    */
   unsafeFolder(dir: string): Promise<string | null>;

@@ -43,6 +43,14 @@ describe.runIf(isRoot)('the node writer', () => {
     );
     expect(fs.readdirSync(open)).toEqual([]);
 
+    // Writable by its group: fine when the group is root's, refused when it is another's.
+    const shared = path.join(dir, 'shared');
+    fs.mkdirSync(shared);
+    fs.chmodSync(shared, 0o775);
+    expect(await unsafeFolder(shared)).toBeNull();
+    fs.chownSync(shared, 0, 50);
+    expect(await unsafeFolder(shared)).toBe(`${shared} is writable by others (mode 775)`);
+
     const theirs = path.join(dir, 'theirs');
     fs.mkdirSync(theirs, { mode: 0o755 });
     fs.chownSync(theirs, 12, 12);
