@@ -28,14 +28,14 @@ function migrateInBackground(node: TestNode): Promise<{ code: number | null; out
 }
 
 /**
- * Starts a migration and freezes supervisord (SIGSTOP) once kubelet.service is disabled: the systemd kubelet
+ * Starts a migration and freezes supervisord (SIGSTOP) once it has re-read its config: the systemd kubelet
  * stops (slowed, so the freeze lands first), then the add step meets a supervisord that does not answer.
  */
 async function migrateFreezingSupervisord(node: TestNode) {
   await node.sh('mkdir -p /run/systemctl-standin && echo 2000 > /run/systemctl-standin/delay-ms');
   const seen = Number((await node.sh(`cat ${LOG} 2>/dev/null | wc -l`)).trim());
   const run = migrateInBackground(node);
-  await node.waitFor(`tail -n +${seen + 1} ${LOG} | grep -q 'disable kubelet.service: ok'`, 60_000);
+  await node.waitFor(`tail -n +${seen + 1} ${LOG} | grep -q 'reread its config (nothing restarts): ok'`, 60_000);
   await node.sh('kill -STOP $(cat /var/run/supervisord.pid); rm -f /run/systemctl-standin/delay-ms');
   return { run, seen };
 }
