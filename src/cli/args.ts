@@ -1,7 +1,7 @@
 /** The command line: `kubesup-tui [COMMAND] [OPTIONS]`, parsed with node's util.parseArgs. */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors.js';
-import type { SupervisorOverrides } from '../core/supervisor/locate.js';
+import { type SupervisorOverrides, withoutCredentials } from '../core/supervisor/locate.js';
 
 export const COMMANDS = ['migrate', 'monitor', 'detect', 'plan', 'status', 'rollback', 'start-line'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -17,7 +17,9 @@ export interface CliOptions {
   readonly unit: string;
   readonly healthUrl: string | undefined;
   readonly supervisorConf: string | undefined;
+  /** Without its credentials, if it had any: they are in supervisorCredentials, never printed nor stored. */
   readonly supervisorUrl: string | undefined;
+  readonly supervisorCredentials?: { readonly username: string; readonly password: string };
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -120,7 +122,8 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
   const healthUrl = values['health-url'];
   if (healthUrl !== undefined && !/^https?:\/\/.+/.test(healthUrl))
     throw new UsageError(`--health-url: expected http://host:port/path, got ${healthUrl}`);
-  const url = values['supervisor-url'];
+  const given = values['supervisor-url'];
+  const { url, username, password } = given === undefined ? { url: undefined } : withoutCredentials(given);
   if (url !== undefined && !/^(unix:\/\/\/.+|https?:\/\/.+)$/.test(url)) {
     throw new UsageError(`--supervisor-url: expected unix:///path.sock or http://host:port, got ${url}`);
   }
@@ -134,6 +137,7 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
     healthUrl,
     supervisorConf: values['supervisor-conf'],
     supervisorUrl: url,
+    ...(username ? { supervisorCredentials: { username, password: password ?? '' } } : {}),
     help: values.help,
     version: values.version,
   };
@@ -144,5 +148,6 @@ export function supervisorOverrides(options: CliOptions): SupervisorOverrides {
   return {
     ...(options.supervisorConf ? { configPath: options.supervisorConf } : {}),
     ...(options.supervisorUrl ? { url: options.supervisorUrl } : {}),
+    ...(options.supervisorCredentials ?? {}),
   };
 }

@@ -54,6 +54,11 @@ async function dispatch(options: CliOptions): Promise<number> {
       }
       if (options.command === 'migrate' && options.yes)
         return (await import('./commands/migrate.js')).runMigrate(host, options);
+      // A terminal that cannot move its cursor would print every frame after the last, escapes and all.
+      if (process.env.TERM === 'dumb')
+        throw new ToolError(
+          'TERM=dumb: this terminal cannot draw the screens; use status, detect, plan or migrate --yes instead',
+        );
       // Colours off when asked: chalk reads FORCE_COLOR when Ink is first imported, just below.
       if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
       // Ink draws only a final frame when CI is set (is-in-ci, read at import). We checked for a TTY above:

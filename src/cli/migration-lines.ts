@@ -2,13 +2,16 @@
 import type { Host } from '../core/host.js';
 import type { MigrationEvent } from '../core/migration/apply/apply.js';
 import type { PlanStep } from '../core/migration/plan/plan.js';
+import { escapeControls } from '../core/text.js';
 
 /** `steps` numbers the lines ([3/11]); a rollback alone has none. `name`: the service moved. */
 export function printEvents(
   steps: readonly PlanStep[],
-  write: (t: string) => void,
+  put: (t: string) => void,
   name = 'kubelet',
 ): (e: MigrationEvent) => void {
+  // Paths and errors come from the node: shown escaped, never as cursor moves.
+  const write = (t: string) => put(escapeControls(t));
   const number = (id: string) => `[${steps.findIndex((s) => s.id === id) + 1}/${steps.length}]`;
   return (e) => {
     switch (e.type) {

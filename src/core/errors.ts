@@ -7,6 +7,7 @@
  * Expected problems found while looking at the node (a broken unit file, an unreadable env file) are not
  * errors: they are warnings in the detection result.
  */
+import { escapeControls } from './text.js';
 
 /** Bad command-line usage: exit 2. */
 export class UsageError extends Error {
@@ -70,7 +71,8 @@ export function exitCodeFor(error: unknown): number {
 
 /** The error's one line, without the program name: what stderr and the TUI show. */
 export function errorLine(error: unknown): string {
-  const text = oneLine(error);
+  // Paths and values in a message may come from the node: shown escaped, never as cursor moves.
+  const text = escapeControls(oneLine(error));
   switch (errorKind(error)) {
     case 'usage':
       return `${text} (see kubesup-tui --help)`;

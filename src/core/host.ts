@@ -142,18 +142,33 @@ export interface FileMeta {
   readonly gid: number;
 }
 
-/** Writes to the node's files. Every write is atomic: a reader sees the old file or the new one, never half. */
+/**
+ * Writes to the node's files. Every write is atomic: a reader sees the old file or the new one, never half.
+ * Every write (writeAtomic, mkdirp, append, createExclusive, symlink) first checks its folder as `unsafeFolder`
+ * does and throws with that reason, writing nothing, when someone other than root could change it.
+ */
 export interface FileWriter {
-  /** Temporary file in the same folder, fsync, rename over the target, fsync the folder. */
+  /**
+   * Temporary file in the same folder, fsync, rename over the target, fsync the folder. A link at the target is
+   * replaced, never followed (a caller that means to write through a link resolves it first).
+   */
   writeAtomic(path: string, data: string | Buffer, meta: Partial<FileMeta> & { mode: number }): Promise<void>;
   mkdirp(path: string, mode?: number): Promise<void>;
   /** Removes a file; a missing file is fine. */
   remove(path: string): Promise<void>;
-  /** Appends to a file (created when missing): a log that outlives the terminal. */
+  /** Appends to a file (created when missing): a log that outlives the terminal. A link at the path throws. */
   append(path: string, data: string, mode?: number): Promise<void>;
   /** Creates a file that must not exist yet; false (and nothing written) when it does. */
   createExclusive(path: string, data: string, mode: number): Promise<boolean>;
   /** Makes `path` a symlink to `target` (replacing what is there, atomically). */
   symlink(target: string, path: string): Promise<void>;
+  /** The path's own mode and owner: a link's, not its target's (lstat). */
   stat(path: string): Promise<FileMeta | undefined>;
+  /**
+   * Why a folder is not safe to write in, or null when it is: each folder on its way must be root's and writable
+   * by root alone (or root's group; a sticky one, like /tmp, may be crossed but not written in), each link on the
+   * way root's.
+   * Folders not made yet are fine (they are made root's).
+   */
+  unsafeFolder(dir: string): Promise<string | null>;
 }

@@ -23,6 +23,20 @@ export function printable(text: string): string {
   );
 }
 
+/**
+ * Text from the node made safe to print whole: every control character but the newline and the tab (ESC, CR,
+ * BEL, DEL, the C1 set) and the marks that reverse the text's direction shown escaped (`\x1b`, `\r`, `\u202e`),
+ * so that an argv or a file name can neither move the cursor, nor recolour or hide what follows.
+ */
+export function escapeControls(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is escaped
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    if (c === '\r') return '\\r';
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
+}
+
 /** The rows a line takes: one, cut with an ellipsis, or as many as it needs when wrapping. */
 export function lineRows(text: string, width: number, wrap: boolean): string[] {
   const chars = [...text];

@@ -3,7 +3,7 @@
  * everywhere (quit, help, back, the y/n of a dialog), and heights that keep a frame below the terminal's
  * height (Ink would otherwise clear the whole screen: flicker). Each screen maps its own keys.
  */
-import { Box, useApp as useInkApp, useInput } from 'ink';
+import { Box, Text, useApp as useInkApp, useInput } from 'ink';
 import { BugError } from '../core/errors.js';
 import type { Screen } from '../store/app-store.js';
 import { useAppStore, useAppStoreApi } from '../store/store-context.js';
@@ -67,6 +67,10 @@ function CurrentScreen({ screen, width, height, keysActive }: ScreenProps) {
       return assertNever(screen);
   }
 }
+
+/** The smallest terminal drawn: below, one line says so (at 40x10 the help and the wizard's words fell apart). */
+export const MIN_COLUMNS = 50;
+export const MIN_ROWS = 12;
 
 export function App({ hostname }: { readonly hostname: string }) {
   const { exit } = useInkApp();
@@ -138,6 +142,9 @@ export function App({ hostname }: { readonly hostname: string }) {
     [TITLES[screen], SCREEN_KEYS[screen]],
     ['dialogs', CONFIRM],
   ] as const;
+  // Drawn smaller, screens would overlap and cut words ("igrated"): one line instead, until it is resized.
+  if (columns < MIN_COLUMNS || rows < MIN_ROWS)
+    return <Text wrap="truncate-end">{`terminal too small (need at least ${MIN_COLUMNS}x${MIN_ROWS})`}</Text>;
   return (
     // Never taller than the terminal (one row spare: Ink clears the whole screen on every frame that fills it):
     // a frame that scrolled could not be erased by the next, and would stay above it. The monitor sizes every

@@ -38,6 +38,7 @@ function hostFor(n: TestNode): Host {
       remove: unused,
       symlink: unused,
       createExclusive: unused,
+      unsafeFolder: unused,
       append: unused,
       stat: unused,
     },

@@ -2,6 +2,7 @@
 import { detect, KUBELET_UNIT } from '../../core/detect/detect.js';
 import { detectUnit } from '../../core/detect/detect-unit.js';
 import type { Host } from '../../core/host.js';
+import { escapeControls } from '../../core/text.js';
 import { type CliOptions, supervisorOverrides } from '../args.js';
 import { formatDetection, formatUnitDetection } from '../format/detection.js';
 
@@ -12,7 +13,11 @@ export async function runDetect(host: Host, options: CliOptions, out: (text: str
     ? detection.warnings
     : ['not running as root: parts of /proc and of the unit files may be unreadable', ...detection.warnings];
   const report = { ...detection, warnings };
-  out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatDetection(report, process.stdout.columns || 100));
+  out(
+    options.json
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : escapeControls(formatDetection(report, process.stdout.columns || 100)),
+  );
   if (report.argv.length === 0) {
     process.stderr.write(`kubesup-tui: ${report.refusal ?? 'no kubelet command line found'}\n`);
     return 1;
@@ -31,7 +36,7 @@ async function runDetectUnit(host: Host, options: CliOptions, out: (text: string
     ? detection.warnings
     : ['not running as root: parts of /proc and of the unit files may be unreadable', ...detection.warnings];
   const report = { ...detection, warnings };
-  out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatUnitDetection(report));
+  out(options.json ? `${JSON.stringify(report, null, 2)}\n` : escapeControls(formatUnitDetection(report)));
   if (report.argv.length === 0) {
     process.stderr.write(`kubesup-tui: ${report.refusal ?? `no command line found for ${report.unit}`}\n`);
     return 1;

@@ -3,6 +3,7 @@ import { ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
 import { journalPath } from '../../core/migration/journal/journal.js';
 import { openSession } from '../../core/migration/session.js';
+import { escapeControls } from '../../core/text.js';
 import type { CliOptions } from '../args.js';
 import { formatPlan } from '../format/plan.js';
 import { buildPlan } from '../plan-node.js';
@@ -16,6 +17,6 @@ export async function runPlan(host: Host, options: CliOptions, out: (t: string) 
     );
   }
   const plan = await buildPlan(host, options);
-  out(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
+  out(options.json ? `${JSON.stringify(plan, null, 2)}\n` : escapeControls(formatPlan(plan)));
   return 0;
 }

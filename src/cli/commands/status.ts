@@ -9,6 +9,7 @@ import { uptimeSeconds } from '../../core/monitor/monitor-data.js';
 import { movedServices, servicesHealth } from '../../core/monitor/moved-services.js';
 import { NodeSampler } from '../../core/monitor/node-facts.js';
 import { buildStatusReport } from '../../core/monitor/status-report.js';
+import { escapeControls } from '../../core/text.js';
 import { type CliOptions, supervisorOverrides } from '../args.js';
 import { formatStatusReport } from '../format/status.js';
 
@@ -56,7 +57,7 @@ export async function runStatus(host: Host, options: CliOptions, out: (text: str
   };
   const services = moved.length ? await servicesHealth(host, moved, uptime) : [];
   const report = buildStatusReport({ ...engine.current, node, usage }, [...nodeWarnings, ...warnings], services);
-  out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatusReport(report));
+  out(options.json ? `${JSON.stringify(report, null, 2)}\n` : escapeControls(formatStatusReport(report)));
   // A node left half-migrated is the first thing to fix: it outranks a program that is down.
   if (interruption && interruption.runningPid === null) return 4;
   return report.programs.some((p) => p.state !== 'RUNNING' || p.waiting) ? 3 : 0;

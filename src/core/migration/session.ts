@@ -10,6 +10,7 @@
  */
 import type { Host } from '../host.js';
 import { type ApplyOptions, applyPlan, type MigrationResult, type OnMigrationEvent } from './apply/apply.js';
+import { checkBeforeWriting } from './apply/preflight.js';
 import { rollbackMigration } from './apply/rollback.js';
 import { computeDrift, type Drift } from './journal/drift.js';
 import { archiveJournal, type Journal, journalPath, readJournal, startJournal } from './journal/journal.js';
@@ -67,13 +68,17 @@ export async function carryOut(
   return { ok: false, healthzGapMs: null, error: outcome.error, rolledBack };
 }
 
-/** A new migration of this plan: journaled before anything changes, then carried out. */
+/**
+ * A new migration of this plan: checked, then journaled before anything changes, then carried out. A check
+ * that fails throws before the journal exists: nothing is left for `status` to call interrupted.
+ */
 export async function beginMigration(
   host: Host,
   plan: Plan,
   onEvent: OnMigrationEvent,
   options: ApplyOptions = {},
 ): Promise<MigrationResult> {
+  await checkBeforeWriting(host, plan);
   return carryOut(host, await startJournal(host, plan), onEvent, options);
 }
 

@@ -19,7 +19,34 @@ import {
 /** What the command line says of supervisord (--supervisor-conf, --supervisor-url), when it says anything. */
 export interface SupervisorOverrides {
   readonly configPath?: string;
+  /** Never with credentials in it: they are taken out (withoutCredentials) into username and password. */
   readonly url?: string;
+  readonly username?: string;
+  readonly password?: string;
+}
+
+/**
+ * A URL's user and password taken out of it, so that the URL can be printed and stored and they never are:
+ * `http://admin:secret@127.0.0.1:9001` -> `http://127.0.0.1:9001`, admin, secret.
+ */
+export function withoutCredentials(url: string): { url: string; username?: string; password?: string } {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@(.*)$/i.exec(url);
+  if (!m) return { url };
+  const [, scheme, userinfo = '', rest] = m;
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  const colon = userinfo.indexOf(':');
+  const username = decode(colon < 0 ? userinfo : userinfo.slice(0, colon));
+  return {
+    url: `${scheme}${rest}`,
+    ...(username ? { username } : {}),
+    ...(colon < 0 ? {} : { password: decode(userinfo.slice(colon + 1)) }),
+  };
 }
 
 export interface SupervisordLocation {
@@ -108,11 +135,12 @@ export async function locateSupervisord(host: Host, overrides: SupervisorOverrid
   }
   let endpoint: SupervisorEndpoint | null = null;
   if (overrides.url) {
-    // Credentials from the section that URL reaches, not from wherever [supervisorctl] points.
+    // The URL's own credentials; else the section's that URL reaches, not from wherever [supervisorctl] points.
+    const given = overrides.username ? { username: overrides.username, password: overrides.password ?? '' } : null;
     endpoint = {
       url: overrides.url,
       source: '--supervisor-url',
-      ...(config ? credentialsFor(config, overrides.url, host.env) : {}),
+      ...(given ?? (config ? credentialsFor(config, overrides.url, host.env) : {})),
     };
   } else if (config) {
     endpoint = resolveEndpoint(config, host.env) ?? null;

@@ -24,6 +24,8 @@ export class FakeFiles implements FileReader, FileWriter {
   readonly unreadable = new Set<string>();
   /** Paths whose next atomic write fails (the file is left as it was). */
   readonly failWrites = new Set<string>();
+  /** Folders someone other than root could change, with why: writes in them (or below) throw, as the node's do. */
+  readonly unsafeFolders = new Map<string, string>();
 
   constructor(files: Record<string, string | Buffer> = {}, init: FakeFilesInit = {}) {
     for (const [p, data] of Object.entries(files)) this.put(p, data);
@@ -55,8 +57,9 @@ export class FakeFiles implements FileReader, FileWriter {
     walk('');
   }
 
+  /** The file's text, through links as a reader would see it. */
   text(p: string): string | undefined {
-    return this.entries.get(p)?.data.toString('utf8');
+    return (this.entries.get(p) ?? this.resolve(p))?.data.toString('utf8');
   }
 
   /** Every file and link, as a comparable picture: `path -> sha256 mode` or `path -> link target`. */
@@ -140,7 +143,18 @@ export class FakeFiles implements FileReader, FileWriter {
     return mount === undefined ? undefined : this.filesystems.get(mount);
   }
 
+  async unsafeFolder(dir: string) {
+    for (const [d, why] of this.unsafeFolders) if (dir === d || dir.startsWith(`${d}/`)) return why;
+    return null;
+  }
+
+  private async requireSafeFolder(dir: string) {
+    const why = await this.unsafeFolder(dir);
+    if (why) throw Object.assign(new Error(`refused to write in ${dir}: ${why}`), { code: 'EUNSAFE' });
+  }
+
   async writeAtomic(p: string, data: string | Buffer, meta: Partial<FileMeta> & { mode: number }) {
+    await this.requireSafeFolder(path.posix.dirname(p));
     if (this.failWrites.delete(p))
       throw Object.assign(new Error(`ENOSPC: no space left on device, write '${p}'`), { code: 'ENOSPC' });
     this.put(p, data, meta.mode);
@@ -149,10 +163,14 @@ export class FakeFiles implements FileReader, FileWriter {
   }
 
   async mkdirp(p: string) {
+    await this.requireSafeFolder(p);
     this.addDirs(p);
   }
 
   async append(p: string, data: string, mode = 0o600) {
+    await this.requireSafeFolder(path.posix.dirname(p));
+    if (this.links.has(p))
+      throw Object.assign(new Error(`ELOOP: too many symbolic links, open '${p}'`), { code: 'ELOOP' });
     const before = this.entries.get(p)?.data ?? Buffer.alloc(0);
     this.put(p, Buffer.concat([before, Buffer.from(data)]), this.entries.get(p)?.meta.mode ?? mode);
   }

@@ -33,6 +33,13 @@ export class FakeSupervisord {
   /** XML-RPC methods that answer once with this fault instead (e.g. 'supervisor.addProcessGroup' -> 50). */
   readonly faults = new Map<string, number>();
   readonly calls: string[] = [];
+  /** The credentials its server section asks for; a connection with others gets HTTP 401. */
+  credentials: { readonly username: string; readonly password: string } | null = null;
+  /** Stopped (SIGSTOP): calls time out, yet `thaw` carries them out in order, as the real one does on waking. */
+  frozen = false;
+  /** When a freeze ends by itself (the clock's time), if it does. */
+  thawAt = Number.POSITIVE_INFINITY;
+  private readonly held: { method: string; params: readonly RpcValue[] }[] = [];
   /** What a program's process runs: its command's words by default (a test maps a wrapper to kubelet). */
   spawnArgv: (name: string, command: string) => string[] = (_name, command) => command.split(/\s+/);
   /** The environment the spawned process ends up with (a wrapper's exports). */
@@ -50,8 +57,7 @@ export class FakeSupervisord {
     const d = new Date(this.clock.now());
     const day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
     const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())},${pad(d.getMilliseconds(), 3)}`;
-    const stamp = `${day} ${time}`;
-    this.mainLog = Buffer.concat([this.mainLog, Buffer.from(`${stamp} INFO ${text}\n`)]);
+    this.mainLog = Buffer.concat([this.mainLog, Buffer.from(`${day} ${time} INFO ${text}\n`)]);
   }
 
   private readConfig(): Map<string, { command: string; logfile: string }> {
@@ -260,15 +266,32 @@ export class FakeSupervisord {
     }
   }
 
+  /** Wakes from `frozen`: the calls that timed out meanwhile are carried out now (their callers are gone). */
+  thaw(): void {
+    this.frozen = false;
+    for (const { method, params } of this.held.splice(0)) {
+      try {
+        this.dispatch(method, params);
+      } catch {} // nobody is left to hear a fault
+    }
+  }
+
   connect(options: ConnectOptions): SupervisorConnection {
+    const where = options.url.replace(/^unix:\/\//, '');
     return {
-      call: async (method, params = []) => {
+      call: async (method, params = [], timeoutMs = options.timeoutMs ?? 10_000) => {
         await Promise.resolve();
         if (!this.running)
-          throw new Error(
-            `no supervisord socket at ${options.url.replace(/^unix:\/\//, '')} (is supervisord running, and is this ` +
-              `the right config?)`,
-          );
+          throw new Error(`no supervisord socket at ${where} (is supervisord running, and is this the right config?)`);
+        const c = this.credentials;
+        if (c && (options.username !== c.username || options.password !== c.password))
+          throw new Error(`supervisord at ${where} refused the credentials (HTTP 401)`);
+        if (this.frozen && this.clock.now() >= this.thawAt) this.thaw();
+        if (this.frozen) {
+          this.held.push({ method, params });
+          await this.clock.sleep(timeoutMs);
+          throw new Error(`supervisord at ${where} did not answer ${method} within ${Math.round(timeoutMs / 1000)} s`);
+        }
         return this.dispatch(method, params);
       },
       close: () => undefined,

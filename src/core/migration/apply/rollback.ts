@@ -7,14 +7,13 @@
 import { ExternalFailure, ToolError } from '../../errors.js';
 import { healthTarget, probeHealth } from '../../health/probe.js';
 import type { Host } from '../../host.js';
-import { ignoreFaults } from '../../supervisor/client.js';
-import { FaultCode } from '../../supervisor/xmlrpc.js';
 import { systemctl } from '../../systemd/systemctl.js';
 import { enableLinks, type UnitLink } from '../../systemd/unit-links.js';
 import { unitState } from '../../systemd/unit-state.js';
 import { type Journal, saveJournal, sha256 } from '../journal/journal.js';
 import { startLinePaths } from '../plan/start-line.js';
 import type { OnMigrationEvent } from './apply.js';
+import { makeSupervisorLetGo, SupervisorHoldsProgram, supervisedProcesses } from './supervisor-hold.js';
 import { withSupervisor } from './supervisor-link.js';
 
 async function attempt(onEvent: OnMigrationEvent, title: string, fn: () => Promise<unknown>): Promise<boolean> {
@@ -52,17 +51,18 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
     await systemctl(host.runner, args);
   };
 
-  // 1. Only the kubelet program leaves supervisord.
+  // 1. Only the kubelet program leaves supervisord; while supervisord keeps it, nothing else is undone.
   const supervisorUp = (await unitState(host.runner, plan.supervisor.unit)).active === 'active';
   if (supervisorUp) {
-    await step(`supervisord: stop and remove [program:${plan.program}]`, () =>
-      withSupervisor(host, plan, async (supervisor) => {
-        await supervisor
-          .stopProcess(plan.program, true, 60_000)
-          .catch(ignoreFaults(FaultCode.BAD_NAME, FaultCode.NOT_RUNNING));
-        await supervisor.removeProcessGroup(plan.program).catch(ignoreFaults(FaultCode.BAD_NAME));
-      }),
+    const released = await attempt(onEvent, `supervisord: stop and remove [program:${plan.program}]`, () =>
+      makeSupervisorLetGo(host, plan),
     );
+    if (!released) {
+      journal.state = 'failed';
+      await saveJournal(host, journal);
+      onEvent({ type: 'rollback-done', ok: false });
+      return false;
+    }
   }
 
   // The face runs (its log forwarder): stopped now, or `systemctl start` below would find it active and start
@@ -101,6 +101,10 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
       });
     });
   }
+  // Links the migration replaced by its files (removed just above): put back as those links, targets untouched.
+  for (const [path, { link }] of Object.entries(journal.backups)) {
+    if (link !== undefined) await step(`restore the link ${path} -> ${link}`, () => host.writer.symlink(link, path));
+  }
   if (supervisorUp) {
     await step('supervisord: reread its config', () =>
       withSupervisor(host, plan, async (supervisor) => void (await supervisor.reloadConfig())),
@@ -126,7 +130,15 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
     await step(`systemctl stop ${plan.supervisor.unit}`, () => run('stop', plan.supervisor.unit));
   if (plan.service.wasActive) {
     const { unit, health } = plan.service;
-    await step(`systemctl start ${unit}`, () => run('start', unit));
+    await step(`systemctl start ${unit}`, async () => {
+      // The last look before a second one could start: supervisord must not run it now.
+      const held = await supervisedProcesses(host, plan);
+      if (held.length)
+        throw new SupervisorHoldsProgram(
+          `not started: supervisord runs [program:${plan.program}] again (pid ${held.map((p) => p.pid).join(', ')})`,
+        );
+      await run('start', unit);
+    });
     // A service without a health endpoint: systemd's is-active is what there is to ask.
     if (health.kind !== 'alive')
       await step(`${unit} answers (${healthTarget(health)}) under systemd`, async () => {

@@ -2,13 +2,14 @@
  * What each kind of plan step does. Every step is safe to run again: a run killed at any moment resumes from
  * the journal, and a step met half-done finishes (a file already as planned, a program already added).
  */
-import type { Host } from '../../host.js';
+import posix from 'node:path/posix';
+import type { FileMeta, Host } from '../../host.js';
 import { ignoreFaults, isFault } from '../../supervisor/client.js';
 import { FaultCode } from '../../supervisor/xmlrpc.js';
 import { systemctl } from '../../systemd/systemctl.js';
 import { unitState } from '../../systemd/unit-state.js';
 import { backupDir, type Journal, saveJournal, sha256 } from '../journal/journal.js';
-import type { Plan, PlanStep } from '../plan/plan.js';
+import type { Plan, PlannedFile, PlanStep } from '../plan/plan.js';
 import type { GapMeter } from './gap-meter.js';
 import { MigrationStepFailed, waitForSupervisor, withSupervisor } from './supervisor-link.js';
 import { verifyMigration } from './verify.js';
@@ -21,10 +22,36 @@ export interface StepContext {
   readonly verifyTimeoutMs: number;
 }
 
-/** Writes a planned file, keeping the original (bytes, mode, owner, hash) in the journal's backups first. */
-async function backupThenWrite(c: StepContext, path: string, content: string, mode: number): Promise<string> {
+/** Where a chain of links ends (the path itself when it is no link); a loop ends after 40 links. */
+async function linkEnd(host: Host, path: string): Promise<string> {
+  let at = path;
+  for (let i = 0; i < 40; i++) {
+    const target = await host.files.readLink(at);
+    if (target === undefined) return at;
+    at = posix.resolve(posix.dirname(at), target);
+  }
+  throw new MigrationStepFailed(`${path} is a loop of links`);
+}
+
+/**
+ * The mode to write: as planned, but never open to group or others where the file it replaces was not (a
+ * wrapper made 0700 by its owner stays so).
+ */
+const noMoreOpen = (planned: number, before: FileMeta | null | undefined) =>
+  before ? planned & ~(0o077 & ~before.mode) : planned;
+
+/**
+ * Writes a planned file, keeping the original (bytes, mode, owner, hash) in the journal's backups first. The
+ * file is root's whoever owned the one it replaces. supervisord's config is written through a link (configuration
+ * management keeps it one: its target is written, the link stays); any other link at a planned path is replaced
+ * by the file, and put back as that link by rollback, its target untouched.
+ */
+async function backupThenWrite(c: StepContext, file: PlannedFile): Promise<string> {
   const { host, journal } = c;
-  const current = await host.files.read(path);
+  const { content } = file;
+  const path = file.role === 'supervisor-config' ? await linkEnd(host, file.path) : file.path;
+  const link = await host.files.readLink(path);
+  const current = link === undefined ? await host.files.read(path) : undefined;
   if (current && current.toString('utf8') === content) return 'already as planned';
   if (!(path in journal.backups)) {
     const meta = current ? await host.writer.stat(path) : undefined;
@@ -33,11 +60,17 @@ async function backupThenWrite(c: StepContext, path: string, content: string, mo
       backup = `${backupDir(journal.plan)}${path}`;
       await host.writer.writeAtomic(backup, current, { mode: 0o600 });
     }
-    journal.backups[path] = { backup, meta: meta ?? null, sha256: current ? sha256(current) : null };
+    journal.backups[path] = {
+      backup,
+      meta: meta ?? null,
+      sha256: current ? sha256(current) : null,
+      ...(link !== undefined ? { link } : {}),
+    };
     await saveJournal(host, journal);
   }
-  const meta = journal.backups[path]?.meta;
-  await host.writer.writeAtomic(path, content, { mode, uid: meta?.uid ?? 0, gid: meta?.gid ?? 0 });
+  const record = journal.backups[path];
+  await host.writer.writeAtomic(path, content, { mode: noMoreOpen(file.mode, record?.meta), uid: 0, gid: 0 });
+  if (record?.link !== undefined) return `link to ${record.link} replaced (put back by rollback)`;
   return current ? 'replaced (backup kept)' : 'created';
 }
 
@@ -115,7 +148,7 @@ export async function runStep(step: PlanStep, c: StepContext): Promise<string | 
     case 'write': {
       const f = plan.files.find((x) => x.path === step.path);
       if (!f) throw new MigrationStepFailed(`the plan has no content for ${step.path}`);
-      return backupThenWrite(c, f.path, f.content, f.mode);
+      return backupThenWrite(c, f);
     }
     case 'systemctl':
       await systemctl(host.runner, step.args, step.okExitCodes);

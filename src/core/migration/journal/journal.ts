@@ -31,6 +31,8 @@ export interface BackupRecord {
   readonly meta: FileMeta | null;
   /** sha256 of the original, to prove the restore byte for byte. */
   readonly sha256: string | null;
+  /** The path was a link, to this target: rollback makes it that link again (absent in older journals). */
+  readonly link?: string;
 }
 
 export interface StepRecord {

@@ -25,6 +25,7 @@ export { STATE_DIR } from './state-dir.js';
 export const SUPERVISOR_OOM_SCORE = -999;
 
 import type { Plan, PlannedFile, PlanStep } from './plan-model.js';
+import { exposedSecrets } from './secret-check.js';
 
 export type { FileRole, Plan, PlannedFile, PlanStep } from './plan-model.js';
 
@@ -283,7 +284,7 @@ export async function planForNode(
   if (unit === KUBELET_UNIT) {
     const detection = await detect(host, options);
     const plan = await planMigration(detection, host.files, o);
-    return { ...plan, warnings: [...detection.warnings, ...plan.warnings] };
+    return { ...plan, warnings: [...detection.warnings, ...plan.warnings, ...(await exposedSecrets(host, plan))] };
   }
   const detection = await detectUnit(host, unit, {
     program: options.program,
@@ -291,5 +292,5 @@ export async function planForNode(
     ...(options.healthUrl ? { healthUrl: options.healthUrl } : {}),
   });
   const plan = await planService(unitSource(detection), host.files, o);
-  return { ...plan, warnings: [...detection.warnings, ...plan.warnings] };
+  return { ...plan, warnings: [...detection.warnings, ...plan.warnings, ...(await exposedSecrets(host, plan))] };
 }
