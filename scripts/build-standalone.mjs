@@ -50,8 +50,6 @@ for (const [file, target] of TARGETS) {
       BUNDLE,
       '--compile',
       '--bytecode',
-      // A smaller heap, collected more often: the monitor stays open for hours on nodes short of memory.
-      '--compile-exec-argv=--smol',
       '--format=esm',
       '--minify',
       `--target=${target}`,

@@ -19,8 +19,8 @@ import { sessionSummary } from './session-summary.js';
  * The TUI may stay open for hours on a node short of memory: V8's young generation is kept at its first size
  * (1 MB semi-spaces) instead of growing to 16 MB ones under a log flood's garbage, and the old generation grows
  * as for a small device. Both flags are read by V8 as it runs, so they take effect set here (measured: 105 MB
- * at rest and 110-180 MB under a 10,000 lines/s flood before; about 80 MB, flat, after). Bun has no V8: the
- * single file is built with --smol instead.
+ * at rest and 110-180 MB under a 10,000 lines/s flood before; about 80 MB, flat, after). Bun has no V8 (and its
+ * --smol made the single file's start slower without making the monitor smaller: not used).
  */
 function keepTheHeapSmall(): void {
   if (process.versions.bun) return;
