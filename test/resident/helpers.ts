@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { requirePackage } from '../helpers/with-test-node.js';
+import { requirePackage } from '../helpers/skips.js';
 import { prepareRelease } from '../node/supervisor-releases.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -10,13 +10,20 @@ import { quote } from 'shell-quote';
 import type { FileReader } from '../../host.js';
 import { expandCommand } from '../../systemd/exec-line.js';
 import { resolveUnit } from '../../systemd/resolve-unit.js';
+import { unitInputs } from '../../systemd/unit-inputs.js';
 import { STATE_DIR } from './state-dir.js';
 
 /** systemd's PATH for system services when the unit sets none (merged and split /usr alike). */
 export const SYSTEMD_DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export type StartLine =
-  | { readonly ok: true; readonly argv: string[]; readonly env: Record<string, string> }
+  | {
+      readonly ok: true;
+      readonly argv: string[];
+      readonly env: Record<string, string>;
+      /** The paths whose change can change this line (systemd/unit-inputs.ts). */
+      readonly inputs: string[];
+    }
   | { readonly ok: false; readonly reason: string };
 
 /** What systemd would run for the unit now (seen through kubesup-tui's face drop-in and mask), or why not. */
@@ -34,18 +41,24 @@ export async function currentStartLine(files: FileReader, unitName: string, host
   if (!exec) return { ok: false, reason: `${unitName} has no ExecStart=` };
   const env = Object.fromEntries([...unit.environment].map(([k, v]) => [k, v.value]));
   if (env.PATH === undefined) env.PATH = SYSTEMD_DEFAULT_PATH;
-  return { ok: true, argv: expandCommand(exec, unit.environment).args.map((a) => a.arg), env };
+  const argv = expandCommand(exec, unit.environment).args.map((a) => a.arg);
+  return { ok: true, argv, env, inputs: unitInputs(unit) };
 }
 
-/** The line as shell: its environment exported and its argv as the positional parameters ("$@"). */
+/**
+ * The line as shell: its environment exported and its argv as the positional parameters ("$@"); with its
+ * inputs, a bash array the wrapper reads alone (one line, `kubesup_inputs=(...)`) to tell whether they changed.
+ */
 export function renderStartLine(line: {
   readonly argv: readonly string[];
   readonly env: Record<string, string>;
+  readonly inputs?: readonly string[];
 }): string {
   const exports = Object.entries(line.env)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => `export ${name}=${quote([value])}`);
-  return [...exports, `set -- ${quote([...line.argv])}`, ''].join('\n');
+  const inputs = line.inputs ? [`kubesup_inputs=(${quote([...line.inputs])})`] : [];
+  return [...exports, `set -- ${quote([...line.argv])}`, ...inputs, ''].join('\n');
 }
 
 /** Where the wrapper keeps the last good line, and the reason the last start could not compute one. */
