@@ -166,7 +166,7 @@ a migration.log planted as a link to /etc/passwd: not followed; rollback leaves 
     expect(await node.sh('readlink /etc/supervisord.conf')).toBe('cm/supervisord.conf\n');
     expect(await node.sh('stat -c "%a %u" /etc/cm/supervisord.conf')).toBe('640 0\n');
     expect(node.readFile('/etc/cm/supervisord.conf')).toMatch(/\[include\]\nfiles = supervisord\.d\/\*\.ini\n$/);
-    expect(await node.sh('stat -c "%F %a %u" /etc/kubernetes/kubelet.sh')).toBe('regular file 755 0\n');
+    expect(await node.sh('stat -c "%F %a %u" /etc/kubernetes/kubelet.sh')).toBe('regular file 700 0\n');
     expect(node.readFile('/opt/theirs/kubelet.sh')).toBe('#!/bin/sh\n');
     const back = await kubesup(node, ['rollback', '--yes'], { timeoutMs: 120_000 });
     expect(back.exitCode, back.stdout + back.stderr).toBe(0);

@@ -7,6 +7,7 @@ import { quote } from 'shell-quote';
 import { BugError, ToolError } from '../../errors.js';
 import { getValue, parseSupervisorConfig } from '../../supervisor/config.js';
 import type { RunSettings } from '../../systemd/run-settings.js';
+import { oneLine } from '../../text.js';
 import { PACE_DIR, pacePath } from './pace.js';
 import { programStopSettings, wrapperRunLines } from './run-lines.js';
 import type { ServiceSource } from './service-source.js';
@@ -92,7 +93,7 @@ export function renderWrapper(w: WrapperInput): string {
     '#!/bin/bash',
     `# ${w.program} under supervisord: ${w.header}`,
     `# It does for ${w.program} what systemd did, from:`,
-    ...w.sourceFiles.map((f) => `#   ${f}`),
+    ...w.sourceFiles.map((f) => `#   ${oneLine(f)}`),
     '# Do not edit: `kubesup-tui migrate` rewrites it when those files change; `kubesup-tui rollback` removes it.',
     'set -u',
     '',
@@ -130,7 +131,7 @@ export function renderWrapper(w: WrapperInput): string {
   if (w.execStartPre.length) {
     lines.push('', '# ExecStartPre= steps, in order ("-" in the unit: a failure is ignored).');
     for (const pre of w.execStartPre) {
-      lines.push(`# ${pre.line}`);
+      lines.push(`# ${oneLine(pre.line)}`);
       lines.push(`${quote([...pre.argv])} ${pre.ignoreFailure ? '|| true' : '|| exit $?'}`);
     }
   }
