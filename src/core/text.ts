@@ -37,6 +37,14 @@ export function escapeControls(text: string): string {
   });
 }
 
+/**
+ * Text from the node made one line, for a comment in a file a shell runs: escaped as by escapeControls, and the
+ * newline and the tab too. A drop-in named "a\nrm -rf /" must stay inside its comment.
+ */
+export function oneLine(text: string): string {
+  return escapeControls(text).replace(/\n/g, '\\n').replace(/\t/g, '\\t');
+}
+
 /** The rows a line takes: one, cut with an ellipsis, or as many as it needs when wrapping. */
 export function lineRows(text: string, width: number, wrap: boolean): string[] {
   const chars = [...text];

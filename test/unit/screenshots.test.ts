@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { falseLines } from '../helpers/screen-truth.js';
 import { FONT_FILES, playCapture, screenSvg, screenText, svgToPng } from '../helpers/terminal-picture.js';
 import { REPO_ROOT } from '../node/test-node.js';
 
@@ -25,10 +26,12 @@ describe('screenshots', () => {
   });
 
   for (const png of pictures) {
-    it(`${png}: its text is the screen's, and it is drawn from its capture`, async () => {
+    it(`${png}: its text is the screen's, says nothing false, and it is drawn from its capture`, async () => {
       const base = path.join(DIR, png.replace(/\.png$/, ''));
       const term = await playCapture(fs.readFileSync(`${base}.ansi`, 'utf8'), 100, 30);
-      expect(screenText(term)).toBe(fs.readFileSync(`${base}.txt`, 'utf8'));
+      const text = fs.readFileSync(`${base}.txt`, 'utf8');
+      expect(screenText(term)).toBe(text);
+      expect(falseLines(text)).toEqual([]);
       const drawn = svgToPng(screenSvg(term));
       const kept = fs.readFileSync(`${base}.png`);
       // Same size always; the same bytes where the font is the one they were drawn with.

@@ -8,6 +8,7 @@ import { describeHealth, type HealthCheck, serviceHealth } from '../health/servi
 import type { Host } from '../host.js';
 import type { SupervisorOverrides } from '../supervisor/locate.js';
 import type { RunSettings } from '../systemd/run-settings.js';
+import { notUtf8Refusal } from './argv-bytes.js';
 import { type ConfiguredStart, detectConfigured } from './configured.js';
 import { type NodeFacts, nodeFacts } from './detect.js';
 import { carriedRun, type RunningProcess, readProcessRun } from './process-run.js';
@@ -90,6 +91,7 @@ export async function detectUnit(
   )
     warnings.push(changedSinceStart(program, running.pid, unit));
   refusal ??= socketActivation(unit, argv, configured);
+  refusal ??= notUtf8Refusal(program, argv);
   if (argv.length === 0 && !refusal)
     refusal =
       configured || (await host.files.exists(`/etc/systemd/system/${unit}`))

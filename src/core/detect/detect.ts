@@ -15,6 +15,7 @@ import type { SourcedArg } from '../systemd/exec-line.js';
 import { resolveUnit } from '../systemd/resolve-unit.js';
 import type { RunSettings } from '../systemd/run-settings.js';
 import { unitState } from '../systemd/unit-state.js';
+import { notUtf8Refusal } from './argv-bytes.js';
 import { type ConfiguredStart, detectConfigured } from './configured.js';
 import { carriedRun, type RunningProcess, readProcessRun } from './process-run.js';
 import { detectSupervisor, type SupervisorDetection } from './supervisor.js';
@@ -261,6 +262,7 @@ export async function detect(host: Host, options: DetectOptions): Promise<Detect
   const supervisor = await detectSupervisor(host, options.program, options.supervisor);
   warnings.push(...supervisor.problems);
 
+  refusal ??= notUtf8Refusal('kubelet', argv);
   if (argv.length === 0 && !refusal)
     refusal = 'no kubelet command line found: no kubelet process runs and kubelet.service has no usable ExecStart=';
 

@@ -153,10 +153,11 @@ export class MonitorEngine {
     const knownPid = this.data.connected && this.data.supervisordPid ? this.data.supervisordPid : null;
     const read = planned && logName ? { program: logName, ...planned } : null;
     const answer = await supervisor.multicall(pollCalls(knownPid, read));
-    const { state, processes, pid, prefetched } = decodePoll(answer, knownPid, read);
-
+    const { state, processes: polled, pid, prefetched } = decodePoll(answer, knownPid, read);
     const now = this.host.clock.now();
-    const events = await this.feed.read(supervisor, processes, pid !== this.data.supervisordPid, now);
+    const events = await this.feed.read(supervisor, polled, pid !== this.data.supervisordPid, now);
+    // Read after the processes, the main log can tell of a start their rows missed: then the rows again.
+    const processes = events.length ? await supervisor.getAllProcessInfo() : polled;
     const followed = processes.find((p) => namespec(p) === this.data.logProgram)?.name;
     const marks = this.feed.marks(events, followed, now, this.logSeq);
     for (const mark of marks) this.log.push(mark);

@@ -130,6 +130,38 @@ describe('a failure at any step rolls back by itself (reference node)', () => {
   });
 });
 
+describe('a kubelet that fails at once under supervisord (reference node)', () => {
+  it('is given up at verify after three quick starts in a row, not after the whole timeout', async () => {
+    const node = fakeNode('kubekey-centos7');
+    const plan = await planOn(node);
+    const started = node.clock.now();
+    // The wrapper's pace file says: third start in a row that ended at once (it waits 4 s before the next).
+    node.supervisord.spawnArgv = (name) => {
+      queueMicrotask(() => {
+        const pid = node.supervisord.groups.get(name)?.pid;
+        node.files.put(`/run/kubesup-tui/${name}.pace`, `${Math.floor(node.clock.now() / 1000) + 4} 3 ${pid}\n`);
+      });
+      return ['/usr/local/bin/kubelet', '--fails-at-once'];
+    };
+    const events: MigrationEvent[] = [];
+    const result = await beginMigration(node.host, plan, (e) => events.push(e), { verifyTimeoutMs: 60_000 });
+    expect(result).toMatchObject({ ok: false, rolledBack: true });
+    expect(events.find((e) => e.type === 'step-failed')).toMatchObject({
+      step: { id: 'verify' },
+      error: 'kubelet fails at start under supervisord (3 starts in a row ended at once): its log says why',
+    });
+    expect(node.clock.now() - started).toBeLessThan(60_000);
+    expect(kubelets(node)).toEqual(['systemd']);
+  });
+
+  it('a pace file left by an earlier wrapper (another pid) is not read as this one failing', async () => {
+    const node = fakeNode('kubekey-centos7');
+    node.files.put('/run/kubesup-tui/kubelet.pace', '1 5 4242\n');
+    const result = await migrate(node);
+    expect(result.ok, result.error ?? '').toBe(true);
+  });
+});
+
 describe('a run killed between two steps resumes to the same end', () => {
   it.each([1, 3, 5, 7, 8, 9, 10])('killed after step %i, then migrate again', async (after) => {
     const node = fakeNode('kubekey-centos7');

@@ -1,6 +1,9 @@
 // kubelet.service as the face of the supervised kubelet: what its drop-in resets and runs, how its script maps
 // klog's severities to journal priorities, and that the node's own reading of the unit does not see it.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detect } from '../../../src/core/detect/detect.js';
 import { beginMigration, openSession } from '../../../src/core/migration/session.js';
@@ -28,6 +31,30 @@ describe.each<[FakeLayout, string, string]>([
     expect(helper?.mode).toBe(0o755);
     expect(helper?.content).toContain(`supervisorctl -c ${config} "$@"`);
     expect(spawnSync('bash', ['-n'], { input: helper?.content }).status).toBe(0);
+  });
+
+  it(`stop asks supervisord only when the unit's main process is the face's forwarder (sed), not the unit's \
+own kubelet still running during a migration`, async () => {
+    const helper = (await planOn(fakeNode(layout))).files.find((f) => f.path === HELPER)?.content ?? '';
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubesup-face-'));
+    fs.writeFileSync(`${dir}/supervisorctl`, `#!/bin/sh\necho "$@" >> ${dir}/calls\n`, { mode: 0o755 });
+    const calls = () => (fs.existsSync(`${dir}/calls`) ? fs.readFileSync(`${dir}/calls`, 'utf8') : '');
+    const stop = (mainPid: number) =>
+      spawnSync('bash', ['-c', helper, 'face', 'stop'], {
+        env: { PATH: `${dir}:${process.env.PATH}`, MAINPID: String(mainPid) },
+      }).status;
+    const kubelet = spawn('sleep', ['60']);
+    const forwarder = spawn('sed', ['-u', 'p'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    try {
+      expect(stop(kubelet.pid as number)).toBe(0);
+      expect(calls()).toBe('');
+      expect(stop(forwarder.pid as number)).toBe(0);
+      expect(calls()).toBe(`-c ${config} stop kubelet\n`);
+    } finally {
+      kubelet.kill();
+      forwarder.kill();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('after the migration, detection and drift read the unit as it says, not its face', async () => {

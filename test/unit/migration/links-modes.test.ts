@@ -40,7 +40,7 @@ the target byte for byte with its mode', async () => {
     node.files.link(WRAPPER, '/opt/theirs/kubelet.sh');
     const before = { ...node.files.snapshot('/etc'), ...node.files.snapshot('/opt') };
     const migrated = await migrateThenRollBack(node);
-    expect(migrated[WRAPPER]).toMatch(/^[0-9a-f]{64} 755$/);
+    expect(migrated[WRAPPER]).toMatch(/^[0-9a-f]{64} 700$/);
     expect(migrated['/opt/theirs/kubelet.sh']).toBe(before['/opt/theirs/kubelet.sh']);
     expect({ ...node.files.snapshot('/etc'), ...node.files.snapshot('/opt') }).toEqual(before);
     expect(node.files.links.get(WRAPPER)).toBe('/opt/theirs/kubelet.sh');

@@ -59,6 +59,8 @@ describe("the wrapper's start line", () => {
     fs.writeFileSync(
       `${dir}/tool`,
       `#!/bin/bash\nprintf x >> ${dir}/asked\n` +
+        // A unit may set any variable name: these must not change what the wrapper compares.
+        `printf 'export seen=x known_inputs=y inputs=z\\n'\n` +
         `printf 'export FLAGS=%q\\nset -- kubelet %q\\nkubesup_inputs=(%q %q)\\n' "$(cat ${env})" "$(cat ${env})" ` +
         `${env} ${dropIns}\n`,
       { mode: 0o755 },

@@ -3,9 +3,16 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { detect } from '../../../src/core/detect/detect.js';
+import { readJournal } from '../../../src/core/migration/journal/journal.js';
 import { planMigration } from '../../../src/core/migration/plan/plan.js';
-import { currentStartLine, renderStartLine, startLineWarning } from '../../../src/core/migration/plan/start-line.js';
-import { fakeNode } from '../../helpers/fake-host/index.js';
+import {
+  currentStartLine,
+  renderStartLine,
+  startLinePaths,
+  startLineWarning,
+} from '../../../src/core/migration/plan/start-line.js';
+import { beginMigration, rollBack } from '../../../src/core/migration/session.js';
+import { fakeNode, planOn } from '../../helpers/fake-host/index.js';
 
 const FLAGS = '/var/lib/kubelet/kubeadm-flags.env';
 
@@ -67,5 +74,17 @@ describe('the start line', () => {
       'kubelet started with its last good command line: kubelet.service could not be read ' +
         '(kubesup-tui: x.env does not exist); fix it, then run systemctl restart kubelet.service',
     );
+  });
+
+  it("rollback takes the wrapper's start-line files away with it", async () => {
+    const node = fakeNode('kubeadm-ubuntu');
+    const result = await beginMigration(node.host, await planOn(node, ['/usr/local/bin/kubesup-tui']), () => {}, {
+      verifyTimeoutMs: 5000,
+    });
+    expect(result.ok, result.error ?? '').toBe(true);
+    const { lastGood, inputs, failed } = startLinePaths('kubelet');
+    for (const p of [lastGood, inputs, failed]) node.files.put(p, 'x\n');
+    await rollBack(node.host, (await readJournal(node.files))!, () => undefined);
+    for (const p of [lastGood, inputs, failed]) expect(await node.files.exists(p)).toBe(false);
   });
 });

@@ -79,3 +79,34 @@ describe('actions are history', () => {
     ).toMatch(/node-exporter ended: SIGKILL/);
   });
 });
+
+describe('rows never older than the marks beside them', () => {
+  it('a crash between the poll of the processes and the read of the main log: the rows are read again', async () => {
+    const node = fakeNode('kubekey-centos7');
+    const engine = engineOn(node);
+    engine.followLog('node-exporter');
+    await engine.pollOnce();
+    await engine.pollOnce();
+    const before = row(engine, 'node-exporter')?.pid;
+    // The main log is read again after 5 s; the program dies and is started again just before that read.
+    await node.clock.sleep(6000);
+    const dispatch = node.supervisord.dispatch.bind(node.supervisord);
+    let armed = true;
+    node.supervisord.dispatch = (method, params) => {
+      if (method === 'supervisor.readLog' && armed) {
+        armed = false;
+        node.supervisord.crash('node-exporter');
+      }
+      return dispatch(method, params);
+    };
+    await engine.pollOnce();
+    expect(armed).toBe(false);
+    const started = engine.log
+      .toArray()
+      .filter((l) => l.mark)
+      .at(-1)?.text;
+    const now = row(engine, 'node-exporter')?.pid;
+    expect(now).not.toBe(before);
+    expect(started).toBe(`── ${started?.slice(3, 11)} node-exporter started: pid ${now} ──`);
+  });
+});

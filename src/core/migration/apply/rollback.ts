@@ -71,8 +71,8 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
   if (plan.service.face)
     await step(`systemctl stop ${plan.service.unit} (its face)`, async () => {
       await run('stop', plan.service.unit);
-      const { lastGood, failed } = startLinePaths(plan.program);
-      for (const p of [lastGood, failed, `${failed}.err`]) await host.writer.remove(p);
+      const { lastGood, inputs, failed } = startLinePaths(plan.program);
+      for (const p of [lastGood, inputs, failed, `${failed}.err`]) await host.writer.remove(p);
     });
 
   // 2. Files: created ones removed, replaced ones restored byte for byte (checked against the recorded hash),

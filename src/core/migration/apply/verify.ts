@@ -8,6 +8,7 @@ import { probeHealth } from '../../health/probe.js';
 import { describeHealth } from '../../health/service-health.js';
 import type { Host } from '../../host.js';
 import { findKubeletProcesses } from '../../kubelet/processes.js';
+import { pacePath, parsePace } from '../plan/pace.js';
 import type { Plan } from '../plan/plan.js';
 import { runDifferences } from '../plan/run-check.js';
 import type { GapMeter } from './gap-meter.js';
@@ -26,6 +27,23 @@ async function secondCopy(host: Host, plan: Plan, pid: number): Promise<string |
     await host.runner.run('systemctl', ['is-active', plan.service.unit], { timeoutMs: 10_000 })
   ).stdout.trim();
   return active === 'active' ? `${plan.service.unit} is active under systemd too` : null;
+}
+
+/**
+ * Starts in a row that ended at once, after which verify stops waiting: the wrapper paces a failing program
+ * (1, 2, 4 s between tries), so supervisord keeps it RUNNING-looking while it fails, and waiting out the whole
+ * timeout would leave the node with no kubelet at all for a minute. Three in a row is not a start-up race.
+ */
+export const QUICK_EXITS_TO_GIVE_UP = 3;
+
+/** Why the program is failing at start under supervisord, from its wrapper's pace file; null when it is not. */
+async function failingAtStart(host: Host, plan: Plan, pid: number): Promise<string | null> {
+  const text = (await host.files.read(pacePath(plan.program)).catch(() => undefined))?.toString('utf8');
+  const pace = text ? parsePace(text) : null;
+  // Its pid: the file of this very wrapper, not one left by an earlier run.
+  if (!pace || pace.pid !== pid || pace.failedStarts < QUICK_EXITS_TO_GIVE_UP) return null;
+  const starts = `${pace.failedStarts} starts in a row ended at once`;
+  return `${plan.program} fails at start under supervisord (${starts}): its log says why`;
 }
 
 /** What the step says when the migration holds: the program, its pid, and every check it passed. */
@@ -49,6 +67,8 @@ export async function verifyMigration(host: Host, plan: Plan, gap: GapMeter, tim
           `${plan.program} is ${info.state} under supervisord: ${info.spawnerr || info.description}`,
         );
       }
+      const failing = info.pid ? await failingAtStart(host, plan, info.pid) : null;
+      if (failing) throw new MigrationStepFailed(failing);
       if (info.state !== 'RUNNING' || info.now - info.start < window) {
         const upFor = info.state === 'RUNNING' ? ` for ${info.now - info.start} s of ${window}` : '';
         why = `${plan.program} is ${info.state}${upFor}`;

@@ -145,8 +145,12 @@ async function plannedFiles(
   await add({
     path: wrapperPath,
     role: 'wrapper',
-    mode: 0o755,
-    why: `${d.name}'s environment, how systemd ran it, its ExecStartPre steps and its exact command line, then exec`,
+    // root's alone: it holds the unit's environment values (a token from a 0600 EnvironmentFile= among them),
+    // and supervisord runs it as root.
+    mode: 0o700,
+    why:
+      `${d.name}'s environment, how systemd ran it, its ExecStartPre steps and its exact command line, then exec ` +
+      "(mode 700: it holds the unit's environment values)",
     content: wrapperText(
       d,
       o.program,

@@ -7,6 +7,7 @@ import { quote } from 'shell-quote';
 import { BugError, ToolError } from '../../errors.js';
 import { getValue, parseSupervisorConfig } from '../../supervisor/config.js';
 import type { RunSettings } from '../../systemd/run-settings.js';
+import { oneLine } from '../../text.js';
 import { PACE_DIR, pacePath } from './pace.js';
 import { programStopSettings, wrapperRunLines } from './run-lines.js';
 import type { ServiceSource } from './service-source.js';
@@ -44,7 +45,7 @@ export interface WrapperInput {
 
 /** Wrapper lines that set the environment and "$@" from the files now, else from the last good line. */
 function currentLines(w: WrapperInput, migrationDay: string): string[] {
-  const { lastGood, failed } = startLinePaths(w.program);
+  const { lastGood, inputs, failed } = startLinePaths(w.program);
   const command = quote([...(w.startLineCommand ?? [])]);
   return [
     '',
@@ -57,25 +58,26 @@ function currentLines(w: WrapperInput, migrationDay: string): string[] {
       .split('\n')
       .map((l) => `  ${l}`),
     '}',
-    `last_good=${lastGood} failed=${failed}`,
+    `last_good=${lastGood} kubesup_was=${inputs} failed=${failed}`,
     '# Asking costs a start of kubesup-tui (about half a second, tens of MB): skipped when none of the files the',
     '# last good line came from changed since it was computed (their inode, size and times, and the host name).',
+    "# Its own names start with kubesup_: the line it evaluates exports the unit's variables, whatever their names.",
     'kubesup_inputs=()',
     '[ -r "$last_good" ] && eval "$(grep -m 1 \'^kubesup_inputs=\' "$last_good")" 2>/dev/null',
     'files_now() {',
     `  [ "\${#kubesup_inputs[@]}" -gt 0 ] && stat -L -c '%n %i %s %y %z' -- "\${kubesup_inputs[@]}" 2>&1`,
     '  echo "host $HOSTNAME"',
     '}',
-    `known_inputs=\${kubesup_inputs[*]-} seen=$(files_now)`,
-    'if [ -n "$known_inputs" ] && [ -r "$last_good.inputs" ] && [ "$seen" = "$(cat "$last_good.inputs")" ]; then',
+    `kubesup_known=\${kubesup_inputs[*]-} kubesup_seen=$(files_now)`,
+    'if [ -n "$kubesup_known" ] && [ -r "$kubesup_was" ] && [ "$kubesup_seen" = "$(cat "$kubesup_was")" ]; then',
     '  eval "$(cat "$last_good")"',
     `elif line=$(timeout 60 ${command} 2>"$failed.err"); then`,
     `  printf '%s\\n' "$line" > "$last_good.new" && mv -f "$last_good.new" "$last_good"; rm -f "$failed" "$failed.err"`,
     '  eval "$line"',
     '  # What was seen before asking holds only for the same files; a change after it shows at the next start.',
-    '  rm -f "$last_good.inputs"',
-    `  if [ "\${kubesup_inputs[*]-}" = "$known_inputs" ]; then`,
-    `    printf '%s\\n' "$seen" > "$last_good.inputs.new" && mv -f "$last_good.inputs.new" "$last_good.inputs"`,
+    '  rm -f "$kubesup_was"',
+    `  if [ "\${kubesup_inputs[*]-}" = "$kubesup_known" ]; then`,
+    `    printf '%s\\n' "$kubesup_seen" > "$kubesup_was.new" && mv -f "$kubesup_was.new" "$kubesup_was"`,
     '  fi',
     'else',
     '  reason=$(tail -n 1 "$failed.err" 2>/dev/null)',
@@ -92,7 +94,7 @@ export function renderWrapper(w: WrapperInput): string {
     '#!/bin/bash',
     `# ${w.program} under supervisord: ${w.header}`,
     `# It does for ${w.program} what systemd did, from:`,
-    ...w.sourceFiles.map((f) => `#   ${f}`),
+    ...w.sourceFiles.map((f) => `#   ${oneLine(f)}`),
     '# Do not edit: `kubesup-tui migrate` rewrites it when those files change; `kubesup-tui rollback` removes it.',
     'set -u',
     '',
@@ -130,7 +132,7 @@ export function renderWrapper(w: WrapperInput): string {
   if (w.execStartPre.length) {
     lines.push('', '# ExecStartPre= steps, in order ("-" in the unit: a failure is ignored).');
     for (const pre of w.execStartPre) {
-      lines.push(`# ${pre.line}`);
+      lines.push(`# ${oneLine(pre.line)}`);
       lines.push(`${quote([...pre.argv])} ${pre.ignoreFailure ? '|| true' : '|| exit $?'}`);
     }
   }

@@ -61,9 +61,17 @@ export function renderStartLine(line: {
   return [...exports, `set -- ${quote([...line.argv])}`, ...inputs, ''].join('\n');
 }
 
-/** Where the wrapper keeps the last good line, and the reason the last start could not compute one. */
-export function startLinePaths(program: string): { readonly lastGood: string; readonly failed: string } {
-  return { lastGood: `${STATE_DIR}/${program}.start-line`, failed: `${STATE_DIR}/${program}.start-line.failed` };
+/**
+ * Where the wrapper keeps the last good line, what its files looked like when it was computed (inputs), and the
+ * reason the last start could not compute one.
+ */
+export function startLinePaths(program: string): {
+  readonly lastGood: string;
+  readonly inputs: string;
+  readonly failed: string;
+} {
+  const lastGood = `${STATE_DIR}/${program}.start-line`;
+  return { lastGood, inputs: `${lastGood}.inputs`, failed: `${lastGood}.failed` };
 }
 
 /**
