@@ -12,6 +12,9 @@ for d in etc usr var; do
 done
 mount -t tmpfs -o mode=755 tmpfs /run
 ip link set lo up
+# The systemctl stand-in keeps each unit's processes in a cgroup of this node's (test-node.ts removes them).
+mkdir -p /run/kubesup-standin
+basename "$node_dir" > /run/kubesup-standin/cgroup-parent
 
 if [ ! -e "$node_dir/installed" ]; then
   # shellcheck source=/dev/null

@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NodeShell } from '../helpers/node-shell.js';
+import { removeTestCgroups } from '../helpers/real-containerd.js';
 import { prepareRelease, type SupervisorRelease } from './supervisor-releases.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -213,6 +214,9 @@ export class TestNode extends NodeShell {
       await sleep(20);
     }
     this.initPid = 0;
+    // The cgroups the systemctl stand-in kept the node's units in (boot.sh), emptied by the kill.
+    const parent = path.basename(this.dir);
+    if (fs.existsSync(path.join('/sys/fs/cgroup/systemd', parent))) await removeTestCgroups(parent);
   }
 
   /** Kill everything in the node and boot it again: /etc, /usr, /var kept; /run emptied. */
