@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MigrationEvent } from '../../../src/core/migration/apply/apply.js';
 import { outlivingChildren } from '../../../src/core/migration/apply/shim-handover.js';
+import { findInterruption, interruptionWarning } from '../../../src/core/migration/journal/interruption.js';
 import { readJournal } from '../../../src/core/migration/journal/journal.js';
 import { planForNode } from '../../../src/core/migration/plan/plan.js';
 import { beginMigration, openSession, rollBack } from '../../../src/core/migration/session.js';
@@ -99,11 +100,15 @@ describe('rollback of containerd with shims started under supervisord (hybrid cg
     expect(first.lines).toContain(
       `keep ${DROP_IN} (KillMode=process): FAILED: containerd's shims still live in supervisord.service's cgroup: ` +
         'without this drop-in a restart of supervisord.service would kill their containers; ' +
-        'kubesup-tui rollback --unit containerd.service --yes moves them and removes it',
+        'kubesup-tui rollback --yes --unit containerd.service moves them and removes it',
     );
     expect(node.files.text(DROP_IN)).toContain('KillMode=process');
     expect(node.systemd.isActive('containerd.service')).toBe(true);
     expect((await openSession(node.host, 'containerd.service')).kind).toBe('refused');
+    // status names it, with the command that finishes it.
+    const warning = interruptionWarning((await findInterruption(node.host))!);
+    expect(warning).toMatch(/^a rollback of containerd.service did not finish /);
+    expect(warning).toMatch(/: finish it with kubesup-tui rollback --yes --unit containerd.service$/);
 
     node.cgroups.refuse.clear();
     const second = await rollBackEvents(node);

@@ -164,6 +164,6 @@ export function keptWhy(plan: Plan): string {
   const unit = plan.service.unit;
   return (
     `containerd's shims still live in ${from}'s cgroup: without this drop-in a restart of ${from} would kill ` +
-    `their containers; kubesup-tui rollback --unit ${unit} --yes moves them and removes it`
+    `their containers; kubesup-tui rollback --yes --unit ${unit} moves them and removes it`
   );
 }
