@@ -28,7 +28,7 @@ describe('the real containerd with a running container (kubeadm-ubuntu)', () => 
   let shim = 0;
   const node = withNode(
     'kubeadm-ubuntu',
-    async () => downRemovingContainer(await TestNode.up('kubeadm-ubuntu'), cgroupParent),
+    async () => downRemovingContainer(await TestNode.up('kubeadm-ubuntu', { unitCgroups: true }), cgroupParent),
     async (n) => {
       container = await layOutContainerd(n, '/usr/local/lib/systemd/system', cgroupParent);
       shim = await shimOf(n, container.pid);

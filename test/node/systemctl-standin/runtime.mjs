@@ -41,10 +41,10 @@ function pidsOfInvocation(id) {
   }
   return out;
 }
-// A unit's processes are, as for systemd, those in its cgroup: in this machine's name=systemd hierarchy (no
-// controller: it limits nothing), under the node's own parent (boot.sh names it). A process moved out of it (a
-// shim handed over to containerd.service) is no longer the unit's. Without that hierarchy: those that carry the
-// unit's INVOCATION_ID.
+// A unit's processes are, on a node booted with unit cgroups (boot.sh names their parent), as for systemd those
+// in its cgroup: in this machine's name=systemd hierarchy (no controller: it limits nothing). A process moved
+// out of it (a shim handed over to containerd.service) is no longer the unit's. Otherwise, or without that
+// hierarchy: those that carry the unit's INVOCATION_ID.
 const CGROUP_ROOT = '/sys/fs/cgroup/systemd';
 function unitCgroup(unit) {
   const parent = readText('/run/kubesup-standin/cgroup-parent')?.trim();

@@ -7,9 +7,10 @@
  *
  * So, once the unit runs again, each is moved into the unit's cgroup, where a containerd started by systemd
  * keeps its shims (the unit's KillMode=process leaves them at its own stops), in every hierarchy where the unit
- * has its folder. systemd reads a process's unit from its cgroup and minds no move into it; containerd's unit
- * has Delegate=yes. The drop-in goes only once no shim is left in supervisord's cgroup: one that cannot be moved
- * keeps it, and the rollback says so (a later rollback finishes it).
+ * has its folder. systemd reads a process's unit from its cgroup, so it takes them as containerd.service's (the
+ * real-systemd test restarts supervisord after); its own AttachProcessesToUnit (D-Bus, systemd 238 and later)
+ * makes the same writes, but CentOS 7 has 219. The drop-in goes only once no shim is left in supervisord's
+ * cgroup: one that cannot be moved keeps it, and the rollback says so (a later rollback finishes it).
  */
 import path from 'node:path/posix';
 import type { Host, ProcessRecord } from '../../host.js';
