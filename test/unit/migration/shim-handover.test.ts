@@ -3,11 +3,12 @@
 // rollback says why. On a hybrid node in memory (test/helpers/fake-host/cgroups.ts).
 import { describe, expect, it } from 'vitest';
 import type { MigrationEvent } from '../../../src/core/migration/apply/apply.js';
-import { outlivingChildren } from '../../../src/core/migration/apply/shim-handover.js';
+import { movesFor, outlivingChildren } from '../../../src/core/migration/apply/shim-handover.js';
 import { findInterruption, interruptionWarning } from '../../../src/core/migration/journal/interruption.js';
 import { readJournal } from '../../../src/core/migration/journal/journal.js';
 import { planForNode } from '../../../src/core/migration/plan/plan.js';
 import { beginMigration, openSession, rollBack } from '../../../src/core/migration/session.js';
+import { parseCgroupFile, parseCgroupMounts } from '../../../src/core/systemd/cgroups.js';
 import { CONTAINERD_CGROUP, nodeWithContainerd } from '../../helpers/containerd-node.js';
 import { hybridCgroup, planOn } from '../../helpers/fake-host/index.js';
 
@@ -65,7 +66,7 @@ describe('rollback of containerd with shims started under supervisord (hybrid cg
     expect(node.procs.table.get(fromSystemd)?.cgroup).toBe(CONTAINERD_CGROUP);
     const move =
       `containerd-shim ${fromSupervisord} moved from supervisord.service's cgroup into containerd.service's ` +
-      '(pids, memory, name=systemd, unified): ok';
+      '(pids, memory, name=systemd, cgroup v2): ok';
     // In this order: containerd under systemd, its shim moved, and only then the drop-in gone and systemd told.
     const at = (line: string) => lines.indexOf(line);
     expect(at(move)).toBeGreaterThan(at('systemctl start containerd.service: ok'));
@@ -140,5 +141,41 @@ describe('rollback of containerd with shims started under supervisord (hybrid cg
     expect(outlivingChildren(await planOn(node))).toBeNull();
     const plan = await planForNode(node.host, { program: 'containerd', unit: 'containerd.service', tool: 'test' });
     expect(outlivingChildren(plan)).toBe('containerd-shim');
+  });
+});
+
+describe('where a shim goes', () => {
+  const units = { from: 'supervisord.service', to: 'containerd.service' };
+  const v2 = parseCgroupMounts('28 22 0:26 / /sys/fs/cgroup rw,nosuid shared:4 - cgroup2 cgroup2 rw,nsdelegate\n');
+
+  it("cgroup v2 alone: containerd.service's one folder", () => {
+    const moves = movesFor(
+      parseCgroupFile('0::/system.slice/supervisord.service\n'),
+      parseCgroupFile('0::/system.slice/containerd.service\n'),
+      v2,
+      units,
+    );
+    expect(moves).toEqual({
+      folders: [{ hierarchy: 'cgroup v2', folder: '/sys/fs/cgroup/system.slice/containerd.service' }],
+    });
+  });
+
+  it('a shim not in supervisord.service (started by systemd, or a container) goes nowhere', () => {
+    const target = parseCgroupFile('0::/system.slice/containerd.service\n');
+    expect(movesFor(parseCgroupFile('0::/system.slice/containerd.service\n'), target, v2, units)).toEqual({
+      folders: [],
+    });
+    expect(movesFor(parseCgroupFile('0::/kubepods.slice/pod1/x\n'), target, v2, units)).toEqual({ folders: [] });
+  });
+
+  it('a hierarchy that is not mounted here: why, and no write at all', () => {
+    expect(
+      movesFor(
+        parseCgroupFile('0::/system.slice/supervisord.service\n'),
+        parseCgroupFile('0::/system.slice/containerd.service\n'),
+        [],
+        units,
+      ),
+    ).toEqual({ why: 'the cgroup v2 hierarchy is not mounted here' });
   });
 });

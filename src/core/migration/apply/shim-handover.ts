@@ -56,7 +56,7 @@ export interface Handover {
   readonly left: readonly { readonly pid: number; readonly why: string }[];
 }
 
-const hierarchyName = (l: CgroupLine) => (l.hierarchy === '0' ? 'unified' : l.controllers);
+const hierarchyName = (l: CgroupLine) => (l.hierarchy === '0' ? 'cgroup v2' : l.controllers);
 
 /**
  * The folders to write the child into, one per hierarchy where it is in `from`'s folder and the `to` unit's
@@ -75,7 +75,7 @@ export function movesFor(
     // A controller the unit has no folder in (v1): the child stays accounted there, which kills nothing.
     if (!there || !inUnitFolder(there, units.to)) continue;
     const folder = cgroupFolder(mounts, there, there.path);
-    if (!folder) return { why: `the ${hierarchyName(line)} cgroup hierarchy is not mounted here` };
+    if (!folder) return { why: `the ${hierarchyName(line)} hierarchy is not mounted here` };
     folders.push({ hierarchy: hierarchyName(line), folder });
   }
   // systemd's own hierarchies last: a move cut short leaves the child in supervisord's unit, where it is kept.
@@ -83,7 +83,7 @@ export function movesFor(
   return { folders };
 }
 
-const rank = (h: string) => (h === 'unified' ? 2 : h.split(',').includes('name=systemd') ? 1 : 0);
+const rank = (h: string) => (h === 'cgroup v2' ? 2 : h.split(',').includes('name=systemd') ? 1 : 0);
 
 /** Moves each of the unit's children left in supervisord's cgroup into the unit's; says what it did. */
 export async function handOverChildren(host: Host, plan: Plan, prefix: string): Promise<Handover> {
