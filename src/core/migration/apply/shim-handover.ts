@@ -102,14 +102,15 @@ export async function handOverChildren(host: Host, plan: Plan, prefix: string): 
   const moved: { pid: number; hierarchies: string[] }[] = [];
   const left: { pid: number; why: string }[] = [];
   for (const child of stranded) {
-    const plan = movesFor(parseCgroupFile(child.cgroup ?? ''), target, mounts, units);
-    if ('why' in plan || !plan.folders.length) {
-      left.push({ pid: child.pid, why: 'why' in plan ? plan.why : `${units.to} has no cgroup of its own to take it` });
+    const moves = movesFor(parseCgroupFile(child.cgroup ?? ''), target, mounts, units);
+    if ('why' in moves || !moves.folders.length) {
+      const why = 'why' in moves ? moves.why : `${units.to} has no cgroup of its own to take it`;
+      left.push({ pid: child.pid, why });
       continue;
     }
     try {
-      for (const { folder } of plan.folders) await host.cgroups.moveProcess(child.pid, folder);
-      moved.push({ pid: child.pid, hierarchies: plan.folders.map((f) => f.hierarchy) });
+      for (const { folder } of moves.folders) await host.cgroups.moveProcess(child.pid, folder);
+      moved.push({ pid: child.pid, hierarchies: moves.folders.map((f) => f.hierarchy) });
     } catch (error) {
       left.push({ pid: child.pid, why: (error as Error).message });
     }
