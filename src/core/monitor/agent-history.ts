@@ -1,0 +1,72 @@
+/**
+ * A program's history with kubesup-agent's record winning where it exists: the counts are the agent's (what
+ * `kubesup_program_restarts_total` says), each exit the main log read gets the agent's reason, and the
+ * agent's older exits (before supervisord's start, a reboot ago) join the list. An exit is never listed twice:
+ * one the log holds is matched to the agent's record of it (same pid, else within a few seconds), and an
+ * agent's record inside what the log covers but matched to none is left out rather than shown a second time.
+ */
+import { AGENT_PROGRAM, type AgentExit, type AgentState, reasonCounts, totalRestarts } from './agent-state.js';
+import type { ExitRecord, ProgramHistory } from './restart-history.js';
+
+/** How far apart the log's time and the agent's may be for one exit with no pid to match on. */
+const MATCH_MS = 3000;
+/** Exits kept in a merged list: the log's bound (restart-history.ts). */
+const MAX_EXITS = 200;
+
+/** Whether the agent's record and the log's exit are the same end of the same process. */
+function sameExit(a: AgentExit, e: ExitRecord): boolean {
+  // The same pid is the same process whatever the clocks say (the log's time is local time, parsed here).
+  if (a.pid && e.pid) return a.pid === e.pid;
+  return Math.abs(a.time - e.time) <= MATCH_MS;
+}
+
+/** An exit the log no longer holds (or never did), as the agent recorded it. */
+function agentOnly(a: AgentExit): ExitRecord {
+  return {
+    time: a.time,
+    status: a.exit,
+    signal: a.signal,
+    // The agent does not keep supervisord's `expected`: a stop was asked for, any other end was not.
+    expected: a.reason === 'operator',
+    respawned: false,
+    duringStart: false,
+    ranForMs: null,
+    pid: a.pid,
+    reason: a.reason,
+    detail: a.detail,
+  };
+}
+
+/**
+ * The program's history from the log (`fromLog`) with the agent's state over it. `coveredFrom`: where the
+ * log's record begins (null: no log, so every agent's exit is listed).
+ */
+export function withAgentHistory(
+  program: string,
+  fromLog: ProgramHistory,
+  agent: AgentState,
+  coveredFrom: number | null,
+): ProgramHistory {
+  // The listener does not count its own ends: its row keeps the log's.
+  if (program === AGENT_PROGRAM) return fromLog;
+  const records = agent.history.filter((a) => a.program === program);
+  const used = new Set<AgentExit>();
+  const exits = fromLog.exits.map((e) => {
+    const match = records
+      .filter((a) => !used.has(a) && sameExit(a, e))
+      .sort((x, y) => Math.abs(x.time - e.time) - Math.abs(y.time - e.time))[0];
+    if (!match) return e;
+    used.add(match);
+    return { ...e, pid: e.pid ?? match.pid, reason: match.reason, detail: match.detail };
+  });
+  const older = records.filter((a) => !used.has(a) && (coveredFrom === null || a.time < coveredFrom - MATCH_MS));
+  const merged = [...older.map(agentOnly), ...exits].sort((a, b) => a.time - b.time).slice(-MAX_EXITS);
+  return {
+    ...fromLog,
+    restarts: totalRestarts(agent, program),
+    exits: merged,
+    lastExit: merged.at(-1) ?? null,
+    source: 'agent',
+    byReason: reasonCounts(agent, program),
+  };
+}
