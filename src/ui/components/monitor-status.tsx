@@ -43,8 +43,7 @@ export function MonitorStatus({
           {/* What qualifies the counts before the address: a narrow screen cuts the address. */}
           supervisord <Text color="green">{m.supervisord?.statename}</Text> pid {m.supervisordPid}
           {m.historyComplete ? '' : <Text color="yellow"> · restart counts partial (main log rotated)</Text>}
-          {m.agentWarning ? <Text color="yellow"> · restart reasons unknown (agent-state.json unusable)</Text> : ''} ·{' '}
-          {m.url}
+          {m.agentWarning ? <Text color="yellow"> · agent-state.json unusable</Text> : ''} · {m.url}
         </Text>
       )}
       <Text wrap="truncate-end">
