@@ -51,16 +51,27 @@ export function withAgentHistory(
   if (program === AGENT_PROGRAM) return fromLog;
   const records = agent.history.filter((a) => a.program === program);
   const used = new Set<AgentExit>();
+  // Done at each poll for every program, over up to 200 log exits: each looks only at the records of its pid
+  // and those without one (a failed start's), not at all of them.
+  const byPid = new Map<number, AgentExit[]>();
+  for (const a of records) if (a.pid) byPid.set(a.pid, [...(byPid.get(a.pid) ?? []), a]);
+  const noPid = records.filter((a) => !a.pid);
+  /** The closest unused record among `candidates` that is the same exit as `e`, else `best`. */
+  const closest = (e: ExitRecord, candidates: readonly AgentExit[], best?: AgentExit): AgentExit | undefined => {
+    for (const a of candidates)
+      if (!used.has(a) && sameExit(a, e) && (!best || Math.abs(a.time - e.time) < Math.abs(best.time - e.time)))
+        best = a;
+    return best;
+  };
   const exits = fromLog.exits.map((e) => {
-    const match = records
-      .filter((a) => !used.has(a) && sameExit(a, e))
-      .sort((x, y) => Math.abs(x.time - e.time) - Math.abs(y.time - e.time))[0];
+    const match = e.pid ? closest(e, noPid, closest(e, byPid.get(e.pid) ?? [])) : closest(e, records);
     if (!match) return e;
     used.add(match);
     return { ...e, pid: e.pid ?? match.pid, reason: match.reason, detail: match.detail };
   });
+  // Older than what the log covers, so before its exits: the list stays in time order.
   const older = records.filter((a) => !used.has(a) && (coveredFrom === null || a.time < coveredFrom - MATCH_MS));
-  const merged = [...older.map(agentOnly), ...exits].sort((a, b) => a.time - b.time).slice(-MAX_EXITS);
+  const merged = older.length ? [...older.map(agentOnly), ...exits].slice(-MAX_EXITS) : exits;
   return {
     ...fromLog,
     restarts: totalRestarts(agent, program),

@@ -40,6 +40,8 @@ export interface AgentState {
 export interface AgentRead {
   readonly state: AgentState | null;
   readonly warning: string | null;
+  /** The file's bytes as read: the same bytes next time are the same read, not parsed again. */
+  readonly bytes?: Buffer;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -96,21 +98,40 @@ export function parseAgentState(text: string): AgentState {
   };
 }
 
-/** Reads the agent's file: none is no agent (no warning); one that cannot be read or used is a warning. */
-export async function readAgentState(files: Pick<FileReader, 'read'>, path = AGENT_STATE_PATH): Promise<AgentRead> {
+/**
+ * Reads the agent's file: none is no agent (no warning); one that cannot be read or used is a warning. The
+ * same bytes as `previous` give `previous` itself (the monitor reads the file at every poll).
+ */
+export async function readAgentState(
+  files: Pick<FileReader, 'read'>,
+  path = AGENT_STATE_PATH,
+  previous?: AgentRead,
+): Promise<AgentRead> {
   try {
     const bytes = await files.read(path);
     if (bytes === undefined) return { state: null, warning: null };
-    return { state: parseAgentState(bytes.toString('utf8')), warning: null };
+    if (previous?.bytes?.equals(bytes)) return previous;
+    try {
+      return { state: parseAgentState(bytes.toString('utf8')), warning: null, bytes };
+    } catch (error) {
+      return { ...unusable(path, error), bytes };
+    }
   } catch (error) {
-    // An errno error says it first (`EACCES: permission denied`); the path is said once, before it.
-    const message = error instanceof Error ? error.message : String(error);
-    const why = (error as { code?: string }).code ? (message.split(',')[0] as string) : message;
-    return {
-      state: null,
-      warning: `${path} (kubesup-agent's restart counts) is unusable (${why}): restart counts from supervisord's main log`,
-    };
+    return unusable(path, error);
   }
+}
+
+const FALLBACK = "restart counts from supervisord's main log";
+
+/** Why the file is not used, in one line. */
+function unusable(path: string, error: unknown): AgentRead {
+  // An errno error says it first (`EACCES: permission denied`); the path is said once, before it.
+  const message = error instanceof Error ? error.message : String(error);
+  const why = (error as { code?: string }).code ? (message.split(',')[0] as string) : message;
+  return {
+    state: null,
+    warning: `${path} (kubesup-agent's restart counts) is unusable (${why}): ${FALLBACK}`,
+  };
 }
 
 /** A program's counts by reason: every known reason (0 when none), then any a newer agent added. */

@@ -25,6 +25,8 @@ export class HistoryFeed {
   private agent: AgentRead = { state: null, warning: null };
   /** supervisord writes no main log file: the agent's exits are all there is. */
   private noLog = false;
+  /** Each program's merged history, and what it was merged from: merged again only when that changed. */
+  private merged = new Map<string, { from: readonly unknown[]; history: ProgramHistory }>();
 
   constructor(
     private readonly files: FileReader,
@@ -59,7 +61,16 @@ export class HistoryFeed {
     const fromLog = this.history.history(name);
     const state = this.agent.state;
     if (!state) return fromLog;
-    return withAgentHistory(name, fromLog, state, this.noLog ? null : this.history.coveredFrom);
+    const last = fromLog.lastExit;
+    const coveredFrom = this.noLog ? null : this.history.coveredFrom;
+    // What the merge reads: a new exit, its respawn, a request or a spawn (passed through), another agent's file.
+    const h = fromLog;
+    const from = [state, coveredFrom, h.exits.length, last?.time, last?.respawned, h.requests?.length, h.spawns];
+    const cached = this.merged.get(name);
+    if (cached?.from.every((x, i) => x === from[i])) return cached.history;
+    const history = withAgentHistory(name, fromLog, state, coveredFrom);
+    this.merged.set(name, { from, history });
+    return history;
   }
 
   /** The transitions read this time, after the first read (none when the log was not due, or has no file). */
@@ -70,7 +81,7 @@ export class HistoryFeed {
     now: number,
   ): Promise<MainLogEvent[]> {
     // A few kB, read at each poll: the agent writes its record just after the exit that the log tells.
-    if (this.agentStatePath) this.agent = await readAgentState(this.files, this.agentStatePath);
+    if (this.agentStatePath) this.agent = await readAgentState(this.files, this.agentStatePath, this.agent);
     const signature = JSON.stringify(processes.map((p) => [p.name, p.state, p.pid, p.start, p.stop]));
     if (signature === this.lastSignature && now - this.lastRead < 5000 && !supervisordChanged) return [];
     if (!this.follower) {

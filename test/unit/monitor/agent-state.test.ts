@@ -80,6 +80,17 @@ describe('agent-state.json', () => {
     expect(await readAgentState(new FakeFiles())).toEqual({ state: null, warning: null });
   });
 
+  it('read again with the same bytes: the same read, not parsed again; new bytes: a new one', async () => {
+    const files = new FakeFiles();
+    files.put(AGENT_STATE_PATH, fixture('kubelet-reasons.json'));
+    const first = await readAgentState(files);
+    expect(await readAgentState(files, AGENT_STATE_PATH, first)).toBe(first);
+    files.put(AGENT_STATE_PATH, fixture('empty-new-agent.json'));
+    const second = await readAgentState(files, AGENT_STATE_PATH, first);
+    expect(second).not.toBe(first);
+    expect(second.state?.history).toEqual([]);
+  });
+
   it('a malformed or unreadable file: one line that says which file and why, never a throw', async () => {
     const files = new FakeFiles();
     files.put(AGENT_STATE_PATH, fixture('malformed-truncated.txt'));
