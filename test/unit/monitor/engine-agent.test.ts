@@ -154,6 +154,7 @@ describe('status --json with the agent', () => {
       text += t;
     });
     expect(text).toMatch(/node-exporter\s+RUNNING\s+\d+\s+\S+\s+2\s+OOM-killed/);
+    expect(text).toContain('RESTARTS as kubesup-agent counts them: every end since it began');
   });
 
   it('without the file: the same fields, from the main log, said so', async () => {
@@ -168,6 +169,11 @@ describe('status --json with the agent', () => {
       last_exit: { signal: 'SIGKILL', reason: null, detail: null, words: 'SIGKILL' },
     });
     expect(p?.exits).toHaveLength(1);
+    let text = '';
+    await runStatus(node.host, parseCommandLine(['status']), (t) => {
+      text += t;
+    });
+    expect(text).not.toContain('kubesup-agent');
   });
 
   it('a malformed file: a warning line in the report, and the exit code it would have had', async () => {
