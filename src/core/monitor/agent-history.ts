@@ -10,14 +10,19 @@ import type { ExitRecord, ProgramHistory } from './restart-history.js';
 
 /** How far apart the log's time and the agent's may be for one exit with no pid to match on. */
 const MATCH_MS = 3000;
+/**
+ * With the same pid: the agent writes its record once supervisord's log has words for the exit, a moment
+ * later, or later still when it was busy; never a boot later (kubelet often has the same pid at each boot).
+ */
+const PID_MATCH_MS = 60_000;
 /** Exits kept in a merged list: the log's bound (restart-history.ts). */
 const MAX_EXITS = 200;
 
 /** Whether the agent's record and the log's exit are the same end of the same process. */
 function sameExit(a: AgentExit, e: ExitRecord): boolean {
-  // The same pid is the same process whatever the clocks say (the log's time is local time, parsed here).
-  if (a.pid && e.pid) return a.pid === e.pid;
-  return Math.abs(a.time - e.time) <= MATCH_MS;
+  const apart = Math.abs(a.time - e.time);
+  if (a.pid && e.pid) return a.pid === e.pid && apart <= PID_MATCH_MS;
+  return apart <= MATCH_MS;
 }
 
 /** An exit the log no longer holds (or never did), as the agent recorded it. */

@@ -194,6 +194,14 @@ describe('the agent over the main log', () => {
     ]);
   });
 
+  it('the same pid a boot later (kubelet often has the same pid at each boot) is another exit', () => {
+    // The agent has not written this exit yet; its record of pid 4106 is from a day ago.
+    const tomorrow = logExit({ time: at(10, 5, 5, 300) + 86_400_000, pid: 4106 });
+    const h = withAgentHistory('kubelet', logHistory([tomorrow]), STATE, at(10, 5, 0) + 86_400_000);
+    expect(h.lastExit?.reason).toBeUndefined();
+    expect(h.exits.filter((e) => e.pid === 4106)).toHaveLength(2);
+  });
+
   it("a monitor's own restart keeps its words; without a log every agent's exit is listed", () => {
     const mine = logExit({
       time: at(10, 4, 51),
