@@ -3,6 +3,7 @@
  * (test/helpers/fake-host.ts) or run the real one inside a test node.
  */
 import os from 'node:os';
+import { createCgroupWriter } from '../adapters/cgroup-writer.js';
 import { createExecaRunner } from '../adapters/execa-runner.js';
 import { createHttpProbe } from '../adapters/http-probe.js';
 import { createNodeFiles } from '../adapters/node-files.js';
@@ -17,6 +18,7 @@ export function createRealHost(): Host {
     files: createNodeFiles(),
     writer: createNodeWriter(),
     procs: createProcTable(),
+    cgroups: createCgroupWriter(),
     http: createHttpProbe(),
     runner: createExecaRunner(),
     clock: createSystemClock(),

@@ -10,6 +10,7 @@ export interface Host {
   readonly files: FileReader;
   readonly writer: FileWriter;
   readonly procs: ProcessTable;
+  readonly cgroups: CgroupWriter;
   readonly runner: CommandRunner;
   readonly http: HttpProbe;
   readonly clock: Clock;
@@ -112,6 +113,16 @@ export interface ProcessTable {
   full(pid: number): Promise<ProcessRecord | undefined>;
   /** Our own pid namespace, to compare with. */
   ownPidNamespace(): Promise<string | undefined>;
+}
+
+/** Moves processes between cgroups: the one write to the kernel's files core asks for. */
+export interface CgroupWriter {
+  /**
+   * Writes `pid` into `folder`/cgroup.procs: the kernel moves the process, every thread of it. `folder` must be
+   * a cgroup's, on a cgroup file system; nothing is created. Throws with the kernel's reason (ESRCH: it has
+   * exited; ENOENT: no such cgroup).
+   */
+  moveProcess(pid: number, folder: string): Promise<void>;
 }
 
 export interface HttpProbeResult {

@@ -1,5 +1,5 @@
 // The reference node in memory with containerd run by systemd beside kubelet.
-import { fakeNode } from './fake-host/index.js';
+import { fakeNode, hybridCgroup } from './fake-host/index.js';
 
 const CONTAINERD = `[Unit]
 Description=containerd container runtime
@@ -19,20 +19,28 @@ WantedBy=multi-user.target
 `;
 export const CONTAINERD_ARGV = ['/usr/local/bin/containerd'];
 
-/** The reference node with containerd run by systemd; its socket answers while a containerd runs. */
+/** A process of containerd.service, as systemd starts it on a hybrid node (Delegate=yes: every controller). */
+export const CONTAINERD_CGROUP = hybridCgroup('/system.slice/containerd.service');
+
+/**
+ * The reference node with containerd run by systemd; its socket answers while a containerd runs. Its cgroups
+ * are a hybrid node's, containerd's own under systemd.
+ */
 export function nodeWithContainerd() {
   const node = fakeNode('kubekey-centos7');
+  node.cgroups.mountHybrid(node.files);
   node.files.put('/etc/systemd/system/containerd.service', CONTAINERD);
   node.files.link(
     '/etc/systemd/system/multi-user.target.wants/containerd.service',
     '/etc/systemd/system/containerd.service',
   );
-  let pid = node.procs.spawn(CONTAINERD_ARGV);
+  const spawnContainerd = () => node.procs.spawn(CONTAINERD_ARGV, { cgroup: CONTAINERD_CGROUP });
+  let pid = spawnContainerd();
   node.systemd.define(
     'containerd.service',
     { active: true },
     {
-      start: () => (pid = node.procs.spawn(CONTAINERD_ARGV)),
+      start: () => (pid = spawnContainerd()),
       stop: () => node.procs.kill(pid),
       mainPid: () => (node.procs.table.has(pid) ? pid : 0),
     },

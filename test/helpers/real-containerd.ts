@@ -7,9 +7,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { missingCommand } from './commands.js';
 import type { NodeShell } from './node-shell.js';
 import { missingStaticBusybox } from './real-daemons.js';
-import { missingCommand } from './with-test-node.js';
 
 /**
  * containerd's upstream unit with Debian's binary. Left out: `ExecStartPre=-/sbin/modprobe overlay` (a test

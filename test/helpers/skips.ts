@@ -1,9 +1,11 @@
 // Why a test cannot run on this machine (what to install), and the rule that CI never passes by skipping.
 // Free of vitest, so that the benchmarks (bench/) can use the same checks.
-import { spawnSync } from 'node:child_process';
 import { type SupervisorRelease, skipRelease } from '../node/supervisor-releases.js';
 import { missingPrerequisite } from '../node/test-node.js';
 import { missingSystemdPrerequisite } from '../systemd/systemd-node.js';
+import { missingCommand } from './commands.js';
+
+export { missingCommand };
 
 /**
  * Why a stand-in test node running `release` cannot be built here (what to install), or undefined; under
@@ -16,14 +18,6 @@ export function skipTestNode(release: SupervisorRelease): string | undefined {
 /** Why a real-systemd node cannot boot here (what to install), or undefined; throws under KUBESUP_REQUIRE_ALL=1. */
 export function skipSystemdNode(): string | undefined {
   return requirePackage(missingSystemdPrerequisite());
-}
-
-/** The first of `needs` (command, Debian package) missing here, as a one-line reason; else undefined. */
-export function missingCommand(needs: ReadonlyArray<readonly [command: string, pkg: string]>): string | undefined {
-  for (const [command, pkg] of needs)
-    if (spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0)
-      return `${command} is missing (apt-get install -y --no-install-recommends ${pkg})`;
-  return undefined;
 }
 
 /** Why a test needing these commands cannot run here (the package to install), or undefined; as above. */

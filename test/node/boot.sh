@@ -3,7 +3,7 @@
 # Overlays /etc, /usr and /var onto the node's folder (so that nothing reaches this machine's own files),
 # gives it a fresh /run, installs the layout on first boot, then starts the enabled units like init does.
 set -euo pipefail
-node_dir=$1 layout_dir=$2 build_dir=$3 supervisor_dir=${4:-} hide_node=${5:-}
+node_dir=$1 layout_dir=$2 build_dir=$3 supervisor_dir=${4:-} hide_node=${5:-} unit_cgroups=${6:-}
 here=$(cd "$(dirname "$0")" && pwd)
 
 for d in etc usr var; do
@@ -12,6 +12,12 @@ for d in etc usr var; do
 done
 mount -t tmpfs -o mode=755 tmpfs /run
 ip link set lo up
+# Asked for: the systemctl stand-in keeps each unit's processes in a cgroup of this node's, as systemd does
+# (test-node.ts removes them); else it knows them by their INVOCATION_ID.
+if [ -n "$unit_cgroups" ]; then
+  mkdir -p /run/kubesup-standin
+  basename "$node_dir" > /run/kubesup-standin/cgroup-parent
+fi
 
 if [ ! -e "$node_dir/installed" ]; then
   # shellcheck source=/dev/null

@@ -43,6 +43,7 @@ function hostFor(n: TestNode): Host {
       stat: unused,
     },
     procs: noProcs,
+    cgroups: { moveProcess: unused },
     runner: { run: unused },
     http: noHttp,
     clock: createSystemClock(),

@@ -11,6 +11,8 @@ import {
   layOutContainerd,
   missingRealContainerd,
   shimOf,
+  startContainer,
+  stopContainer,
   type Task,
   testCgroupParent,
 } from '../helpers/real-containerd.js';
@@ -26,7 +28,7 @@ describe('the real containerd with a running container (kubeadm-ubuntu)', () => 
   let shim = 0;
   const node = withNode(
     'kubeadm-ubuntu',
-    async () => downRemovingContainer(await TestNode.up('kubeadm-ubuntu'), cgroupParent),
+    async () => downRemovingContainer(await TestNode.up('kubeadm-ubuntu', { unitCgroups: true }), cgroupParent),
     async (n) => {
       container = await layOutContainerd(n, '/usr/local/lib/systemd/system', cgroupParent);
       shim = await shimOf(n, container.pid);
@@ -71,6 +73,14 @@ describe('the real containerd with a running container (kubeadm-ubuntu)', () => 
     ]);
   });
 
+  it("the container started again: its new shim is the supervised containerd's, in supervisor.service", async () => {
+    await stopContainer(node);
+    container = await startContainer(node);
+    shim = await shimOf(node, container.pid);
+    expect(shim).toBeGreaterThan(0);
+    expect(await node.sh(`grep name=systemd /proc/${shim}/cgroup`)).toMatch(/\/system.slice\/supervisor.service$/m);
+  });
+
   it('rollback --unit containerd --yes: every file back, under systemd, the same container running', async () => {
     const r = await kubesup(node, ['rollback', '--unit', 'containerd', '--yes'], { timeoutMs: 120_000 });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
@@ -79,5 +89,23 @@ describe('the real containerd with a running container (kubeadm-ubuntu)', () => 
     expect(await snapshot(node)).toBe(before);
     await containerdAnswers(node);
     await containerLivesOn();
+    // Its shim moved into containerd.service's cgroup, before supervisord's KillMode=process drop-in went.
+    expect(r.stdout).toContain(
+      `rollback: containerd-shim ${shim} moved from supervisor.service's cgroup into containerd.service's (`,
+    );
+    expect(r.stdout.indexOf('containerd-shim')).toBeLessThan(r.stdout.indexOf('51-kubesup-tui-containerd.conf'));
+    expect(await node.sh(`grep name=systemd /proc/${shim}/cgroup`)).toMatch(/\/system.slice\/containerd.service$/m);
+  });
+
+  it('then an EL-style supervisord (KillMode=control-group) is restarted: the container lives on', async () => {
+    // EPEL's unit kills its whole cgroup at a stop: a shim left there would be killed, its container orphaned.
+    await node.sh(`mkdir -p /etc/systemd/system/supervisor.service.d
+      printf '[Service]\\nKillMode=control-group\\n' > /etc/systemd/system/supervisor.service.d/00-el-style.conf`);
+    const supervisord = Number((await node.sh('pgrep -x supervisord')).trim());
+    await node.sh('systemctl restart supervisor');
+    await node.waitFor(`pgrep -x supervisord | grep -vqx ${supervisord} && supervisorctl status >/dev/null`, 30_000);
+    await containerdAnswers(node);
+    await containerLivesOn();
+    await node.sh('rm -r /etc/systemd/system/supervisor.service.d');
   });
 });

@@ -39,7 +39,10 @@ describe.each(SUPERVISOR_RELEASES)(
           pid: exporterPid,
           uptime_s: expect.any(Number),
           restarts: 0,
+          restarts_by_reason: null,
+          history_source: 'supervisord-main-log',
           last_exit: null,
+          exits: [],
           waiting: null,
           flapping: false,
         },
@@ -64,6 +67,72 @@ describe.each(SUPERVISOR_RELEASES)(
       );
       expect(r.stdout).toMatch(/^node-exporter\s+RUNNING\s+\d+\s+\d\d:\d\d:\d\d/m);
       expect(r.stdout).toMatch(/^kubelet healthz ok/m);
+    });
+
+    it("kubesup-agent's agent-state.json, where the node has one, gives the counts and the reasons", async () => {
+      const ctl = 'supervisorctl -c /etc/supervisord.conf';
+      const pid = Number((await node.sh(`${ctl} pid node-exporter`)).trim());
+      await node.sh(`kill -9 ${pid}`);
+      // Started again and past startsecs (RUNNING): status exits 3 while a program is STARTING.
+      await node.waitFor(
+        `${ctl} status node-exporter | grep -q RUNNING && [ "$(${ctl} pid node-exporter)" != ${pid} ]`,
+      );
+      // As the agent would have written it: this kill seen as the kernel's OOM kill, and a crash a day ago.
+      const record = (time: number, p: number, reason: string, detail: string, signal: string) => ({
+        time,
+        program: 'node-exporter',
+        group: 'node-exporter',
+        pid: p,
+        reason,
+        detail,
+        exit: null,
+        signal,
+      });
+      const now = Date.now() / 1000;
+      const state = {
+        restarts: { 'node-exporter': { crashed: 2, oom_killed: 1 } },
+        history: [
+          record(now - 86_400, 17, 'crashed', 'terminated by SIGSEGV', 'SIGSEGV'),
+          record(now, pid, 'oom_killed', `the kernel: Killed process ${pid} (terminated by SIGKILL)`, 'SIGKILL'),
+        ],
+      };
+      const file = '/var/lib/kubesup-tui/agent-state.json';
+      await node.exec(['bash', '-c', `mkdir -p /var/lib/kubesup-tui && cat > ${file}`], {
+        input: JSON.stringify(state),
+      });
+      try {
+        const { exitCode, json } = await kubesupJson(node, ['status']);
+        expect(exitCode).toBe(0);
+        expect(json.programs[0]).toMatchObject({
+          restarts: 3,
+          restarts_by_reason: { exited: 0, crashed: 2, oom_killed: 1, hung_watchdog: 0, hung_healthz: 0, operator: 0 },
+          history_source: 'kubesup-agent',
+          last_exit: { signal: 'SIGKILL', expected: false, reason: 'oom_killed', words: 'OOM-killed' },
+        });
+        // The kill the main log holds is listed once, with the agent's reason; the older crash from the agent.
+        expect(json.programs[0].exits.map((e: { words: string }) => e.words)).toEqual([
+          'OOM-killed',
+          'crashed (SIGSEGV)',
+        ]);
+        expect(json.warnings).toEqual([]);
+        const text = await kubesup(node, ['status']);
+        expect(text.stdout).toMatch(/^node-exporter\s+RUNNING\s+\d+\s+\S+\s+3\s+OOM-killed$/m);
+
+        // Cut short (a disk full as it was copied): one warning, the main log's counts, the same exit code.
+        await node.sh(`head -c 40 ${file} > ${file}.cut && mv ${file}.cut ${file}`);
+        const cut = await kubesupJson(node, ['status']);
+        expect(cut.exitCode).toBe(0);
+        expect(cut.json.programs[0]).toMatchObject({
+          restarts: 1,
+          history_source: 'supervisord-main-log',
+          last_exit: { signal: 'SIGKILL', reason: null, words: 'SIGKILL' },
+        });
+        expect(cut.json.warnings).toEqual([
+          `${file} (kubesup-agent's restart counts) is unusable (not JSON): restart counts from supervisord's main log`,
+        ]);
+      } finally {
+        await node.sh(`rm -f ${file}`);
+      }
     });
 
     it('exits 3 when a program is not RUNNING', async () => {

@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NodeShell } from '../helpers/node-shell.js';
+import { removeTestCgroups } from '../helpers/real-containerd.js';
 import { prepareRelease, type SupervisorRelease } from './supervisor-releases.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -79,6 +80,8 @@ export class TestNode extends NodeShell {
     private readonly supervisorDir: string | null,
     /** Node.js made unusable in the node; the stand-ins run on a private one (`standinNode`). */
     private readonly hideNode = false,
+    /** The systemctl stand-in keeps each unit's processes in a cgroup of its own, as systemd does (boot.sh). */
+    private readonly unitCgroups = false,
   ) {
     super();
   }
@@ -89,7 +92,7 @@ export class TestNode extends NodeShell {
    */
   static async up(
     layout: LayoutName,
-    options: { dir?: string; supervisor?: SupervisorRelease; hideNode?: boolean } = {},
+    options: { dir?: string; supervisor?: SupervisorRelease; hideNode?: boolean; unitCgroups?: boolean } = {},
   ): Promise<TestNode> {
     const missing = missingPrerequisite();
     if (missing) throw new Error(missing);
@@ -97,7 +100,8 @@ export class TestNode extends NodeShell {
     const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `kubesup-node-${layout}-`));
     // The single file's test runs (KUBESUP_BUILD=standalone) hide the node's Node.js from it.
     const hideNode = options.hideNode ?? process.env.KUBESUP_BUILD === 'standalone';
-    const node = new TestNode(layout, dir, buildStandins(), prepareRelease(release), hideNode);
+    const supervisorDir = prepareRelease(release);
+    const node = new TestNode(layout, dir, buildStandins(), supervisorDir, hideNode, options.unitCgroups ?? false);
     await node.boot();
     return node;
   }
@@ -122,6 +126,7 @@ export class TestNode extends NodeShell {
         this.buildDir,
         this.supervisorDir ?? '',
         this.hideNode ? 'hide-node' : '',
+        this.unitCgroups ? 'unit-cgroups' : '',
       ],
       { detached: true, stdio: ['ignore', 'ignore', fs.openSync(path.join(this.dir, 'boot.log'), 'a')] },
     );
@@ -213,6 +218,9 @@ export class TestNode extends NodeShell {
       await sleep(20);
     }
     this.initPid = 0;
+    // The cgroups the systemctl stand-in kept the node's units in (boot.sh), emptied by the kill.
+    const parent = path.basename(this.dir);
+    if (fs.existsSync(path.join('/sys/fs/cgroup/systemd', parent))) await removeTestCgroups(parent);
   }
 
   /** Kill everything in the node and boot it again: /etc, /usr, /var kept; /run emptied. */

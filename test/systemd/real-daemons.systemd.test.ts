@@ -110,6 +110,35 @@ describe('the real containerd with a running container on real systemd (kubeadm-
     );
     await containerdAnswers(node);
     await containerLivesOn();
+    // The shim the supervised containerd started moved into containerd.service's cgroup before the drop-in went.
+    expect(r.stdout).toContain(
+      `rollback: containerd-shim ${shim} moved from supervisor.service's cgroup into containerd.service's (`,
+    );
+    expect(r.stdout.indexOf('containerd-shim')).toBeLessThan(
+      r.stdout.indexOf('remove /etc/systemd/system/supervisor.service.d/51-kubesup-tui-containerd.conf'),
+    );
+    const unitLines = (await node.sh(`cat /proc/${shim}/cgroup`))
+      .split('\n')
+      .filter((l) => /^0::|name=systemd/.test(l));
+    expect(unitLines.length).toBeGreaterThan(0);
+    for (const line of unitLines) expect(line).toMatch(/:\/system.slice\/containerd.service$/);
+  });
+
+  it('then an EL-style supervisord (KillMode=control-group) is restarted: the shim it started lives on', async () => {
+    // EPEL's unit kills its whole cgroup at a stop: a shim left there would be killed, its container orphaned.
+    await node.sh(`mkdir -p /etc/systemd/system/supervisor.service.d
+      printf '[Service]\\nKillMode=control-group\\n' > /etc/systemd/system/supervisor.service.d/00-el-style.conf
+      systemctl daemon-reload`);
+    expect(await node.sh('systemctl show -p KillMode --value supervisor.service')).toBe('control-group\n');
+    const supervisord = (await node.sh('systemctl show -p MainPID --value supervisor.service')).trim();
+    await node.sh('systemctl restart supervisor.service');
+    await node.waitFor('supervisorctl status >/dev/null', 30_000);
+    expect((await node.sh('systemctl show -p MainPID --value supervisor.service')).trim()).not.toBe(supervisord);
+    await containerdAnswers(node);
+    await containerLivesOn();
+    await node.sh(`rm /etc/systemd/system/supervisor.service.d/00-el-style.conf
+      rmdir --ignore-fail-on-non-empty /etc/systemd/system/supervisor.service.d
+      systemctl daemon-reload`);
   });
 });
 

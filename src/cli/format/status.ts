@@ -43,6 +43,10 @@ export function formatStatusReport(r: StatusReport): string {
   const lines = [
     `supervisord ${r.supervisord.state}${supervisordPid} at ${r.supervisord.url}`,
     ...(r.programs.length ? table : ['(no programs configured)']),
+    // The agent's counts mean more than the log's (every end, kept across restarts): said once, under the table.
+    ...(r.programs.some((p) => p.history_source === 'kubesup-agent')
+      ? ['RESTARTS as kubesup-agent counts them: every end since it began, by reason in --json (as its metrics)']
+      : []),
     `kubelet healthz ${r.kubelet.healthz}${healthzLatency} at ${r.kubelet.url}${healthzError}`,
     ...r.services.map((x) => `${x.program} health ${x.health}: ${x.check}${x.health === 'ok' ? '' : ` (${x.detail})`}`),
     ...(r.node ? nodeLines(r.node) : []),

@@ -8,6 +8,7 @@ import { type EvictionThresholds, evictionThresholds } from '../kubelet/eviction
 import { findKubeletProcesses } from '../kubelet/processes.js';
 import { locateSupervisord, requireEndpoint, type SupervisorOverrides } from '../supervisor/locate.js';
 import { mainLogPath } from '../supervisor/main-log.js';
+import { AGENT_STATE_PATH } from './agent-state.js';
 import type { WatchedDisk } from './node-facts.js';
 
 export interface MonitorTarget {
@@ -22,6 +23,8 @@ export interface MonitorTarget {
   /** The filesystems kubelet evicts on, and its hard thresholds, for the node panel; absent when not local. */
   readonly disks?: readonly WatchedDisk[];
   readonly eviction?: EvictionThresholds;
+  /** kubesup-agent's state file (restart counts and reasons), read when supervisord is this node's. */
+  readonly agentStatePath?: string;
 }
 
 /**
@@ -73,7 +76,7 @@ export async function findMonitorTarget(
       healthzUrl: healthz.url,
       mainLogPath: logPath ?? null,
       // The node panel reads this node's /proc: not when supervisord is reached over TCP (maybe elsewhere).
-      ...(local ? { disks: await watchedDisks(host, kubeletArgv), eviction } : {}),
+      ...(local ? { disks: await watchedDisks(host, kubeletArgv), eviction, agentStatePath: AGENT_STATE_PATH } : {}),
     },
     warnings,
   };

@@ -67,7 +67,7 @@ export class MonitorEngine {
     this.log = new LogRing(options.logCapacity ?? 5000);
     this.scheduler = new PollScheduler(host.clock, () => this.tick(), options.pollMs ?? 250);
     this.wakers = new Wakers(host.files, () => this.scheduler.nudge());
-    this.feed = new HistoryFeed(host.files, target.mainLogPath ?? undefined);
+    this.feed = new HistoryFeed(host.files, target.mainLogPath ?? undefined, target.agentStatePath);
     this.data = emptyMonitorData(target.endpoint.url, target.healthzUrl);
   }
 
@@ -97,8 +97,7 @@ export class MonitorEngine {
   start(): void {
     if (this.running) return;
     this.running = true;
-    const mainLog = this.target.mainLogPath;
-    if (mainLog) this.wakers.add(mainLog);
+    for (const path of this.feed.watchedFiles) this.wakers.add(path);
     this.scheduler.start();
     void this.healthTick();
   }
@@ -167,7 +166,7 @@ export class MonitorEngine {
       processes.map(async (p) => ({
         ...p,
         namespec: namespec(p),
-        history: this.feed.history.history(p.name),
+        history: this.feed.programHistory(p.name),
         ...(p.pid > 0 ? await processFacts(this.host, p, now) : {}),
       })),
     );
@@ -180,7 +179,7 @@ export class MonitorEngine {
       supervisordPid: pid,
       programs,
       updatedAt: this.host.clock.now(),
-      historyComplete: this.feed.history.sawStart,
+      ...this.feed.completeness,
       logVersion: this.data.logVersion + (marks.length ? 1 : 0),
       ...(supervisordRestarted ? { logNotice: 'supervisord restarted' } : {}),
     });

@@ -2,6 +2,7 @@
  * A program's exits read over time: a strip of the last hour, whether it is flapping, and each exit in words.
  * From the restart history (restart-history.ts); pure, so `status`, its JSON and the TUI say the same.
  */
+import { reasonWords } from './agent-state.js';
 import type { ExitRecord, RequestRecord } from './restart-history.js';
 import { compactDuration, formatClock } from './words.js';
 
@@ -42,10 +43,21 @@ export function stripText(strip: readonly StripCell[]): string {
 /**
  * How an exit ended, in words: `SIGKILL`, `exit 1`, and whether supervisord expected it; a stop, who asked:
  * `stopped by you` (this monitor; `restarted by you`), `stopped on request` (supervisorctl, another client).
+ * Where kubesup-agent recorded why, its reason: `crashed (SIGSEGV)`, `OOM-killed`, `hung (watchdog: ...)`.
  */
-export function endedBy(e: Pick<ExitRecord, 'signal' | 'status' | 'expected' | 'duringStart' | 'stoppedBy'>): string {
+export function endedBy(
+  e: Pick<ExitRecord, 'signal' | 'status' | 'expected' | 'duringStart' | 'stoppedBy'> &
+    Partial<Pick<ExitRecord, 'reason' | 'detail' | 'respawned'>>,
+): string {
   const how = e.signal ?? `exit ${e.status}`;
   if (e.stoppedBy?.who === 'you') return `${e.stoppedBy.action === 'restart' ? 'restarted' : 'stopped'} by you`;
+  if (e.reason) {
+    const words = reasonWords(
+      { reason: e.reason, detail: e.detail ?? '', exit: e.status, signal: e.signal },
+      e.respawned,
+    );
+    return e.duringStart && e.reason !== 'operator' ? `${words} while starting` : words;
+  }
   if (e.stoppedBy) return 'stopped on request';
   if (e.duringStart) return `${how} while starting`;
   return e.expected ? `${how} (expected)` : how;

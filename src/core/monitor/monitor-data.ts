@@ -43,8 +43,10 @@ export interface MonitorData {
   readonly supervisordPid: number | null;
   readonly programs: readonly ProgramRow[];
   readonly updatedAt: number | null;
-  /** Counts may miss what a rotated-away main log held. */
+  /** Counts may miss what a rotated-away main log held (never with kubesup-agent's counts). */
   readonly historyComplete: boolean;
+  /** kubesup-agent's state file is there but unusable: counts and reasons from the main log (one line). */
+  readonly agentWarning?: string | null;
   readonly health: HealthState;
   /** Which program's log is followed. */
   readonly logProgram: string | null;
@@ -152,6 +154,7 @@ export function visibleSignature(d: MonitorData): string {
       d.logVersion,
       d.logNotice,
       d.historyComplete,
+      d.agentWarning,
     ],
     // While failing, "last ok 3m ago" moves too.
     [health?.ok, health?.error, health?.status, health?.ok ? null : sinceWord(d.health.lastOkAt, d.health.checkedAt)],
@@ -166,6 +169,8 @@ export function visibleSignature(d: MonitorData): string {
       p.waiting?.retryInS,
       p.history.restarts,
       p.history.exits.length,
+      // The agent's reason comes a moment after the log's exit it explains.
+      p.history.lastExit?.reason,
       uptimeWord(uptimeSeconds(p)),
     ]),
     // The node panel: its levels and whose process it shows; its figures move it through nodeMoved.

@@ -30,6 +30,12 @@ export interface ExitRecord {
    * client, supervisord shutting down). Absent for an exit by itself.
    */
   readonly stoppedBy?: { readonly who: 'you' | 'request'; readonly action?: Action };
+  /** The process that ended, from its spawn line (or the agent's record); absent when not known. */
+  readonly pid?: number | null;
+  /** Why it ended, as kubesup-agent names it (agent-state.ts), where the agent recorded this exit. */
+  readonly reason?: string;
+  /** The agent's own words on it (`watchdog: no WATCHDOG=1 for 60s (pid 4242); then terminated by SIGABRT`). */
+  readonly detail?: string;
 }
 
 /**
@@ -51,6 +57,14 @@ export interface ProgramHistory {
   readonly lastExit: ExitRecord | null;
   /** What this monitor asked for, oldest first (bounded); absent where no monitor asks (status). */
   readonly requests?: readonly RequestRecord[];
+  /**
+   * Where the counts and reasons come from: kubesup-agent's file where it exists (counts since the agent
+   * began, never lowered; agent-history.ts), else supervisord's main log (since supervisord started). Absent:
+   * the main log.
+   */
+  readonly source?: 'agent' | 'main-log';
+  /** The agent's counts by reason (every known reason, 0 when none); absent without the agent. */
+  readonly byReason?: Readonly<Record<string, number>>;
 }
 
 const MAX_EXITS = 200;
@@ -65,8 +79,9 @@ interface MutableHistory {
   exitOpen: boolean;
   /** A spawn not yet followed by success: an exit now is a failed start. */
   starting: boolean;
-  /** When the running process was spawned. */
+  /** When the running process was spawned, and its pid. */
   spawnedAt: number | null;
+  spawnedPid: number | null;
   requests: RequestRecord[];
   /** This monitor asked for a stop (or a restart) whose `stopped:` line has not come yet. */
   stopAsked: Action | null;
@@ -83,6 +98,7 @@ function settleStopped(h: MutableHistory): void {
   h.exitOpen = false;
   h.starting = false;
   h.spawnedAt = null;
+  h.spawnedPid = null;
 }
 
 export class RestartHistory {
@@ -91,6 +107,8 @@ export class RestartHistory {
   supervisordPid: number | null = null;
   /** False until a "supervisord started" line was seen: counts may then miss what a rotated log held. */
   sawStart = false;
+  /** When what the log holds begins: supervisord's start line, else the first transition read; null before. */
+  coveredFrom: number | null = null;
 
   /** Feed lines in log order; returns the transitions they held. */
   feedLines(lines: Iterable<string>): MainLogEvent[] {
@@ -116,8 +134,10 @@ export class RestartHistory {
       this.programs = new Map();
       this.supervisordPid = event.pid;
       this.sawStart = true;
+      this.coveredFrom = event.time;
       return;
     }
+    this.coveredFrom ??= event.time;
     const h = this.entry(event.name);
     switch (event.kind) {
       case 'spawned': {
@@ -135,6 +155,7 @@ export class RestartHistory {
         h.exitOpen = false;
         h.starting = true;
         h.spawnedAt = event.time;
+        h.spawnedPid = event.pid;
         break;
       }
       case 'exited': {
@@ -146,8 +167,10 @@ export class RestartHistory {
           respawned: false,
           duringStart: h.starting,
           ranForMs: h.spawnedAt === null ? null : Math.max(0, event.time - h.spawnedAt),
+          pid: h.spawnedPid,
         });
         h.spawnedAt = null;
+        h.spawnedPid = null;
         if (h.exits.length > MAX_EXITS) h.exits.splice(0, h.exits.length - MAX_EXITS);
         h.pending = !event.expected;
         h.exitOpen = true;
@@ -165,6 +188,7 @@ export class RestartHistory {
           duringStart: false,
           ranForMs: h.spawnedAt === null ? null : Math.max(0, event.time - h.spawnedAt),
           stoppedBy: by ? { who: 'you', action: by } : { who: 'request' },
+          pid: h.spawnedPid,
         });
         if (h.exits.length > MAX_EXITS) h.exits.splice(0, h.exits.length - MAX_EXITS);
         h.stopAsked = null;
@@ -217,6 +241,7 @@ export class RestartHistory {
         exitOpen: false,
         starting: false,
         spawnedAt: null,
+        spawnedPid: null,
         requests: [],
         stopAsked: null,
         startAsked: false,

@@ -3,7 +3,7 @@
  */
 
 import { describeThreshold } from '../kubelet/eviction.js';
-import { isFlapping } from './exit-history.js';
+import { endedBy, isFlapping } from './exit-history.js';
 import { type MonitorData, uptimeSeconds } from './monitor-data.js';
 import type { ServiceHealth } from './moved-services.js';
 import type { NodeFacts, Pressure } from './node-facts.js';
@@ -16,9 +16,19 @@ export interface ProgramStatus {
   readonly state: string;
   readonly pid: number | null;
   readonly uptime_s: number | null;
-  /** Unexpected exits followed by a new spawn, since supervisord started; null when not known. */
+  /**
+   * From supervisord's main log: unexpected exits followed by a new spawn, since supervisord started. From
+   * kubesup-agent (`history_source`): every end it counted, since it began (what its metrics say). Null when
+   * not known.
+   */
   readonly restarts: number | null;
+  /** kubesup-agent's counts by reason (exited, crashed, oom_killed, hung_watchdog, ...); null without it. */
+  readonly restarts_by_reason: Readonly<Record<string, number>> | null;
+  /** Where `restarts`, `last_exit` and `exits` come from. */
+  readonly history_source: HistorySource;
   readonly last_exit: LastExit | null;
+  /** The last exits, newest first, with their reasons where kubesup-agent recorded them; [] when not known. */
+  readonly exits: readonly LastExit[];
   /** RUNNING to supervisord, but waiting to retry a kubelet that keeps failing at start: none runs now. */
   readonly waiting: { readonly retry_in_s: number; readonly failed_starts: number } | null;
   /** Several unexpected exits in the last few minutes; null when the main log does not cover them. */
@@ -56,6 +66,8 @@ export interface UsageReport {
   readonly open_files: number | null;
 }
 
+export type HistorySource = 'kubesup-agent' | 'supervisord-main-log';
+
 export interface LastExit {
   /** ISO 8601. */
   readonly time: string;
@@ -63,7 +75,16 @@ export interface LastExit {
   readonly status: number | null;
   readonly signal: string | null;
   readonly expected: boolean;
+  /** kubesup-agent's reason (exited, crashed, oom_killed, hung_watchdog, hung_healthz, operator); else null. */
+  readonly reason: string | null;
+  /** The agent's own words on it; null without them. */
+  readonly detail: string | null;
+  /** How it ended, as the monitor says it: `crashed (SIGSEGV)`, `OOM-killed`, `SIGKILL`, `stopped on request`. */
+  readonly words: string;
 }
+
+/** Exits listed per program in the report. */
+const REPORTED_EXITS = 10;
 
 export interface StatusReport {
   readonly supervisord: { readonly state: string; readonly pid: number | null; readonly url: string };
@@ -106,15 +127,25 @@ function nodeReport(n: NodeFacts): NodeReport {
   };
 }
 
-/** `exit 1 (unexpected)`, `SIGKILL`: how `status` says a program's last exit. */
+/** `exit 1 (unexpected)`, `SIGKILL`, or the agent's reason: how `status` says a program's last exit. */
 export function formatLastExit(e: LastExit | null): string {
   if (!e) return '-';
+  if (e.reason) return e.words;
   const what = e.signal ? e.signal : `exit ${e.status}`;
   return `${what}${e.expected ? '' : ' (unexpected)'}`;
 }
 
 function toLastExit(e: ExitRecord | null): LastExit | null {
-  return e ? { time: new Date(e.time).toISOString(), status: e.status, signal: e.signal, expected: e.expected } : null;
+  if (!e) return null;
+  return {
+    time: new Date(e.time).toISOString(),
+    status: e.status,
+    signal: e.signal,
+    expected: e.expected,
+    reason: e.reason ?? null,
+    detail: e.detail ?? null,
+    words: endedBy(e),
+  };
 }
 
 /** What went wrong with kubelet's healthz: not asked yet, the request's error, or the status and body. */
@@ -132,7 +163,7 @@ export function buildStatusReport(
 ): StatusReport {
   const known = data.historyComplete;
   const health = data.health.result;
-  const warnings = [...extraWarnings];
+  const warnings = [...extraWarnings, ...(data.agentWarning ? [data.agentWarning] : [])];
   if (!known)
     warnings.push(
       "supervisord's main log no longer reaches back to its start (rotated, or not a file): restart counts unknown",
@@ -146,7 +177,15 @@ export function buildStatusReport(
       pid: p.pid > 0 ? p.pid : null,
       uptime_s: uptimeSeconds(p),
       restarts: known ? p.history.restarts : null,
+      restarts_by_reason: p.history.byReason ?? null,
+      history_source: p.history.source === 'agent' ? 'kubesup-agent' : 'supervisord-main-log',
       last_exit: known ? toLastExit(p.history.lastExit) : null,
+      exits: known
+        ? p.history.exits
+            .slice(-REPORTED_EXITS)
+            .reverse()
+            .map((e) => toLastExit(e) as LastExit)
+        : [],
       waiting: p.waiting ? { retry_in_s: p.waiting.retryInS, failed_starts: p.waiting.failedStarts } : null,
       flapping: known ? isFlapping(p.history.exits, p.now * 1000) : null,
     })),

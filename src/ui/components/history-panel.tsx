@@ -25,7 +25,9 @@ export function HistoryLine({
   const restarts = `${program.namespec}: ${plural(program.history.restarts, 'restart')}`;
   // The count and FLAPPING are never cut: the words around them shorten first, then the strip narrows.
   const room = width - badge.length - 1;
-  const long = `${restarts} since supervisord started · last hour `;
+  // The agent's counts run since it began (kept across supervisord's restarts), the log's since supervisord's start.
+  const since = program.history.source === 'agent' ? 'counted by kubesup-agent' : 'since supervisord started';
+  const long = `${restarts} ${since} · last hour `;
   const head = long.length + 12 <= room ? long : `${restarts} · last hour `;
   const cells = Math.min(60, room - head.length);
   const strip = cells >= 6 ? exitStrip(program.history.exits, nowMs, cells) : [];
@@ -74,7 +76,11 @@ export function ExitList({
           width,
         )}
       </Text>
-      {lines.length === 0 ? <Text dimColor>no exits since supervisord started</Text> : null}
+      {lines.length === 0 ? (
+        <Text dimColor>
+          {program?.history.source === 'agent' ? 'no exits recorded' : 'no exits since supervisord started'}
+        </Text>
+      ) : null}
       {lines.map((line) => (
         <Text key={`${line.time}:${line.text}`} wrap="truncate-end" color={line.crash ? 'red' : undefined}>
           {truncate(line.text, width)}

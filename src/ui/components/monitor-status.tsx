@@ -42,7 +42,8 @@ export function MonitorStatus({
         <Text wrap="truncate-end">
           {/* What qualifies the counts before the address: a narrow screen cuts the address. */}
           supervisord <Text color="green">{m.supervisord?.statename}</Text> pid {m.supervisordPid}
-          {m.historyComplete ? '' : <Text color="yellow"> · restart counts partial (main log rotated)</Text>} · {m.url}
+          {m.historyComplete ? '' : <Text color="yellow"> · restart counts partial (main log rotated)</Text>}
+          {m.agentWarning ? <Text color="yellow"> · agent-state.json unusable</Text> : ''} · {m.url}
         </Text>
       )}
       <Text wrap="truncate-end">

@@ -15,12 +15,14 @@ import { detect } from '../../../src/core/detect/detect.js';
 import type { Host, HttpProbe } from '../../../src/core/host.js';
 import { type Plan, planMigration } from '../../../src/core/migration/plan/plan.js';
 import { LAYOUT_ARGV } from '../../fixtures/layout-argv.js';
+import { FakeCgroups } from './cgroups.js';
 import { ManualClock } from './clock.js';
 import { FakeFiles } from './files.js';
 import { FakeProcesses } from './processes.js';
 import { FakeSupervisord } from './supervisord.js';
 import { FakeSystemd } from './systemd.js';
 
+export { FakeCgroups, HYBRID, hybridCgroup } from './cgroups.js';
 export { ManualClock, settle } from './clock.js';
 export { FakeFiles, memoryFiles } from './files.js';
 export { FakeProcesses } from './processes.js';
@@ -33,6 +35,7 @@ export interface FakeHost {
   readonly host: Host;
   readonly files: FakeFiles;
   readonly procs: FakeProcesses;
+  readonly cgroups: FakeCgroups;
   readonly systemd: FakeSystemd;
   readonly clock: ManualClock;
   /** kubelet's healthz answers ok while this says so (by default: while a kubelet process runs). */
@@ -43,11 +46,13 @@ export interface FakeHost {
 
 export function fakeHost(files = new FakeFiles(), options: { isRoot?: boolean; hostname?: string } = {}): FakeHost {
   const procs = new FakeProcesses();
+  const cgroups = new FakeCgroups(procs);
   const clock = new ManualClock();
   const systemd = new FakeSystemd(files);
   const fake: FakeHost = {
     files,
     procs,
+    cgroups,
     systemd,
     clock,
     healthy: () => procs.named('kubelet').length > 0,
@@ -68,6 +73,7 @@ export function fakeHost(files = new FakeFiles(), options: { isRoot?: boolean; h
     files,
     writer: files,
     procs,
+    cgroups,
     runner: systemd.runner,
     http,
     clock,

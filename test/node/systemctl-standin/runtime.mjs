@@ -41,6 +41,28 @@ function pidsOfInvocation(id) {
   }
   return out;
 }
+// A unit's processes are, on a node booted with unit cgroups (boot.sh names their parent), as for systemd those
+// in its cgroup: in this machine's name=systemd hierarchy (no controller: it limits nothing). A process moved
+// out of it (a shim handed over to containerd.service) is no longer the unit's. Otherwise, or without that
+// hierarchy: those that carry the unit's INVOCATION_ID.
+const CGROUP_ROOT = '/sys/fs/cgroup/systemd';
+function unitCgroup(unit) {
+  const parent = readText('/run/kubesup-standin/cgroup-parent')?.trim();
+  if (!parent || !exists(path.join(CGROUP_ROOT, 'cgroup.procs'))) return null;
+  return path.join(CGROUP_ROOT, parent, 'system.slice', unit);
+}
+function joinUnitCgroup(unit) {
+  const dir = unitCgroup(unit);
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'cgroup.procs'), `${process.pid}\n`);
+}
+function pidsOfUnit(unit, invocation) {
+  const dir = unitCgroup(unit);
+  if (!dir) return invocation ? pidsOfInvocation(invocation) : [];
+  return (readText(path.join(dir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean).map(Number);
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function parseSec(v, dflt) {
   if (v === undefined) return dflt;
@@ -79,6 +101,7 @@ export async function runUnit(unit) {
   const type = u.settings.get('Service.Type') ?? 'simple';
   const restart = u.settings.get('Service.Restart') ?? 'no';
   const restartSec = parseSec(u.settings.get('Service.RestartSec'), 0.1);
+  joinUnitCgroup(unit);
   let state = { ...readState(unit), managerPid: process.pid };
   let stopping = false;
   let child;
@@ -193,9 +216,7 @@ export async function stopUnit(unit) {
   const killMode = u.settings.get('Service.KillMode') ?? 'control-group';
   const main = () => [s.mainPid].filter((p) => p && alive(p));
   const all = () =>
-    [...new Set([s.mainPid, ...(s.invocation ? pidsOfInvocation(s.invocation) : [])])].filter(
-      (p) => p && p !== s.managerPid && alive(p),
-    );
+    [...new Set([s.mainPid, ...pidsOfUnit(unit, s.invocation)])].filter((p) => p && p !== s.managerPid && alive(p));
   const termTargets = killMode === 'control-group' ? all : main;
   const targets = killMode === 'process' ? main : all;
   for (const p of termTargets()) {

@@ -10,9 +10,11 @@ import type { Host } from '../../host.js';
 import { systemctl } from '../../systemd/systemctl.js';
 import { enableLinks, type UnitLink } from '../../systemd/unit-links.js';
 import { unitState } from '../../systemd/unit-state.js';
-import { type Journal, saveJournal, sha256 } from '../journal/journal.js';
+import { type BackupRecord, type Journal, saveJournal, sha256 } from '../journal/journal.js';
+import type { Plan } from '../plan/plan-model.js';
 import { startLinePaths } from '../plan/start-line.js';
 import type { OnMigrationEvent } from './apply.js';
+import { handOver, keepsChildrenAlive, keptWhy, outlivingChildren } from './shim-handover.js';
 import { makeSupervisorLetGo, SupervisorHoldsProgram, supervisedProcesses } from './supervisor-hold.js';
 import { withSupervisor } from './supervisor-link.js';
 
@@ -36,6 +38,36 @@ async function restoreLinks(host: Host, unit: string, links: readonly UnitLink[]
     if ((await host.files.readLink(link.path)) !== link.target) await host.writer.symlink(link.target, link.path);
   }
   return links.map((l) => `${l.path} -> ${l.target}`).join(', ');
+}
+
+type Step = (title: string, fn: () => Promise<unknown>) => Promise<void>;
+
+/**
+ * A file the migration wrote, undone: removed when it created it, restored byte for byte when it replaced one
+ * (checked against the recorded hash); kept when changed since the migration wrote it, and the step says so.
+ */
+async function undoWrite(host: Host, plan: Plan, path: string, record: BackupRecord, step: Step): Promise<void> {
+  const written = plan.files.find((f) => f.path === path)?.content;
+  const now = record.backup ? await host.files.read(path).catch(() => undefined) : undefined;
+  if (record.backup && now && written !== undefined && now.toString('utf8') !== written) {
+    await step(`keep ${path}`, async () => 'left as it is now: changed since the migration wrote it');
+    return;
+  }
+  await step(record.backup ? `restore ${path}` : `remove ${path}`, async () => {
+    if (!record.backup) {
+      await host.writer.remove(path);
+      return;
+    }
+    const original = await host.files.read(record.backup);
+    if (!original) throw new ToolError(`the backup ${record.backup} is missing`);
+    if (record.sha256 && sha256(original) !== record.sha256)
+      throw new ToolError(`the backup ${record.backup} does not match what was saved`);
+    await host.writer.writeAtomic(path, original, {
+      mode: record.meta?.mode ?? 0o644,
+      uid: record.meta?.uid ?? 0,
+      gid: record.meta?.gid ?? 0,
+    });
+  });
 }
 
 /** Every step is attempted even when one fails (each says so): as much of the node as possible is restored. */
@@ -77,33 +109,21 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
 
   // 2. Files: created ones removed, replaced ones restored byte for byte (checked against the recorded hash),
   // unless changed since the migration wrote them (a package upgrade, kubeadm, an operator): then what is there
-  // now stays, and the step says so. Only what the migration itself changed is undone.
+  // now stays, and the step says so. Only what the migration itself changed is undone. supervisord's drop-in that
+  // keeps containerd's shims alive waits for the end (4).
+  const children = outlivingChildren(plan);
+  const keptAlive = (path: string) => {
+    const file = plan.files.find((f) => f.path === path);
+    return children !== null && file !== undefined && keepsChildrenAlive(file);
+  };
+  const undoFile = (path: string, record: BackupRecord) => undoWrite(host, plan, path, record, step);
   for (const [path, record] of Object.entries(journal.backups)) {
-    const written = plan.files.find((f) => f.path === path)?.content;
-    const now = record.backup ? await host.files.read(path).catch(() => undefined) : undefined;
-    if (record.backup && now && written !== undefined && now.toString('utf8') !== written) {
-      await step(`keep ${path}`, async () => 'left as it is now: changed since the migration wrote it');
-      continue;
-    }
-    await step(record.backup ? `restore ${path}` : `remove ${path}`, async () => {
-      if (!record.backup) {
-        await host.writer.remove(path);
-        return;
-      }
-      const original = await host.files.read(record.backup);
-      if (!original) throw new ToolError(`the backup ${record.backup} is missing`);
-      if (record.sha256 && sha256(original) !== record.sha256)
-        throw new ToolError(`the backup ${record.backup} does not match what was saved`);
-      await host.writer.writeAtomic(path, original, {
-        mode: record.meta?.mode ?? 0o644,
-        uid: record.meta?.uid ?? 0,
-        gid: record.meta?.gid ?? 0,
-      });
-    });
+    if (!keptAlive(path)) await undoFile(path, record);
   }
   // Links the migration replaced by its files (removed just above): put back as those links, targets untouched.
   for (const [path, { link }] of Object.entries(journal.backups)) {
-    if (link !== undefined) await step(`restore the link ${path} -> ${link}`, () => host.writer.symlink(link, path));
+    if (link !== undefined && !keptAlive(path))
+      await step(`restore the link ${path} -> ${link}`, () => host.writer.symlink(link, path));
   }
   if (supervisorUp) {
     await step('supervisord: reread its config', () =>
@@ -151,6 +171,21 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
         }
         throw new ExternalFailure(`${healthTarget(health)} did not answer within 30 s (${last})`);
       });
+  }
+  // 4. containerd runs under systemd again: its shims left in supervisord's cgroup move into its own, and only
+  // then does the drop-in that kept them alive go (shim-handover.ts).
+  for (const [path, record] of Object.entries(journal.backups)) {
+    if (!keptAlive(path) || children === null) continue;
+    const handedOver = await handOver(host, plan, children, onEvent);
+    if (handedOver) {
+      await undoFile(path, record);
+      const { link } = record;
+      if (link !== undefined) await step(`restore the link ${path} -> ${link}`, () => host.writer.symlink(link, path));
+      await step('systemctl daemon-reload', () => run('daemon-reload'));
+    } else {
+      ok = false;
+      onEvent({ type: 'rollback-step', title: `keep ${path} (KillMode=process)`, ok: false, detail: keptWhy(plan) });
+    }
   }
   journal.state = ok ? 'rolled-back' : 'failed';
   await saveJournal(host, journal);
