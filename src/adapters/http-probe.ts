@@ -1,6 +1,6 @@
 /** Health probes: HTTP GET with a deadline (kubelet's /healthz, etcd's /health over TLS), a unix socket connect. */
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 import net from 'node:net';
 import type { HttpProbe, HttpProbeResult, TlsClient } from '../core/host.js';
 
@@ -21,19 +21,24 @@ export function createHttpProbe(): HttpProbe {
   // more than the request. A kubelet that died closes it; the next probe connects afresh.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const tlsAgents = new Map<string, https.Agent>();
-  const tlsAgent = (tls: TlsClient) => {
+  // node:https (and TLS under it) loaded only for a TLS probe (etcd's): kubelet's healthz is plain HTTP, and
+  // loading TLS costs every `status` a few ms of its start.
+  let httpsModule: Promise<typeof https> | null = null;
+  const tlsAgent = (lib: typeof https, tls: TlsClient) => {
     const key = [tls.cert, tls.key, tls.ca].map((b) => b?.toString('base64').slice(-32) ?? '').join('|');
     let a = tlsAgents.get(key);
     if (!a) {
-      a = new https.Agent({ keepAlive: true, maxSockets: 1, cert: tls.cert, key: tls.key, ca: tls.ca });
+      a = new lib.Agent({ keepAlive: true, maxSockets: 1, cert: tls.cert, key: tls.key, ca: tls.ca });
       tlsAgents.set(key, a);
     }
     return a;
   };
   return {
-    get(url, timeoutMs, tls) {
+    async get(url, timeoutMs, tls) {
       const started = performance.now();
       const secure = url.startsWith('https:');
+      if (secure) httpsModule ??= import('node:https').then((m) => m.default);
+      const lib = secure ? await httpsModule : null;
       return new Promise((resolve) => {
         const onResponse = (res: http.IncomingMessage) => {
           let body = '';
@@ -50,8 +55,8 @@ export function createHttpProbe(): HttpProbe {
             }),
           );
         };
-        const req = secure
-          ? https.get(url, { timeout: timeoutMs, agent: tlsAgent(tls ?? {}) }, onResponse)
+        const req = lib
+          ? lib.get(url, { timeout: timeoutMs, agent: tlsAgent(lib, tls ?? {}) }, onResponse)
           : http.get(url, { timeout: timeoutMs, agent }, onResponse);
         req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
         req.on('error', (e: NodeJS.ErrnoException) =>

@@ -12,7 +12,12 @@ export function renderStats(file: string): (m: { renderTime: number }) => void {
     frames++;
     ms += m.renderTime;
     if (performance.now() - since >= 1000) {
-      appendFileSync(file, `${JSON.stringify({ frames, ms: Math.round(ms * 10) / 10 })}\n`);
+      // And the memory, by kind: what the heap holds against what the process holds (MB).
+      const memory = Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 2 ** 20)]);
+      appendFileSync(
+        file,
+        `${JSON.stringify({ frames, ms: Math.round(ms * 10) / 10, ...Object.fromEntries(memory) })}\n`,
+      );
       frames = 0;
       ms = 0;
       since = performance.now();

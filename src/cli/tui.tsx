@@ -2,6 +2,7 @@
  * The interactive screens, wired to the real node. Imported only when a terminal is about to be drawn,
  * so that headless commands never load React or Ink.
  */
+import { setFlagsFromString } from 'node:v8';
 import { render } from 'ink';
 import type { FullScreen } from '../adapters/full-screen.js';
 import { renderStats } from '../adapters/render-stats.js';
@@ -14,7 +15,20 @@ import { createAppServices } from './app-services.js';
 import type { CliOptions } from './args.js';
 import { sessionSummary } from './session-summary.js';
 
+/**
+ * The TUI may stay open for hours on a node short of memory: V8's young generation is kept at its first size
+ * (1 MB semi-spaces) instead of growing to 16 MB ones under a log flood's garbage, and the old generation grows
+ * as for a small device. Both flags are read by V8 as it runs, so they take effect set here (measured: 105 MB
+ * at rest and 110-180 MB under a 10,000 lines/s flood before; about 80 MB, flat, after). Bun has no V8 (and its
+ * --smol made the single file's start slower without making the monitor smaller: not used).
+ */
+function keepTheHeapSmall(): void {
+  if (process.versions.bun) return;
+  setFlagsFromString('--semi-space-growth-factor=1 --optimize-for-size');
+}
+
 export async function runTui(host: Host, options: CliOptions, screen: FullScreen): Promise<number> {
+  keepTheHeapSmall();
   const services = createAppServices(host, options);
   const store = createAppStore(services, { screen: 'detect' });
   const a = store.getState().actions;

@@ -24,6 +24,7 @@ export function createMonitorActions(
   let monitor: ReturnType<AppServices['startMonitor']> | null = null;
   let pending: MonitorData | null = null;
   let cancelFlush: (() => void) | null = null;
+  let lastFlush = Number.NEGATIVE_INFINITY;
   /** An action's result on screen: it goes after a few seconds, or at the next crash. */
   let result: { notice: AppState['notice']; crashes: number; cancel: () => void } | null = null;
   const dropResult = () => {
@@ -51,15 +52,18 @@ export function createMonitorActions(
     startMonitor() {
       if (monitor) return set({ screen: 'monitor' });
       monitor = services.startMonitor((d) => {
-        // Batch: the engine may report many times a second; the screen redraws at most every 100 ms.
+        // Batch: the engine may report many times a second; the screen redraws at most every 100 ms. After a
+        // quiet spell at once: a log line must be on screen within 250 ms of kubelet writing it.
         pending = d;
         if (cancelFlush) return;
+        const wait = Math.max(0, lastFlush + 100 - services.clock.now());
         cancelFlush = services.clock.schedule(() => {
           cancelFlush = null;
+          lastFlush = services.clock.now();
           if (result && crashes(pending) > result.crashes) dropResult();
           set({ monitor: pending, logRing: monitor?.log ?? null });
           followSelected();
-        }, 100);
+        }, wait);
       });
       set({ screen: 'monitor', logRing: monitor.log, log: FRESH_LOG });
       void services.nodeWarning?.().then(
