@@ -131,28 +131,46 @@ describe('a failure at any step rolls back by itself (reference node)', () => {
 });
 
 describe('a kubelet that fails at once under supervisord (reference node)', () => {
-  it('is given up at verify after three quick starts in a row, not after the whole timeout', async () => {
-    const node = fakeNode('kubekey-centos7');
-    const plan = await planOn(node);
-    const started = node.clock.now();
-    // The wrapper's pace file says: third start in a row that ended at once (it waits 4 s before the next).
-    node.supervisord.spawnArgv = (name) => {
-      queueMicrotask(() => {
-        const pid = node.supervisord.groups.get(name)?.pid;
-        node.files.put(`/run/kubesup-tui/${name}.pace`, `${Math.floor(node.clock.now() / 1000) + 4} 3 ${pid}\n`);
-      });
-      return ['/usr/local/bin/kubelet', '--fails-at-once'];
+  /**
+   * Each second a new wrapper of a start that ended at once: a new pid for the program and its pace line with
+   * one more failed start, counted from `carried` (quick exits from before this migration, as after a rollback).
+   */
+  function failEverySecond(node: FakeNode, carried: number): void {
+    let failed = carried;
+    let slept = 0;
+    const sleep = node.clock.sleep.bind(node.clock);
+    node.clock.sleep = async (ms: number) => {
+      slept += ms;
+      const program = node.supervisord.groups.get('kubelet');
+      if (program && slept >= 1000) {
+        slept = 0;
+        program.pid = node.procs.spawn(['/bin/bash', '/etc/kubernetes/kubelet.sh'], { ppid: node.supervisord.pid });
+        failed++;
+      }
+      if (program) node.files.put('/run/kubesup-tui/kubelet.pace', `0 ${failed} ${program.pid}\n`);
+      return sleep(ms);
     };
-    const events: MigrationEvent[] = [];
-    const result = await beginMigration(node.host, plan, (e) => events.push(e), { verifyTimeoutMs: 60_000 });
-    expect(result).toMatchObject({ ok: false, rolledBack: true });
-    expect(events.find((e) => e.type === 'step-failed')).toMatchObject({
-      step: { id: 'verify' },
-      error: 'kubelet fails at start under supervisord (3 starts in a row ended at once): its log says why',
-    });
-    expect(node.clock.now() - started).toBeLessThan(60_000);
-    expect(kubelets(node)).toEqual(['systemd']);
-  });
+  }
+
+  it.each([0, 4])(
+    'is given up at verify after three quick starts seen there (%i carried from before), not after the timeout',
+    async (carried) => {
+      const node = fakeNode('kubekey-centos7');
+      const plan = await planOn(node);
+      node.supervisord.spawnArgv = () => ['/bin/bash', '/etc/kubernetes/kubelet.sh'];
+      failEverySecond(node, carried);
+      const started = node.clock.now();
+      const events: MigrationEvent[] = [];
+      const result = await beginMigration(node.host, plan, (e) => events.push(e), { verifyTimeoutMs: 60_000 });
+      expect(result).toMatchObject({ ok: false, rolledBack: true });
+      expect(events.find((e) => e.type === 'step-failed')).toMatchObject({
+        step: { id: 'verify' },
+        error: 'kubelet fails at start under supervisord (3 starts in a row ended at once): its log says why',
+      });
+      expect(node.clock.now() - started).toBeLessThan(10_000);
+      expect(kubelets(node)).toEqual(['systemd']);
+    },
+  );
 
   it('a pace file left by an earlier wrapper (another pid) is not read as this one failing', async () => {
     const node = fakeNode('kubekey-centos7');

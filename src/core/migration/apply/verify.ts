@@ -8,7 +8,7 @@ import { probeHealth } from '../../health/probe.js';
 import { describeHealth } from '../../health/service-health.js';
 import type { Host } from '../../host.js';
 import { findKubeletProcesses } from '../../kubelet/processes.js';
-import { pacePath, parsePace } from '../plan/pace.js';
+import { type Pace, pacePath, parsePace } from '../plan/pace.js';
 import type { Plan } from '../plan/plan.js';
 import { runDifferences } from '../plan/run-check.js';
 import type { GapMeter } from './gap-meter.js';
@@ -36,14 +36,11 @@ async function secondCopy(host: Host, plan: Plan, pid: number): Promise<string |
  */
 export const QUICK_EXITS_TO_GIVE_UP = 3;
 
-/** Why the program is failing at start under supervisord, from its wrapper's pace file; null when it is not. */
-async function failingAtStart(host: Host, plan: Plan, pid: number): Promise<string | null> {
+/** The pace file of the wrapper now running as `pid` (not one left by an earlier run), or null. */
+async function paceOf(host: Host, plan: Plan, pid: number): Promise<Pace | null> {
   const text = (await host.files.read(pacePath(plan.program)).catch(() => undefined))?.toString('utf8');
   const pace = text ? parsePace(text) : null;
-  // Its pid: the file of this very wrapper, not one left by an earlier run.
-  if (!pace || pace.pid !== pid || pace.failedStarts < QUICK_EXITS_TO_GIVE_UP) return null;
-  const starts = `${pace.failedStarts} starts in a row ended at once`;
-  return `${plan.program} fails at start under supervisord (${starts}): its log says why`;
+  return pace?.pid === pid ? pace : null;
 }
 
 /** What the step says when the migration holds: the program, its pid, and every check it passed. */
@@ -59,6 +56,7 @@ export async function verifyMigration(host: Host, plan: Plan, gap: GapMeter, tim
   // A service with no health endpoint must at least stay up through its start window.
   const window = check.kind === 'alive' ? check.seconds : 2;
   let why = '';
+  let firstCount: number | null = null;
   const verdict = await withSupervisor(host, plan, async (supervisor) => {
     while (host.clock.now() < until) {
       const info = await supervisor.getProcessInfo(plan.program);
@@ -67,8 +65,18 @@ export async function verifyMigration(host: Host, plan: Plan, gap: GapMeter, tim
           `${plan.program} is ${info.state} under supervisord: ${info.spawnerr || info.description}`,
         );
       }
-      const failing = info.pid ? await failingAtStart(host, plan, info.pid) : null;
-      if (failing) throw new MigrationStepFailed(failing);
+      // Counted from the first start seen here: the wrapper's count may carry quick exits from before (a
+      // rollback and a new migration within its window).
+      const pace = info.pid ? await paceOf(host, plan, info.pid) : null;
+      if (pace) {
+        firstCount ??= pace.failedStarts;
+        const quick = pace.failedStarts - firstCount;
+        if (quick >= QUICK_EXITS_TO_GIVE_UP)
+          throw new MigrationStepFailed(
+            `${plan.program} fails at start under supervisord (${quick} starts in a row ended at once): ` +
+              'its log says why',
+          );
+      }
       if (info.state !== 'RUNNING' || info.now - info.start < window) {
         const upFor = info.state === 'RUNNING' ? ` for ${info.now - info.start} s of ${window}` : '';
         why = `${plan.program} is ${info.state}${upFor}`;
