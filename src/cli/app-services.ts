@@ -5,14 +5,11 @@
 import { detect } from '../core/detect/detect.js';
 import { ToolError } from '../core/errors.js';
 import type { Host } from '../core/host.js';
-import { findKubeletProcesses } from '../core/kubelet/processes.js';
 import type { MigrationEvent, MigrationResult } from '../core/migration/apply/apply.js';
-import { driftWarning } from '../core/migration/journal/drift.js';
 import { findInterruption, interruptionWarning } from '../core/migration/journal/interruption.js';
 import { readJournal } from '../core/migration/journal/journal.js';
 import { withLock } from '../core/migration/journal/lock.js';
 import type { PlanStep } from '../core/migration/plan/plan.js';
-import { startLineWarning } from '../core/migration/plan/start-line.js';
 import { beginMigration, carryOut, resumeDecision, rollBack, rollbackDecision } from '../core/migration/session.js';
 import { findMonitorTarget } from '../core/monitor/connect.js';
 import { MonitorEngine } from '../core/monitor/engine.js';
@@ -21,6 +18,7 @@ import { type Action, emptyMonitorData, type MonitorData } from '../core/monitor
 import { ServicesWatch } from '../core/monitor/services-watch.js';
 import type { AppServices } from '../store/app-store.js';
 import { type CliOptions, supervisorOverrides } from './args.js';
+import { kubeletDriftWarning } from './kubelet-drift.js';
 import { migrationLog, printEvents } from './migration-lines.js';
 import { buildPlan } from './plan-node.js';
 
@@ -53,18 +51,18 @@ export function createAppServices(host: Host, options: CliOptions): AppServices 
     clock: host.clock,
     isRoot: host.isRoot,
     hostname: host.hostname,
-    detect: () => detect(host, { program: options.program, supervisor: supervisorOverrides(options) }),
+    async detect() {
+      const detection = await detect(host, { program: options.program, supervisor: supervisorOverrides(options) });
+      const drift = await kubeletDriftWarning(host);
+      return drift ? { ...detection, warnings: [drift, ...detection.warnings] } : detection;
+    },
     plan: () => buildPlan(host, options),
     planUnit: (unit) => buildPlan(host, { ...options, unit, program: unit.replace(/\.service$/, '') }),
     async nodeWarning() {
       const interruption = await findInterruption(host);
       if (interruption) return interruptionWarning(interruption);
       // Drift against the kubelet that runs (once, as the monitor opens): its flags, environment and binary.
-      const [running] = await findKubeletProcesses(host.procs);
-      return (
-        (await startLineWarning(host.files, 'kubelet', 'kubelet.service')) ??
-        driftWarning(host.files, host.hostname, running)
-      );
+      return kubeletDriftWarning(host);
     },
     interruption: () => findInterruption(host),
     async kubeletMigrated() {

@@ -5,13 +5,16 @@ import type { Host } from '../../core/host.js';
 import { escapeControls } from '../../core/text.js';
 import { type CliOptions, supervisorOverrides } from '../args.js';
 import { formatDetection, formatUnitDetection } from '../format/detection.js';
+import { kubeletDriftWarning } from '../kubelet-drift.js';
 
 export async function runDetect(host: Host, options: CliOptions, out: (text: string) => void): Promise<number> {
   if (options.unit !== KUBELET_UNIT) return runDetectUnit(host, options, out);
   const detection = await detect(host, { program: options.program, supervisor: supervisorOverrides(options) });
+  const drift = await kubeletDriftWarning(host);
+  const found = drift ? [drift, ...detection.warnings] : detection.warnings;
   const warnings = host.isRoot
-    ? detection.warnings
-    : ['not running as root: parts of /proc and of the unit files may be unreadable', ...detection.warnings];
+    ? found
+    : ['not running as root: parts of /proc and of the unit files may be unreadable', ...found];
   const report = { ...detection, warnings };
   out(
     options.json
