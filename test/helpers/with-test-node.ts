@@ -15,6 +15,9 @@ function skipSuite(suite: RunnerTestSuite, reason: string): void {
   mark(suite);
 }
 
+/** How long a node may take to boot and be made ready before its block fails. */
+const BOOT_TIMEOUT_MS = 240_000;
+
 /**
  * Boots a node with `up` before the block's tests and tears it down after. Returns the node itself, usable in
  * the tests as if it were the node (a stand-in that forwards to it once it is up).
@@ -36,7 +39,9 @@ export function withNode<N extends { down(): Promise<void> }>(
     booting = up();
     current = await booting;
     await ready?.(current);
-  });
+    // A node's boot (systemd as PID 1 under nspawn, or the stand-in's supervisord and kubelet) takes seconds on a
+    // quiet machine and well over a minute on a loaded one: a slow boot is not what the block tests.
+  }, BOOT_TIMEOUT_MS);
   afterAll(async () => {
     const node = current ?? (await booting?.catch(() => undefined));
     await node?.down();
