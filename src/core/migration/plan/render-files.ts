@@ -40,6 +40,8 @@ export interface WrapperInput {
    * runs it at each start. Absent: the wrapper holds the command line of migration day.
    */
   readonly startLineCommand?: readonly string[];
+  /** The resident agent's lines (its alive FIFO, the watchdog's environment), last before the exec. */
+  readonly agentLines?: readonly string[];
 }
 
 /** Wrapper lines that set the environment and "$@" from the files now, else from the last good line. */
@@ -125,6 +127,7 @@ export function renderWrapper(w: WrapperInput): string {
     '# systemd did not lower it either.',
     `echo ${w.oomScoreAdjust} > /proc/self/oom_score_adj 2>/dev/null || true`,
   );
+  lines.push(...(w.agentLines ?? []));
   lines.push('', `# exec: ${w.program} takes over this process, so supervisord signals and watches it itself.`);
   // One argument per line: the file is read by people at 3 a.m. (quoting by shell-quote, checked round-trip).
   const [program, ...args] = w.argv.map((a) => quote([a]));
@@ -260,10 +263,16 @@ export function addIncludeSection(configText: string, pattern: string, header: s
 }
 
 /** The wrapper's text: the service's environment, its ExecStartPre steps and its command line, then exec. */
-export function wrapperText(d: ServiceSource, program: string, header: string, startLine?: readonly string[]): string {
+export function wrapperText(
+  d: ServiceSource,
+  program: string,
+  header: string,
+  more: { readonly startLine?: readonly string[]; readonly agentLines?: readonly string[] } = {},
+): string {
   const c = d.configured;
   return renderWrapper({
-    ...(startLine ? { startLineCommand: startLine } : {}),
+    ...(more.startLine ? { startLineCommand: more.startLine } : {}),
+    ...(more.agentLines?.length ? { agentLines: more.agentLines } : {}),
     argv: d.argv,
     env: c?.env ?? {},
     execStartPre: c?.execStartPre ?? [],
