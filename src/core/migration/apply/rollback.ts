@@ -12,6 +12,7 @@ import { enableLinks, type UnitLink } from '../../systemd/unit-links.js';
 import { unitState } from '../../systemd/unit-state.js';
 import { type Journal, saveJournal, sha256 } from '../journal/journal.js';
 import { startLinePaths } from '../plan/start-line.js';
+import { agentRollback } from './agent-steps.js';
 import type { OnMigrationEvent } from './apply.js';
 import { makeSupervisorLetGo, SupervisorHoldsProgram, supervisedProcesses } from './supervisor-hold.js';
 import { withSupervisor } from './supervisor-link.js';
@@ -75,10 +76,14 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
       for (const p of [lastGood, failed, `${failed}.err`]) await host.writer.remove(p);
     });
 
+  // The agent's shared files stay while another moved unit needs them; the last unit takes them all away.
+  const agent = await agentRollback(host, journal, supervisorUp);
   // 2. Files: created ones removed, replaced ones restored byte for byte (checked against the recorded hash),
   // unless changed since the migration wrote them (a package upgrade, kubeadm, an operator): then what is there
   // now stays, and the step says so. Only what the migration itself changed is undone.
+  for (const path of agent.removeToo) await step(`remove ${path}`, () => host.writer.remove(path));
   for (const [path, record] of Object.entries(journal.backups)) {
+    if (agent.keep.has(path)) continue;
     const written = plan.files.find((f) => f.path === path)?.content;
     const now = record.backup ? await host.files.read(path).catch(() => undefined) : undefined;
     if (record.backup && now && written !== undefined && now.toString('utf8') !== written) {
@@ -110,6 +115,7 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
       withSupervisor(host, plan, async (supervisor) => void (await supervisor.reloadConfig())),
     );
   }
+  await agent.after(step);
 
   // 3. systemd as it was.
   if (plan.service.mask) await step(`systemctl unmask ${plan.service.unit}`, () => run('unmask', plan.service.unit));

@@ -10,6 +10,7 @@ import { systemctl } from '../../systemd/systemctl.js';
 import { unitState } from '../../systemd/unit-state.js';
 import { backupDir, type Journal, saveJournal, sha256 } from '../journal/journal.js';
 import type { Plan, PlannedFile, PlanStep } from '../plan/plan.js';
+import { compileAgent, startAgent } from './agent-steps.js';
 import type { GapMeter } from './gap-meter.js';
 import { MigrationStepFailed, waitForSupervisor, withSupervisor } from './supervisor-link.js';
 import { verifyMigration } from './verify.js';
@@ -166,5 +167,9 @@ export async function runStep(step: PlanStep, c: StepContext): Promise<string | 
       return startSupervisorUnit(c);
     case 'verify':
       return verifyMigration(host, plan, c.gap, c.verifyTimeoutMs);
+    case 'agent-compile':
+      return compileAgent(host, step);
+    case 'agent-start':
+      return startAgent(host, plan);
   }
 }
