@@ -88,7 +88,8 @@ export function agentWrapperLines(program: string, p: AgentProgram): string[] {
       '',
       `# kubelet's watchdog: it pings kubesup-agent every ${p.watchdog_sec / 2} s while its checks pass; ` +
         `${p.watchdog_sec} s without a ping is a hang.`,
-      `export NOTIFY_SOCKET=${quote([notifyPath(program)])} WATCHDOG_USEC=${p.watchdog_sec * 1_000_000} WATCHDOG_PID=$$`,
+      `export NOTIFY_SOCKET=${quote([notifyPath(program)])} ` +
+        `WATCHDOG_USEC=${p.watchdog_sec * 1_000_000} WATCHDOG_PID=$$`,
     );
   return lines;
 }
