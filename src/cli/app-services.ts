@@ -54,7 +54,7 @@ export function createAppServices(host: Host, options: CliOptions): AppServices 
     isRoot: host.isRoot,
     hostname: host.hostname,
     detect: () => detect(host, { program: options.program, supervisor: supervisorOverrides(options) }),
-    plan: () => buildPlan(host, options),
+    plan: (watchdog) => buildPlan(host, watchdog ? { ...options, watchdog } : options),
     planUnit: (unit) => buildPlan(host, { ...options, unit, program: unit.replace(/\.service$/, '') }),
     async nodeWarning() {
       const interruption = await findInterruption(host);

@@ -49,7 +49,15 @@ export interface AgentProgram {
   readonly healthz: ProbeSettings | null;
 }
 
-/** `--watchdog-sec N` (and the wizard's field): whole seconds above 1, as kubelet takes it. */
+/** The wizard's `w`: the next choice after this one (its default, 30 s, 120 s, none: the liveness probe). */
+export function nextWatchdogChoice(c: WatchdogChoice): WatchdogChoice {
+  if (c.kind === 'default') return { kind: 'sec', sec: 30 };
+  if (c.kind === 'sec' && c.sec < 120) return { kind: 'sec', sec: 120 };
+  if (c.kind === 'sec') return { kind: 'off' };
+  return { kind: 'default' };
+}
+
+/** `--watchdog-sec N`: whole seconds above 1, as kubelet takes it. */
 export function parseWatchdogSec(text: string): WatchdogChoice {
   const sec = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
   if (!Number.isSafeInteger(sec))
