@@ -8,7 +8,14 @@ import { kubesup } from '../helpers/cli-in-node.js';
 import { withTestNode } from '../helpers/with-test-node.js';
 import type { TestNode } from './test-node.js';
 
-const CTL = 'supervisorctl -c /etc/supervisor/supervisord.conf';
+const LAYOUTS = {
+  'kubeadm-ubuntu': { ctl: 'supervisorctl -c /etc/supervisor/supervisord.conf', socket: '/var/run/supervisor.sock' },
+  // EPEL's supervisord 3.4.0 on Python 2.7: the agent runs on 2.7, compiled beside its sources.
+  'kubekey-centos7': {
+    ctl: 'supervisorctl -c /etc/supervisord.conf',
+    socket: '/var/run/supervisor/supervisor.sock',
+  },
+} as const;
 const STATE = '/var/lib/kubesup-tui/agent-state.json';
 
 /** sha256 of every file under the node's /etc and /usr/lib (what the agent's migration touches), seen from inside. */
@@ -34,52 +41,59 @@ const counted = (reason: string, n: number) =>
   `python3 -c 'import json,sys; s=json.load(open("${STATE}")); ` +
   `sys.exit(0 if s["restarts"]["kubelet"].get("${reason}") == ${n} else 1)'`;
 
-describe('the resident agent, migrated with a 1.35 kubelet (kubeadm-ubuntu, supervisord 4.2.5)', () => {
-  let before: Record<string, string>;
-  const node = withTestNode('kubeadm-ubuntu', async (node) => {
-    await node.waitFor('test -S /var/run/supervisor.sock && curl -sf 127.0.0.1:10248/healthz');
-    await node.sh('echo v1.35.0 > /etc/kubelet-standin/version');
-    before = snapshot(node);
-  });
-
-  it('migrate: the agent runs under supervisord, compiled, and kubelet has its watchdog', async () => {
-    const r = await kubesup(node, ['migrate', '--yes', '--watchdog-sec', '3'], { timeoutMs: 120_000 });
-    expect(r.stderr).toBe('');
-    expect(r.exitCode).toBe(0);
-    await node.waitFor(`${CTL} status kubesup-agent | grep -q RUNNING`);
-    await node.waitFor('test -S /run/kubesup-tui/notify/kubelet && test -p /run/kubesup-tui/alive/kubelet');
-    expect(await node.sh('ls /usr/lib/kubesup-tui/agent/kubesup_agent/__pycache__')).toMatch(/agent\.cpython-\d+\.pyc/);
-    const env = await node.sh(`tr '\\0' '\\n' < /proc/${await kubeletPid(node)}/environ`);
-    expect(env).toContain('WATCHDOG_USEC=3000000');
-    expect(env).toContain('NOTIFY_SOCKET=/run/kubesup-tui/notify/kubelet');
-  });
-
-  it('a hung kubelet (no pings, no healthz, no log) is restarted within its timeout: hung_watchdog', async () => {
-    // Healthy first: its pings keep it running past twice the timeout (a restart ends the wait as a failure).
-    const healthy = await kubeletPid(node);
-    await node.waitFor(`[ "$(ps -o etimes= -p ${healthy})" -ge 7 ]`);
-    expect(await kubeletPid(node)).toBe(healthy);
-    await node.sh(`kill -USR2 ${healthy}`);
-    // Within the timeout (3 s) and the kill grace after SIGABRT (10 s; the stand-in dies at the SIGABRT itself).
-    await node.waitFor(`p=$(pgrep -x kubelet) && [ "$p" != ${healthy} ]`, 13_000);
-    await node.waitFor(counted('hung_watchdog', 1));
-    await node.waitFor('curl -sf 127.0.0.1:10248/healthz', 20_000);
-  });
-
-  it('kill -9 is counted as a crash', async () => {
-    const pid = await kubeletPid(node);
-    await node.sh(`kill -9 ${pid}`);
-    await node.waitFor(`p=$(pgrep -x kubelet) && [ "$p" != ${pid} ]`);
-    await node.waitFor(counted('crashed', 1));
-  });
-
-  it('rollback leaves what was there before the agent: no listener, no agent files', async () => {
-    const r = await kubesup(node, ['rollback', '--yes'], { timeoutMs: 120_000 });
-    expect(r.exitCode).toBe(0);
-    expect(await node.exec(['bash', '-c', `${CTL} status kubesup-agent`])).toMatchObject({
-      stdout: expect.stringMatching(/no such process/),
+describe.each(Object.keys(LAYOUTS) as (keyof typeof LAYOUTS)[])(
+  'the resident agent with a 1.35 kubelet, %s',
+  (layout) => {
+    const CTL = LAYOUTS[layout].ctl;
+    let before: Record<string, string>;
+    const node = withTestNode(layout, async (node) => {
+      await node.waitFor(`test -S ${LAYOUTS[layout].socket} && curl -sf 127.0.0.1:10248/healthz`);
+      await node.sh('echo v1.35.0 > /etc/kubelet-standin/version');
+      before = snapshot(node);
     });
-    expect(snapshot(node)).toEqual(before);
-    expect(await node.exec(['test', '-e', '/run/kubesup-tui/notify/kubelet'])).toMatchObject({ exitCode: 1 });
-  });
-});
+
+    it('migrate: the agent runs under supervisord, compiled, and kubelet has its watchdog', async () => {
+      const r = await kubesup(node, ['migrate', '--yes', '--watchdog-sec', '3'], { timeoutMs: 120_000 });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      await node.waitFor(`${CTL} status kubesup-agent | grep -q RUNNING`);
+      await node.waitFor('test -S /run/kubesup-tui/notify/kubelet && test -p /run/kubesup-tui/alive/kubelet');
+      // Compiled by supervisord's own Python: __pycache__/agent.cpython-3N.pyc on 3, agent.pyc beside it on 2.7.
+      expect(await node.sh('find /usr/lib/kubesup-tui/agent -name "agent*.pyc"')).toMatch(
+        layout === 'kubekey-centos7' ? /kubesup_agent\/agent\.pyc/ : /__pycache__\/agent\.cpython-3\d+\.pyc/,
+      );
+      const env = await node.sh(`tr '\\0' '\\n' < /proc/${await kubeletPid(node)}/environ`);
+      expect(env).toContain('WATCHDOG_USEC=3000000');
+      expect(env).toContain('NOTIFY_SOCKET=/run/kubesup-tui/notify/kubelet');
+    });
+
+    it('a hung kubelet (no pings, no healthz, no log) is restarted within its timeout: hung_watchdog', async () => {
+      // Healthy first: its pings keep it running past twice the timeout (a restart ends the wait as a failure).
+      const healthy = await kubeletPid(node);
+      await node.waitFor(`[ "$(ps -o etimes= -p ${healthy})" -ge 7 ]`);
+      expect(await kubeletPid(node)).toBe(healthy);
+      await node.sh(`kill -USR2 ${healthy}`);
+      // Within the timeout (3 s) and the kill grace after SIGABRT (10 s; the stand-in dies at the SIGABRT itself).
+      await node.waitFor(`p=$(pgrep -x kubelet) && [ "$p" != ${healthy} ]`, 13_000);
+      await node.waitFor(counted('hung_watchdog', 1));
+      await node.waitFor('curl -sf 127.0.0.1:10248/healthz', 20_000);
+    });
+
+    it('kill -9 is counted as a crash', async () => {
+      const pid = await kubeletPid(node);
+      await node.sh(`kill -9 ${pid}`);
+      await node.waitFor(`p=$(pgrep -x kubelet) && [ "$p" != ${pid} ]`);
+      await node.waitFor(counted('crashed', 1));
+    });
+
+    it('rollback leaves what was there before the agent: no listener, no agent files', async () => {
+      const r = await kubesup(node, ['rollback', '--yes'], { timeoutMs: 120_000 });
+      expect(r.exitCode).toBe(0);
+      expect(await node.exec(['bash', '-c', `${CTL} status kubesup-agent`])).toMatchObject({
+        stdout: expect.stringMatching(/no such process/),
+      });
+      expect(snapshot(node)).toEqual(before);
+      expect(await node.exec(['test', '-e', '/run/kubesup-tui/notify/kubelet'])).toMatchObject({ exitCode: 1 });
+    });
+  },
+);
