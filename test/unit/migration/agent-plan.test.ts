@@ -100,7 +100,9 @@ describe('the agent in the plan', () => {
     expect(wrapper.indexOf('WATCHDOG_USEC')).toBeLessThan(wrapper.lastIndexOf('exec '));
     const ids = plan.steps.map((s) => s.id);
     expect(ids.indexOf('agent-compile')).toBeGreaterThan(ids.indexOf(`write:${LISTENER}`));
-    expect(ids.indexOf('agent-start')).toBe(ids.indexOf('add') - 1);
+    // After supervisord reads the listener, before kubelet's stop: the agent's start is not part of the gap.
+    expect(ids.indexOf('agent-start')).toBe(ids.indexOf('reread') + 1);
+    expect(ids.indexOf('agent-start')).toBeLessThan(ids.indexOf('stop-kubelet'));
     expect(plan.steps.find((s) => s.id === 'agent-compile')).toMatchObject({
       command: ['/usr/bin/python3', '-m', 'compileall', '-q', AGENT_DIR],
     });

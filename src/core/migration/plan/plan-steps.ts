@@ -35,8 +35,13 @@ export function planSteps(
   for (const f of planned) steps.push({ id: `write:${f.path}`, kind: 'write', title: `write ${f.path}`, path: f.path });
   if (at.agent) steps.push(agentCompileStep(at.agent));
   steps.push({ id: 'daemon-reload', kind: 'systemctl', title: 'systemctl daemon-reload', args: ['daemon-reload'] });
-  if (wasRunning && !installCommand)
+  const supervisorRuns = wasRunning && !installCommand;
+  if (supervisorRuns)
     steps.push({ id: 'reread', kind: 'supervisor-reread', title: `supervisord: reread its config (nothing restarts)` });
+  // The agent before the program, and before the stop (its start is not part of the gap): the wrapper finds
+  // its FIFO at the first start. Started with supervisord when supervisord starts here.
+  const agentStart = at.agent ? [agentStartStep(o.program)] : [];
+  if (supervisorRuns) steps.push(...agentStart);
   // The face stays enabled as the unit was: it starts at boot after supervisord, to forward the log.
   if (!face)
     steps.push({ id: 'disable', kind: 'systemctl', title: `systemctl disable ${d.unit}`, args: ['disable', d.unit] });
@@ -53,14 +58,8 @@ export function planSteps(
   // (containerd) would be stopped as control-group, its shims (every container) killed. So it stops first.
   if (d.run.killMode === 'process') steps.push(stopStep, ...(mask ? [maskStep] : []));
   else steps.push(...(mask ? [maskStep] : []), stopStep);
-  // The agent before the program when supervisord runs: the wrapper finds its FIFO at the first start.
-  const agentStart = at.agent ? [agentStartStep(o.program)] : [];
-  if (wasRunning && !installCommand)
-    steps.push(...agentStart, {
-      id: 'add',
-      kind: 'supervisor-add',
-      title: `supervisord: add and start [program:${o.program}] only`,
-    });
+  if (supervisorRuns)
+    steps.push({ id: 'add', kind: 'supervisor-add', title: `supervisord: add and start [program:${o.program}] only` });
   else steps.push({ id: 'start-supervisord', kind: 'supervisor-start-unit', title: `start ${supUnit}` }, ...agentStart);
   if (installCommand || s.unit?.enabled !== 'enabled')
     steps.push({
