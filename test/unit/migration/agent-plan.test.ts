@@ -9,7 +9,8 @@ import { UsageError } from '../../../src/core/errors.js';
 import { readJournal } from '../../../src/core/migration/journal/journal.js';
 import { type AgentOptions, parseWatchdogSec, type WatchdogChoice } from '../../../src/core/migration/plan/agent.js';
 import { planForNode } from '../../../src/core/migration/plan/plan.js';
-import { beginMigration, rollBack } from '../../../src/core/migration/session.js';
+import { beginMigration, carryOut, rollBack } from '../../../src/core/migration/session.js';
+import { FaultCode } from '../../../src/core/supervisor/xmlrpc.js';
 import { nodeWithContainerd } from '../../helpers/containerd-node.js';
 import type { FakeNode } from '../../helpers/fake-host/index.js';
 import { REPO_ROOT } from '../../node/test-node.js';
@@ -186,5 +187,52 @@ describe('two units share one listener', () => {
     await rollback(node, 'containerd.service');
     expect(node.supervisord.groups.has('kubesup-agent')).toBe(false);
     expect({ ...node.files.snapshot('/etc'), ...node.files.snapshot('/usr') }).toEqual(before);
+  });
+});
+
+describe("the agent's steps fail, or run twice", () => {
+  const files = (node: FakeNode) => ({ ...node.files.snapshot('/etc'), ...node.files.snapshot('/usr') });
+  it.each([
+    [
+      'agent-compile',
+      (node: FakeNode) =>
+        node.systemd.failures.set(`/usr/bin/python3 -m compileall -q ${AGENT_DIR}`, {
+          exitCode: 1,
+          stdout: '',
+          stderr: 'SyntaxError: invalid syntax',
+        }),
+    ],
+    ['agent-start', (node: FakeNode) => node.supervisord.faults.set('supervisor.addProcessGroup', FaultCode.BAD_NAME)],
+  ])('fails at %s: rolled back, no agent file left', async (stepId, fail) => {
+    const node = agentNode('v1.35.0');
+    const before = files(node);
+    const plan = await planFor(node);
+    fail(node);
+    const failed: string[] = [];
+    const result = await beginMigration(
+      node.host,
+      plan,
+      (e) => e.type === 'step-failed' && failed.push(`${e.step.id}: ${e.error}`),
+      { verifyTimeoutMs: 3000 },
+    );
+    expect(result).toMatchObject({ ok: false, rolledBack: true });
+    expect(failed[0]).toMatch(new RegExp(`^${stepId}: `));
+    expect(files(node)).toEqual(before);
+    expect(node.supervisord.groups.has('kubesup-agent')).toBe(false);
+  });
+
+  it('a compile and a start left "running" by a kill run again: one listener, kubelet supervised', async () => {
+    const node = agentNode('v1.35.0');
+    expect((await beginMigration(node.host, await planFor(node), () => undefined, { verifyTimeoutMs: 5000 })).ok).toBe(
+      true,
+    );
+    const journal = (await readJournal(node.files))!;
+    journal.state = 'in-progress';
+    for (const id of ['agent-compile', 'agent-start', 'verify'])
+      journal.steps[id] = { status: 'running', at: journal.updatedAt };
+    const result = await carryOut(node.host, journal, () => undefined, { verifyTimeoutMs: 5000 });
+    expect(result.ok).toBe(true);
+    expect([...node.supervisord.groups.keys()].filter((g) => g === 'kubesup-agent')).toHaveLength(1);
+    expect(node.supervisord.groups.get('kubelet')?.state).toBe('RUNNING');
   });
 });
