@@ -41,7 +41,13 @@ function agentNode(version: string, unitExtra = ''): FakeNode {
     for (const p of [...node.files.entries.keys()]) if (p.startsWith(`${dir}/`)) node.files.entries.delete(p);
     return { exitCode: 0, stdout: '', stderr: '' };
   });
-  node.systemd.programs.set('rmdir', () => ({ exitCode: 0, stdout: '', stderr: '' }));
+  // rmdir as the real one: a missing folder is an error, even with --ignore-fail-on-non-empty.
+  node.systemd.programs.set('rmdir', (args) => {
+    const missing = args.filter((a) => a.startsWith('/') && !node.files.dirs.has(a));
+    return missing.length
+      ? { exitCode: 1, stdout: '', stderr: `rmdir: failed to remove '${missing[0]}': No such file or directory` }
+      : { exitCode: 0, stdout: '', stderr: '' };
+  });
   return node;
 }
 

@@ -105,16 +105,13 @@ export async function agentRollback(host: Host, journal: Journal, supervisorUp: 
         );
       await step(`remove ${plan.program}'s agent run files`, () => removeRunFiles(host, plan.program));
       await step(`remove ${AGENT_DIR} (the agent and its compiled files)`, async () => {
-        const folders = [
-          AGENT_PROGRAMS_DIR,
-          '/usr/lib/kubesup-tui',
-          `${AGENT_RUN_DIR}/alive`,
-          `${AGENT_RUN_DIR}/notify`,
-        ];
-        for (const [file, args] of [
-          ['rm', ['-rf', '--', AGENT_DIR]],
-          ['rmdir', ['--ignore-fail-on-non-empty', '--', ...folders]],
-        ] as const) {
+        const made = [AGENT_PROGRAMS_DIR, '/usr/lib/kubesup-tui', `${AGENT_RUN_DIR}/alive`, `${AGENT_RUN_DIR}/notify`];
+        // Only the folders there are (no watchdog: no notify folder): rmdir fails on a missing one.
+        const folders: string[] = [];
+        for (const dir of made) if (await host.files.exists(dir)) folders.push(dir);
+        const commands: [string, string[]][] = [['rm', ['-rf', '--', AGENT_DIR]]];
+        if (folders.length) commands.push(['rmdir', ['--ignore-fail-on-non-empty', '--', ...folders]]);
+        for (const [file, args] of commands) {
           const r = await host.runner.run(file, args, { timeoutMs: 30_000 });
           if (r.exitCode !== 0) throw new MigrationStepFailed(`${file} ${args.join(' ')}: ${r.stderr.trim()}`);
         }
