@@ -94,6 +94,9 @@ describe.each(Object.keys(LAYOUTS) as (keyof typeof LAYOUTS)[])(
       });
       expect(snapshot(node)).toEqual(before);
       expect(await node.exec(['test', '-e', '/run/kubesup-tui/notify/kubelet'])).toMatchObject({ exitCode: 1 });
+      // Not even an empty folder of the agent's.
+      for (const dir of ['/usr/lib/kubesup-tui', '/etc/kubesup-tui'])
+        expect(await node.exec(['test', '-e', dir]), dir).toMatchObject({ exitCode: 1 });
     });
   },
 );

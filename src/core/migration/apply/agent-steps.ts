@@ -4,6 +4,7 @@
  * stay while another moved unit remains (the listener is restarted to forget this program); with the last one
  * they go, the listener is removed from supervisord and its compiled files and run files go with it.
  */
+import path from 'node:path/posix';
 import type { Host } from '../../host.js';
 import { ignoreFaults, isFault, type SupervisorClient } from '../../supervisor/client.js';
 import { FaultCode } from '../../supervisor/xmlrpc.js';
@@ -11,6 +12,7 @@ import type { Journal } from '../journal/journal.js';
 import { movedJournals } from '../journal/moved-units.js';
 import {
   AGENT,
+  AGENT_CONFIG,
   AGENT_DIR,
   AGENT_PROGRAMS_DIR,
   AGENT_RUN_DIR,
@@ -105,7 +107,8 @@ export async function agentRollback(host: Host, journal: Journal, supervisorUp: 
         );
       await step(`remove ${plan.program}'s agent run files`, () => removeRunFiles(host, plan.program));
       await step(`remove ${AGENT_DIR} (the agent and its compiled files)`, async () => {
-        const made = [AGENT_PROGRAMS_DIR, '/usr/lib/kubesup-tui', `${AGENT_RUN_DIR}/alive`, `${AGENT_RUN_DIR}/notify`];
+        const made = [AGENT_PROGRAMS_DIR, path.dirname(AGENT_CONFIG), path.dirname(AGENT_DIR)];
+        made.push(`${AGENT_RUN_DIR}/alive`, `${AGENT_RUN_DIR}/notify`);
         // Only the folders there are (no watchdog: no notify folder): rmdir fails on a missing one.
         const folders: string[] = [];
         for (const dir of made) if (await host.files.exists(dir)) folders.push(dir);
