@@ -19,10 +19,7 @@ export function DoneScreen({ keysActive }: { readonly keysActive: boolean }) {
   if (!plan || !result) return null;
   return (
     <Box flexDirection="column">
-      {/* What was done, step by step, as the apply screen showed it. */}
-      {steps.map((s, i) => (
-        <StepLine key={s.id} s={s} n={i + 1} total={steps.length} />
-      ))}
+      {/* The outcome first: a long list of steps (several units, the agent's) is what the frame cuts. */}
       <Box flexDirection="column" borderStyle="round" borderColor="green" paddingX={1}>
         {others.map((o) => (
           <Text key={o.program} color="green" bold>
@@ -50,6 +47,10 @@ export function DoneScreen({ keysActive }: { readonly keysActive: boolean }) {
           {others.map((o) => ` · kubesup-tui rollback --yes --unit ${o.service.unit}`).join('')}
         </Text>
       </Box>
+      {/* What was done, step by step, as the apply screen showed it. */}
+      {steps.map((s, i) => (
+        <StepLine key={s.id} s={s} n={i + 1} total={steps.length} />
+      ))}
     </Box>
   );
 }

@@ -106,7 +106,10 @@ describe('the agent in the plan', () => {
     // Before the exec, after everything else.
     expect(wrapper.indexOf('WATCHDOG_USEC')).toBeLessThan(wrapper.lastIndexOf('exec '));
     const ids = plan.steps.map((s) => s.id);
-    expect(ids.indexOf('agent-compile')).toBeGreaterThan(ids.indexOf(`write:${LISTENER}`));
+    // The agent's eleven files in one step, then compiled.
+    expect(ids.filter((id) => id.startsWith('write:/usr/lib/kubesup-tui') || id === `write:${LISTENER}`)).toEqual([]);
+    expect(plan.steps.find((s) => s.id === 'write-agent')).toMatchObject({ kind: 'write-files' });
+    expect(ids.indexOf('agent-compile')).toBe(ids.indexOf('write-agent') + 1);
     // After supervisord reads the listener, before kubelet's stop: the agent's start is not part of the gap.
     expect(ids.indexOf('agent-start')).toBe(ids.indexOf('reread') + 1);
     expect(ids.indexOf('agent-start')).toBeLessThan(ids.indexOf('stop-kubelet'));

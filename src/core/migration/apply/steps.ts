@@ -151,6 +151,17 @@ export async function runStep(step: PlanStep, c: StepContext): Promise<string | 
       if (!f) throw new MigrationStepFailed(`the plan has no content for ${step.path}`);
       return backupThenWrite(c, f);
     }
+    case 'write-files': {
+      const details: string[] = [];
+      for (const path of step.paths) {
+        const f = plan.files.find((x) => x.path === path);
+        if (!f) throw new MigrationStepFailed(`the plan has no content for ${path}`);
+        details.push(await backupThenWrite(c, f));
+      }
+      const counts = new Map<string, number>();
+      for (const d of details) counts.set(d, (counts.get(d) ?? 0) + 1);
+      return [...counts].map(([d, n]) => `${n} ${d}`).join(', ');
+    }
     case 'systemctl':
       await systemctl(host.runner, step.args, step.okExitCodes);
       return undefined;

@@ -71,6 +71,18 @@ export function agentPart(
   };
 }
 
+/** Every file of the agent in one step (each still backed up, written and rolled back on its own). */
+export function agentWriteStep(part: AgentPart): PlanStep {
+  const sources = part.files.filter((f) => f.role === 'agent-source').length;
+  const others = part.files.filter((f) => f.role !== 'agent-source').map((f) => f.path);
+  return {
+    id: 'write-agent',
+    kind: 'write-files',
+    title: `write the resident agent: ${AGENT_DIR}/ (${sources} files), ${others.join(', ')}`,
+    paths: part.files.map((f) => f.path),
+  };
+}
+
 export function agentCompileStep(part: AgentPart): PlanStep {
   const command = [part.python.path, '-m', 'compileall', '-q', AGENT_DIR];
   return {

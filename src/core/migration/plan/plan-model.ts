@@ -57,6 +57,13 @@ export type PlanStep =
   | { readonly id: string; readonly kind: 'supervisor-add'; readonly title: string }
   | { readonly id: string; readonly kind: 'supervisor-start-unit'; readonly title: string }
   | { readonly id: string; readonly kind: 'verify'; readonly title: string }
+  /** Several planned files, each written as a `write` step writes one (the agent's: one line, not eleven). */
+  | {
+      readonly id: string;
+      readonly kind: 'write-files';
+      readonly title: string;
+      readonly paths: readonly string[];
+    }
   /** The agent's sources compiled by supervisord's Python (each start of the agent then compiles nothing). */
   | { readonly id: string; readonly kind: 'agent-compile'; readonly title: string; readonly command: readonly string[] }
   /** The agent's listener added to supervisord, or restarted to read this unit's settings. */

@@ -1,7 +1,7 @@
 /** The plan's steps, in order, from its files and where they go. */
 import path from 'node:path/posix';
 import { healthTarget } from '../../health/probe.js';
-import { type AgentPart, agentCompileStep, agentStartStep } from './agent-plan.js';
+import { type AgentPart, agentCompileStep, agentStartStep, agentWriteStep } from './agent-plan.js';
 import type { PlannedFile, PlanStep } from './plan-model.js';
 import type { ServiceSource } from './service-source.js';
 import type { SupervisorTarget } from './supervisor-target.js';
@@ -32,8 +32,10 @@ export function planSteps(
       command: installCommand,
     });
   steps.push({ id: 'mkdir-log', kind: 'mkdir', title: `create ${path.dirname(logFile)}`, path: path.dirname(logFile) });
-  for (const f of planned) steps.push({ id: `write:${f.path}`, kind: 'write', title: `write ${f.path}`, path: f.path });
-  if (at.agent) steps.push(agentCompileStep(at.agent));
+  const agentPaths = new Set(at.agent?.files.map((f) => f.path));
+  for (const f of planned.filter((p) => !agentPaths.has(p.path)))
+    steps.push({ id: `write:${f.path}`, kind: 'write', title: `write ${f.path}`, path: f.path });
+  if (at.agent) steps.push(agentWriteStep(at.agent), agentCompileStep(at.agent));
   steps.push({ id: 'daemon-reload', kind: 'systemctl', title: 'systemctl daemon-reload', args: ['daemon-reload'] });
   const supervisorRuns = wasRunning && !installCommand;
   if (supervisorRuns)
