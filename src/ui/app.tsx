@@ -60,7 +60,7 @@ function CurrentScreen({ screen, width, height, keysActive }: ScreenProps) {
     case 'apply':
       return <ApplyScreen />;
     case 'done':
-      return <DoneScreen keysActive={keysActive} />;
+      return <DoneScreen width={width} height={height} keysActive={keysActive} />;
     case 'monitor':
       return <MonitorScreen width={width} height={height} keysActive={keysActive} />;
     default:

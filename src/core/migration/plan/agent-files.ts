@@ -94,6 +94,13 @@ export function agentWrapperLines(program: string, p: AgentProgram): string[] {
   return lines;
 }
 
+/** Paths for people: the agent's sources as one entry (its folder and how many), the rest as they are. */
+export function shortFileList(paths: readonly string[]): string[] {
+  const sources = paths.filter((p) => p.startsWith(`${AGENT_DIR}/`));
+  const rest = paths.filter((p) => !p.startsWith(`${AGENT_DIR}/`));
+  return sources.length ? [...rest, `${AGENT_DIR}/ (${sources.length} files)`] : rest;
+}
+
 type FileInput = Omit<PlannedFile, 'before'>;
 
 /** Every file of the agent for this unit, in the order they are written (the listener last: it runs them). */
