@@ -58,7 +58,7 @@ function CurrentScreen({ screen, width, height, keysActive }: ScreenProps) {
     case 'preview':
       return <PreviewScreen width={width} height={height} keysActive={keysActive} />;
     case 'apply':
-      return <ApplyScreen />;
+      return <ApplyScreen width={width} height={height} />;
     case 'done':
       return <DoneScreen width={width} height={height} keysActive={keysActive} />;
     case 'monitor':
