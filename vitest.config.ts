@@ -1,6 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The resident agent's Python sources as text, as esbuild's --loader:.py=text gives them to the builds.
+  plugins: [
+    {
+      name: 'python-as-text',
+      transform: (code: string, id: string) => (id.endsWith('.py') ? `export default ${JSON.stringify(code)};` : null),
+    },
+  ],
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     // Node tests boot namespaces and a real supervisord: give them room, and keep two at a time at most.

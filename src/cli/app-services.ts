@@ -56,7 +56,7 @@ export function createAppServices(host: Host, options: CliOptions): AppServices 
       const drift = await kubeletDriftWarning(host);
       return drift ? { ...detection, warnings: [drift, ...detection.warnings] } : detection;
     },
-    plan: () => buildPlan(host, options),
+    plan: (watchdog) => buildPlan(host, watchdog ? { ...options, watchdog } : options),
     planUnit: (unit) => buildPlan(host, { ...options, unit, program: unit.replace(/\.service$/, '') }),
     async nodeWarning() {
       const interruption = await findInterruption(host);

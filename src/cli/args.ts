@@ -1,6 +1,7 @@
 /** The command line: `kubesup-tui [COMMAND] [OPTIONS]`, parsed with node's util.parseArgs. */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors.js';
+import { parseWatchdogSec, type WatchdogChoice } from '../core/migration/plan/agent.js';
 import { type SupervisorOverrides, withoutCredentials } from '../core/supervisor/locate.js';
 
 export const COMMANDS = ['migrate', 'monitor', 'detect', 'plan', 'status', 'rollback', 'start-line'] as const;
@@ -22,6 +23,10 @@ export interface CliOptions {
   readonly supervisorCredentials?: { readonly username: string; readonly password: string };
   readonly help: boolean;
   readonly version: boolean;
+  /** kubelet's watchdog under supervisord: the default (1.32+), --watchdog-sec N or --no-watchdog. */
+  readonly watchdog: WatchdogChoice;
+  /** --textfile-dir: node_exporter's textfile folder, where the agent writes kubesup.prom. */
+  readonly textfileDir: string | null;
 }
 
 export const HELP = `kubesup-tui: put kubelet under supervisord safely, and watch it.
@@ -48,6 +53,9 @@ Options:
   --health-url URL        how a unit without a known health check tells it is healthy
   --supervisor-conf PATH  supervisord's config file (default: the running daemon's, else its search order)
   --supervisor-url URL    where supervisord listens: unix:///path.sock or http://host:port
+  --watchdog-sec N        migrate, plan: kubelet's watchdog timeout (kubelet 1.32+; default: its unit's
+                          WatchdogSec=, else 60 s); --no-watchdog: the liveness probe instead
+  --textfile-dir DIR      migrate, plan: node_exporter's textfile folder for the agent's kubesup.prom
   -h, --help              this help
   -v, --version           the version
 
@@ -69,6 +77,9 @@ function parseOptions(argv: readonly string[]) {
       'health-url': { type: 'string' },
       'supervisor-conf': { type: 'string' },
       'supervisor-url': { type: 'string' },
+      'watchdog-sec': { type: 'string' },
+      'no-watchdog': { type: 'boolean', default: false },
+      'textfile-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
     },
@@ -127,7 +138,9 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
   if (url !== undefined && !/^(unix:\/\/\/.+|https?:\/\/.+)$/.test(url)) {
     throw new UsageError(`--supervisor-url: expected unix:///path.sock or http://host:port, got ${url}`);
   }
+  const agent = agentChoices(command, values);
   return {
+    ...agent,
     command,
     json: values.json,
     yes: values.yes,
@@ -141,6 +154,28 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
     help: values.help,
     version: values.version,
   };
+}
+
+/** --watchdog-sec, --no-watchdog and --textfile-dir: what the migration's resident agent does. */
+function agentChoices(
+  command: Command | undefined,
+  values: { 'watchdog-sec'?: string; 'no-watchdog'?: boolean; 'textfile-dir'?: string },
+): Pick<CliOptions, 'watchdog' | 'textfileDir'> {
+  const given = values['watchdog-sec'] !== undefined || values['no-watchdog'] || values['textfile-dir'] !== undefined;
+  if (given && command !== 'migrate' && command !== 'plan')
+    throw new UsageError('--watchdog-sec, --no-watchdog and --textfile-dir go with migrate and plan');
+  if (values['watchdog-sec'] !== undefined && values['no-watchdog'])
+    throw new UsageError('--watchdog-sec and --no-watchdog: one or the other');
+  const dir = values['textfile-dir'];
+  if (dir !== undefined && (!dir.startsWith('/') || /[\n\0]/.test(dir)))
+    throw new UsageError(`--textfile-dir: expected an absolute folder, got ${JSON.stringify(dir)}`);
+  const seconds = values['watchdog-sec'];
+  const watchdog: WatchdogChoice = values['no-watchdog']
+    ? { kind: 'off' }
+    : seconds === undefined
+      ? { kind: 'default' }
+      : parseWatchdogSec(seconds);
+  return { watchdog, textfileDir: dir ?? null };
 }
 
 /** --supervisor-conf and --supervisor-url, as core takes them. */

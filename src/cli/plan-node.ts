@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ToolError } from '../core/errors.js';
 import type { Host } from '../core/host.js';
 import { type Plan, PlanRefused, planForNode } from '../core/migration/plan/plan.js';
+import { AGENT_SOURCES } from './agent-sources.js';
 import { type CliOptions, supervisorOverrides } from './args.js';
 import { VERSION } from './version.js';
 
@@ -23,6 +24,7 @@ export async function buildPlan(host: Host, options: CliOptions): Promise<Plan> 
       supervisor: supervisorOverrides(options),
       tool: `kubesup-tui ${VERSION}`,
       self: selfCommand(),
+      agent: { sources: AGENT_SOURCES, watchdog: options.watchdog, textfileDir: options.textfileDir },
     });
   } catch (error) {
     if (error instanceof PlanRefused) throw new ToolError(`no migration: ${error.message}`);

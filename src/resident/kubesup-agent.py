@@ -13,7 +13,8 @@ hung_watchdog, hung_healthz, operator) and counters that never go down (`<state_
 node_exporter's `<textfile_dir>/kubesup.prom`, rewritten within a second of every change and not otherwise.
 It serves sd_notify's watchdog, probes healthz, and wakes supervisord the moment a watched daemon dies.
 
-Config (JSON; every key but `programs` optional, defaults shown):
+Config (JSON; every key optional, defaults shown; `programs_dir`: a folder of <program>.json files, each one
+program's settings, added to `programs`: the migration writes one per moved unit, /etc/kubesup-tui/agent.d):
   {"textfile_dir": null, "state_dir": "/var/lib/kubesup-tui", "run_dir": "/run/kubesup-tui",
    "supervisor_socket": "/var/run/supervisor.sock", "supervisor_auth": null ("user:password"), "history": 20,
    "kmsg": "/dev/kmsg", "proc": "/proc", "cgroup_root": "/sys/fs/cgroup",
@@ -54,12 +55,26 @@ def stop(signal, frame):
     raise SystemExit('signal %d' % signal)
 
 
+def programs_in(folder):
+    """Each <program>.json in the folder: one moved unit's settings (the migration writes one per unit)."""
+    found = {}
+    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+        if name.endswith('.json') and not name.startswith('.'):
+            try:
+                found[name[:-5]] = loads(open(os.path.join(folder, name), 'rb').read())
+            except ValueError as e:
+                raise ValueError('%s: %s' % (os.path.join(folder, name), e))
+    return found
+
+
 def main(argv):
     if len(argv) != 3 or argv[1] != '--config':
         log('usage: kubesup-agent.py --config FILE')
         return 2
     try:
         config = loads(open(argv[2], 'rb').read())
+        if isinstance(config, dict) and config.get('programs_dir'):
+            config['programs'] = dict(config.get('programs') or {}, **programs_in(config['programs_dir']))
         if not isinstance(config, dict) or not isinstance(config.get('programs'), dict):
             raise ValueError('want a JSON object with "programs": {name: {...}}')
         for name, program in config['programs'].items():

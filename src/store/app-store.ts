@@ -5,6 +5,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import { errorLine } from '../core/errors.js';
+import { nextWatchdogChoice } from '../core/migration/plan/agent.js';
 import type { Plan } from '../core/migration/plan/plan.js';
 import { createApplyActions } from './apply-run.js';
 import { createLogViewActions, FRESH_LOG } from './log-view.js';
@@ -32,7 +33,7 @@ function createWizardActions(
   set: Set,
 ): Pick<
   AppActions,
-  'runDetect' | 'toggleUnit' | 'toPreview' | 'setPreviewTab' | 'scrollPreview' | 'checkInterruption'
+  'runDetect' | 'toggleUnit' | 'toPreview' | 'setPreviewTab' | 'scrollPreview' | 'checkInterruption' | 'cycleWatchdog'
 > {
   return {
     async runDetect() {
@@ -51,7 +52,8 @@ function createWizardActions(
     async toPreview() {
       set({ busy: 'planning…', error: null });
       try {
-        const plan = await services.plan();
+        const watchdog = get().watchdog;
+        const plan = await (watchdog ? services.plan(watchdog) : services.plan());
         // The other units in the order the node lists them (runtimes, then etcd): each before kubelet.
         const order = get().detection?.node.otherUnits.map((o) => o.unit) ?? [];
         const chosen = order.filter((u) => get().chosenUnits.includes(u));
@@ -68,6 +70,15 @@ function createWizardActions(
     },
     scrollPreview(delta) {
       set({ previewScroll: Math.max(0, get().previewScroll + delta) });
+    },
+    async cycleWatchdog() {
+      const watchdog = nextWatchdogChoice(get().watchdog ?? { kind: 'default' });
+      set({ busy: 'planning…', error: null });
+      try {
+        set({ plan: await services.plan(watchdog), watchdog, busy: null });
+      } catch (error) {
+        set({ busy: null, error: errorLine(error) });
+      }
     },
     async checkInterruption() {
       const interruption = await services.interruption().catch(() => null);
@@ -121,6 +132,7 @@ export function createAppStore(services: AppServices, initial: { screen: Screen 
       error: null,
       previewTab: 0,
       previewScroll: 0,
+      watchdog: null,
       steps: [],
       rollbackLines: [],
       result: null,

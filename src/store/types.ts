@@ -3,6 +3,7 @@ import type { Detection } from '../core/detect/detect.js';
 import type { Clock } from '../core/host.js';
 import type { MigrationEvent, MigrationResult } from '../core/migration/apply/apply.js';
 import type { Interruption } from '../core/migration/journal/interruption.js';
+import type { WatchdogChoice } from '../core/migration/plan/agent.js';
 import type { Plan } from '../core/migration/plan/plan.js';
 import type { LogRing } from '../core/monitor/log-ring.js';
 import type { Action, ActionOutcome, MonitorData } from '../core/monitor/monitor-data.js';
@@ -21,7 +22,8 @@ export interface StepView {
 /** What the store needs from the world; the CLI wires real ones, tests fakes. */
 export interface AppServices {
   detect(): Promise<Detection>;
-  plan(): Promise<Plan>;
+  /** The plan for kubelet; with a watchdog choice (the preview's `w`), that one instead of the command line's. */
+  plan(watchdog?: WatchdogChoice): Promise<Plan>;
   /** The plan for another critical unit (containerd, etcd...) moved along with kubelet. */
   planUnit?(unit: string): Promise<Plan>;
   migrate(plan: Plan, onEvent: (e: MigrationEvent) => void, signal: AbortSignal): Promise<MigrationResult>;
@@ -82,6 +84,8 @@ export interface AppState {
   readonly error: string | null;
   readonly previewTab: number;
   readonly previewScroll: number;
+  /** kubelet's watchdog as chosen in the preview (`w`); null: as the command line said. */
+  readonly watchdog: WatchdogChoice | null;
   readonly steps: StepView[];
   readonly rollbackLines: string[];
   readonly result: MigrationResult | null;
@@ -122,6 +126,8 @@ export interface AppActions extends LogViewActions, ApplyActions {
   back(): void;
   setPreviewTab(delta: number): void;
   scrollPreview(delta: number): void;
+  /** The next watchdog choice for kubelet (core's nextWatchdogChoice), planned again. */
+  cycleWatchdog(): Promise<void>;
   /** Looks for an interrupted migration; shows the screen that offers to finish it when there is one. */
   checkInterruption(): Promise<boolean>;
   startMonitor(): void;

@@ -58,9 +58,9 @@ function CurrentScreen({ screen, width, height, keysActive }: ScreenProps) {
     case 'preview':
       return <PreviewScreen width={width} height={height} keysActive={keysActive} />;
     case 'apply':
-      return <ApplyScreen />;
+      return <ApplyScreen width={width} height={height} />;
     case 'done':
-      return <DoneScreen keysActive={keysActive} />;
+      return <DoneScreen width={width} height={height} keysActive={keysActive} />;
     case 'monitor':
       return <MonitorScreen width={width} height={height} keysActive={keysActive} />;
     default:

@@ -15,6 +15,10 @@
  *   /run/kubelet-standin/log-rate     lines per second to print (default 1)
  *   /run/kubelet-standin/grow-mb      MiB of memory to hold, touched (read every second): a kubelet growing
  * SIGUSR1 makes it crash like a Go panic: a "panic:" line and exit status 2.
+ * kubelet's systemd watchdog: with NOTIFY_SOCKET and WATCHDOG_USEC in its environment (and WATCHDOG_PID, when
+ * set, its own pid), it sends "WATCHDOG=1" to that datagram socket every WATCHDOG_USEC/2 while healthy.
+ * SIGUSR2 makes it hang: alive, but no more pings, healthz answers or log lines, deaf to SIGTERM (a stuck PLEG,
+ * a deadlock); only a signal whose default action ends it (SIGABRT, SIGKILL) does.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -30,13 +34,17 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/un.h>
+#include <stddef.h>
 #include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t got_term = 0;
 static volatile sig_atomic_t got_crash = 0;
+static volatile sig_atomic_t got_hang = 0;
 static void on_term(int sig) { (void)sig; got_term = 1; }
 static void on_usr1(int sig) { (void)sig; got_crash = 1; }
+static void on_usr2(int sig) { (void)sig; got_hang = 1; }
 
 static unsigned long line_no = 0;
 static long held_mb = 0;
@@ -126,6 +134,33 @@ static void serve_one(int lfd) {
   close(c);
 }
 
+/* sd_notify's watchdog, as kubelet's SystemdWatchdog feature speaks it. */
+static int notify_fd = -1;
+static struct sockaddr_un notify_addr;
+static socklen_t notify_len;
+static double watchdog_half = 0;
+
+static void watchdog_setup(void) {
+  const char *sock = getenv("NOTIFY_SOCKET"), *usec = getenv("WATCHDOG_USEC"), *wpid = getenv("WATCHDOG_PID");
+  if (!sock || !usec || strlen(sock) >= sizeof notify_addr.sun_path) return;
+  if (wpid && atol(wpid) != (long)getpid()) return;
+  long long u = atoll(usec);
+  if (u <= 0) return;
+  notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  memset(&notify_addr, 0, sizeof notify_addr);
+  notify_addr.sun_family = AF_UNIX;
+  memcpy(notify_addr.sun_path, sock, strlen(sock));
+  if (sock[0] == '@') notify_addr.sun_path[0] = 0;
+  notify_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(sock));
+  watchdog_half = (double)u / 2e6;
+  klog('I', "watchdog_linux.go", 86, "\"Systemd watchdog is enabled\" interval=\"%gs\"", (double)u / 1e6);
+}
+
+static void watchdog_ping(void) {
+  if (sendto(notify_fd, "WATCHDOG=1", 10, MSG_NOSIGNAL | MSG_DONTWAIT, (struct sockaddr *)&notify_addr, notify_len) < 0)
+    klog('E', "watchdog_linux.go", 130, "\"Failed to send watchdog notify\" err=\"%s\"", strerror(errno));
+}
+
 static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -152,6 +187,8 @@ int main(int argc, char **argv) {
   sigaction(SIGINT, &sa, NULL);
   sa.sa_handler = on_usr1;
   sigaction(SIGUSR1, &sa, NULL);
+  sa.sa_handler = on_usr2;
+  sigaction(SIGUSR2, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
 
   klog('I', "server.go", 417, "\"Kubelet version\" kubeletVersion=\"stand-in\"");
@@ -167,11 +204,19 @@ int main(int argc, char **argv) {
   int port = 10248;
   read_healthz(config, addr, sizeof addr, &port);
 
+  watchdog_setup();
   int lfd = -1;
-  double next_bind = 0, next_log = now_s(), next_rate_check = 0;
+  double next_bind = 0, next_log = now_s(), next_rate_check = 0, next_ping = 0;
   double rate = 1;
   while (!got_term) {
     double now = now_s();
+    if (got_hang) {
+      for (;;) pause(); /* hung: only SIGABRT or SIGKILL ends it */
+    }
+    if (notify_fd >= 0 && now >= next_ping) {
+      watchdog_ping();
+      next_ping = now + watchdog_half;
+    }
     if (got_crash) {
       fprintf(stderr, "panic: runtime error: invalid memory address or nil pointer dereference [recovered]\n");
       fprintf(stderr, "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x0]\n\ngoroutine 1 [running]:\n");
@@ -218,6 +263,7 @@ int main(int argc, char **argv) {
     double wait = 1.0;
     if (rate > 0 && next_log - now < wait) wait = next_log - now;
     if (next_rate_check - now < wait) wait = next_rate_check - now;
+    if (notify_fd >= 0 && next_ping - now < wait) wait = next_ping - now;
     if (wait < 0) wait = 0;
     struct pollfd pfd = {lfd, POLLIN, 0};
     int r = poll(&pfd, lfd >= 0 ? 1 : 0, (int)(wait * 1000));

@@ -29,6 +29,8 @@ describe('a supervisord config without [include]', () => {
     const status = (await kubesupJson(node, ['status'])).json;
     expect(status.programs.map((p: { name: string; state: string }) => `${p.name}:${p.state}`).sort()).toEqual([
       'kubelet:RUNNING',
+      // The resident agent, supervisord's [eventlistener], installed with the first moved unit.
+      'kubesup-agent:RUNNING',
       'node-exporter:RUNNING',
     ]);
 

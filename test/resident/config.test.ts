@@ -21,6 +21,16 @@ describe.each(RELEASES)("the agent's inputs, on supervisord %s's interpreter", (
     return file;
   };
 
+  let folders = 0;
+  /** A programs_dir holding these files (text as is, anything else as JSON). */
+  const programsDir = (files: Record<string, unknown>) => {
+    const folder = path.join(dir, `agent.d-${folders++}`);
+    fs.mkdirSync(folder);
+    for (const [name, v] of Object.entries(files))
+      fs.writeFileSync(path.join(folder, name), typeof v === 'string' ? v : JSON.stringify(v));
+    return folder;
+  };
+
   it.skipIf(reason)('refuses each with one line saying why', () => {
     const state = path.join(dir, 'state');
     fs.mkdirSync(state, { recursive: true });
@@ -37,6 +47,20 @@ describe.each(RELEASES)("the agent's inputs, on supervisord %s's interpreter", (
       [
         ['--config', config('state.json', { state_dir: state, run_dir: path.join(dir, 'run'), programs: {} })],
         /agent-state.json: not JSON/,
+      ],
+      // agent.d/<program>.json, one per moved unit: each read and checked as `programs` would be.
+      [
+        ['--config', config('bad-dir.json', { programs_dir: programsDir({ 'etcd.json': '{"unit": ' }) })],
+        /etcd.json: not JSON/,
+      ],
+      [
+        [
+          '--config',
+          config('dir.json', {
+            programs_dir: programsDir({ 'kubelet.json': { healthz: { url: 'https://127.0.0.1:10250/' } } }),
+          }),
+        ],
+        /kubelet: healthz url must be http:\/\/<IPv4 address or localhost>/,
       ],
     ];
     for (const [args, why] of cases) {

@@ -12,7 +12,13 @@ import {
   parseSupervisorConfig,
   type SupervisorConfig,
 } from '../supervisor/config.js';
-import { configFromArgv, locateSupervisord, type SupervisorOverrides } from '../supervisor/locate.js';
+import { pythonMajor, supervisordInterpreter } from '../supervisor/interpreter.js';
+import {
+  configFromArgv,
+  findSupervisordProcess,
+  locateSupervisord,
+  type SupervisorOverrides,
+} from '../supervisor/locate.js';
 import { splitWords } from '../systemd/exec-line.js';
 import { resolveUnit } from '../systemd/resolve-unit.js';
 import { unitState } from '../systemd/unit-state.js';
@@ -49,6 +55,13 @@ export interface SupervisorDetection {
   readonly program: ExistingProgram | null;
   readonly programs: string[];
   readonly problems: string[];
+  /** The Python that runs supervisord (the resident agent runs with it); null when it cannot be told. */
+  readonly python?: SupervisorPython | null;
+}
+
+export interface SupervisorPython {
+  readonly path: string;
+  readonly major: number;
 }
 
 const BINARY_PLACES = [
@@ -132,7 +145,27 @@ export async function detectSupervisor(
     program: programFor(programs, programName, binaryName),
     programs: programs.map((p) => p.name),
     problems,
+    python: binary ? await supervisorPython(host, binary) : null,
   };
+}
+
+/**
+ * supervisord's interpreter: the running daemon's, else its script's shebang; and its major version. Unknown
+ * is null, no problem here: only a plan that installs the agent needs it, and says so.
+ */
+async function supervisorPython(host: Host, binary: string): Promise<SupervisorPython | null> {
+  const running = await findSupervisordProcess(host.procs);
+  const full = running ? await host.procs.full(running.pid) : undefined;
+  const script = await host.files.readRange(binary, 0, 200).catch(() => undefined);
+  const python = supervisordInterpreter({
+    ...(full?.exe ? { exe: full.exe } : {}),
+    ...(running ? { argv: running.argv } : {}),
+    ...(script ? { firstLine: script.toString('utf8').split('\n')[0] ?? '' } : {}),
+  });
+  if (!python) return null;
+  const r = await host.runner.run(python, ['--version'], { timeoutMs: 10_000 });
+  const major = pythonMajor(`${r.stdout}\n${r.stderr}`);
+  return r.exitCode === 0 && major !== null ? { path: python, major } : null;
 }
 
 /** supervisord's binary where a package puts it, and its version (a failure to tell is a problem, not an end). */

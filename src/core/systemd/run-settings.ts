@@ -35,6 +35,8 @@ export interface RunSettings {
   readonly timeoutStopSec: number | null;
   /** Type=notify: started without NOTIFY_SOCKET, supervisord counts it up after its start window instead. */
   readonly notify: boolean;
+  /** WatchdogSec= in whole seconds; null (or absent) when the unit sets none, 0 or infinity. */
+  readonly watchdogSec?: number | null;
 }
 
 /** Unit setting -> prlimit resource, and how its value is read (systemd.exec(5) table of limits). */
@@ -199,6 +201,8 @@ export function runSettings(unit: ResolvedUnit): { settings: RunSettings; proble
   if (!killMode) problems.push(`${unit.name}: KillMode=${killModeText} is unknown: stopped as control-group`);
   const signal = (get('KillSignal') ?? 'SIGTERM').replace(/^SIG/, '');
   if (!SIGNALS.has(signal)) problems.push(`${unit.name}: KillSignal=${signal}: supervisord stops with TERM instead`);
+  const watchdogText = get('WatchdogSec');
+  const watchdog = watchdogText === undefined || watchdogText === 'infinity' ? null : parseTimeSpan(watchdogText);
   const stopText = get('TimeoutStopSec') ?? get('TimeoutSec');
   const stop = stopText === undefined ? null : stopText === 'infinity' ? null : parseTimeSpan(stopText);
   if (stopText !== undefined && stopText !== 'infinity' && stop === null)
@@ -215,6 +219,7 @@ export function runSettings(unit: ResolvedUnit): { settings: RunSettings; proble
       killSignal: SIGNALS.has(signal) ? signal : 'TERM',
       timeoutStopSec: stop === null ? null : Math.max(1, Math.ceil(stop)),
       notify: /^notify/.test(get('Type') ?? ''),
+      watchdogSec: watchdog ? Math.max(1, Math.ceil(watchdog)) : null,
     },
     problems,
   };

@@ -47,7 +47,11 @@ const SETTINGS: Record<string, Fate> = {
           `not a ${v} service`,
   },
   NotifyAccess: { fate: 'ignored' },
-  WatchdogSec: { fate: 'not-carried', means: "systemd's watchdog is gone: supervisord only restarts it when it exits" },
+  // kubelet 1.32+ keeps its timeout under kubesup-agent (plan/agent.ts says so in the plan); other units lose it.
+  WatchdogSec: {
+    fate: 'not-carried',
+    means: "systemd's watchdog is gone, but for kubelet 1.32 or later (kubesup-agent serves it)",
+  },
   DynamicUser: {
     fate: 'refused',
     why: (v) => (/^(yes|true|1|on)$/i.test(v) ? 'DynamicUser=yes: its user exists only while systemd runs it' : null),

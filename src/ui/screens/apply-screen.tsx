@@ -58,21 +58,49 @@ function Outcome({ operation, result }: { readonly operation: Operation; readonl
   );
 }
 
-export function ApplyScreen() {
+/** Rows of a wrapped text at `width`, one spare (Ink wraps at words). */
+const wrappedRows = (text: string, width: number) => Math.ceil(text.length / Math.max(20, width)) + 1;
+
+/**
+ * What fits: the outcome and the stop notice whole, then the last rollback lines and the last steps, with one
+ * line for what came before (several units and the agent's steps outgrow a small terminal).
+ */
+function fitted(
+  steps: readonly StepView[],
+  rollback: readonly string[],
+  rows: number,
+): { steps: StepView[]; before: number; rollback: string[] } {
+  const stepRows = (s: StepView) => (s.status === 'failed' ? 3 : 1);
+  const rb = rollback.length > Math.max(1, rows - 4) ? rollback.slice(-Math.max(1, rows - 4)) : [...rollback];
+  let room = rows - rb.length - (rollback.length ? 1 : 0);
+  const shown: StepView[] = [];
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const s = steps[i] as StepView;
+    if (stepRows(s) > room - (i > 0 ? 1 : 0)) break;
+    room -= stepRows(s);
+    shown.unshift(s);
+  }
+  return { steps: shown, before: steps.length - shown.length, rollback: rb };
+}
+
+export function ApplyScreen({ width, height }: { readonly width: number; readonly height: number }) {
   const steps = useAppStore((s) => s.steps);
   const result = useAppStore((s) => s.result);
   const rollback = useAppStore((s) => s.rollbackLines);
   const operation = useAppStore((s) => s.operation);
   const stopping = useAppStore((s) => s.stopping);
+  const outcomeRows = result ? wrappedRows(result.error ?? '', width) + 1 : 0;
+  const fit = fitted(steps, rollback, height - outcomeRows - (stopping && !result ? 1 : 0));
   return (
     <Box flexDirection="column">
-      {steps.map((s, i) => (
-        <StepLine key={s.id} s={s} n={i + 1} total={steps.length} />
+      {fit.before ? <Text dimColor>… {fit.before} steps before these</Text> : null}
+      {fit.steps.map((s) => (
+        <StepLine key={s.id} s={s} n={steps.indexOf(s) + 1} total={steps.length} />
       ))}
       {rollback.length ? <Text color="yellow">rolling back:</Text> : null}
-      {rollback.map((l, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: rollback lines only grow: the position is the line
-        <Text key={`r${i}`} wrap="truncate-end">
+      {fit.rollback.map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the last lines of a list that only grows
+        <Text key={`r${rollback.length - fit.rollback.length + i}`} wrap="truncate-end">
           {'  '}
           {l}
         </Text>

@@ -13,6 +13,7 @@ export const PREVIEW_KEYS = {
   up: { keys: ['k', 'up'], help: 'scroll up' },
   pageDown: { keys: ['pagedown', 'space'], help: 'page down' },
   pageUp: { keys: ['pageup'], help: 'page up' },
+  watchdog: { keys: ['w'], hint: 'w watchdog', help: "kubelet's watchdog: its default, 30 s, 120 s, off (a probe)" },
 } satisfies Record<string, Binding>;
 
 export function PreviewScreen({
@@ -40,6 +41,7 @@ export function PreviewScreen({
       up: () => a.scrollPreview(-1),
       pageDown: () => a.scrollPreview(page),
       pageUp: () => a.scrollPreview(-page),
+      watchdog: () => void a.cycleWatchdog(),
     },
     keysActive,
   );

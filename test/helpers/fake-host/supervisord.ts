@@ -76,8 +76,8 @@ export class FakeSupervisord {
     const out = new Map<string, { command: string; logfile: string }>();
     for (const s of sources) {
       for (const [section, keys] of s.sections) {
-        if (!section.startsWith('program:')) continue;
-        const name = section.slice('program:'.length);
+        const name = /^(?:program|eventlistener):(.+)$/.exec(section)?.[1]; // a listener runs as a program does
+        if (!name) continue;
         out.set(name, {
           command: keys.get('command')?.value ?? '',
           logfile: keys.get('stdout_logfile')?.value ?? `/var/log/supervisor/${name}.log`,

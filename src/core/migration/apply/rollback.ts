@@ -13,6 +13,7 @@ import { unitState } from '../../systemd/unit-state.js';
 import { type BackupRecord, type Journal, saveJournal, sha256 } from '../journal/journal.js';
 import type { Plan } from '../plan/plan-model.js';
 import { startLinePaths } from '../plan/start-line.js';
+import { agentRollback } from './agent-steps.js';
 import type { OnMigrationEvent } from './apply.js';
 import { handOver, keepsChildrenAlive, keptWhy, outlivingChildren } from './shim-handover.js';
 import { makeSupervisorLetGo, SupervisorHoldsProgram, supervisedProcesses } from './supervisor-hold.js';
@@ -107,10 +108,13 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
       for (const p of [lastGood, inputs, failed, `${failed}.err`]) await host.writer.remove(p);
     });
 
+  // The agent's shared files stay while another moved unit needs them; the last unit takes them all away.
+  const agent = await agentRollback(host, journal, supervisorUp);
   // 2. Files: created ones removed, replaced ones restored byte for byte (checked against the recorded hash),
   // unless changed since the migration wrote them (a package upgrade, kubeadm, an operator): then what is there
   // now stays, and the step says so. Only what the migration itself changed is undone. supervisord's drop-in that
   // keeps containerd's shims alive waits for the end (4).
+  for (const path of agent.removeToo) await step(`remove ${path}`, () => host.writer.remove(path));
   const children = outlivingChildren(plan);
   const keptAlive = (path: string) => {
     const file = plan.files.find((f) => f.path === path);
@@ -118,7 +122,7 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
   };
   const undoFile = (path: string, record: BackupRecord) => undoWrite(host, plan, path, record, step);
   for (const [path, record] of Object.entries(journal.backups)) {
-    if (!keptAlive(path)) await undoFile(path, record);
+    if (!keptAlive(path) && !agent.keep.has(path)) await undoFile(path, record);
   }
   // Links the migration replaced by its files (removed just above): put back as those links, targets untouched.
   for (const [path, { link }] of Object.entries(journal.backups)) {
@@ -130,6 +134,7 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
       withSupervisor(host, plan, async (supervisor) => void (await supervisor.reloadConfig())),
     );
   }
+  await agent.after(step);
 
   // 3. systemd as it was.
   if (plan.service.mask) await step(`systemctl unmask ${plan.service.unit}`, () => run('unmask', plan.service.unit));

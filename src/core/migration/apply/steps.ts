@@ -10,6 +10,7 @@ import { systemctl } from '../../systemd/systemctl.js';
 import { unitState } from '../../systemd/unit-state.js';
 import { backupDir, type Journal, saveJournal, sha256 } from '../journal/journal.js';
 import type { Plan, PlannedFile, PlanStep } from '../plan/plan.js';
+import { compileAgent, startAgent } from './agent-steps.js';
 import type { GapMeter } from './gap-meter.js';
 import { MigrationStepFailed, waitForSupervisor, withSupervisor } from './supervisor-link.js';
 import { verifyMigration } from './verify.js';
@@ -150,6 +151,17 @@ export async function runStep(step: PlanStep, c: StepContext): Promise<string | 
       if (!f) throw new MigrationStepFailed(`the plan has no content for ${step.path}`);
       return backupThenWrite(c, f);
     }
+    case 'write-files': {
+      const details: string[] = [];
+      for (const path of step.paths) {
+        const f = plan.files.find((x) => x.path === path);
+        if (!f) throw new MigrationStepFailed(`the plan has no content for ${path}`);
+        details.push(await backupThenWrite(c, f));
+      }
+      const counts = new Map<string, number>();
+      for (const d of details) counts.set(d, (counts.get(d) ?? 0) + 1);
+      return [...counts].map(([d, n]) => `${n} ${d}`).join(', ');
+    }
     case 'systemctl':
       await systemctl(host.runner, step.args, step.okExitCodes);
       return undefined;
@@ -166,5 +178,9 @@ export async function runStep(step: PlanStep, c: StepContext): Promise<string | 
       return startSupervisorUnit(c);
     case 'verify':
       return verifyMigration(host, plan, c.gap, c.verifyTimeoutMs);
+    case 'agent-compile':
+      return compileAgent(host, step);
+    case 'agent-start':
+      return startAgent(host, plan);
   }
 }

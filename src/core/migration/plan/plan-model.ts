@@ -4,6 +4,7 @@
  */
 import type { HealthCheck } from '../../health/service-health.js';
 import type { UnitLink } from '../../systemd/unit-links.js';
+import type { AgentProgram } from './agent.js';
 import type { ExpectedRun } from './run-check.js';
 
 /** 'kubelet-guard' in journals of older versions is a 'unit-guard'. */
@@ -16,7 +17,13 @@ export type FileRole =
   | 'supervisor-config'
   /** The unit's systemd face (face.ts): its script and its drop-in. */
   | 'face-helper'
-  | 'face-dropin';
+  | 'face-dropin'
+  /** The resident agent (agent-files.ts): its sources, settings and [eventlistener], shared by moved units... */
+  | 'agent-source'
+  | 'agent-config'
+  | 'agent-listener'
+  /** ... and this unit's own part of its settings (agent.d/<program>.json). */
+  | 'agent-program';
 
 export interface PlannedFile {
   readonly path: string;
@@ -49,7 +56,18 @@ export type PlanStep =
   | { readonly id: string; readonly kind: 'stop-systemd-unit' | 'stop-systemd-kubelet'; readonly title: string }
   | { readonly id: string; readonly kind: 'supervisor-add'; readonly title: string }
   | { readonly id: string; readonly kind: 'supervisor-start-unit'; readonly title: string }
-  | { readonly id: string; readonly kind: 'verify'; readonly title: string };
+  | { readonly id: string; readonly kind: 'verify'; readonly title: string }
+  /** Several planned files, each written as a `write` step writes one (the agent's: one line, not eleven). */
+  | {
+      readonly id: string;
+      readonly kind: 'write-files';
+      readonly title: string;
+      readonly paths: readonly string[];
+    }
+  /** The agent's sources compiled by supervisord's Python (each start of the agent then compiles nothing). */
+  | { readonly id: string; readonly kind: 'agent-compile'; readonly title: string; readonly command: readonly string[] }
+  /** The agent's listener added to supervisord, or restarted to read this unit's settings. */
+  | { readonly id: string; readonly kind: 'agent-start'; readonly title: string };
 
 export interface Plan {
   readonly version: 1;
@@ -85,6 +103,8 @@ export interface Plan {
     /** How systemd ran it, to be found again in /proc after the migration (absent in older journals). */
     readonly expect?: ExpectedRun;
   };
+  /** What the resident agent does for the program (absent in older journals and without the agent). */
+  readonly agent?: AgentProgram;
   /** How systemd ran the process and what carries each setting over (absent in older journals). */
   readonly carried?: string[];
   readonly warnings: string[];

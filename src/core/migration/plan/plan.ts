@@ -3,11 +3,11 @@
  * One plan, two consumers: `plan`/the preview show this object, and apply carries out this object,
  * from the journal when resumed, so what was shown is what is done.
  */
-import path from 'node:path/posix';
 import { type Detection, type DetectOptions, detect, KUBELET_UNIT } from '../../detect/detect.js';
 import { detectUnit } from '../../detect/detect-unit.js';
-import { healthTarget } from '../../health/probe.js';
 import type { FileReader, Host } from '../../host.js';
+import type { AgentOptions } from './agent.js';
+import { agentPart } from './agent-plan.js';
 import { faceFiles, faceHelperPath } from './face.js';
 import {
   addIncludeSection,
@@ -24,7 +24,8 @@ export { STATE_DIR } from './state-dir.js';
 /** supervisord's OOM score when it guards kubelet alone: as protected as kubelet (which sets -999 itself). */
 export const SUPERVISOR_OOM_SCORE = -999;
 
-import type { Plan, PlannedFile, PlanStep } from './plan-model.js';
+import type { Plan, PlannedFile } from './plan-model.js';
+import { type Placement, planSteps } from './plan-steps.js';
 import { exposedSecrets } from './secret-check.js';
 
 export type { FileRole, Plan, PlannedFile, PlanStep } from './plan-model.js';
@@ -40,6 +41,8 @@ export interface PlanOptions {
   readonly tool: string;
   /** The command that runs this tool: the face's wrapper runs its `start-line` at each start. */
   readonly self?: readonly string[];
+  /** The resident agent to install with the unit (agent-plan.ts); absent: none. */
+  readonly agent?: AgentOptions;
 }
 
 async function currentText(files: FileReader, p: string): Promise<string | null> {
@@ -71,9 +74,11 @@ export async function planService(d: ServiceSource, files: FileReader, o: PlanOp
   // kubelet.service stays as the face of the supervised kubelet (face.ts); other units are masked or guarded.
   const face = d.unit === 'kubelet.service';
   const mask = !face && !d.node.unitInEtc;
-  const at = { header, wrapperPath, logFile, mask, face };
+  const agent = agentPart(d, { program: o.program, programFile, tool: o.tool }, o.agent);
+  const at = { header, wrapperPath, logFile, mask, face, agent: agent.part };
   const { planned, warnings } = await plannedFiles(d, files, o, target, at);
   if (target.warning) warnings.unshift(target.warning);
+  warnings.push(...agent.warnings);
   const steps = planSteps(d, o, target, planned, at);
   const wasRunning = s.pid !== null;
 
@@ -105,13 +110,11 @@ export async function planService(d: ServiceSource, files: FileReader, o: PlanOp
       links: c?.links ?? [],
       expect: d.expect,
     },
-    carried: carriedSettings(d.unit, d.run, d.oomScoreAdjust),
+    ...(agent.part ? { agent: agent.part.program } : {}),
+    carried: [...carriedSettings(d.unit, d.run, d.oomScoreAdjust), ...(agent.part?.words ?? [])],
     warnings,
   };
 }
-
-/** Where the files go, and how the unit is kept from running the service: masked, guarded or made its face. */
-type Placement = Readonly<Record<'header' | 'wrapperPath' | 'logFile', string> & Record<'mask' | 'face', boolean>>;
 
 /** The files to write, each with what is there now; and the warnings they bring (a file to replace...). */
 async function plannedFiles(
@@ -151,12 +154,10 @@ async function plannedFiles(
     why:
       `${d.name}'s environment, how systemd ran it, its ExecStartPre steps and its exact command line, then exec ` +
       "(mode 700: it holds the unit's environment values)",
-    content: wrapperText(
-      d,
-      o.program,
-      header,
-      face && o.self ? [...o.self, 'start-line', '--unit', d.unit] : undefined,
-    ),
+    content: wrapperText(d, o.program, header, {
+      ...(face && o.self ? { startLine: [...o.self, 'start-line', '--unit', d.unit] } : {}),
+      agentLines: at.agent?.wrapperLines ?? [],
+    }),
   });
   await add({
     path: programFile,
@@ -202,89 +203,24 @@ async function plannedFiles(
       content: renderUnitGuardDropIn(d.name, programFile, header),
     });
   }
+  for (const f of at.agent?.files ?? []) await add(f);
   for (const f of planned) {
-    if (f.before !== null && f.role !== 'supervisor-config')
+    if (f.before !== null && f.before !== f.content && f.role !== 'supervisor-config')
       warnings.push(`${f.path} exists and will be replaced (a backup is kept)`);
   }
 
   return { planned, warnings };
 }
 
-/** The steps, in order: what runs before what is the decision here (see the stop and mask below). */
-function planSteps(
-  d: ServiceSource,
-  o: PlanOptions,
-  target: SupervisorTarget,
-  planned: readonly PlannedFile[],
-  at: Placement,
-): PlanStep[] {
-  const { logFile, mask, face } = at;
-  const { installCommand, unit: supUnit } = target;
-  const s = d.supervisor;
-  const wasRunning = s.pid !== null;
-  const steps: PlanStep[] = [];
-  if (installCommand)
-    steps.push({
-      id: 'install',
-      kind: 'install-supervisor',
-      title: `install supervisord (${installCommand.join(' ')})`,
-      command: installCommand,
-    });
-  steps.push({ id: 'mkdir-log', kind: 'mkdir', title: `create ${path.dirname(logFile)}`, path: path.dirname(logFile) });
-  for (const f of planned) steps.push({ id: `write:${f.path}`, kind: 'write', title: `write ${f.path}`, path: f.path });
-  steps.push({ id: 'daemon-reload', kind: 'systemctl', title: 'systemctl daemon-reload', args: ['daemon-reload'] });
-  if (wasRunning && !installCommand)
-    steps.push({ id: 'reread', kind: 'supervisor-reread', title: `supervisord: reread its config (nothing restarts)` });
-  // The face stays enabled as the unit was: it starts at boot after supervisord, to forward the log.
-  if (!face)
-    steps.push({ id: 'disable', kind: 'systemctl', title: `systemctl disable ${d.unit}`, args: ['disable', d.unit] });
-  const maskStep: PlanStep = {
-    id: 'mask',
-    kind: 'systemctl',
-    title: `systemctl mask ${d.unit}`,
-    args: ['mask', d.unit],
-  };
-  // kubelet's id is the one older journals know (a resumed run finds its steps by id).
-  const stopId = d.unit === 'kubelet.service' ? 'stop-kubelet' : `stop-${o.program}`;
-  const stopStep: PlanStep = { id: stopId, kind: 'stop-systemd-unit', title: `stop the systemd ${d.name}` };
-  // mask reloads systemd, and a masked unit loses its settings: stopped then, a KillMode=process unit
-  // (containerd) would be stopped as control-group, its shims (every container) killed. So it stops first.
-  if (d.run.killMode === 'process') steps.push(stopStep, ...(mask ? [maskStep] : []));
-  else steps.push(...(mask ? [maskStep] : []), stopStep);
-  if (wasRunning && !installCommand)
-    steps.push({ id: 'add', kind: 'supervisor-add', title: `supervisord: add and start [program:${o.program}] only` });
-  else steps.push({ id: 'start-supervisord', kind: 'supervisor-start-unit', title: `start ${supUnit}` });
-  if (installCommand || s.unit?.enabled !== 'enabled')
-    steps.push({
-      id: 'enable-supervisord',
-      kind: 'systemctl',
-      title: `systemctl enable ${supUnit}`,
-      args: ['enable', supUnit],
-    });
-  if (face)
-    steps.push({
-      id: 'start-face',
-      kind: 'systemctl',
-      title: `systemctl start ${d.unit} (its face: forwards the log, runs no second ${d.name})`,
-      args: ['start', d.unit],
-    });
-  const oneKubelet = d.unit === 'kubelet.service' ? ', one kubelet' : '';
-  steps.push({
-    id: 'verify',
-    kind: 'verify',
-    title: `verify: ${o.program} RUNNING, healthy (${healthTarget(d.health)}), same command line${oneKubelet}`,
-  });
-
-  return steps;
-}
-
 /** Detects how the unit starts on this node and plans its migration, with detection's warnings carried along. */
 export async function planForNode(
   host: Host,
-  options: DetectOptions & Pick<PlanOptions, 'tool' | 'self'> & { readonly unit?: string; readonly healthUrl?: string },
+  options: DetectOptions &
+    Pick<PlanOptions, 'tool' | 'self' | 'agent'> & { readonly unit?: string; readonly healthUrl?: string },
 ): Promise<Plan> {
   const unit = options.unit ?? KUBELET_UNIT;
-  const o = { program: options.program, now: new Date(host.clock.now()), tool: options.tool, self: options.self };
+  const now = new Date(host.clock.now());
+  const o = { program: options.program, now, tool: options.tool, self: options.self, agent: options.agent };
   if (unit === KUBELET_UNIT) {
     const detection = await detect(host, options);
     const plan = await planMigration(detection, host.files, o);

@@ -11,7 +11,8 @@ import { oneLine } from '../../text.js';
 import { PACE_DIR, pacePath } from './pace.js';
 import { programStopSettings, wrapperRunLines } from './run-lines.js';
 import type { ServiceSource } from './service-source.js';
-import { renderStartLine, SYSTEMD_DEFAULT_PATH, startLinePaths } from './start-line.js';
+import { renderStartLine, SYSTEMD_DEFAULT_PATH } from './start-line.js';
+import { startLineShell } from './start-line-shell.js';
 
 export { SYSTEMD_DEFAULT_PATH };
 
@@ -41,52 +42,8 @@ export interface WrapperInput {
    * runs it at each start. Absent: the wrapper holds the command line of migration day.
    */
   readonly startLineCommand?: readonly string[];
-}
-
-/** Wrapper lines that set the environment and "$@" from the files now, else from the last good line. */
-function currentLines(w: WrapperInput, migrationDay: string): string[] {
-  const { lastGood, inputs, failed } = startLinePaths(w.program);
-  const command = quote([...(w.startLineCommand ?? [])]);
-  return [
-    '',
-    `# What systemd would run for ${w.unit} now: its file, drop-ins and environment files as they are at this`,
-    "# start, read by kubesup-tui with systemd's rules (a shell sourcing them would not be exact). When they cannot",
-    '# be read, the last good line is used (else the one of migration day), and the log and kubesup-tui status say so.',
-    'migration_day() {',
-    ...migrationDay
-      .trimEnd()
-      .split('\n')
-      .map((l) => `  ${l}`),
-    '}',
-    `last_good=${lastGood} kubesup_was=${inputs} failed=${failed}`,
-    '# Asking costs a start of kubesup-tui (about half a second, tens of MB): skipped when none of the files the',
-    '# last good line came from changed since it was computed (their inode, size and times, and the host name).',
-    "# Its own names start with kubesup_: the line it evaluates exports the unit's variables, whatever their names.",
-    'kubesup_inputs=()',
-    '[ -r "$last_good" ] && eval "$(grep -m 1 \'^kubesup_inputs=\' "$last_good")" 2>/dev/null',
-    'files_now() {',
-    `  [ "\${#kubesup_inputs[@]}" -gt 0 ] && stat -L -c '%n %i %s %y %z' -- "\${kubesup_inputs[@]}" 2>&1`,
-    '  echo "host $HOSTNAME"',
-    '}',
-    `kubesup_known=\${kubesup_inputs[*]-} kubesup_seen=$(files_now)`,
-    'if [ -n "$kubesup_known" ] && [ -r "$kubesup_was" ] && [ "$kubesup_seen" = "$(cat "$kubesup_was")" ]; then',
-    '  eval "$(cat "$last_good")"',
-    `elif line=$(timeout 60 ${command} 2>"$failed.err"); then`,
-    `  printf '%s\\n' "$line" > "$last_good.new" && mv -f "$last_good.new" "$last_good"; rm -f "$failed" "$failed.err"`,
-    '  eval "$line"',
-    '  # What was seen before asking holds only for the same files; a change after it shows at the next start.',
-    '  rm -f "$kubesup_was"',
-    `  if [ "\${kubesup_inputs[*]-}" = "$kubesup_known" ]; then`,
-    `    printf '%s\\n' "$kubesup_seen" > "$kubesup_was.new" && mv -f "$kubesup_was.new" "$kubesup_was"`,
-    '  fi',
-    'else',
-    '  reason=$(tail -n 1 "$failed.err" 2>/dev/null)',
-    `  echo "kubesup-tui: cannot compute ${w.program}'s command line from ${w.unit} now ($reason): ` +
-      `starting with the last good one" >&2`,
-    `  printf '%s %s\\n' "$(date +%s)" "$reason" > "$failed"`,
-    '  if [ -r "$last_good" ]; then eval "$(cat "$last_good")"; else migration_day; fi',
-    'fi',
-  ];
+  /** The resident agent's lines (its alive FIFO, the watchdog's environment), last before the exec. */
+  readonly agentLines?: readonly string[];
 }
 
 export function renderWrapper(w: WrapperInput): string {
@@ -122,8 +79,10 @@ export function renderWrapper(w: WrapperInput): string {
   ];
   const env = { ...w.env };
   if (env.PATH === undefined) env.PATH = SYSTEMD_DEFAULT_PATH;
-  if (w.startLineCommand) lines.push(...currentLines(w, renderStartLine({ argv: w.argv, env })));
-  else
+  if (w.startLineCommand) {
+    const migrationDay = renderStartLine({ argv: w.argv, env });
+    lines.push(...startLineShell({ ...w, command: w.startLineCommand }, migrationDay));
+  } else
     for (const [name, value] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {
       lines.push(`export ${name}=${quote([value])}`);
     }
@@ -143,6 +102,7 @@ export function renderWrapper(w: WrapperInput): string {
     '# systemd did not lower it either.',
     `echo ${w.oomScoreAdjust} > /proc/self/oom_score_adj 2>/dev/null || true`,
   );
+  lines.push(...(w.agentLines ?? []));
   lines.push('', `# exec: ${w.program} takes over this process, so supervisord signals and watches it itself.`);
   // One argument per line: the file is read by people at 3 a.m. (quoting by shell-quote, checked round-trip).
   const [program, ...args] = w.argv.map((a) => quote([a]));
@@ -278,10 +238,16 @@ export function addIncludeSection(configText: string, pattern: string, header: s
 }
 
 /** The wrapper's text: the service's environment, its ExecStartPre steps and its command line, then exec. */
-export function wrapperText(d: ServiceSource, program: string, header: string, startLine?: readonly string[]): string {
+export function wrapperText(
+  d: ServiceSource,
+  program: string,
+  header: string,
+  more: { readonly startLine?: readonly string[]; readonly agentLines?: readonly string[] } = {},
+): string {
   const c = d.configured;
   return renderWrapper({
-    ...(startLine ? { startLineCommand: startLine } : {}),
+    ...(more.startLine ? { startLineCommand: more.startLine } : {}),
+    ...(more.agentLines?.length ? { agentLines: more.agentLines } : {}),
     argv: d.argv,
     env: c?.env ?? {},
     execStartPre: c?.execStartPre ?? [],

@@ -37,6 +37,8 @@ export interface ServiceSource {
   readonly wants: string[];
   /** The drop-in of supervisord's unit that carries this service's boot order. */
   readonly supervisorDropIn: string;
+  /** kubelet's version (x.y.z), for its watchdog; absent for other units. */
+  readonly version?: string | null;
 }
 
 /** Started before kubelet by supervisord, as systemd ordered them. */
@@ -64,6 +66,7 @@ export function kubeletSource(d: Detection): ServiceSource {
     after: [...new Set(['network-online.target', ...(c?.after ?? []), ...d.node.runtimeUnits])],
     wants: [...new Set(['network-online.target', ...(c?.wants ?? [])])],
     supervisorDropIn: '50-kubesup-tui.conf',
+    version: d.kubelet.version,
   };
 }
 
