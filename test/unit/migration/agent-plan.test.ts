@@ -84,6 +84,28 @@ describe("the agent's sources", () => {
 });
 
 describe('the agent in the plan', () => {
+  it("metrics go to the running node_exporter's textfile folder, else the distribution's, else nowhere", async () => {
+    const config = (plan: Awaited<ReturnType<typeof planFor>>) =>
+      JSON.parse(fileOf(plan, '/etc/kubesup-tui/agent.json')?.content ?? 'null');
+    const node = agentNode('v1.35.0');
+    node.files.put('/etc/os-release', 'ID=centos\nID_LIKE="rhel fedora"\n');
+    expect(config(await planFor(node)).textfile_dir).toBe('/var/lib/node_exporter/textfile_collector');
+    const exporter = node.procs.spawn(['/usr/local/bin/node_exporter', '--collector.textfile.directory=/srv/prom']);
+    const found = await planFor(node);
+    expect(config(found).textfile_dir).toBe('/srv/prom');
+    expect(found.carried).toContain(
+      `metrics: /srv/prom/kubesup.prom, for node_exporter's textfile collector ` +
+        `(node_exporter pid ${exporter}'s --collector.textfile.directory)`,
+    );
+    const given = await planFor(node, 'kubelet.service', { ...agent(), textfileDir: '/var/lib/x' });
+    expect(config(given).textfile_dir).toBe('/var/lib/x');
+    node.procs.kill(exporter);
+    node.files.put('/etc/os-release', 'ID=alpine\n');
+    const none = await planFor(node);
+    expect(config(none).textfile_dir).toBeNull();
+    expect(none.carried.join('\n')).toContain('metrics: none');
+  });
+
   it('kubelet 1.35: watchdog of 60 s, listener, config, compile and start, all shown', async () => {
     const plan = await planFor(agentNode('v1.35.0'));
     expect(plan.agent).toMatchObject({ watchdog_sec: 60, healthz: null, alive_fifo: true });

@@ -64,7 +64,7 @@ export function agentPart(
       python,
       files,
       wrapperLines: agentWrapperLines(input.program, program),
-      words: agentWords(input.program, program),
+      words: [...agentWords(input.program, program), metricsWords(options)],
       warnings,
     },
     warnings,
@@ -99,4 +99,12 @@ export function agentStartStep(program: string): PlanStep {
     kind: 'agent-start',
     title: `supervisord: start [eventlistener:${AGENT}] (or restart it to read ${program}'s settings)`,
   };
+}
+
+/** Where the agent's metrics go, and why there: the preview's line. */
+function metricsWords(options: AgentOptions): string {
+  if (!options.textfileDir)
+    return 'metrics: none (no textfile folder of node_exporter found here; --textfile-dir DIR names one)';
+  const from = options.textfileFrom ?? '--textfile-dir';
+  return `metrics: ${options.textfileDir}/kubesup.prom, for node_exporter's textfile collector (${from})`;
 }

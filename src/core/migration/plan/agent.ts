@@ -27,8 +27,10 @@ export interface AgentOptions {
   /** The agent's Python sources, relative path (kubesup-agent.py, kubesup_agent/x.py) to text. */
   readonly sources: Readonly<Record<string, string>>;
   readonly watchdog: WatchdogChoice;
-  /** node_exporter's textfile folder (--textfile-dir), or null: the agent writes no metrics file. */
+  /** node_exporter's textfile folder (--textfile-dir, else found on the node), or null: no metrics file. */
   readonly textfileDir: string | null;
+  /** Where that folder came from, for the preview (`--textfile-dir`, `node_exporter pid 812's ...`). */
+  readonly textfileFrom?: string;
 }
 
 export interface ProbeSettings {

@@ -5,6 +5,7 @@
  */
 import { type Detection, type DetectOptions, detect, KUBELET_UNIT } from '../../detect/detect.js';
 import { detectUnit } from '../../detect/detect-unit.js';
+import { textfileDir } from '../../detect/textfile-dir.js';
 import type { FileReader, Host } from '../../host.js';
 import type { AgentOptions } from './agent.js';
 import { agentPart } from './agent-plan.js';
@@ -212,6 +213,13 @@ async function plannedFiles(
   return { planned, warnings };
 }
 
+/** The agent's options with node_exporter's textfile folder found on the node when none was given. */
+async function agentOptions(host: Host, agent: AgentOptions | undefined): Promise<AgentOptions | undefined> {
+  if (!agent || agent.textfileDir) return agent;
+  const found = await textfileDir(host);
+  return found ? { ...agent, textfileDir: found.dir, textfileFrom: found.from } : agent;
+}
+
 /** Detects how the unit starts on this node and plans its migration, with detection's warnings carried along. */
 export async function planForNode(
   host: Host,
@@ -220,7 +228,13 @@ export async function planForNode(
 ): Promise<Plan> {
   const unit = options.unit ?? KUBELET_UNIT;
   const now = new Date(host.clock.now());
-  const o = { program: options.program, now, tool: options.tool, self: options.self, agent: options.agent };
+  const o = {
+    program: options.program,
+    now,
+    tool: options.tool,
+    self: options.self,
+    agent: await agentOptions(host, options.agent),
+  };
   if (unit === KUBELET_UNIT) {
     const detection = await detect(host, options);
     const plan = await planMigration(detection, host.files, o);
