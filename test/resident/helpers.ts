@@ -133,7 +133,7 @@ export class SupervisorNode {
     readonly healthzPort: number,
   ) {
     this.bin = supervisorBinaries(options.release);
-    fs.mkdirSync(this.textfile);
+    // No textfile folder made here: the agent makes it (a distribution's, before node_exporter is installed).
     fs.writeFileSync(this.kmsg, '');
     this.writeFiles();
   }

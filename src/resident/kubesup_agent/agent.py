@@ -162,9 +162,12 @@ class Agent(Watcher, SupervisorClient):
 
     def flush(self):
         self.dirty = False
-        if self.c['textfile_dir']:
+        folder = self.c['textfile_dir']
+        if folder:
             try:
-                write_atomic(os.path.join(self.c['textfile_dir'], 'kubesup.prom'), metrics(self), 0o644, False)
+                if not os.path.isdir(folder):  # the distribution's folder, before node_exporter is installed
+                    os.makedirs(folder, 0o755)
+                write_atomic(os.path.join(folder, 'kubesup.prom'), metrics(self), 0o644, False)
             except (IOError, OSError) as e:
                 log('cannot write the metrics: %s' % e)
 
