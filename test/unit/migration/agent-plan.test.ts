@@ -103,7 +103,7 @@ describe('the agent in the plan', () => {
     node.files.put('/etc/os-release', 'ID=alpine\n');
     const none = await planFor(node);
     expect(config(none).textfile_dir).toBeNull();
-    expect(none.carried.join('\n')).toContain('metrics: none');
+    expect((none.carried ?? []).join('\n')).toContain('metrics: none');
   });
 
   it('kubelet 1.35: watchdog of 60 s, listener, config, compile and start, all shown', async () => {
