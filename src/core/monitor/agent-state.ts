@@ -143,9 +143,15 @@ export function reasonCounts(state: AgentState, program: string): Record<string,
   ]);
 }
 
-/** Every end the agent counted for the program: what `kubesup_program_restarts_total` sums to. */
+/**
+ * The ends nobody asked for: every reason the agent counted but the operator's, as the RESTARTS column always
+ * counted (supervisord's main log tells a stop from an exit) and as the alert rules count flapping
+ * (`kubesup_program_restarts_total{reason!="operator"}`). `restarts_by_reason` has the operator's too.
+ */
 export function totalRestarts(state: AgentState, program: string): number {
-  return Object.values(state.restarts[program] ?? {}).reduce((sum, n) => sum + n, 0);
+  return Object.entries(state.restarts[program] ?? {})
+    .filter(([reason]) => reason !== 'operator')
+    .reduce((sum, [, n]) => sum + n, 0);
 }
 
 /** The agent's detail without what supervisord said after it (`; then terminated by SIGABRT`). */

@@ -35,7 +35,7 @@ describe('agent-state.json', () => {
       exit: null,
       signal: 'SIGSEGV',
     });
-    expect(totalRestarts(STATE, 'kubelet')).toBe(6);
+    expect(totalRestarts(STATE, 'kubelet')).toBe(5); // 6 ends, one of them the operator's;
     expect(totalRestarts(STATE, 'etcd')).toBe(0);
     expect(reasonCounts(STATE, 'kubelet')).toEqual({
       exited: 0,
@@ -165,7 +165,7 @@ describe('the agent over the main log', () => {
     ];
     const h = withAgentHistory('kubelet', logHistory(exits, 2), STATE, at(10, 2, 0));
     expect(h.source).toBe('agent');
-    expect(h.restarts).toBe(6);
+    expect(h.restarts).toBe(5);
     expect(h.byReason?.oom_killed).toBe(1);
     // The log covers from 10:02: the agent's two older exits join, the four the log holds are not doubled.
     expect(h.exits.map((e) => endedBy(e))).toEqual([
