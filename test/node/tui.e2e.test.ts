@@ -99,7 +99,7 @@ describe.skipIf(cannotRun('the TUI over a terminal', TMUX))('the TUI over a term
       (x) => /› kubelet\s+RUNNING\s+(\d+)/.test(x) && Number(/› kubelet\s+RUNNING\s+(\d+)/.exec(x)![1]) !== pid,
       'kubelet RUNNING again with a new pid',
     );
-    expect(s).toMatch(/kubelet: 1 restart since supervisord started · last hour ·+X/);
+    expect(s).toMatch(/kubelet: 1 restart counted by kubesup-agent · last hour ·+X/);
     // Its uptime to the second in its first minute, as supervisorctl says it: supervisorctl's answer lies
     // between the screen just before it and the screen just after it (a loaded machine takes its time).
     const onScreen = () => Number(/› kubelet\s+RUNNING\s+\d+\s+(\d+)s\s/.exec(tui.capture())?.[1]);
