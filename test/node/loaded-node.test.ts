@@ -33,7 +33,8 @@ describe('the monitor on a loaded node (reference node, supervisord answering la
       s = await tui.waitFor((x) => /› kubelet\s+\S+\s+\S+\s+\S+\s+1\s/.test(x), 'the crash counted', 15_000);
       expect(s).toMatch(/SIGKILL/);
       tui.send('j');
-      await tui.waitFor((x) => /› node-exporter/.test(x), 'the selection moved', 3_000);
+      // The next row: kubesup-agent where the migration installed it, else node-exporter.
+      await tui.waitFor((x) => /› (?!kubelet\s)\S+\s+RUNNING/.test(x), 'the selection moved', 3_000);
     } finally {
       tui.kill();
       proxy.kill('SIGKILL');

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     await pressure.startHog();
     await tui.waitFor(
       (x) =>
-        /› kubelet\s+\S+\s+\S+\s+\S+\s+1\s+\d\d:\d\d:\d\d SIGKILL/.test(x) &&
+        /› kubelet\s+\S+\s+\S+\s+\S+\s+1\s+\d\d:\d\d:\d\d (SIGKILL|crashed \(SIGKILL\)|OOM-killed)/.test(x) &&
         /kubelet ended: SIGKILL/.test(x) &&
         falseLines(x).length === 0,
       'the crash, marked in the log, on a screen true in every line',

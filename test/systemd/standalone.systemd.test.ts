@@ -66,7 +66,7 @@ describe('the single-file build on a node without Node.js (real systemd, kubekey
       const pid = Number(/kubelet\s+RUNNING\s+(\d+)/.exec(s)?.[1]);
       await node.sh(`kill -9 ${pid}`);
       await tui.waitFor(
-        (x) => /kubelet\s+\S+\s+\S+\s+\S+\s+1\s+\d\d:\d\d:\d\d SIGKILL/.test(x),
+        (x) => /kubelet\s+\S+\s+\S+\s+\S+\s+1\s+\d\d:\d\d:\d\d (SIGKILL|crashed \(SIGKILL\))/.test(x),
         'the crash counted',
         15_000,
       );
