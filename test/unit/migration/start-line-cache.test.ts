@@ -6,9 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { detect } from '../../../src/core/detect/detect.js';
-import { planMigration } from '../../../src/core/migration/plan/plan.js';
-import { fakeNode } from '../../helpers/fake-host/index.js';
+import { fakeNode, planOn } from '../../helpers/fake-host/index.js';
 
 let dir: string;
 beforeEach(() => {
@@ -19,12 +17,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 /** The wrapper's lines from `last_good=` to the end of their `if`, with its folder and the tool moved to `dir`. */
 async function askingPart(): Promise<string> {
   const node = fakeNode('kubeadm-ubuntu');
-  const plan = await planMigration(await detect(node.host, { program: 'kubelet' }), node.files, {
-    program: 'kubelet',
-    now: new Date(node.clock.now()),
-    tool: 'kubesup-tui test',
-    self: ['/usr/local/bin/kubesup-tui'],
-  });
+  const plan = await planOn(node, ['/usr/local/bin/kubesup-tui']);
   const wrapper = plan.files.find((f) => f.role === 'wrapper')?.content ?? '';
   const start = wrapper.indexOf('last_good=');
   const end = wrapper.indexOf('\nfi\n', start) + 4;
