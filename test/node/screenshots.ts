@@ -92,9 +92,12 @@ async function main(): Promise<void> {
     await tui.waitFor((x) => x.includes('exits, newest first'), 'the exit list');
     await save(tui, '8-monitor-exits');
     tui.send('h');
+    // Each key once the screen has taken the one before it: keys sent together may land in one read.
+    await tui.waitFor((x) => !x.includes('exits, newest first'), 'the exit list closed');
     tui.send('/');
     tui.send('Sync', true);
     tui.send('Enter');
+    await tui.waitFor((x) => x.includes('"Sync"'), 'the search');
     tui.send('l');
     await tui.waitFor((x) => x.includes('level ≥ warning'), 'the filter');
     await save(tui, '9-monitor-search-filter');
