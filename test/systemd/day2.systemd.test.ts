@@ -131,6 +131,17 @@ describe.each(['kubeadm-ubuntu', 'kubekey-centos7'] as const)('day 2 on real sys
     expect(await supervisedKubelet()).toBe(second);
   });
 
+  it(`systemctl kill kubelet (a health monitor's repair of a hung kubelet) restarts the supervised kubelet; \
+the face is back within seconds`, async () => {
+    const pid = await supervisedKubelet();
+    expect((await node.exec(['systemctl', 'kill', 'kubelet.service'])).exitCode).toBe(0);
+    await node.waitFor(`p=$(pgrep -x kubelet) && [ "$p" != ${pid} ] && ${healthy}`, 60_000);
+    await node.waitFor('systemctl is-active --quiet kubelet.service', 15_000);
+    await supervisedKubelet();
+    const journal = await node.sh('journalctl -u kubelet.service -o cat --no-pager | grep "was killed" | tail -1');
+    expect(journal).toMatch(/kubelet\.service was killed \(SIGTERM\): supervisorctl restart kubelet: .*started/);
+  });
+
   it('systemctl stop kubelet stops it in supervisord (which leaves it stopped); start brings it back', async () => {
     const pid = await supervisedKubelet();
     expect((await node.exec(['systemctl', 'stop', 'kubelet.service'])).exitCode).toBe(0);

@@ -57,6 +57,33 @@ own kubelet still running during a migration`, async () => {
     }
   });
 
+  it(`systemctl kill (the forwarder killed, no MAINPID) reaches the supervised kubelet: TERM restarts it, KILL and \
+ABRT are passed on, an end by itself leaves it running`, async () => {
+    const helper = (await planOn(fakeNode(layout))).files.find((f) => f.path === HELPER)?.content ?? '';
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubesup-face-'));
+    fs.writeFileSync(`${dir}/supervisorctl`, `#!/bin/sh\necho "$@" >> ${dir}/calls\n`, { mode: 0o755 });
+    const stopAfter = (exitCode: string, exitStatus: string) => {
+      fs.rmSync(`${dir}/calls`, { force: true });
+      const r = spawnSync('bash', ['-c', helper, 'face', 'stop'], {
+        env: { PATH: `${dir}:${process.env.PATH}`, EXIT_CODE: exitCode, EXIT_STATUS: exitStatus },
+        encoding: 'utf8',
+      });
+      const calls = fs.existsSync(`${dir}/calls`) ? fs.readFileSync(`${dir}/calls`, 'utf8') : '';
+      return { status: r.status, calls, stderr: r.stderr };
+    };
+    try {
+      const term = stopAfter('killed', 'TERM');
+      expect(term).toMatchObject({ status: 0, calls: `-c ${config} restart kubelet\n` });
+      expect(term.stderr).toMatch(/kubelet\.service was killed \(SIGTERM\): supervisorctl restart kubelet/);
+      expect(stopAfter('killed', 'KILL')).toMatchObject({ status: 0, calls: `-c ${config} signal KILL kubelet\n` });
+      expect(stopAfter('dumped', 'ABRT')).toMatchObject({ status: 0, calls: `-c ${config} signal ABRT kubelet\n` });
+      expect(stopAfter('killed', 'PIPE')).toMatchObject({ status: 0, calls: '' });
+      expect(stopAfter('exited', '0')).toMatchObject({ status: 0, calls: '' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('after the migration, detection and drift read the unit as it says, not its face', async () => {
     const node = fakeNode(layout);
     expect((await beginMigration(node.host, await planOn(node), () => undefined, { verifyTimeoutMs: 5000 })).ok).toBe(
