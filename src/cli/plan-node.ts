@@ -1,19 +1,11 @@
 /** The plan for this node as the commands and the TUI make it: a refusal becomes a one-line ToolError. */
-import path from 'node:path';
+import { runningTool } from '../adapters/tool-files.js';
 import { ToolError } from '../core/errors.js';
 import type { Host } from '../core/host.js';
 import { type Plan, PlanRefused, planForNode } from '../core/migration/plan/plan.js';
 import { AGENT_SOURCES } from './agent-sources.js';
 import { type CliOptions, supervisorOverrides } from './args.js';
 import { VERSION } from './version.js';
-
-/** The command that runs this very tool, for the wrapper to call at each start of kubelet (start-line). */
-function selfCommand(): string[] {
-  const script = process.argv[1];
-  // The single file is its own runtime: its script lives in the file's embedded file system.
-  if (!script || script.startsWith('/$bunfs/') || script.includes('~BUN')) return [process.execPath];
-  return [process.execPath, path.resolve(script)];
-}
 
 export async function buildPlan(host: Host, options: CliOptions): Promise<Plan> {
   try {
@@ -23,7 +15,7 @@ export async function buildPlan(host: Host, options: CliOptions): Promise<Plan> 
       ...(options.healthUrl ? { healthUrl: options.healthUrl } : {}),
       supervisor: supervisorOverrides(options),
       tool: `kubesup-tui ${VERSION}`,
-      self: selfCommand(),
+      self: runningTool(),
       agent: { sources: AGENT_SOURCES, watchdog: options.watchdog, textfileDir: options.textfileDir },
     });
   } catch (error) {

@@ -1,7 +1,9 @@
 // Day 2 on a migrated node, on a real systemd 252 with journald: kubelet.service stays as the face of the
 // supervised kubelet, so what operators and package scripts type keeps its meaning.
+
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kubesup, kubesupJson } from '../helpers/cli-in-node.js';
+import { kubesup, kubesupArgv, kubesupJson } from '../helpers/cli-in-node.js';
 import { snapshot } from '../helpers/node-snapshot.js';
 import { withNode } from '../helpers/with-test-node.js';
 import { type SystemdLayout, SystemdNode } from './systemd-node.js';
@@ -58,6 +60,8 @@ describe.each(['kubeadm-ubuntu', 'kubekey-centos7'] as const)('day 2 on real sys
     expect(status.stdout).toMatch(/kubelet\.service - kubelet under supervisord/);
     expect(status.stdout).toMatch(/Active: active \(running\)/);
     expect(status.stdout).toContain(`kubelet runs under supervisord (pid ${pid})`);
+    // The wrapper runs the migration's copy of the tool, not the one it ran from.
+    expect(node.readFile('/etc/kubernetes/kubelet.sh')).toContain('/usr/lib/kubesup-tui/tool/');
   });
 
   it(`journalctl -u kubelet has the supervised kubelet's own lines,\
@@ -103,10 +107,18 @@ describe.each(['kubeadm-ubuntu', 'kubekey-centos7'] as const)('day 2 on real sys
     expect(drift).toMatch(/changed since the migration \(flags --v; environment KUBESUP_UPGRADED\)/);
     expect(drift).toContain('run systemctl restart kubelet.service');
 
-    const after = await restartedBy('systemctl daemon-reload && systemctl restart kubelet', pid);
-    expect((await node.sh(`readlink /proc/${after}/exe`)).trim()).toBe(bin);
-    expect(await node.sh(`tr '\\0' '\\n' < /proc/${after}/cmdline`)).toMatch(/^--v=4$/m);
-    expect(await node.sh(`tr '\\0' '\\n' < /proc/${after}/environ`)).toMatch(/^KUBESUP_UPGRADED=yes$/m);
+    // The tool the migration ran from is gone (npx's cache cleaned, /tmp at a reboot): the wrapper runs its copy.
+    const ran = path.dirname(kubesupArgv().at(-1) as string);
+    await node.sh(`mount -t tmpfs -o size=1m gone ${ran}`);
+    try {
+      const after = await restartedBy('systemctl daemon-reload && systemctl restart kubelet', pid);
+      expect((await node.sh(`readlink /proc/${after}/exe`)).trim()).toBe(bin);
+      expect(await node.sh(`tr '\\0' '\\n' < /proc/${after}/cmdline`)).toMatch(/^--v=4$/m);
+      expect(await node.sh(`tr '\\0' '\\n' < /proc/${after}/environ`)).toMatch(/^KUBESUP_UPGRADED=yes$/m);
+      expect(node.readFile('/var/log/kubelet/kubelet.log')).not.toMatch(/cannot compute/);
+    } finally {
+      await node.sh(`umount ${ran}`);
+    }
     expect((await kubesupJson(node, ['status'])).json.warnings.join('\n')).not.toMatch(/replaced|changed since/);
   });
 

@@ -14,6 +14,7 @@ import { parse as parseShell } from 'shell-quote';
 import { detect } from '../../../src/core/detect/detect.js';
 import type { Host, HttpProbe } from '../../../src/core/host.js';
 import { type Plan, planMigration } from '../../../src/core/migration/plan/plan.js';
+import type { ToolSelf } from '../../../src/core/migration/plan/tool-copy.js';
 import { LAYOUT_ARGV } from '../../fixtures/layout-argv.js';
 import { FakeCgroups } from './cgroups.js';
 import { ManualClock } from './clock.js';
@@ -185,8 +186,14 @@ export function fakeNode(layout: FakeLayout, options: { isRoot?: boolean } = {})
   return Object.assign(base, { host, supervisord, kubeletArgv: spec.kubeletArgv });
 }
 
+/** The single file at /usr/local/bin, as the CLI finds itself there (put the file on the node to migrate). */
+export const SINGLE_FILE: ToolSelf = {
+  files: [{ from: '/usr/local/bin/kubesup-tui', to: 'kubesup-tui' }],
+  entry: 'kubesup-tui',
+};
+
 /** The migration plan for a node in memory, as `plan` makes it (at the node's clock). */
-export async function planOn(node: FakeHost, self?: readonly string[]): Promise<Plan> {
+export async function planOn(node: FakeHost, self?: ToolSelf): Promise<Plan> {
   const detection = await detect(node.host, { program: 'kubelet' });
   return planMigration(detection, node.host.files, {
     program: 'kubelet',

@@ -2,12 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { computeDrift, describeDrift, driftWarning, driftWarnings } from '../../../src/core/migration/journal/drift.js';
 import { JOURNAL_PATH, readJournal, saveJournal, startJournal } from '../../../src/core/migration/journal/journal.js';
+import type { ToolSelf } from '../../../src/core/migration/plan/tool-copy.js';
 import { beginMigration, openSession } from '../../../src/core/migration/session.js';
-import { type FakeNode, fakeNode, planOn } from '../../helpers/fake-host/index.js';
+import { type FakeNode, fakeNode, planOn, SINGLE_FILE } from '../../helpers/fake-host/index.js';
 
 /** Migrated; with `self`, the wrapper computes kubelet's command line at each start (start-line). */
-async function migrated(self?: readonly string[]): Promise<FakeNode> {
+async function migrated(self?: ToolSelf): Promise<FakeNode> {
   const node = fakeNode('kubekey-centos7');
+  for (const f of self?.files ?? []) node.files.put(f.from, 'the tool\n', 0o755);
   const result = await beginMigration(node.host, await planOn(node, self), () => undefined, { verifyTimeoutMs: 5000 });
   expect(result.ok).toBe(true);
   return node;
@@ -101,7 +103,7 @@ describe('the session: what the journal on the node means', () => {
 
   it(`with the running process: flags and environment against it; a restart that took them in ends \
 the drift`, async () => {
-    const node = await migrated(['/usr/local/bin/kubesup-tui']);
+    const node = await migrated(SINGLE_FILE);
     node.files.put('/etc/systemd/system/kubelet.service.d/20-new.conf', '[Service]\nEnvironment=NEW_VAR=1\n');
     const running = {
       argv: node.kubeletArgv,

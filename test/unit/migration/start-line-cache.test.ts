@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeNode, planOn } from '../../helpers/fake-host/index.js';
+import { fakeNode, planOn, SINGLE_FILE } from '../../helpers/fake-host/index.js';
 
 let dir: string;
 beforeEach(() => {
@@ -17,14 +17,14 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 /** The wrapper's lines from `last_good=` to the end of their `if`, with its folder and the tool moved to `dir`. */
 async function askingPart(): Promise<string> {
   const node = fakeNode('kubeadm-ubuntu');
-  const plan = await planOn(node, ['/usr/local/bin/kubesup-tui']);
+  const plan = await planOn(node, SINGLE_FILE);
   const wrapper = plan.files.find((f) => f.role === 'wrapper')?.content ?? '';
   const start = wrapper.indexOf('last_good=');
   const end = wrapper.indexOf('\nfi\n', start) + 4;
   return wrapper
     .slice(start, end)
     .replaceAll('/var/lib/kubesup-tui', dir)
-    .replace('/usr/local/bin/kubesup-tui start-line --unit kubelet.service', `${dir}/tool`);
+    .replace('/usr/lib/kubesup-tui/tool/kubesup-tui start-line --unit kubelet.service', `${dir}/tool`);
 }
 
 /** One start: what "$@" and FLAGS are after the part ran, and how often the tool was asked so far. */

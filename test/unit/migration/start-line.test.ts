@@ -11,8 +11,9 @@ import {
   startLinePaths,
   startLineWarning,
 } from '../../../src/core/migration/plan/start-line.js';
+import { TOOL_DIR } from '../../../src/core/migration/plan/tool-copy.js';
 import { beginMigration, rollBack } from '../../../src/core/migration/session.js';
-import { fakeNode, planOn } from '../../helpers/fake-host/index.js';
+import { fakeNode, planOn, SINGLE_FILE } from '../../helpers/fake-host/index.js';
 
 const FLAGS = '/var/lib/kubelet/kubeadm-flags.env';
 
@@ -57,10 +58,12 @@ describe('the start line', () => {
       program: 'kubelet',
       now: new Date(node.clock.now()),
       tool: 'kubesup-tui test',
-      self: ['/usr/local/bin/kubesup-tui'],
+      self: SINGLE_FILE,
     });
     const wrapper = plan.files.find((f) => f.role === 'wrapper')?.content ?? '';
-    expect(wrapper).toContain('if line=$(timeout 60 /usr/local/bin/kubesup-tui start-line --unit kubelet.service');
+    expect(wrapper).toContain(
+      'if line=$(timeout 60 /usr/lib/kubesup-tui/tool/kubesup-tui start-line --unit kubelet.service',
+    );
     expect(wrapper).toContain('exec "$@"');
     expect(wrapper).toMatch(/^migration_day\(\) \{\n {2}export /m);
     expect(spawnSync('bash', ['-n'], { input: wrapper }).status).toBe(0);
@@ -76,15 +79,24 @@ describe('the start line', () => {
     );
   });
 
-  it("rollback takes the wrapper's start-line files away with it", async () => {
+  it("rollback takes the wrapper's start-line files and the tool's copy away with it", async () => {
     const node = fakeNode('kubeadm-ubuntu');
-    const result = await beginMigration(node.host, await planOn(node, ['/usr/local/bin/kubesup-tui']), () => {}, {
+    node.files.put('/usr/local/bin/kubesup-tui', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1]), 0o755);
+    const plan = await planOn(node, SINGLE_FILE);
+    expect(plan.steps.map((s) => s.id)).toContain('copy-tool');
+    const result = await beginMigration(node.host, plan, () => {}, {
       verifyTimeoutMs: 5000,
     });
     expect(result.ok, result.error ?? '').toBe(true);
     const { lastGood, inputs, failed } = startLinePaths('kubelet');
+    // Byte for byte, executable: the wrapper runs it.
+    expect(
+      (await node.files.read(`${TOOL_DIR}/kubesup-tui`))?.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1])),
+    ).toBe(true);
+    expect((await node.host.writer.stat(`${TOOL_DIR}/kubesup-tui`))?.mode).toBe(0o755);
     for (const p of [lastGood, inputs, failed]) node.files.put(p, 'x\n');
     await rollBack(node.host, (await readJournal(node.files))!, () => undefined);
     for (const p of [lastGood, inputs, failed]) expect(await node.files.exists(p)).toBe(false);
+    expect(await node.files.exists(`${TOOL_DIR}/kubesup-tui`)).toBe(false);
   });
 });

@@ -13,11 +13,13 @@ import { unitState } from '../../systemd/unit-state.js';
 import { type BackupRecord, type Journal, saveJournal, sha256 } from '../journal/journal.js';
 import type { Plan } from '../plan/plan-model.js';
 import { startLinePaths } from '../plan/start-line.js';
+import { TOOL_DIR } from '../plan/tool-copy.js';
 import { agentRollback } from './agent-steps.js';
 import type { OnMigrationEvent } from './apply.js';
 import { handOver, keepsChildrenAlive, keptWhy, outlivingChildren } from './shim-handover.js';
 import { makeSupervisorLetGo, SupervisorHoldsProgram, supervisedProcesses } from './supervisor-hold.js';
 import { withSupervisor } from './supervisor-link.js';
+import { madeToolCopy, removeToolCopy } from './tool-steps.js';
 
 async function attempt(onEvent: OnMigrationEvent, title: string, fn: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -107,6 +109,8 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
       const { lastGood, inputs, failed } = startLinePaths(plan.program);
       for (const p of [lastGood, inputs, failed, `${failed}.err`]) await host.writer.remove(p);
     });
+  if (plan.service.face && madeToolCopy(plan))
+    await step(`remove ${TOOL_DIR} (the copy of kubesup-tui that the wrapper ran)`, () => removeToolCopy(host, plan));
 
   // The agent's shared files stay while another moved unit needs them; the last unit takes them all away.
   const agent = await agentRollback(host, journal, supervisorUp);

@@ -13,6 +13,7 @@ import type { Plan, PlannedFile, PlanStep } from '../plan/plan.js';
 import { compileAgent, startAgent } from './agent-steps.js';
 import type { GapMeter } from './gap-meter.js';
 import { MigrationStepFailed, waitForSupervisor, withSupervisor } from './supervisor-link.js';
+import { copyFiles } from './tool-steps.js';
 import { verifyMigration } from './verify.js';
 
 export interface StepContext {
@@ -182,5 +183,7 @@ export async function runStep(step: PlanStep, c: StepContext): Promise<string | 
       return compileAgent(host, step);
     case 'agent-start':
       return startAgent(host, plan);
+    case 'copy-files':
+      return copyFiles(host, step);
   }
 }

@@ -67,7 +67,14 @@ export type PlanStep =
   /** The agent's sources compiled by supervisord's Python (each start of the agent then compiles nothing). */
   | { readonly id: string; readonly kind: 'agent-compile'; readonly title: string; readonly command: readonly string[] }
   /** The agent's listener added to supervisord, or restarted to read this unit's settings. */
-  | { readonly id: string; readonly kind: 'agent-start'; readonly title: string };
+  | { readonly id: string; readonly kind: 'agent-start'; readonly title: string }
+  /** Files copied as they are (the tool's own copy, tool-copy.ts): too big for the plan and the journal. */
+  | {
+      readonly id: string;
+      readonly kind: 'copy-files';
+      readonly title: string;
+      readonly copies: readonly { readonly from: string; readonly path: string }[];
+    };
 
 export interface Plan {
   readonly version: 1;

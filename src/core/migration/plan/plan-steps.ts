@@ -5,6 +5,7 @@ import { type AgentPart, agentCompileStep, agentStartStep, agentWriteStep } from
 import type { PlannedFile, PlanStep } from './plan-model.js';
 import type { ServiceSource } from './service-source.js';
 import type { SupervisorTarget } from './supervisor-target.js';
+import { type ToolSelf, toolCopyStep } from './tool-copy.js';
 
 /** Where the files go, and how the unit is kept from running the service: masked, guarded or made its face. */
 export type Placement = Readonly<
@@ -14,7 +15,7 @@ export type Placement = Readonly<
 /** The steps, in order: what runs before what is the decision here (see the stop and mask below). */
 export function planSteps(
   d: ServiceSource,
-  o: { readonly program: string },
+  o: { readonly program: string; readonly self?: ToolSelf },
   target: SupervisorTarget,
   planned: readonly PlannedFile[],
   at: Placement,
@@ -36,6 +37,7 @@ export function planSteps(
   for (const f of planned.filter((p) => !agentPaths.has(p.path)))
     steps.push({ id: `write:${f.path}`, kind: 'write', title: `write ${f.path}`, path: f.path });
   if (at.agent) steps.push(agentWriteStep(at.agent), agentCompileStep(at.agent));
+  if (face && o.self) steps.push(toolCopyStep(o.self));
   steps.push({ id: 'daemon-reload', kind: 'systemctl', title: 'systemctl daemon-reload', args: ['daemon-reload'] });
   const supervisorRuns = wasRunning && !installCommand;
   if (supervisorRuns)

@@ -20,6 +20,7 @@ import {
 import { carriedSettings } from './run-lines.js';
 import { kubeletSource, type ServiceSource, unitSource } from './service-source.js';
 import { PlanRefused, type SupervisorTarget, supervisorTarget } from './supervisor-target.js';
+import { type ToolSelf, toolCommand } from './tool-copy.js';
 
 export { STATE_DIR } from './state-dir.js';
 /** supervisord's OOM score when it guards kubelet alone: as protected as kubelet (which sets -999 itself). */
@@ -40,8 +41,8 @@ export interface PlanOptions {
   readonly logFile?: string;
   readonly now: Date;
   readonly tool: string;
-  /** The command that runs this tool: the face's wrapper runs its `start-line` at each start. */
-  readonly self?: readonly string[];
+  /** This tool, copied to the node: the face's wrapper runs its `start-line` at a start (tool-copy.ts). */
+  readonly self?: ToolSelf;
   /** The resident agent to install with the unit (agent-plan.ts); absent: none. */
   readonly agent?: AgentOptions;
 }
@@ -156,7 +157,7 @@ async function plannedFiles(
       `${d.name}'s environment, how systemd ran it, its ExecStartPre steps and its exact command line, then exec ` +
       "(mode 700: it holds the unit's environment values)",
     content: wrapperText(d, o.program, header, {
-      ...(face && o.self ? { startLine: [...o.self, 'start-line', '--unit', d.unit] } : {}),
+      ...(face && o.self ? { startLine: [...toolCommand(o.self), 'start-line', '--unit', d.unit] } : {}),
       agentLines: at.agent?.wrapperLines ?? [],
     }),
   });

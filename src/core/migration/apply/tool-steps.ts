@@ -1,0 +1,37 @@
+/**
+ * The tool's own copy (plan/tool-copy.ts) in apply and rollback: copied byte for byte, each file written
+ * atomically (a wrapper that runs it mid-copy finds the old file or the new, never half of one); removed with the
+ * face, since nothing else runs it.
+ */
+import posix from 'node:path/posix';
+import type { Host } from '../../host.js';
+import type { Plan, PlanStep } from '../plan/plan.js';
+import { TOOL_DIR } from '../plan/tool-copy.js';
+import { MigrationStepFailed } from './supervisor-link.js';
+
+export async function copyFiles(host: Host, step: Extract<PlanStep, { kind: 'copy-files' }>): Promise<string> {
+  let bytes = 0;
+  for (const { from, path } of step.copies) {
+    // Run from the copy itself (a migration again): it is there already.
+    if (from === path) continue;
+    const data = await host.files.read(from);
+    if (data === undefined) throw new MigrationStepFailed(`cannot read ${from} to copy it to ${path}`);
+    await host.writer.writeAtomic(path, data, { mode: 0o755 });
+    bytes += data.length;
+  }
+  return `${step.copies.length} files, ${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Whether this migration made the copy (older journals did not). */
+export const madeToolCopy = (plan: Plan) => plan.steps.some((s) => s.kind === 'copy-files');
+
+/** The files this migration copied, then their folders when nothing else is left in them. */
+export async function removeToolCopy(host: Host, plan: Plan): Promise<void> {
+  const copied = plan.steps.flatMap((s) => (s.kind === 'copy-files' ? s.copies.map((c) => c.path) : []));
+  for (const path of copied) await host.writer.remove(path);
+  const folders = [...new Set(copied.map((p) => posix.dirname(p)))].sort((a, b) => b.length - a.length);
+  // The agent's folder beside it goes with the last moved unit: the parent stays until then.
+  for (const dir of [...folders.filter((d) => d !== TOOL_DIR), TOOL_DIR, posix.dirname(TOOL_DIR)])
+    if (await host.files.exists(dir))
+      await host.runner.run('rmdir', ['--ignore-fail-on-non-empty', '--', dir], { timeoutMs: 30_000 });
+}

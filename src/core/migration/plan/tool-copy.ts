@@ -1,0 +1,35 @@
+/**
+ * The tool's own copy on the node. kubelet's wrapper runs `kubesup-tui start-line` at a start after the unit's
+ * files changed (an upgrade: new flags, a new drop-in). Where the migration ran from is often npx's cache or
+ * /tmp, which npm and a reboot clean away: kubelet would then start with its last good line, not the upgrade's.
+ * So the migration copies the tool it runs (the npm package's bin/ and dist/, or the single file) into
+ * TOOL_DIR, and the wrapper runs that copy. Rollback removes it with the face.
+ */
+import type { PlanStep } from './plan-model.js';
+
+export const TOOL_DIR = '/usr/lib/kubesup-tui/tool';
+
+/** The running tool, as the CLI finds it (adapters/tool-files.ts). */
+export interface ToolSelf {
+  /** The runtime that runs `entry` (Node.js for the npm package); none for the single file. */
+  readonly runtime?: string;
+  /** Each file of the tool: where it is now, and its path under TOOL_DIR. */
+  readonly files: readonly { readonly from: string; readonly to: string }[];
+  /** The file under TOOL_DIR that starts it. */
+  readonly entry: string;
+}
+
+/** The command that runs the copy. */
+export const toolCommand = (self: ToolSelf): string[] => [
+  ...(self.runtime ? [self.runtime] : []),
+  `${TOOL_DIR}/${self.entry}`,
+];
+
+export function toolCopyStep(self: ToolSelf): PlanStep {
+  return {
+    id: 'copy-tool',
+    kind: 'copy-files',
+    title: `copy kubesup-tui to ${TOOL_DIR} (the wrapper runs it when kubelet's files change)`,
+    copies: self.files.map((f) => ({ from: f.from, path: `${TOOL_DIR}/${f.to}` })),
+  };
+}
