@@ -12,6 +12,6 @@ describe("the single file's tier", () => {
     expect(files.length).toBeGreaterThan(5);
     for (const file of files) expect(existsSync(path.join(ROOT, file)), file).toBe(true);
     expect(files.some((f) => f.startsWith('test/systemd/'))).toBe(true);
-    expect(files).toContain('test/node/migrate.test.ts');
+    expect(files).toContain('test/systemd/standalone.systemd.test.ts');
   });
 });
