@@ -1,12 +1,16 @@
-"""The daemons' ends and hangs: the respawn FIFO (wakes supervisord the moment a daemon dies), sd_notify's
-watchdog, and the healthz probe; a hung daemon gets a signal, then SIGKILL."""
+"""The daemons' ends and hangs: the respawn FIFO (wakes supervisord the moment a daemon dies), sd_notify (READY=1
+and the watchdog), and the healthz probe; a hung daemon gets a signal, then SIGKILL."""
 import os
 import select
+import sys
 import time
 import _socket
 
-from .common import SIGABRT, SIGKILL, SIGTERM, ascii_text, kill, log, monotonic, read_text
+from .common import SIGABRT, SIGKILL, SIGTERM, ascii_text, dumps, kill, loads, log, monotonic, read_text, write_atomic
 from .supervisor import Request
+
+# The sender's pid with each message (SCM_CREDENTIALS): Python 3 only; 2.7's socket has no recvmsg.
+PASSCRED = getattr(_socket, 'SO_PASSCRED', None) if hasattr(_socket.socket, 'recvmsg') else None
 
 
 class Watcher(object):
@@ -64,19 +68,35 @@ class Watcher(object):
         sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_DGRAM)
         sock.bind(path)
         sock.setblocking(False)
+        if PASSCRED:
+            sock.setsockopt(_socket.SOL_SOCKET, PASSCRED, 1)
         self.programs[name]['_sock'] = sock
         self.watch(sock.fileno(), select.POLLIN, lambda events: self.notify_event(name, sock))
 
     def notify_event(self, name, sock):
+        """Every datagram waiting: any sender, any bytes (fds passed along are dropped by the kernel, unread)."""
         while True:
+            sender = None
             try:
-                data = sock.recv(4096)
+                if PASSCRED:
+                    data, extra, _, _ = sock.recvmsg(4096, _socket.CMSG_SPACE(12))
+                    for level, kind, cred in extra:
+                        if (level, kind) == (_socket.SOL_SOCKET, _socket.SCM_CREDENTIALS) and len(cred) >= 4:
+                            sender = int.from_bytes(cred[:4], sys.byteorder)
+                else:
+                    data = sock.recv(4096)
             except (OSError, IOError, _socket.error):
                 return
             life = self.life.get(name)
+            if life is None or not (life.get('running') or 'pid' not in life):  # neither starting nor running
+                continue
+            if sender and life.get('pid') and sender != life['pid'] and self.main_only(name):
+                continue  # NotifyAccess=main, as systemd: another process of it (a child) does not speak for it
             for line in data.decode('utf-8', 'replace').split('\n'):
                 key, _, value = line.partition('=')
-                if life is None or not life.get('running'):
+                if (key, value) == ('READY', '1'):
+                    self.said_ready(name, sender)
+                if not life.get('running'):
                     continue
                 if (key, value) == ('WATCHDOG', '1'):
                     life['ping'] = monotonic()
@@ -89,8 +109,59 @@ class Watcher(object):
                     self.dirty = True
                 elif (key, value) == ('STOPPING', '1'):  # as systemd: a stopping daemon is not watched any more
                     self.timers.pop(('watchdog', name), None)
-                elif (key, value) == ('READY', '1'):
-                    life['ready'] = time.time()
+
+    def main_only(self, name):
+        return self.programs[name].get('notify_access', 'all') == 'main'
+
+    def said_ready(self, name, sender):
+        """READY=1 while it starts or runs. Before RUNNING its pid is unknown: the sender is kept, judged then."""
+        life = self.life[name]
+        if life.get('ready'):
+            return  # the first one counts, as systemd's start job ends there
+        life['ready'], life['ready_pid'] = time.time(), sender
+        if life.get('running'):
+            self.ready_known(name)
+
+    def ready_known(self, name):
+        """Its pid and READY=1 both known: the marker `status` and verify read (in run_dir: a reboot clears it)."""
+        life = self.life[name]
+        if life.get('ready_pid') and life['ready_pid'] != life['pid'] and self.main_only(name):
+            life['ready'] = None  # said by another process while it started (NotifyAccess=main)
+            return
+        self.timers.pop(('start', name), None)
+        if self.programs[name].get('notify'):
+            write_atomic(self.run_dir('ready', name), dumps({'pid': life['pid'], 'time': life['ready']}) + '\n',
+                         0o644, False)
+
+    def running_notify(self, name, seen_start):
+        """At RUNNING: READY=1 said already (or by this pid before the agent started), or the start timeout armed
+        (only for a start this agent saw: one it found running may have said READY=1 before it listened)."""
+        life, program = self.life[name], self.programs[name]
+        if not life.get('ready'):
+            try:
+                marker = loads((read_text(self.run_dir('ready', name)) or 'null').encode())
+            except ValueError:
+                marker = None
+            if isinstance(marker, dict) and marker.get('pid') == life['pid']:
+                life['ready'], life['ready_pid'] = marker.get('time'), None
+        if life.get('ready'):
+            return self.ready_known(name)
+        timeout = program.get('start_timeout_sec')
+        if seen_start and timeout:
+            # From its exec: the wrapper may first wait out its restart pacing (its pace file says until when).
+            pace = (read_text(os.path.join(self.c['run_dir'], '%s.pace' % name)) or '').split()
+            wait = float(pace[0]) - time.time() if len(pace) > 2 and pace[2] == str(life['pid']) else 0
+            self.timers[('start', name)] = (monotonic() + max(0, wait) + timeout, lambda: self.hang(
+                name, 'hung_watchdog', 'start: no READY=1 within TimeoutStartSec=%ds (pid %d)' % (timeout, life['pid']),
+                SIGTERM))
+
+    def not_ready(self, name):
+        """A new start, or an end: the marker goes (its pid would not match anyway; this keeps the folder true)."""
+        self.timers.pop(('start', name), None)
+        try:
+            os.unlink(os.path.join(self.c['run_dir'], 'ready', name))
+        except OSError:
+            pass
 
     def arm_watchdog(self, name):
         life = self.life[name]
