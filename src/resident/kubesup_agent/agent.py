@@ -22,6 +22,7 @@ class Agent(Watcher, SupervisorClient):
         self.killing = {}  # pid -> (reason, detail) of a hang we are ending
         # life: the current run of each program; pending: exits waiting for supervisord's words on them
         self.life, self.health, self.oom_pids, self.pending = {}, {}, set(), {}
+        self.early = {}  # READY=1 heard before its run was RUNNING to us: (time, sender) per program
         self.state_path = os.path.join(c['state_dir'], 'agent-state.json')
         try:  # unreadable: refused, as starting from nothing would lower the counters
             self.state = loads(open(self.state_path, 'rb').read()) if os.path.exists(self.state_path) else {}

@@ -87,14 +87,16 @@ class Watcher(object):
                     data = sock.recv(4096)
             except (OSError, IOError, _socket.error):
                 return
-            life = self.life.get(name)
-            if life is None or not (life.get('running') or 'pid' not in life):  # neither starting nor running
-                continue
-            if sender and life.get('pid') and sender != life['pid'] and self.main_only(name):
+            life = self.life.get(name) or {}
+            if sender and life.get('running') and sender != life['pid'] and self.main_only(name):
                 continue  # NotifyAccess=main, as systemd: another process of it (a child) does not speak for it
             for line in data.decode('utf-8', 'replace').split('\n'):
                 key, _, value = line.partition('=')
-                if (key, value) == ('READY', '1'):
+                if (key, value) == ('READY', '1') and not life.get('running'):
+                    # Its run is not RUNNING to us yet (supervisord's events may come after a quick daemon's
+                    # READY=1): kept, and judged by its sender once the run's pid is known.
+                    self.early[name] = (time.time(), sender)
+                elif (key, value) == ('READY', '1'):
                     self.said_ready(name, sender)
                 if not life.get('running'):
                     continue
@@ -114,12 +116,9 @@ class Watcher(object):
         return self.programs[name].get('notify_access', 'all') == 'main'
 
     def said_ready(self, name, sender):
-        """READY=1 while it starts or runs. Before RUNNING its pid is unknown: the sender is kept, judged then."""
         life = self.life[name]
-        if life.get('ready'):
-            return  # the first one counts, as systemd's start job ends there
-        life['ready'], life['ready_pid'] = time.time(), sender
-        if life.get('running'):
+        if not life.get('ready'):  # the first one counts, as systemd's start job ended there
+            life['ready'], life['ready_pid'] = time.time(), sender
             self.ready_known(name)
 
     def ready_known(self, name):
@@ -137,6 +136,9 @@ class Watcher(object):
         """At RUNNING: READY=1 said already (or by this pid before the agent started), or the start timeout armed
         (only for a start this agent saw: one it found running may have said READY=1 before it listened)."""
         life, program = self.life[name], self.programs[name]
+        early = self.early.pop(name, None)
+        if early and not life.get('ready'):
+            life['ready'], life['ready_pid'] = early
         if not life.get('ready'):
             try:
                 marker = loads((read_text(self.run_dir('ready', name)) or 'null').encode())
@@ -145,9 +147,9 @@ class Watcher(object):
             if isinstance(marker, dict) and marker.get('pid') == life['pid']:
                 life['ready'], life['ready_pid'] = marker.get('time'), None
         if life.get('ready'):
-            return self.ready_known(name)
+            self.ready_known(name)
         timeout = program.get('start_timeout_sec')
-        if seen_start and timeout:
+        if seen_start and timeout and not life.get('ready'):
             # From its exec: the wrapper may first wait out its restart pacing (its pace file says until when).
             pace = (read_text(os.path.join(self.c['run_dir'], '%s.pace' % name)) or '').split()
             wait = float(pace[0]) - time.time() if len(pace) > 2 and pace[2] == str(life['pid']) else 0
