@@ -96,7 +96,8 @@ class Agent(Watcher, SupervisorClient):
         elif state == 40:
             p['stopping'] = True
         if notify and state != 20:
-            self.not_ready(name)
+            from . import ready
+            ready.not_ready(self, name)
         if state not in (10, 20):
             self.timers.pop(('watchdog', name), None)
             self.timers.pop(('probe', name), None)
@@ -114,7 +115,8 @@ class Agent(Watcher, SupervisorClient):
         life['wd'], life['ping'] = program.get('watchdog_sec'), monotonic()  # the watchdog runs from the start
         self.arm_watchdog(name)
         if program.get('notify'):
-            self.running_notify(name, seen_start)
+            from . import ready
+            ready.running(self, name, seen_start)
         if program.get('healthz'):
             self.timers[('probe', name)] = (monotonic() + program['healthz'].get('interval', 10),
                                             lambda: self.probe(name))

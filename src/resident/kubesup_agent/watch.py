@@ -3,10 +3,9 @@ and the watchdog), and the healthz probe; a hung daemon gets a signal, then SIGK
 import os
 import select
 import sys
-import time
 import _socket
 
-from .common import SIGABRT, SIGKILL, SIGTERM, ascii_text, dumps, kill, loads, log, monotonic, read_text, write_atomic
+from .common import SIGABRT, SIGKILL, SIGTERM, ascii_text, kill, log, monotonic, read_text
 from .supervisor import Request
 
 # The sender's pid with each message (SCM_CREDENTIALS): Python 3 only; 2.7's socket has no recvmsg.
@@ -92,12 +91,9 @@ class Watcher(object):
                 continue  # NotifyAccess=main, as systemd: another process of it (a child) does not speak for it
             for line in data.decode('utf-8', 'replace').split('\n'):
                 key, _, value = line.partition('=')
-                if (key, value) == ('READY', '1') and not life.get('running'):
-                    # Its run is not RUNNING to us yet (supervisord's events may come after a quick daemon's
-                    # READY=1): kept, and judged by its sender once the run's pid is known.
-                    self.early[name] = (time.time(), sender)
-                elif (key, value) == ('READY', '1'):
-                    self.said_ready(name, sender)
+                if (key, value) == ('READY', '1') and self.programs[name].get('notify'):
+                    from . import ready  # compiled only where a Type=notify unit is moved
+                    ready.heard(self, name, sender)
                 if not life.get('running'):
                     continue
                 if (key, value) == ('WATCHDOG', '1'):
@@ -114,56 +110,6 @@ class Watcher(object):
 
     def main_only(self, name):
         return self.programs[name].get('notify_access', 'all') == 'main'
-
-    def said_ready(self, name, sender):
-        life = self.life[name]
-        if not life.get('ready'):  # the first one counts, as systemd's start job ended there
-            life['ready'], life['ready_pid'] = time.time(), sender
-            self.ready_known(name)
-
-    def ready_known(self, name):
-        """Its pid and READY=1 both known: the marker `status` and verify read (in run_dir: a reboot clears it)."""
-        life = self.life[name]
-        if life.get('ready_pid') and life['ready_pid'] != life['pid'] and self.main_only(name):
-            life['ready'] = None  # said by another process while it started (NotifyAccess=main)
-            return
-        self.timers.pop(('start', name), None)
-        if self.programs[name].get('notify'):
-            write_atomic(self.run_dir('ready', name), dumps({'pid': life['pid'], 'time': life['ready']}) + '\n',
-                         0o644, False)
-
-    def running_notify(self, name, seen_start):
-        """At RUNNING: READY=1 said already (or by this pid before the agent started), or the start timeout armed
-        (only for a start this agent saw: one it found running may have said READY=1 before it listened)."""
-        life, program = self.life[name], self.programs[name]
-        early = self.early.pop(name, None)
-        if early and not life.get('ready'):
-            life['ready'], life['ready_pid'] = early
-        if not life.get('ready'):
-            try:
-                marker = loads((read_text(self.run_dir('ready', name)) or 'null').encode())
-            except ValueError:
-                marker = None
-            if isinstance(marker, dict) and marker.get('pid') == life['pid']:
-                life['ready'], life['ready_pid'] = marker.get('time'), None
-        if life.get('ready'):
-            self.ready_known(name)
-        timeout = program.get('start_timeout_sec')
-        if seen_start and timeout and not life.get('ready'):
-            # From its exec: the wrapper may first wait out its restart pacing (its pace file says until when).
-            pace = (read_text(os.path.join(self.c['run_dir'], '%s.pace' % name)) or '').split()
-            wait = float(pace[0]) - time.time() if len(pace) > 2 and pace[2] == str(life['pid']) else 0
-            self.timers[('start', name)] = (monotonic() + max(0, wait) + timeout, lambda: self.hang(
-                name, 'hung_watchdog', 'start: no READY=1 within TimeoutStartSec=%ds (pid %d)' % (timeout, life['pid']),
-                SIGTERM))
-
-    def not_ready(self, name):
-        """A new start, or an end: the marker goes (its pid would not match anyway; this keeps the folder true)."""
-        self.timers.pop(('start', name), None)
-        try:
-            os.unlink(os.path.join(self.c['run_dir'], 'ready', name))
-        except OSError:
-            pass
 
     def arm_watchdog(self, name):
         life = self.life[name]
