@@ -55,6 +55,7 @@ describe('a Type=notify unit in the plan', () => {
     expect(wrapper.indexOf('NOTIFY_SOCKET')).toBeLessThan(wrapper.lastIndexOf('\nexec '));
     const carried = (p.carried ?? []).join('\n');
     expect(carried).not.toContain('without NOTIFY_SOCKET');
+    expect(p.steps.find((s) => s.id === 'verify')?.title).toMatch(/same command line, its READY=1 \(Type=notify\)$/);
     expect(carried).toContain(
       "Type=notify: NOTIFY_SOCKET in the wrapper (kubesup-agent's); its READY=1 marks containerd started: verify " +
         'and status wait for it, within TimeoutStartSec=90s of its start, else it is stopped and started again',
