@@ -6,8 +6,10 @@ import { parseCommandLine } from '../../../src/cli/args.js';
 import { runStatus } from '../../../src/cli/commands/status.js';
 import type { WatchdogChoice } from '../../../src/core/migration/plan/agent.js';
 import { planForNode } from '../../../src/core/migration/plan/plan.js';
+import { carriedSettings } from '../../../src/core/migration/plan/run-lines.js';
 import { beginMigration } from '../../../src/core/migration/session.js';
 import type { StatusReport } from '../../../src/core/monitor/status-report.js';
+import { DEFAULT_RUN, type RunSettings } from '../../../src/core/systemd/run-settings.js';
 import { nodeWithContainerd } from '../../helpers/containerd-node.js';
 import type { FakeNode } from '../../helpers/fake-host/index.js';
 
@@ -75,6 +77,20 @@ describe('a Type=notify unit in the plan', () => {
     const forever = await plan(notifyNode('TimeoutStartSec=infinity'));
     expect(forever.agent?.start_timeout_sec).toBeNull();
     expect((forever.carried ?? []).join('\n')).toContain('however long it takes (TimeoutStartSec=infinity)');
+  });
+
+  it('`detect` says what a migration would do; a plan without the agent says nobody listens', () => {
+    const notify: RunSettings = { ...DEFAULT_RUN, notify: true, timeoutStartSec: 90 };
+    const last = (agent?: boolean, run = notify) => carriedSettings('containerd.service', run, 0, agent).at(-1);
+    expect(last()).toBe(
+      'Type=notify: its READY=1 to kubesup-agent (NOTIFY_SOCKET in the wrapper) marks it started, ' +
+        'within TimeoutStartSec=90s',
+    );
+    expect(last(undefined, { ...notify, timeoutStartSec: null })).toMatch(/marks it started, for ever$/);
+    expect(last(false)).toBe(
+      'Type=notify: no NOTIFY_SOCKET without kubesup-agent; supervisord counts it up after startsecs',
+    );
+    expect(carriedSettings('containerd.service', notify, 0, true).join('\n')).not.toContain('Type=notify');
   });
 
   it('a unit without Type=notify gets no NOTIFY_SOCKET and no notify keys', async () => {

@@ -91,8 +91,11 @@ function killModeWords(s: RunSettings, stop: ReturnType<typeof programStopSettin
   return `${carried} (its children outlive a stop, as under systemd)`;
 }
 
-/** Each carried setting with its mechanism, for the preview and `plan` (`agent`: kubesup-agent is installed). */
-export function carriedSettings(unit: string, s: RunSettings, oomScoreAdjust: number, agent = true): string[] {
+/**
+ * Each carried setting with its mechanism, for the preview and `plan` (`agent`: whether kubesup-agent is
+ * installed with it; unknown for `detect`).
+ */
+export function carriedSettings(unit: string, s: RunSettings, oomScoreAdjust: number, agent?: boolean): string[] {
   const out = s.limits.map(
     (l) =>
       `${l.setting}: prlimit ${prlimitArg(l)} in the wrapper (${l.soft === l.hard ? l.soft : `${l.soft}:${l.hard}`})`,
@@ -107,8 +110,12 @@ export function carriedSettings(unit: string, s: RunSettings, oomScoreAdjust: nu
   }
   const stop = programStopSettings(s);
   out.push(stopSignalWords(unit, s, stop), killModeWords(s, stop));
-  // With the agent, its words say how READY=1 is served (agent.ts); without it nobody listens.
-  if (s.notify && !agent)
+  // In a plan the agent's words say how READY=1 is served (agent.ts); without the agent nobody listens.
+  if (s.notify && agent === false)
     out.push('Type=notify: no NOTIFY_SOCKET without kubesup-agent; supervisord counts it up after startsecs');
+  else if (s.notify && agent === undefined) {
+    const bound = s.timeoutStartSec === null ? 'for ever' : `within TimeoutStartSec=${s.timeoutStartSec ?? 90}s`;
+    out.push(`Type=notify: its READY=1 to kubesup-agent (NOTIFY_SOCKET in the wrapper) marks it started, ${bound}`);
+  }
   return out;
 }
