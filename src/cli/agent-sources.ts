@@ -9,6 +9,7 @@ import agent from '../resident/kubesup_agent/agent.py';
 import common from '../resident/kubesup_agent/common.py';
 import exits from '../resident/kubesup_agent/exits.py';
 import metrics from '../resident/kubesup_agent/metrics.py';
+import ready from '../resident/kubesup_agent/ready.py';
 import supervisor from '../resident/kubesup_agent/supervisor.py';
 import watch from '../resident/kubesup_agent/watch.py';
 import script from '../resident/kubesup-agent.py';
@@ -21,6 +22,7 @@ export const AGENT_SOURCES: Readonly<Record<string, string>> = {
   'kubesup_agent/common.py': common,
   'kubesup_agent/exits.py': exits,
   'kubesup_agent/metrics.py': metrics,
+  'kubesup_agent/ready.py': ready,
   'kubesup_agent/supervisor.py': supervisor,
   'kubesup_agent/watch.py': watch,
 };

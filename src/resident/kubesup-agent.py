@@ -11,7 +11,8 @@ install by the same interpreter (`python -m compileall <folder>`) is read, and s
 It keeps, from supervisord's events: every program's exits with a reason (exited, crashed, oom_killed,
 hung_watchdog, hung_healthz, operator) and counters that never go down (`<state_dir>/agent-state.json`), and
 node_exporter's `<textfile_dir>/kubesup.prom`, rewritten within a second of every change and not otherwise.
-It serves sd_notify's watchdog, probes healthz, and wakes supervisord the moment a watched daemon dies.
+It serves sd_notify (a Type=notify daemon's READY=1, and the watchdog), probes healthz, and wakes supervisord the
+moment a watched daemon dies.
 
 Config (JSON; every key optional, defaults shown; `programs_dir`: a folder of <program>.json files, each one
 program's settings, added to `programs`: the migration writes one per moved unit, /etc/kubesup-tui/agent.d):
@@ -20,7 +21,9 @@ program's settings, added to `programs`: the migration writes one per moved unit
    "kmsg": "/dev/kmsg", "proc": "/proc", "cgroup_root": "/sys/fs/cgroup",
    "programs": {"kubelet": {"unit": "kubelet.service", "alive_fifo": true, "watchdog_sec": 60, "kill_grace": 10,
      "healthz": {"url": "http://127.0.0.1:10248/healthz", "interval": 10, "timeout": 10, "failures": 6,
-                 "grace": 120}}}}
+                 "grace": 120}},
+                "containerd": {"unit": "containerd.service", "alive_fifo": false, "watchdog_sec": null,
+                  "notify": true, "notify_access": "main", "start_timeout_sec": 90}}}
 `kill_grace`: a hung daemon gets SIGABRT (watchdog; Go prints every goroutine's stack) or SIGTERM (healthz, as
 GCE's health-monitor.sh), and SIGKILL this many seconds later: room to write the stacks, short of a second hang.
 State (`<state_dir>/agent-state.json`, for `status --json`): {"restarts": {program: {reason: count}}, "history":
@@ -29,7 +32,18 @@ An exit counts once it has ended a run (RUNNING or STARTING), or a stop (STOPPIN
 supervisord's own shutdown are not counted: it stops its listeners with the programs and sends no event then.
 Program wrapper (`<run>` = run_dir), before `exec` of the daemon:
   [ -p <run>/alive/kubelet ] && exec 9<>"<run>/alive/kubelet"    # held by the daemon; its death = POLLHUP here
-  export NOTIFY_SOCKET=<run>/notify/kubelet WATCHDOG_USEC=60000000 WATCHDOG_PID=$$   # with watchdog_sec only
+  export NOTIFY_SOCKET=<run>/notify/kubelet WATCHDOG_USEC=60000000 WATCHDOG_PID=$$   # with watchdog_sec
+  export NOTIFY_SOCKET=<run>/notify/containerd     # "notify": true (Type=notify) without watchdog_sec
+`notify`: its first READY=1 marks it started, as systemd's start job ended there: the agent writes
+<run>/ready/<program> ({"pid", "time"}; gone at its next start, and at a reboot with /run) for `status` and the
+migration's verify. None within `start_timeout_sec` (TimeoutStartSec=; null: for ever) of its exec (after the
+wrapper's pacing) and it gets SIGTERM, SIGKILL kill_grace later (its main process only: containerd's shims live),
+recorded as hung_watchdog ("start: no READY=1 ..."), and supervisord starts it again, as systemd would. Only a
+start the agent saw is timed: one running when it starts may have said READY=1 before it listened.
+`notify_access` "main" (NotifyAccess=, systemd's default for notify): a message from another pid is ignored (a
+child's READY=1 counts for nothing). Python 3 only: 2.7's socket cannot read the sender (SCM_CREDENTIALS), and
+there any process's counts, once; harmless for containerd (its shims never send, runc is run without
+NOTIFY_SOCKET) and etcd (NotifyAccess=all). Any datagram is read: unknown lines and senders are ignored.
 (NOTIFY_SOCKET even before the agent has bound it: at boot both start together; kubelet retries a failed ping
 twice, logs it and pings again half a timeout later, and the agent's timer starts at RUNNING.)
 The daemon's children inherit fd 9: a short-lived child only delays the wake-up until it exits (supervisord's

@@ -1,5 +1,6 @@
 // The real containerd, with a live container (its real shim and runc), moved under supervisord and back on a
-// stand-in node with Debian's supervisor: the container's pid and shim the same after every step. The real etcd
+// stand-in node with Debian's supervisor: the container's pid and shim the same after every step, its READY=1
+// heard by kubesup-agent (NOTIFY_SOCKET inherited by the shims, as under systemd). The real etcd
 // (TLS with client certificates, data) moves beside kubelet in other-units.test.ts.
 import { describe, expect, it } from 'vitest';
 import { kubesup, kubesupJson } from '../helpers/cli-in-node.js';
@@ -21,6 +22,14 @@ import { TestNode } from './test-node.js';
 
 const active = async (node: TestNode, unit: string) =>
   (await node.exec(['systemctl', 'is-active', unit])).stdout.trim();
+
+/** kubesup-agent recorded the READY=1 of the containerd running now (Type=notify), and `status --json` says so. */
+async function saidReady(node: TestNode): Promise<void> {
+  const pid = (await node.sh('pgrep -x containerd')).trim();
+  await node.waitFor(`grep -q '^{"pid":${pid},"time":' /run/kubesup-tui/ready/containerd`, 30_000);
+  const programs = (await kubesupJson(node, ['status'])).json.programs as { name: string; ready: boolean }[];
+  expect(programs.find((p) => p.name === 'containerd')).toMatchObject({ ready: true });
+}
 
 describe('the real containerd with a running container (kubeadm-ubuntu)', () => {
   const cgroupParent = testCgroupParent();
@@ -54,6 +63,8 @@ describe('the real containerd with a running container (kubeadm-ubuntu)', () => 
     const pid = Number((await node.sh('pgrep -x containerd')).trim());
     expect(pid).not.toBe(underSystemd);
     expect(await node.sh(`ps -o comm= -p $(ps -o ppid= -p ${pid})`)).toMatch(/supervisord/);
+    expect(r.stdout).toMatch(/: ok \(containerd RUNNING as pid \d+, READY=1 said, /);
+    await saidReady(node);
     await containerLivesOn();
   });
 
@@ -62,6 +73,7 @@ describe('the real containerd with a running container (kubeadm-ubuntu)', () => 
     await node.sh('supervisorctl restart containerd');
     await containerdAnswers(node);
     expect(Number((await node.sh('pgrep -x containerd')).trim())).not.toBe(first);
+    await saidReady(node);
     await containerLivesOn();
     await node.sh('systemctl restart supervisor');
     await node.waitFor('supervisorctl status containerd | grep -q RUNNING', 30_000);
@@ -79,6 +91,13 @@ describe('the real containerd with a running container (kubeadm-ubuntu)', () => 
     shim = await shimOf(node, container.pid);
     expect(shim).toBeGreaterThan(0);
     expect(await node.sh(`grep name=systemd /proc/${shim}/cgroup`)).toMatch(/\/system.slice\/supervisor.service$/m);
+    // The shim inherits containerd's NOTIFY_SOCKET, as under systemd; runc is run without it (go-runc filters it),
+    // so the container has none. The agent took containerd's own READY=1 and nothing since.
+    const notifySocket = (pid: number) =>
+      node.sh(`tr '\\0' '\\n' < /proc/${pid}/environ | grep ^NOTIFY_SOCKET= || true`);
+    expect(await notifySocket(shim)).toBe('NOTIFY_SOCKET=/run/kubesup-tui/notify/containerd\n');
+    expect(await notifySocket(container.pid)).toBe('');
+    await saidReady(node);
   });
 
   it('rollback --unit containerd --yes: every file back, under systemd, the same container running', async () => {

@@ -29,6 +29,8 @@ export interface ProgramOptions {
   stubborn?: boolean;
   /** The respawn FIFO (on unless false). */
   alive?: boolean;
+  /** Type=notify: NOTIFY_SOCKET in the wrapper, and the agent's notify keys (NotifyAccess=, TimeoutStartSec=). */
+  notify?: { access: 'main' | 'all'; startTimeoutSec: number | null };
 }
 export interface NodeOptions {
   release: Release;
@@ -158,11 +160,18 @@ export class SupervisorNode {
     if (program.healthz) env.push(`STANDIN_HEALTHZ_PORT=${this.healthzPort}`);
     if (program.watchdogSec)
       env.push(`NOTIFY_SOCKET=${run}/notify/kubelet`, `WATCHDOG_USEC=${program.watchdogSec * 1e6}`, 'WATCHDOG_PID=$$');
+    else if (program.notify) env.push(`NOTIFY_SOCKET=${run}/notify/kubelet`);
+    const { access, startTimeoutSec } = program.notify ?? {};
+    const notify = program.notify ? { notify: true, notify_access: access, start_timeout_sec: startTimeoutSec } : {};
     // The wrapper the migration will write, plus the start timestamp the tests and the bench read.
     const wrapper = [
       '#!/bin/bash',
       `echo "$$ $EPOCHREALTIME" >> ${dir}/starts`,
       `[ -p ${run}/alive/kubelet ] && exec 9<>"${run}/alive/kubelet"`,
+      // The migration's wait for the agent's socket: at boot a READY=1 sent before it is bound would be lost.
+      ...(program.notify
+        ? [`for _ in 1 2 3 4 5 6 7 8 9 10; do [ -S ${run}/notify/kubelet ] && break; sleep 0.5; done`]
+        : []),
       `export ${env.join(' ')}`,
       `exec /usr/bin/python3 -S -I ${STANDIN}`,
     ];
@@ -182,6 +191,7 @@ export class SupervisorNode {
           watchdog_sec: program.watchdogSec ?? null,
           kill_grace: program.killGrace ?? 10,
           healthz: healthz ?? null,
+          ...notify,
         },
       },
       ...options.config,

@@ -1,8 +1,9 @@
 // The real containerd, with a running container, and the real etcd, with TLS client certificates and data, moved
 // under supervisord and back on a real systemd 252 (PID 1 under systemd-nspawn): what the stand-in systemd
-// cannot prove. Their READY=1 honoured. A masked unit loses its KillMode= at the next reload, so a containerd
-// stopped after its mask would be stopped as control-group, its shim (the container) with it; supervisor.service's
-// own stop must leave the shims too; a reboot brings containerd back under supervisord. etcd's key is kept.
+// cannot prove. Their READY=1 honoured, by systemd and by kubesup-agent once supervised (a reboot's included).
+// A masked unit loses its KillMode= at the next reload, so a containerd stopped after its mask would be stopped as
+// control-group, its shim (the container) with it; supervisor.service's own stop must leave the shims too; a
+// reboot brings containerd back under supervisord. etcd's key is kept.
 import { describe, expect, it } from 'vitest';
 import { kubesup } from '../helpers/cli-in-node.js';
 import { snapshot } from '../helpers/node-snapshot.js';
@@ -31,6 +32,15 @@ const runOf = (node: SystemdNode, pid: string) =>
 
 const active = async (node: SystemdNode, unit: string) =>
   (await node.exec(['systemctl', 'is-active', unit])).stdout.trim();
+
+/** kubesup-agent recorded the READY=1 of `program`'s process now running (`pgrep -x`), as systemd waited for it. */
+async function saidReady(node: SystemdNode, program: string): Promise<void> {
+  const pid = (await node.sh(`pgrep -x ${program}`)).trim();
+  await node.waitFor(`grep -q '^{"pid":${pid},"time":' /run/kubesup-tui/ready/${program}`, 30_000);
+  const status = await kubesup(node, ['status', '--json']);
+  const row = (JSON.parse(status.stdout) as { programs: { name: string; pid: number; ready: boolean }[] }).programs;
+  expect(row.find((p) => p.name === program)).toMatchObject({ pid: Number(pid), ready: true });
+}
 
 describe('the real containerd with a running container on real systemd (kubeadm-ubuntu)', () => {
   const cgroupParent = testCgroupParent();
@@ -71,16 +81,21 @@ describe('the real containerd with a running container on real systemd (kubeadm-
     const pid = (await node.sh('pgrep -x containerd')).trim();
     expect(await node.sh(`ps -o comm= -p $(ps -o ppid= -p ${pid})`)).toMatch(/supervisord/);
     expect(await runOf(node, pid)).toBe(underSystemd);
+    // Its READY=1 went to kubesup-agent's NOTIFY_SOCKET, and verify waited for it.
+    expect(r.stdout).toMatch(/verify: .*: ok \(containerd RUNNING as pid \d+, READY=1 said, /);
+    await saidReady(node, 'containerd');
     await containerLivesOn();
   });
 
   it('supervisorctl restart containerd, systemctl restart supervisor: the container lives on', async () => {
     await node.sh('supervisorctl restart containerd');
     await containerdAnswers(node);
+    await saidReady(node, 'containerd');
     await containerLivesOn();
     await node.sh('systemctl restart supervisor.service');
     await node.waitFor('supervisorctl status containerd | grep -q RUNNING', 30_000);
     await containerdAnswers(node);
+    await saidReady(node, 'containerd');
     await containerLivesOn();
   });
 
@@ -92,6 +107,9 @@ describe('the real containerd with a running container on real systemd (kubeadm-
     await node.waitFor('supervisorctl status containerd | grep -q RUNNING', 60_000);
     await containerdAnswers(node);
     expect(await active(node, 'containerd')).not.toBe('active');
+    // At boot the agent and containerd start together: the wrapper waited for its socket, no READY=1 was lost.
+    await saidReady(node, 'containerd');
+    expect(await node.sh('grep -c "start: no READY=1" /var/lib/kubesup-tui/agent-state.json || true')).toBe('0\n');
     await node.sh(WRITABLE_CGROUP_CONTROLLERS);
     container = await startContainer(node);
     shim = await shimOf(node, container.pid);
@@ -170,6 +188,8 @@ describe('the real etcd with TLS client certificates and data on real systemd (k
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/verify: etcd RUNNING, healthy \(https:\/\/127.0.0.1:2379\/health\).*: ok/);
     expect(await runOf(node, (await node.sh('pgrep -x etcd')).trim())).toBe(underSystemd);
+    expect(r.stdout).toMatch(/verify: .*: ok \(etcd RUNNING as pid \d+, READY=1 said, /);
+    await saidReady(node, 'etcd');
     expect(await readKey()).toBe('under-systemd\n');
     expect((await etcdctl(node, NAME, 'endpoint health')).exitCode).toBe(0);
     expect((await kubesup(node, ['status'])).stdout).toMatch(/^etcd health ok: GET https:\/\/127.0.0.1:2379\/health/m);

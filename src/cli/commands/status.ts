@@ -3,6 +3,7 @@ import { ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
 import { findInterruption, interruptionWarning } from '../../core/migration/journal/interruption.js';
 import { readJournal } from '../../core/migration/journal/journal.js';
+import { readySince } from '../../core/migration/plan/agent-ready.js';
 import { findMonitorTarget } from '../../core/monitor/connect.js';
 import { MonitorEngine } from '../../core/monitor/engine.js';
 import { uptimeSeconds } from '../../core/monitor/monitor-data.js';
@@ -56,7 +57,12 @@ export async function runStatus(host: Host, options: CliOptions, out: (text: str
     return p ? uptimeSeconds(p) : null;
   };
   const services = moved.length ? await servicesHealth(host, moved, uptime) : [];
-  const report = buildStatusReport({ ...engine.current, node, usage }, [...nodeWarnings, ...warnings], services);
+  const ready = new Map<string, number | null>();
+  for (const m of moved.filter((x) => x.notify)) {
+    const pid = engine.current.programs.find((p) => p.name === m.program)?.pid ?? 0;
+    ready.set(m.program, await readySince(host.files, m.program, pid));
+  }
+  const report = buildStatusReport({ ...engine.current, node, usage }, [...nodeWarnings, ...warnings], services, ready);
   out(options.json ? `${JSON.stringify(report, null, 2)}\n` : escapeControls(formatStatusReport(report)));
   // A node left half-migrated is the first thing to fix: it outranks a program that is down.
   if (interruption && interruption.runningPid === null) return 4;

@@ -49,11 +49,19 @@ export function formatStatusReport(r: StatusReport): string {
       : []),
     `kubelet healthz ${r.kubelet.healthz}${healthzLatency} at ${r.kubelet.url}${healthzError}`,
     ...r.services.map((x) => `${x.program} health ${x.health}: ${x.check}${x.health === 'ok' ? '' : ` (${x.detail})`}`),
+    ...r.programs.filter((p) => p.ready !== null).map(readyLine),
     ...(r.node ? nodeLines(r.node) : []),
     ...(r.usage ? [usageLine(r.usage)] : []),
     ...r.warnings.map((w) => `warning: ${w}`),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** A Type=notify program: whether it said READY=1 since its start (what systemd counted as started). */
+function readyLine(p: StatusReport['programs'][number]): string {
+  if (p.ready) return `${p.name} READY=1 at ${p.ready_at ?? '?'} (Type=notify: started)`;
+  const since = p.pid === null ? '' : ` since its start (pid ${p.pid})`;
+  return `${p.name} has not said READY=1${since} (Type=notify: not started as systemd counts it)`;
 }
 
 const pct = (p: { some: number } | null) => (p ? `${p.some.toFixed(1)}%` : '-');

@@ -11,6 +11,8 @@ export interface MovedService {
   readonly unit: string;
   readonly program: string;
   readonly check: HealthCheck;
+  /** Type=notify with kubesup-agent: its READY=1 marks it started (migration/plan/agent-ready.ts). */
+  readonly notify?: boolean;
 }
 
 export interface ServiceHealth {
@@ -26,7 +28,12 @@ export interface ServiceHealth {
 export async function movedServices(host: Host): Promise<MovedService[]> {
   return (await nodeJournals(host.files))
     .filter((j) => j.state === 'migrated' && j.plan.service.unit !== 'kubelet.service')
-    .map((j) => ({ unit: j.plan.service.unit, program: j.plan.program, check: j.plan.service.health }));
+    .map((j) => ({
+      unit: j.plan.service.unit,
+      program: j.plan.program,
+      check: j.plan.service.health,
+      notify: j.plan.agent?.notify === true,
+    }));
 }
 
 /** A service with no endpoint: healthy once its program has been RUNNING its whole start window. */

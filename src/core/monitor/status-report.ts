@@ -33,6 +33,13 @@ export interface ProgramStatus {
   readonly waiting: { readonly retry_in_s: number; readonly failed_starts: number } | null;
   /** Several unexpected exits in the last few minutes; null when the main log does not cover them. */
   readonly flapping: boolean | null;
+  /**
+   * A Type=notify program's READY=1 since its start, as kubesup-agent recorded it: started as systemd counts it.
+   * Null for the other programs (RUNNING is all there is).
+   */
+  readonly ready: boolean | null;
+  /** When it said READY=1 (ISO 8601); null when it has not, or is not asked to. */
+  readonly ready_at: string | null;
 }
 
 export interface NodeReport {
@@ -155,11 +162,15 @@ function healthzError(health: MonitorData['health']['result']): string | null {
   return health.error ?? `HTTP ${health.status}: ${(health.body ?? '').trim().slice(0, 80)}`;
 }
 
+const readyAt = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
+
 /** The report from one poll of the monitor engine. Restart facts only when the main log covers them. */
 export function buildStatusReport(
   data: MonitorData,
   extraWarnings: readonly string[] = [],
   services: readonly ServiceHealth[] = [],
+  /** Per Type=notify program: when it said READY=1 since its start (ms since the epoch), or null. */
+  ready: ReadonlyMap<string, number | null> = new Map(),
 ): StatusReport {
   const known = data.historyComplete;
   const health = data.health.result;
@@ -188,6 +199,8 @@ export function buildStatusReport(
         : [],
       waiting: p.waiting ? { retry_in_s: p.waiting.retryInS, failed_starts: p.waiting.failedStarts } : null,
       flapping: known ? isFlapping(p.history.exits, p.now * 1000) : null,
+      ready: ready.has(p.name) ? ready.get(p.name) != null : null,
+      ready_at: readyAt(ready.get(p.name)),
     })),
     kubelet: {
       healthz: healthWord(health),

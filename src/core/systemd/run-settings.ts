@@ -33,11 +33,18 @@ export interface RunSettings {
   readonly killSignal: string;
   /** Seconds before SIGKILL; null when the unit does not say (systemd's default is 90 s). */
   readonly timeoutStopSec: number | null;
-  /** Type=notify: started without NOTIFY_SOCKET, supervisord counts it up after its start window instead. */
+  /** Type=notify: it says READY=1 to NOTIFY_SOCKET once started (what systemd waits for). */
   readonly notify: boolean;
+  /** NotifyAccess=: whose messages count, the main process's (`main`, the default) or any of its processes'. */
+  readonly notifyAccess?: 'main' | 'all';
+  /** TimeoutStartSec= in whole seconds (90 when the unit sets none); null for infinity or 0 (no bound). */
+  readonly timeoutStartSec?: number | null;
   /** WatchdogSec= in whole seconds; null (or absent) when the unit sets none, 0 or infinity. */
   readonly watchdogSec?: number | null;
 }
+
+/** systemd's DefaultTimeoutStartSec=: how long a start may take (a notify unit's READY=1) when the unit sets none. */
+export const DEFAULT_START_TIMEOUT_S = 90;
 
 /** Unit setting -> prlimit resource, and how its value is read (systemd.exec(5) table of limits). */
 const LIMITS: Record<string, { resource: string; kind: 'count' | 'bytes' | 'seconds' | 'microseconds' }> = {
@@ -203,6 +210,10 @@ export function runSettings(unit: ResolvedUnit): { settings: RunSettings; proble
   if (!SIGNALS.has(signal)) problems.push(`${unit.name}: KillSignal=${signal}: supervisord stops with TERM instead`);
   const watchdogText = get('WatchdogSec');
   const watchdog = watchdogText === undefined || watchdogText === 'infinity' ? null : parseTimeSpan(watchdogText);
+  const startText = get('TimeoutStartSec') ?? get('TimeoutSec');
+  const start = startText === undefined ? DEFAULT_START_TIMEOUT_S : parseTimeSpan(startText);
+  if (startText !== undefined && startText !== 'infinity' && start === null)
+    problems.push(`${unit.name}: TimeoutStartSec=${startText} is not a time span`);
   const stopText = get('TimeoutStopSec') ?? get('TimeoutSec');
   const stop = stopText === undefined ? null : stopText === 'infinity' ? null : parseTimeSpan(stopText);
   if (stopText !== undefined && stopText !== 'infinity' && stop === null)
@@ -219,6 +230,9 @@ export function runSettings(unit: ResolvedUnit): { settings: RunSettings; proble
       killSignal: SIGNALS.has(signal) ? signal : 'TERM',
       timeoutStopSec: stop === null ? null : Math.max(1, Math.ceil(stop)),
       notify: /^notify/.test(get('Type') ?? ''),
+      // `exec` adds the control processes (ExecStartPre=...): under supervisord they end before the exec.
+      notifyAccess: get('NotifyAccess') === 'all' ? 'all' : 'main',
+      timeoutStartSec: start ? Math.max(1, Math.ceil(start)) : null,
       watchdogSec: watchdog ? Math.max(1, Math.ceil(watchdog)) : null,
     },
     problems,

@@ -22,6 +22,7 @@ class Agent(Watcher, SupervisorClient):
         self.killing = {}  # pid -> (reason, detail) of a hang we are ending
         # life: the current run of each program; pending: exits waiting for supervisord's words on them
         self.life, self.health, self.oom_pids, self.pending = {}, {}, set(), {}
+        self.early = {}  # READY=1 heard before its run was RUNNING to us: (time, sender) per program
         self.state_path = os.path.join(c['state_dir'], 'agent-state.json')
         try:  # unreadable: refused, as starting from nothing would lower the counters
             self.state = loads(open(self.state_path, 'rb').read()) if os.path.exists(self.state_path) else {}
@@ -37,7 +38,7 @@ class Agent(Watcher, SupervisorClient):
         for name, program in self.programs.items():
             if program.get('alive_fifo', True):
                 self.open_fifo(name)
-            if program.get('watchdog_sec'):
+            if program.get('watchdog_sec') or program.get('notify'):
                 self.open_notify(name)
         self.watch(0, select.POLLIN, self.read_stdin)
         auth = c['supervisor_auth']
@@ -85,14 +86,18 @@ class Agent(Watcher, SupervisorClient):
         p = self.procs.setdefault('%s:%s' % (group, name), {'name': name, 'group': group, 'start': 0,
                                                           'exitstatus': 0, 'pid': 0})
         p['state'], self.dirty = state, True
+        notify = (self.programs.get(name) or {}).get('notify')
         if state == 10:
             p.update(start=int(time.time()), pid=0, stopping=False)
             self.life[name] = {'start': monotonic(), 'fails': 0}
         elif state == 20:
             p['pid'] = pid
-            self.running(name, pid, self.life.get(name, {}).get('start', monotonic()))
+            self.running(name, pid, self.life.get(name, {}).get('start', monotonic()), before == 10)
         elif state == 40:
             p['stopping'] = True
+        if notify and state != 20:
+            from . import ready
+            ready.not_ready(self, name)
         if state not in (10, 20):
             self.timers.pop(('watchdog', name), None)
             self.timers.pop(('probe', name), None)
@@ -102,13 +107,16 @@ class Agent(Watcher, SupervisorClient):
         if (state in (30, 100) and before in (10, 20)) or (state == 0 and before == 40):
             self.exited(p, pid or p['pid'])
 
-    def running(self, name, pid, started):
+    def running(self, name, pid, started, seen_start=False):
         life = self.life[name] = dict(self.life.get(name, {}), start=started, fails=0, pid=pid, running=True)
         life['oom_file'] = oom_counter_file(self.c['proc'], self.c['cgroup_root'], pid)
         life['oom'] = oom_kills(life['oom_file'])
         program = self.programs.get(name) or {}
         life['wd'], life['ping'] = program.get('watchdog_sec'), monotonic()  # the watchdog runs from the start
         self.arm_watchdog(name)
+        if program.get('notify'):
+            from . import ready
+            ready.running(self, name, seen_start)
         if program.get('healthz'):
             self.timers[('probe', name)] = (monotonic() + program['healthz'].get('interval', 10),
                                             lambda: self.probe(name))

@@ -1,12 +1,15 @@
-"""The daemons' ends and hangs: the respawn FIFO (wakes supervisord the moment a daemon dies), sd_notify's
-watchdog, and the healthz probe; a hung daemon gets a signal, then SIGKILL."""
+"""The daemons' ends and hangs: the respawn FIFO (wakes supervisord the moment a daemon dies), sd_notify (READY=1
+and the watchdog), and the healthz probe; a hung daemon gets a signal, then SIGKILL."""
 import os
 import select
-import time
+import sys
 import _socket
 
 from .common import SIGABRT, SIGKILL, SIGTERM, ascii_text, kill, log, monotonic, read_text
 from .supervisor import Request
+
+# The sender's pid with each message (SCM_CREDENTIALS): Python 3 only; 2.7's socket has no recvmsg.
+PASSCRED = getattr(_socket, 'SO_PASSCRED', None) if hasattr(_socket.socket, 'recvmsg') else None
 
 
 class Watcher(object):
@@ -64,19 +67,34 @@ class Watcher(object):
         sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_DGRAM)
         sock.bind(path)
         sock.setblocking(False)
+        if PASSCRED:
+            sock.setsockopt(_socket.SOL_SOCKET, PASSCRED, 1)
         self.programs[name]['_sock'] = sock
         self.watch(sock.fileno(), select.POLLIN, lambda events: self.notify_event(name, sock))
 
     def notify_event(self, name, sock):
+        """Every datagram waiting: any sender, any bytes (fds passed along are dropped by the kernel, unread)."""
         while True:
+            sender = None
             try:
-                data = sock.recv(4096)
+                if PASSCRED:
+                    data, extra, _, _ = sock.recvmsg(4096, _socket.CMSG_SPACE(12))
+                    for level, kind, cred in extra:
+                        if (level, kind) == (_socket.SOL_SOCKET, _socket.SCM_CREDENTIALS) and len(cred) >= 4:
+                            sender = int.from_bytes(cred[:4], sys.byteorder)
+                else:
+                    data = sock.recv(4096)
             except (OSError, IOError, _socket.error):
                 return
-            life = self.life.get(name)
+            life = self.life.get(name) or {}
+            if sender and life.get('running') and sender != life['pid'] and self.main_only(name):
+                continue  # NotifyAccess=main, as systemd: another process of it (a child) does not speak for it
             for line in data.decode('utf-8', 'replace').split('\n'):
                 key, _, value = line.partition('=')
-                if life is None or not life.get('running'):
+                if (key, value) == ('READY', '1') and self.programs[name].get('notify'):
+                    from . import ready  # compiled only where a Type=notify unit is moved
+                    ready.heard(self, name, sender)
+                if not life.get('running'):
                     continue
                 if (key, value) == ('WATCHDOG', '1'):
                     life['ping'] = monotonic()
@@ -89,8 +107,9 @@ class Watcher(object):
                     self.dirty = True
                 elif (key, value) == ('STOPPING', '1'):  # as systemd: a stopping daemon is not watched any more
                     self.timers.pop(('watchdog', name), None)
-                elif (key, value) == ('READY', '1'):
-                    life['ready'] = time.time()
+
+    def main_only(self, name):
+        return self.programs[name].get('notify_access', 'all') == 'main'
 
     def arm_watchdog(self, name):
         life = self.life[name]

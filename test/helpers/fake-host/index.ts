@@ -93,6 +93,8 @@ export interface FakeNode extends FakeHost {
   readonly supervisord: FakeSupervisord;
   /** The command line kubelet runs with, as systemd starts it on this layout. */
   readonly kubeletArgv: readonly string[];
+  /** A Type=notify daemon says READY=1 at its start (false: never, as one stuck at start). */
+  saysReady: boolean;
 }
 
 const LAYOUTS = {
@@ -183,7 +185,19 @@ export function fakeNode(layout: FakeLayout, options: { isRoot?: boolean } = {})
   }));
   base.systemd.debianLinks = layout === 'kubeadm-ubuntu';
   const host: Host = { ...base.host, connect: (o) => supervisord.connect(o) };
-  return Object.assign(base, { host, supervisord, kubeletArgv: spec.kubeletArgv });
+  const node = Object.assign(base, { host, supervisord, kubeletArgv: spec.kubeletArgv, saysReady: true });
+  // A daemon its agent.d file calls Type=notify says READY=1 to the NOTIFY_SOCKET its wrapper exports, and
+  // kubesup-agent writes its ready file, as on a node.
+  const spawn = base.procs.spawn.bind(base.procs);
+  base.procs.spawn = (argv, over = {}) => {
+    const pid = spawn(argv, over);
+    const program = /\/run\/kubesup-tui\/notify\/(.+)$/.exec(over.environ?.NOTIFY_SOCKET ?? '')?.[1];
+    const notify = program && JSON.parse(files.text(`/etc/kubesup-tui/agent.d/${program}.json`) ?? '{}').notify;
+    if (notify && node.saysReady)
+      files.put(`/run/kubesup-tui/ready/${program}`, JSON.stringify({ pid, time: base.clock.now() / 1000 }));
+    return pid;
+  };
+  return node;
 }
 
 /** The single file at /usr/local/bin, as the CLI finds itself there (put the file on the node to migrate). */

@@ -172,7 +172,7 @@ describe('the agent in the plan', () => {
     expect(thirty.agent?.watchdog_sec).toBe(30);
   });
 
-  it('containerd: no alive FIFO (its shims outlive it), no watchdog, no probe; the same listener', async () => {
+  it('containerd: no alive FIFO (its shims outlive it), no watchdog, no probe, its READY=1; one listener', async () => {
     const node = agentNode('v1.35.0');
     const [kubelet, containerd] = [await planFor(node), await planFor(node, 'containerd.service')];
     expect(containerd.agent).toEqual({
@@ -181,6 +181,9 @@ describe('the agent in the plan', () => {
       watchdog_sec: null,
       kill_grace: 10,
       healthz: null,
+      notify: true,
+      notify_access: 'main',
+      start_timeout_sec: 90,
     });
     expect(fileOf(containerd, '/etc/kubesup-tui/containerd.sh')?.content).not.toContain('/run/kubesup-tui/alive');
     for (const p of [LISTENER, '/etc/kubesup-tui/agent.json', `${AGENT_DIR}/kubesup-agent.py`])

@@ -8,6 +8,7 @@ import { probeHealth } from '../../health/probe.js';
 import { describeHealth } from '../../health/service-health.js';
 import type { Host } from '../../host.js';
 import { findKubeletProcesses } from '../../kubelet/processes.js';
+import { readySince } from '../plan/agent-ready.js';
 import { type Pace, pacePath, parsePace } from '../plan/pace.js';
 import type { Plan } from '../plan/plan.js';
 import { runDifferences } from '../plan/run-check.js';
@@ -47,11 +48,27 @@ async function paceOf(host: Host, plan: Plan, pid: number): Promise<Pace | null>
 function verifiedWords(plan: Plan, pid: number, window: number): string {
   const up = plan.service.health.kind === 'alive' ? `up ${window} s` : 'healthy';
   const alone = plan.service.unit === 'kubelet.service' ? 'one kubelet' : `${plan.service.unit} inactive`;
-  return `${plan.program} RUNNING as pid ${pid}, ${up}, same command line, limits, OOM score and environment, ${alone}`;
+  const ready = plan.agent?.notify ? ', READY=1 said' : '';
+  return (
+    `${plan.program} RUNNING as pid ${pid}${ready}, ${up}, same command line, limits, OOM score and environment, ` +
+    alone
+  );
+}
+
+/**
+ * A Type=notify program (with kubesup-agent) is started once it said READY=1, as systemd waited for it: null
+ * when that is not asked; else the bound in seconds from its exec (TimeoutStartSec=), Infinity for none.
+ */
+function readyBound(plan: Plan): number | null {
+  if (!plan.agent?.notify) return null;
+  return plan.agent.start_timeout_sec ?? Number.POSITIVE_INFINITY;
 }
 
 export async function verifyMigration(host: Host, plan: Plan, gap: GapMeter, timeoutMs: number): Promise<string> {
-  const until = host.clock.now() + timeoutMs;
+  const bound = readyBound(plan);
+  // Waiting for READY=1 takes as long as systemd would have waited, when that is longer than the usual wait.
+  const waitMs = bound !== null && Number.isFinite(bound) ? Math.max(timeoutMs, (bound + 5) * 1000) : timeoutMs;
+  const until = host.clock.now() + waitMs;
   const check = plan.service.health;
   // A service with no health endpoint must at least stay up through its start window.
   const window = check.kind === 'alive' ? check.seconds : 2;
@@ -85,10 +102,20 @@ export async function verifyMigration(host: Host, plan: Plan, gap: GapMeter, tim
         const health = await probeHealth(host, check, 2000);
         const differences = plan.service.expect ? await runDifferences(host, info.pid, plan.service.expect) : [];
         const second = await secondCopy(host, plan, info.pid);
+        const ready = bound === null ? 0 : await readySince(host.files, plan.program, info.pid);
+        // From its exec: the wrapper may first have waited out its restart pacing.
+        const since = info.now - Math.max(info.start, pace?.nextStartS ?? 0);
         if (JSON.stringify(argv) !== JSON.stringify(plan.argv)) {
           const runs = JSON.stringify(argv.slice(0, 3));
           why = `the supervised process (pid ${info.pid}) runs ${runs}…, not the detected command line`;
         } else if (second) why = second;
+        else if (ready === null && bound !== null && since >= bound)
+          throw new MigrationStepFailed(
+            `${plan.program} (pid ${info.pid}) has not said READY=1 within TimeoutStartSec=${bound}s of its start: ` +
+              'systemd would have failed this start (kubesup-agent stops it and supervisord starts it again)',
+          );
+        else if (ready === null)
+          why = `${plan.program} has not said READY=1 yet (Type=notify), ${since} s after its start`;
         else if (!health.ok) why = `${describeHealth(check)}: no (${health.detail})`;
         else if (differences.length)
           throw new MigrationStepFailed(`it does not run as systemd ran it: ${differences.join('; ')}`);
@@ -100,5 +127,5 @@ export async function verifyMigration(host: Host, plan: Plan, gap: GapMeter, tim
     return null;
   });
   if (verdict) return verdict;
-  throw new MigrationStepFailed(`not healthy within ${timeoutMs / 1000} s: ${why}`);
+  throw new MigrationStepFailed(`not healthy within ${waitMs / 1000} s: ${why}`);
 }

@@ -28,6 +28,8 @@ export const SHARED_AGENT_ROLES: readonly FileRole[] = ['agent-source', 'agent-c
 export const agentProgramPath = (program: string) => `${AGENT_PROGRAMS_DIR}/${program}.json`;
 export const alivePath = (program: string) => `${AGENT_RUN_DIR}/alive/${program}`;
 export const notifyPath = (program: string) => `${AGENT_RUN_DIR}/notify/${program}`;
+/** Where the agent marks a Type=notify program ready: its pid and when it said READY=1 (ready.ts reads it). */
+export const readyPath = (program: string) => `${AGENT_RUN_DIR}/ready/${program}`;
 
 /** The listener's command: supervisord's interpreter, isolated (-I on 3) and without site (-S): it imports little. */
 export function agentCommand(python: SupervisorPython): string[] {
@@ -83,14 +85,23 @@ export function agentWrapperLines(program: string, p: AgentProgram): string[] {
       `[ -p ${fifo} ] && exec 9<>${fifo}`,
     );
   }
+  const socket = quote([notifyPath(program)]);
+  if (p.notify)
+    lines.push(
+      '',
+      `# Type=notify: ${program} says READY=1 to kubesup-agent once started, as it did to systemd. At boot the`,
+      '# agent starts beside it: wait (5 s at most) for its socket, or that one message would be lost.',
+      `for _ in 1 2 3 4 5 6 7 8 9 10; do [ -S ${socket} ] && break; sleep 0.5; done`,
+    );
   if (p.watchdog_sec !== null)
     lines.push(
       '',
-      `# kubelet's watchdog: it pings kubesup-agent every ${p.watchdog_sec / 2} s while its checks pass; ` +
+      `# ${p.unit === 'kubelet.service' ? "kubelet's watchdog" : `${p.unit}'s watchdog (WatchdogSec=)`}: ` +
+        `it pings kubesup-agent every ${p.watchdog_sec / 2} s while its checks pass; ` +
         `${p.watchdog_sec} s without a ping is a hang.`,
-      `export NOTIFY_SOCKET=${quote([notifyPath(program)])} ` +
-        `WATCHDOG_USEC=${p.watchdog_sec * 1_000_000} WATCHDOG_PID=$$`,
+      `export NOTIFY_SOCKET=${socket} WATCHDOG_USEC=${p.watchdog_sec * 1_000_000} WATCHDOG_PID=$$`,
     );
+  else if (p.notify) lines.push(`export NOTIFY_SOCKET=${socket}`);
   return lines;
 }
 

@@ -6,7 +6,7 @@
 import { UsageError } from '../../errors.js';
 import type { HealthCheck } from '../../health/service-health.js';
 import { versionAtLeast } from '../../kubelet/flags.js';
-import type { RunSettings } from '../../systemd/run-settings.js';
+import { DEFAULT_START_TIMEOUT_S, type RunSettings } from '../../systemd/run-settings.js';
 
 /** kubelet's SystemdWatchdog: beta and on by default from 1.32, GA in 1.35. */
 export const WATCHDOG_SINCE = '1.32.0';
@@ -49,6 +49,16 @@ export interface AgentProgram {
   readonly watchdog_sec: number | null;
   readonly kill_grace: number;
   readonly healthz: ProbeSettings | null;
+  /** Type=notify: NOTIFY_SOCKET in the wrapper, and its READY=1 marks it started. Absent (older journals): no. */
+  readonly notify?: boolean;
+  /** NotifyAccess=: `main`, only the main process's messages count; `all`, any of its processes'. */
+  readonly notify_access?: 'main' | 'all';
+  /**
+   * TimeoutStartSec=: no READY=1 this long after its start, and the agent fails the start as systemd does: SIGTERM
+   * to the main process alone (a KillMode=process unit's children live on), SIGKILL kill_grace later, and
+   * supervisord starts it again. Null: it may take for ever (infinity, 0).
+   */
+  readonly start_timeout_sec?: number | null;
 }
 
 /** The wizard's `w`: the next choice after this one (its default, 30 s, 120 s, none: the liveness probe). */
@@ -89,6 +99,8 @@ export function agentProgram(
   let watchdog: number | null = null;
   if (hasWatchdog && choice.kind !== 'off')
     watchdog = choice.kind === 'sec' ? choice.sec : (input.run.watchdogSec ?? DEFAULT_WATCHDOG_S);
+  // Another unit's own WatchdogSec= is served as systemd served it: its daemon pings only when it is set.
+  else if (!kubelet && choice.kind !== 'off') watchdog = input.run.watchdogSec ?? null;
   if (!hasWatchdog && choice.kind === 'sec') warnings.push(`--watchdog-sec ignored: ${watchdogAbsence(input)}`);
   const url = input.health.kind === 'http' ? input.health.url : null;
   let healthz: ProbeSettings | null = null;
@@ -97,14 +109,30 @@ export function agentProgram(
     if (url && probeable(url)) healthz = { url, ...DEFAULT_PROBE };
     else warnings.push(`no liveness probe: the agent probes http://<IPv4 or localhost>/ only, not ${url ?? '-'}`);
   }
+  const notify = input.run.notify
+    ? {
+        notify: true,
+        notify_access: input.run.notifyAccess ?? 'main',
+        start_timeout_sec:
+          input.run.timeoutStartSec === undefined ? DEFAULT_START_TIMEOUT_S : input.run.timeoutStartSec,
+      }
+    : {};
   return {
-    program: { unit: input.unit, alive_fifo: aliveFifo, watchdog_sec: watchdog, kill_grace: KILL_GRACE_S, healthz },
+    program: {
+      unit: input.unit,
+      alive_fifo: aliveFifo,
+      watchdog_sec: watchdog,
+      kill_grace: KILL_GRACE_S,
+      healthz,
+      ...notify,
+    },
     warnings,
   };
 }
 
 function watchdogAbsence(input: { readonly unit: string; readonly version: string | null }): string {
-  if (input.unit !== 'kubelet.service') return `${input.unit} gets no watchdog (kubelet only)`;
+  if (input.unit !== 'kubelet.service')
+    return `${input.unit} keeps the watchdog its own WatchdogSec= sets, if any (--watchdog-sec is kubelet's)`;
   if (input.version === null) return "kubelet's version is unknown (the watchdog needs 1.32 or later)";
   return `kubelet ${input.version} has no watchdog (1.32 or later)`;
 }
@@ -118,7 +146,22 @@ function probeable(url: string): boolean {
 /** The agent's part for the preview and `plan`: one line each. */
 export function agentWords(program: string, p: AgentProgram): string[] {
   const out: string[] = [];
-  if (p.watchdog_sec !== null)
+  if (p.notify) {
+    const bound = p.start_timeout_sec
+      ? `within TimeoutStartSec=${p.start_timeout_sec}s of its start, else it is stopped and started again as ` +
+        `systemd fails a start (SIGTERM to ${program}'s main process only)`
+      : 'however long it takes (TimeoutStartSec=infinity)';
+    out.push(
+      `Type=notify: NOTIFY_SOCKET in the wrapper (kubesup-agent's); its READY=1 marks ${program} started: ` +
+        `verify and status wait for it, ${bound}`,
+    );
+  }
+  if (p.watchdog_sec !== null && p.unit !== 'kubelet.service')
+    out.push(
+      `watchdog: WatchdogSec=${p.watchdog_sec}s (WATCHDOG_USEC in the wrapper); a hung ${program} gets SIGABRT, ` +
+        `SIGKILL ${p.kill_grace} s later (--no-watchdog)`,
+    );
+  else if (p.watchdog_sec !== null)
     out.push(
       `watchdog: ${p.watchdog_sec} s (NOTIFY_SOCKET, WATCHDOG_USEC in the wrapper); a hung ${program} gets ` +
         `SIGABRT, SIGKILL ${p.kill_grace} s later (--watchdog-sec N, --no-watchdog)`,

@@ -80,10 +80,11 @@ export function planSteps(
       args: ['start', d.unit],
     });
   const oneKubelet = d.unit === 'kubelet.service' ? ', one kubelet' : '';
+  const ready = at.agent?.program.notify ? ', its READY=1 (Type=notify)' : '';
   steps.push({
     id: 'verify',
     kind: 'verify',
-    title: `verify: ${o.program} RUNNING, healthy (${healthTarget(d.health)}), same command line${oneKubelet}`,
+    title: `verify: ${o.program} RUNNING, healthy (${healthTarget(d.health)}), same command line${oneKubelet}${ready}`,
   });
 
   return steps;

@@ -113,7 +113,7 @@ export async function planService(d: ServiceSource, files: FileReader, o: PlanOp
       expect: d.expect,
     },
     ...(agent.part ? { agent: agent.part.program } : {}),
-    carried: [...carriedSettings(d.unit, d.run, d.oomScoreAdjust), ...(agent.part?.words ?? [])],
+    carried: [...carriedSettings(d.unit, d.run, d.oomScoreAdjust, agent.part !== null), ...(agent.part?.words ?? [])],
     warnings,
   };
 }

@@ -77,7 +77,6 @@ export function programStopSettings(s: RunSettings): Record<string, string | num
   };
 }
 
-/** Each carried setting with its mechanism, for the preview and `plan`. */
 /** KillSignal and TimeoutStopSec as supervisord carries them, and where the wait came from when the unit set none. */
 function stopSignalWords(unit: string, s: RunSettings, stop: ReturnType<typeof programStopSettings>): string {
   const carried = `KillSignal: stopsignal=${stop.stopsignal}; TimeoutStopSec: stopwaitsecs=${stop.stopwaitsecs}`;
@@ -92,7 +91,11 @@ function killModeWords(s: RunSettings, stop: ReturnType<typeof programStopSettin
   return `${carried} (its children outlive a stop, as under systemd)`;
 }
 
-export function carriedSettings(unit: string, s: RunSettings, oomScoreAdjust: number): string[] {
+/**
+ * Each carried setting with its mechanism, for the preview and `plan` (`agent`: whether kubesup-agent is
+ * installed with it; unknown for `detect`).
+ */
+export function carriedSettings(unit: string, s: RunSettings, oomScoreAdjust: number, agent?: boolean): string[] {
   const out = s.limits.map(
     (l) =>
       `${l.setting}: prlimit ${prlimitArg(l)} in the wrapper (${l.soft === l.hard ? l.soft : `${l.soft}:${l.hard}`})`,
@@ -107,7 +110,12 @@ export function carriedSettings(unit: string, s: RunSettings, oomScoreAdjust: nu
   }
   const stop = programStopSettings(s);
   out.push(stopSignalWords(unit, s, stop), killModeWords(s, stop));
-  if (s.notify)
-    out.push('Type=notify: started without NOTIFY_SOCKET; supervisord counts it up once it has run for startsecs');
+  // In a plan the agent's words say how READY=1 is served (agent.ts); without the agent nobody listens.
+  if (s.notify && agent === false)
+    out.push('Type=notify: no NOTIFY_SOCKET without kubesup-agent; supervisord counts it up after startsecs');
+  else if (s.notify && agent === undefined) {
+    const bound = s.timeoutStartSec === null ? 'for ever' : `within TimeoutStartSec=${s.timeoutStartSec ?? 90}s`;
+    out.push(`Type=notify: its READY=1 to kubesup-agent (NOTIFY_SOCKET in the wrapper) marks it started, ${bound}`);
+  }
   return out;
 }
