@@ -24,7 +24,12 @@ export async function buildPlan(host: Host, options: CliOptions): Promise<Plan> 
       supervisor: supervisorOverrides(options),
       tool: `kubesup-tui ${VERSION}`,
       self: selfCommand(),
-      agent: { sources: AGENT_SOURCES, watchdog: options.watchdog, textfileDir: options.textfileDir },
+      agent: {
+        sources: AGENT_SOURCES,
+        watchdog: options.watchdog,
+        textfileDir: options.textfileDir,
+        probe: options.probe,
+      },
     });
   } catch (error) {
     if (error instanceof PlanRefused) throw new ToolError(`no migration: ${error.message}`);

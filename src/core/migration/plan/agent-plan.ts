@@ -42,6 +42,7 @@ export function agentPart(
   const { program, warnings } = agentProgram(
     { unit: d.unit, name: d.name, version: d.version ?? null, run: d.run, health: d.health },
     options.watchdog,
+    options.probe,
   );
   const url = d.supervisor.url;
   const socket = url?.startsWith('unix://') ? url.slice('unix://'.length) : null;
