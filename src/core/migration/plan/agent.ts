@@ -128,6 +128,32 @@ export function agentProgram(
   };
 }
 
+/**
+ * What an operator's --watchdog-sec, --no-watchdog or --probe on a migrated node asks that its migration did not
+ * do, in words (`watchdog 60 s -> 30 s`), or null: nothing new (the defaults ask nothing; settings a fresh
+ * migration would ignore are ignored here too). `version`: kubelet's, asked only when the watchdog was off.
+ */
+export async function agentChange(
+  was: AgentProgram | undefined,
+  choice: WatchdogChoice,
+  probe: ProbeTimes,
+  version: () => Promise<string | null>,
+): Promise<string | null> {
+  if (was?.unit !== 'kubelet.service') return null;
+  const watchdog = `watchdog ${was.watchdog_sec === null ? 'off' : `${was.watchdog_sec} s`}`;
+  if (choice.kind === 'off' && was.watchdog_sec !== null) return `${watchdog} -> off (the liveness probe)`;
+  if (choice.kind === 'sec' && was.watchdog_sec !== choice.sec) {
+    // Off before: by --no-watchdog (a change now), or because this kubelet has none (ignored, as when fresh).
+    const v = was.watchdog_sec === null ? await version() : null;
+    if (was.watchdog_sec !== null || (v !== null && versionAtLeast(v, WATCHDOG_SINCE)))
+      return `${watchdog} -> ${choice.sec} s`;
+  }
+  const healthz = was.healthz;
+  if (!healthz) return null; // --probe beside the watchdog: ignored, as when fresh
+  const changed = (Object.keys(probe) as (keyof ProbeTimes)[]).filter((k) => healthz[k] !== probe[k]);
+  return changed.length ? `liveness probe ${changed.map((k) => `${k} ${healthz[k]} -> ${probe[k]}`).join(', ')}` : null;
+}
+
 function watchdogAbsence(input: { readonly unit: string; readonly version: string | null }): string {
   if (input.unit !== 'kubelet.service') return `${input.unit} gets no watchdog (kubelet only)`;
   if (input.version === null) return "kubelet's version is unknown (the watchdog needs 1.32 or later)";
