@@ -1,6 +1,7 @@
 // A kubelet without the watchdog (1.28) under kubesup-agent's liveness probe on the stand-in node, with short
 // settings from `migrate --probe` (the defaults, 10 s x 6 after 120 s, take minutes): a healthy kubelet is never
-// restarted by it, a hung one (alive, deaf to SIGTERM, healthz silent) is, as hung_healthz, then SIGKILL.
+// restarted by it, a hung one (alive, deaf to SIGTERM, healthz silent) is, as hung_healthz, then SIGKILL; a re-run
+// with other settings regenerates the migration with them.
 import { describe, expect, it } from 'vitest';
 import { kubesup, kubesupJson } from '../helpers/cli-in-node.js';
 import { withTestNode } from '../helpers/with-test-node.js';
@@ -64,5 +65,23 @@ describe('the liveness probe with a 1.28 kubelet, kubekey-centos7', () => {
     expect(kubelet.last_exit).toMatchObject({ reason: 'hung_healthz', signal: 'SIGKILL' });
     expect(kubelet.last_exit.detail).toMatch(/healthz: 3 failures in a row/);
     await node.waitFor('curl -sf 127.0.0.1:10248/healthz', 20_000);
+  });
+
+  it('migrate again with another probe: regenerated with it; the same once more: nothing to do', async () => {
+    const probe = ['--probe', `interval=3,timeout=${PROBE.timeout},failures=${PROBE.failures},grace=${PROBE.grace}`];
+    const r = await kubesup(node, ['migrate', '--yes', ...probe], { timeoutMs: 180_000 });
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('liveness probe interval 2 -> 3');
+    expect(r.stdout).toContain('regenerating: roll back to systemd, then migrate again with them');
+    expect(JSON.parse(await node.sh('cat /etc/kubesup-tui/agent.d/kubelet.json')).healthz).toEqual({
+      url: 'http://127.0.0.1:10248/healthz',
+      ...PROBE,
+      interval: 3,
+    });
+    await node.waitFor(`${CTL} status kubesup-agent | grep -q RUNNING && ${CTL} status kubelet | grep -q RUNNING`);
+    const again = await kubesup(node, ['migrate', '--yes', ...probe], { timeoutMs: 120_000 });
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toMatch(/^already migrated on .*nothing to do$/m);
   });
 });
