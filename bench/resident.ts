@@ -4,7 +4,7 @@
  * - at rest, one program watched with a 60 s watchdog (a ping every 30 s): PSS and private memory (its shared
  *   pages are supervisord's own interpreter's), CPU over the window and wake-ups (context switches);
  * - respawn: from a kill -9 of the stand-in to the next one's exec (its wrapper's own $EPOCHREALTIME), with and
- *   without the agent, alternating.
+ *   without the agent, alternating; then through the migration on stand-in nodes (resident-node.ts).
  * `npx tsx bench/resident.ts [--quick]` prints the figures; benchResident() adds them to bench/run.ts's table.
  */
 import fs from 'node:fs';
@@ -13,6 +13,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AGENT, missingRelease, RELEASES, type Release, SupervisorNode, waitFor } from '../test/resident/helpers.js';
 import { fmt, QUICK, RUNS, row, sleep, stats } from './common.js';
+import { benchNodeRespawn } from './resident-node.js';
 
 const REST_SECONDS = QUICK ? 15 : 60;
 const TICKS_PER_SECOND = 100;
@@ -119,6 +120,7 @@ export async function benchResident(): Promise<void> {
     await atRest(release);
     await respawnLatency(release);
   }
+  await benchNodeRespawn();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href)

@@ -1,7 +1,7 @@
 /** The command line: `kubesup-tui [COMMAND] [OPTIONS]`, parsed with node's util.parseArgs. */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors.js';
-import { parseWatchdogSec, type WatchdogChoice } from '../core/migration/plan/agent.js';
+import { type ProbeTimes, parseProbe, parseWatchdogSec, type WatchdogChoice } from '../core/migration/plan/agent.js';
 import { type SupervisorOverrides, withoutCredentials } from '../core/supervisor/locate.js';
 
 export const COMMANDS = ['migrate', 'monitor', 'detect', 'plan', 'status', 'rollback', 'start-line'] as const;
@@ -27,6 +27,8 @@ export interface CliOptions {
   readonly watchdog: WatchdogChoice;
   /** --textfile-dir: node_exporter's textfile folder, where the agent writes kubesup.prom. */
   readonly textfileDir: string | null;
+  /** --probe: kubelet's liveness probe times (without the watchdog); {}: the defaults. */
+  readonly probe: ProbeTimes;
 }
 
 export const HELP = `kubesup-tui: put kubelet under supervisord safely, and watch it.
@@ -55,6 +57,9 @@ Options:
   --supervisor-url URL    where supervisord listens: unix:///path.sock or http://host:port
   --watchdog-sec N        migrate, plan: kubelet's watchdog timeout (kubelet 1.32+; default: its unit's
                           WatchdogSec=, else 60 s); --no-watchdog: the liveness probe instead
+  --probe interval=N,timeout=N,failures=N,grace=N
+                          migrate, plan: kubelet's liveness probe without the watchdog (any of them; default
+                          10 s, 10 s, 6 in a row, not in the first 120 s)
   --textfile-dir DIR      migrate, plan: node_exporter's textfile folder for the agent's kubesup.prom
   -h, --help              this help
   -v, --version           the version
@@ -79,6 +84,7 @@ function parseOptions(argv: readonly string[]) {
       'supervisor-url': { type: 'string' },
       'watchdog-sec': { type: 'string' },
       'no-watchdog': { type: 'boolean', default: false },
+      probe: { type: 'string' },
       'textfile-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
@@ -156,14 +162,18 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
   };
 }
 
-/** --watchdog-sec, --no-watchdog and --textfile-dir: what the migration's resident agent does. */
+/** --watchdog-sec, --no-watchdog, --probe and --textfile-dir: what the migration's resident agent does. */
 function agentChoices(
   command: Command | undefined,
-  values: { 'watchdog-sec'?: string; 'no-watchdog'?: boolean; 'textfile-dir'?: string },
-): Pick<CliOptions, 'watchdog' | 'textfileDir'> {
-  const given = values['watchdog-sec'] !== undefined || values['no-watchdog'] || values['textfile-dir'] !== undefined;
+  values: { 'watchdog-sec'?: string; 'no-watchdog'?: boolean; probe?: string; 'textfile-dir'?: string },
+): Pick<CliOptions, 'watchdog' | 'textfileDir' | 'probe'> {
+  const given =
+    values['watchdog-sec'] !== undefined ||
+    values['no-watchdog'] ||
+    values.probe !== undefined ||
+    values['textfile-dir'] !== undefined;
   if (given && command !== 'migrate' && command !== 'plan')
-    throw new UsageError('--watchdog-sec, --no-watchdog and --textfile-dir go with migrate and plan');
+    throw new UsageError('--watchdog-sec, --no-watchdog, --probe and --textfile-dir go with migrate and plan');
   if (values['watchdog-sec'] !== undefined && values['no-watchdog'])
     throw new UsageError('--watchdog-sec and --no-watchdog: one or the other');
   const dir = values['textfile-dir'];
@@ -175,7 +185,7 @@ function agentChoices(
     : seconds === undefined
       ? { kind: 'default' }
       : parseWatchdogSec(seconds);
-  return { watchdog, textfileDir: dir ?? null };
+  return { watchdog, textfileDir: dir ?? null, probe: values.probe === undefined ? {} : parseProbe(values.probe) };
 }
 
 /** --supervisor-conf and --supervisor-url, as core takes them. */

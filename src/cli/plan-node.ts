@@ -16,7 +16,12 @@ export async function buildPlan(host: Host, options: CliOptions): Promise<Plan> 
       supervisor: supervisorOverrides(options),
       tool: `kubesup-tui ${VERSION}`,
       self: runningTool(),
-      agent: { sources: AGENT_SOURCES, watchdog: options.watchdog, textfileDir: options.textfileDir },
+      agent: {
+        sources: AGENT_SOURCES,
+        watchdog: options.watchdog,
+        textfileDir: options.textfileDir,
+        probe: options.probe,
+      },
     });
   } catch (error) {
     if (error instanceof PlanRefused) throw new ToolError(`no migration: ${error.message}`);

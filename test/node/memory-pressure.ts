@@ -3,9 +3,12 @@
  *
  * The monitor reads the node's memory from /proc/meminfo, which in the test node is this machine's. So:
  * 1. `prepare`: kubelet's hard eviction threshold is set in its config to a whole GiB just under the memory
- *    available now (what the monitor will show), and a memory cgroup is made for supervisord and its
- *    programs, its limit just over what they are about to hold (as a MemoryMax= on supervisord.service does);
- * 2. `confine`: supervisord and every process under it go into that cgroup;
+ *    available now (what the monitor will show), and a memory cgroup is made for the node (supervisord and its
+ *    programs), its limit just over what they are about to hold (as a MemoryMax= on supervisord.service does);
+ * 2. `confine`: every process of the node goes into that cgroup, before the migration starts kubelet under
+ *    supervisord: all the node starts from then on is born there (supervisord restarted by the migration too), as
+ *    a real kubelet is born in supervisord.service's cgroup and stays there. kubesup-agent reads the oom_kill count
+ *    of the cgroup kubelet started in, and cgroup v1 counts an OOM kill in the victim's own cgroup only;
  * 3. `growKubelet`: kubelet (the stand-in) grows to K and holds it: the node's memory falls below the threshold;
  * 4. `startHog`: a memory hog in the node, in the same cgroup, claims H (< K) more: the cgroup is full, and the
  *    kernel's OOM killer kills the largest process in it, kubelet. The next kubelet starts small, the hog keeps
@@ -82,11 +85,12 @@ export class MemoryPressure {
     return new MemoryPressure(node, cgroup, plan, v1);
   }
 
-  /** supervisord and every process under it into the cgroup; what it starts from now on is born there. */
+  /** Every process of the node (its init and all under it) into the cgroup: what they start is born there. */
   async confine(): Promise<void> {
     await this.node.sh(
-      `into() { echo "$1" > ${this.cgroup}/cgroup.procs; for c in $(cat /proc/$1/task/*/children); do into $c; done; }
-       into "$(supervisorctl -c /etc/supervisord.conf pid)"`,
+      `into() { echo "$1" 2>/dev/null > ${this.cgroup}/cgroup.procs
+                for c in $(cat /proc/$1/task/*/children 2>/dev/null); do into $c; done; }
+       into 1`,
     );
   }
 

@@ -116,6 +116,8 @@ migrate ends with kubelet supervised`, async () => {
     expect((await node.sh(`tr '\\0' '\\n' < /proc/${pid}/cmdline`)).split('\n').slice(0, -1)).toEqual(argv);
     expect((await node.exec(['systemctl', 'is-enabled', 'supervisord'])).stdout.trim()).toBe('enabled');
     expect((await node.exec(['systemctl', 'is-enabled', 'kubelet'])).stdout.trim()).toBe('enabled');
+    // The agent too, on the Python of the package just installed, started with supervisord.
+    await node.waitFor('supervisorctl -c /etc/supervisord.conf status kubesup-agent | grep -q RUNNING');
 
     await node.reboot();
     await node.waitFor(
@@ -123,5 +125,6 @@ migrate ends with kubelet supervised`, async () => {
       30_000,
     );
     expect((await node.exec(['pgrep', '-x', 'kubelet'])).stdout.trim().split('\n')).toHaveLength(1);
+    await node.waitFor('supervisorctl -c /etc/supervisord.conf status kubesup-agent | grep -q RUNNING');
   });
 });

@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     await node.waitFor('test -S /var/run/supervisor/supervisor.sock && curl -sf 127.0.0.1:10248/healthz');
     // kubelet's memory threshold just under what the node has free, before the monitor reads it.
     pressure = await MemoryPressure.prepare(node);
+    await pressure.confine();
     process.stderr.write(`memory pressure: ${JSON.stringify(pressure.plan)}\n`);
     await tui.waitFor((x) => x.includes('running, pid') && x.includes('1 detect'), 'detect');
     await save(tui, '1-detect');
@@ -73,7 +74,6 @@ async function main(): Promise<void> {
     );
     await save(tui, '6-monitor');
     // kubelet grows past what the node can spare, then a memory hog fills their cgroup: the OOM killer.
-    await pressure.confine();
     await pressure.growKubelet();
     await tui.waitFor((x) => /GiB resident/.test(x) && /\) OVER/.test(x), "kubelet's memory, the node's", 20_000);
     await pressure.startHog();

@@ -4,12 +4,14 @@
  * current step and rolls back; every line also goes to /var/lib/kubesup-tui/migration.log.
  */
 import { guardAgainstTerminalLoss, stopOnInterrupt } from '../../adapters/terminal-loss.js';
+import { kubeletVersion } from '../../core/detect/detect.js';
 import { errorLine, ToolError } from '../../core/errors.js';
 import type { Host } from '../../core/host.js';
 import type { MigrationEvent, MigrationResult } from '../../core/migration/apply/apply.js';
 import { describeDrift } from '../../core/migration/journal/drift.js';
-import { journalPath } from '../../core/migration/journal/journal.js';
+import { type Journal, journalPath } from '../../core/migration/journal/journal.js';
 import { withLock } from '../../core/migration/journal/lock.js';
+import { agentChange } from '../../core/migration/plan/agent.js';
 import type { Plan, PlanStep } from '../../core/migration/plan/plan.js';
 import { beginMigration, carryOut, openSession, rollBack } from '../../core/migration/session.js';
 import type { CliOptions } from '../args.js';
@@ -66,20 +68,27 @@ async function migrate(
       const result = await carryOut(host, session.journal, events(session.journal.plan.steps), { signal });
       return { outcome: 'resumed', plan: session.journal.plan, result };
     }
-    case 'migrated':
-      write(
-        `already migrated on ${session.journal.plan.createdAt}: ${name} runs under supervisord ` +
-          `as [program:${session.journal.plan.program}]; nothing to do\n`,
-      );
-      return { outcome: 'already-migrated', plan: session.journal.plan, result: null };
+    case 'migrated': {
+      const { plan } = session.journal;
+      const binary = plan.argv[0];
+      const version = () => (binary ? kubeletVersion(host, binary, []) : Promise.resolve(null));
+      const change = await agentChange(plan.agent, options.watchdog, options.probe, version);
+      if (!change) {
+        write(
+          `already migrated on ${plan.createdAt}: ${name} runs under supervisord ` +
+            `as [program:${plan.program}]; nothing to do\n`,
+        );
+        return { outcome: 'already-migrated', plan, result: null };
+      }
+      write(`the agent's settings asked differ from the migration of ${plan.createdAt}: ${change}\n`);
+      write('regenerating: roll back to systemd, then migrate again with them\n');
+      return regenerate(host, options, session.journal, write, events, signal);
+    }
     case 'drifted': {
       const lines = describeDrift(session.drift).map((l) => `  ${l}`);
       write(`${name}'s unit changed since the migration of ${session.journal.plan.createdAt}:\n${lines.join('\n')}\n`);
       write('regenerating: roll back to systemd, then migrate again with the current unit\n');
-      const undone = await rollBack(host, session.journal, printEvents([], write, name));
-      if (!undone.ok) throw new ToolError('the rollback before regenerating did not finish; see above');
-      const plan = await buildPlan(host, options);
-      return { outcome: 'regenerated', plan, result: await beginMigration(host, plan, events(plan.steps), { signal }) };
+      return regenerate(host, options, session.journal, write, events, signal);
     }
     case 'fresh':
       break;
@@ -87,6 +96,21 @@ async function migrate(
   const plan = await buildPlan(host, options);
   for (const w of plan.warnings) write(`warning: ${w}\n`);
   return { outcome: 'migrated', plan, result: await beginMigration(host, plan, events(plan.steps), { signal }) };
+}
+
+/** Rolls the migration in `journal` back to systemd, then migrates again with what is there and asked now. */
+async function regenerate(
+  host: Host,
+  options: CliOptions,
+  journal: Journal,
+  write: (t: string) => void,
+  events: (steps: readonly PlanStep[]) => (e: MigrationEvent) => void,
+  signal: AbortSignal,
+): Promise<Ran> {
+  const undone = await rollBack(host, journal, printEvents([], write, options.unit.replace(/\.service$/, '')));
+  if (!undone.ok) throw new ToolError('the rollback before regenerating did not finish; see above');
+  const plan = await buildPlan(host, options);
+  return { outcome: 'regenerated', plan, result: await beginMigration(host, plan, events(plan.steps), { signal }) };
 }
 
 export async function runMigrate(host: Host, options: CliOptions): Promise<number> {

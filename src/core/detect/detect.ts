@@ -196,7 +196,7 @@ function flagSources(
 }
 
 /** kubelet's version from its binary (what it means for the flags carried over); a warning when it will not say. */
-async function kubeletVersion(host: Host, binary: string, warnings: string[]): Promise<string | null> {
+export async function kubeletVersion(host: Host, binary: string, warnings: string[]): Promise<string | null> {
   const r = await host.runner.run(binary, ['--version'], { timeoutMs: 10_000 });
   const version = r.exitCode === 0 ? (parseKubeletVersion(r.stdout) ?? null) : null;
   if (!version)

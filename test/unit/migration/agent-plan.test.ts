@@ -172,6 +172,23 @@ describe('the agent in the plan', () => {
     expect(thirty.agent?.watchdog_sec).toBe(30);
   });
 
+  it('--probe sets the liveness probe, shown in the preview; ignored with a warning beside the watchdog', async () => {
+    const times = parseCommandLine(['migrate', '--probe', 'interval=2,failures=3,grace=10']).probe;
+    expect(times).toEqual({ interval: 2, failures: 3, grace: 10 });
+    const plan = await planFor(agentNode('v1.28.4'), 'kubelet.service', { ...agent(), probe: times });
+    const healthz = { url: 'http://127.0.0.1:10248/healthz', interval: 2, timeout: 10, failures: 3, grace: 10 };
+    expect(agentSettings(plan, 'kubelet').healthz).toEqual(healthz);
+    expect(plan.carried?.join('\n')).toContain(
+      'every 2 s, timeout 10 s, restarted after 3 failures in a row, never in the first 10 s',
+    );
+    const watched = await planFor(agentNode('v1.35.0'), 'kubelet.service', { ...agent(), probe: times });
+    expect(watched.agent?.healthz).toBeNull();
+    expect(watched.warnings.join('\n')).toContain('--probe ignored: kubelet has its watchdog');
+    expect(() => parseCommandLine(['migrate', '--probe', 'interval=0'])).toThrow(/interval wants whole seconds/);
+    expect(() => parseCommandLine(['migrate', '--probe', 'every=5'])).toThrow(/expected interval=/);
+    expect(() => parseCommandLine(['status', '--probe', 'grace=5'])).toThrow(/go with migrate and plan/);
+  });
+
   it('containerd: no alive FIFO (its shims outlive it), no watchdog, no probe, its READY=1; one listener', async () => {
     const node = agentNode('v1.35.0');
     const [kubelet, containerd] = [await planFor(node), await planFor(node, 'containerd.service')];

@@ -30,7 +30,7 @@ export function agentPart(
   options: AgentOptions | undefined,
 ): { part: AgentPart | null; warnings: string[] } {
   if (!options) return { part: null, warnings: [] };
-  const python = d.supervisor.python ?? null;
+  const python = d.supervisor.python ?? (d.supervisor.installed ? null : packagedPython(d.node.packageManager));
   if (!python)
     return {
       part: null,
@@ -42,6 +42,7 @@ export function agentPart(
   const { program, warnings } = agentProgram(
     { unit: d.unit, name: d.name, version: d.version ?? null, run: d.run, health: d.health },
     options.watchdog,
+    options.probe,
   );
   const url = d.supervisor.url;
   const socket = url?.startsWith('unix://') ? url.slice('unix://'.length) : null;
@@ -69,6 +70,17 @@ export function agentPart(
     },
     warnings,
   };
+}
+
+/**
+ * The Python of the supervisor package the migration installs (no supervisord to ask yet): python3 on Debian and
+ * Ubuntu (apt-get) and on EL 8 and later (dnf); 2.7 on EL 7 (yum, EPEL's supervisor 3.4.0). The agent runs on
+ * either, so where a package's own Python differs, the one named here still serves it; it must be there, which
+ * the compile step, after the install, checks.
+ */
+function packagedPython(manager: ServiceSource['node']['packageManager']): SupervisorPython | null {
+  if (manager === 'apt-get' || manager === 'dnf') return { path: '/usr/bin/python3', major: 3 };
+  return manager === 'yum' ? { path: '/usr/bin/python2', major: 2 } : null;
 }
 
 /** Every file of the agent in one step (each still backed up, written and rolled back on its own). */

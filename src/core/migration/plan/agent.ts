@@ -31,7 +31,12 @@ export interface AgentOptions {
   readonly textfileDir: string | null;
   /** Where that folder came from, for the preview (`--textfile-dir`, `node_exporter pid 812's ...`). */
   readonly textfileFrom?: string;
+  /** --probe: the liveness probe's times the operator set (the rest are DEFAULT_PROBE's). */
+  readonly probe?: ProbeTimes;
 }
+
+/** The liveness probe's times, in seconds: every `interval`, `timeout` each, `failures` in a row, after `grace`. */
+export type ProbeTimes = Partial<Record<keyof typeof DEFAULT_PROBE, number>>;
 
 export interface ProbeSettings {
   readonly url: string;
@@ -79,6 +84,22 @@ export function parseWatchdogSec(text: string): WatchdogChoice {
   return { kind: 'sec', sec };
 }
 
+/** `--probe interval=N,timeout=N,failures=N,grace=N` (any of them): whole numbers, as the agent takes them. */
+export function parseProbe(text: string): ProbeTimes {
+  const times: Record<string, number> = {};
+  for (const item of text.split(',')) {
+    const [key = '', value = ''] = item.trim().split('=', 2);
+    if (!(key in DEFAULT_PROBE))
+      throw new UsageError(`--probe: expected interval=, timeout=, failures= or grace=, got ${JSON.stringify(item)}`);
+    const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    const least = key === 'grace' ? 0 : 1;
+    if (!Number.isSafeInteger(n) || n < least || n > 86_400)
+      throw new UsageError(`--probe: ${key} wants whole seconds from ${least} to 86400, got ${JSON.stringify(value)}`);
+    times[key] = n;
+  }
+  return times;
+}
+
 /** What the agent does for the program, and the warnings that go with the choice. */
 export function agentProgram(
   input: {
@@ -90,6 +111,7 @@ export function agentProgram(
     readonly health: HealthCheck;
   },
   choice: WatchdogChoice,
+  probe: ProbeTimes = {},
 ): { program: AgentProgram; warnings: string[] } {
   const warnings: string[] = [];
   const kubelet = input.unit === 'kubelet.service';
@@ -106,8 +128,11 @@ export function agentProgram(
   let healthz: ProbeSettings | null = null;
   // The probe is kubelet's when it has no watchdog; other units' probes are off by default.
   if (kubelet && watchdog === null) {
-    if (url && probeable(url)) healthz = { url, ...DEFAULT_PROBE };
+    if (url && probeable(url)) healthz = { url, ...DEFAULT_PROBE, ...probe };
     else warnings.push(`no liveness probe: the agent probes http://<IPv4 or localhost>/ only, not ${url ?? '-'}`);
+  } else if (Object.keys(probe).length > 0) {
+    const why = kubelet ? 'kubelet has its watchdog (--no-watchdog: the probe)' : "the probe is kubelet's only";
+    warnings.push(`--probe ignored: ${why}`);
   }
   const notify = input.run.notify
     ? {
@@ -128,6 +153,32 @@ export function agentProgram(
     },
     warnings,
   };
+}
+
+/**
+ * What an operator's --watchdog-sec, --no-watchdog or --probe on a migrated node asks that its migration did not
+ * do, in words (`watchdog 60 s -> 30 s`), or null: nothing new (the defaults ask nothing; settings a fresh
+ * migration would ignore are ignored here too). `version`: kubelet's, asked only when the watchdog was off.
+ */
+export async function agentChange(
+  was: AgentProgram | undefined,
+  choice: WatchdogChoice,
+  probe: ProbeTimes,
+  version: () => Promise<string | null>,
+): Promise<string | null> {
+  if (was?.unit !== 'kubelet.service') return null;
+  const watchdog = `watchdog ${was.watchdog_sec === null ? 'off' : `${was.watchdog_sec} s`}`;
+  if (choice.kind === 'off' && was.watchdog_sec !== null) return `${watchdog} -> off (the liveness probe)`;
+  if (choice.kind === 'sec' && was.watchdog_sec !== choice.sec) {
+    // Off before: by --no-watchdog (a change now), or because this kubelet has none (ignored, as when fresh).
+    const v = was.watchdog_sec === null ? await version() : null;
+    if (was.watchdog_sec !== null || (v !== null && versionAtLeast(v, WATCHDOG_SINCE)))
+      return `${watchdog} -> ${choice.sec} s`;
+  }
+  const healthz = was.healthz;
+  if (!healthz) return null; // --probe beside the watchdog: ignored, as when fresh
+  const changed = (Object.keys(probe) as (keyof ProbeTimes)[]).filter((k) => healthz[k] !== probe[k]);
+  return changed.length ? `liveness probe ${changed.map((k) => `${k} ${healthz[k]} -> ${probe[k]}`).join(', ')}` : null;
 }
 
 function watchdogAbsence(input: { readonly unit: string; readonly version: string | null }): string {
@@ -169,7 +220,8 @@ export function agentWords(program: string, p: AgentProgram): string[] {
   else if (p.healthz)
     out.push(
       `liveness probe: ${p.healthz.url} every ${p.healthz.interval} s, timeout ${p.healthz.timeout} s, ` +
-        `restarted after ${p.healthz.failures} failures in a row, never in the first ${p.healthz.grace} s`,
+        `restarted after ${p.healthz.failures} failures in a row, never in the first ${p.healthz.grace} s ` +
+        '(--probe interval=N,timeout=N,failures=N,grace=N)',
     );
   else out.push(`no watchdog and no liveness probe for ${program}: supervisord restarts it when it exits`);
   out.push(

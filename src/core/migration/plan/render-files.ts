@@ -60,8 +60,9 @@ export function renderWrapper(w: WrapperInput): string {
       `A start that ran less than ${QUICK_EXIT_S} s`,
     `# waits 1, 2, 4, 8, then ${MAX_RESTART_DELAY_S} s before each new try; one that ran longer starts again at once.`,
     `pace=${pacePath(w.program)}`,
-    `mkdir -p ${PACE_DIR}`,
-    'now=$(date +%s)',
+    // Builtins where they do (no fork, no exec): a respawn is on this path, kill -9 to the next exec.
+    `[ -d ${PACE_DIR} ] || mkdir -p ${PACE_DIR}`,
+    "printf -v now '%(%s)T' -1",
     'last=0 quick=0',
     '[ -r "$pace" ] && read -r last quick _ < "$pace"',
     `if [ $((now - last)) -lt ${QUICK_EXIT_S} ]; then`,
