@@ -4,6 +4,7 @@
  */
 import type { MigrationResult } from '../core/migration/apply/apply.js';
 import { backupDir } from '../core/migration/journal/journal.js';
+import { writtenPaths } from '../core/migration/plan/tool-copy.js';
 import { formatClock } from '../core/monitor/words.js';
 import type { AppState } from '../store/app-store.js';
 import type { StepView } from '../store/types.js';
@@ -61,9 +62,7 @@ function migrationSummary(s: Summarised & Partial<Pick<AppState, 'otherPlans'>>)
     ...(r.ok && s.operation !== 'rollback' && r.healthzGapMs !== null
       ? [`  healthz gap: ${r.healthzGapMs} ms (how long kubelet did not answer)`]
       : []),
-    ...(s.plan && s.operation !== 'rollback'
-      ? [`  files: ${plans.flatMap((p) => p.files.map((f) => f.path)).join(', ')}`]
-      : []),
+    ...(s.plan && s.operation !== 'rollback' ? [`  files: ${plans.flatMap(writtenPaths).join(', ')}`] : []),
     ...(s.plan ? [`  backups: ${backupDir(s.plan)}/ · every line of it: ${MIGRATION_LOG}`] : []),
     ...(r.ok && s.operation !== 'rollback' ? [`  undo: kubesup-tui rollback --yes${undoOthers}`] : []),
     ...(!r.ok && !r.rolledBack ? ['  finish it: kubesup-tui rollback --yes (or kubesup-tui, which offers it)'] : []),

@@ -79,8 +79,9 @@ async function main(): Promise<void> {
     await pressure.startHog();
     await tui.waitFor(
       (x) =>
-        /› kubelet\s+\S+\s+\S+\s+\S+\s+1\s+\d\d:\d\d:\d\d (SIGKILL|crashed \(SIGKILL\)|OOM-killed)/.test(x) &&
+        /› kubelet\s+\S+\s+\S+\s+\S+\s+1\s+\d\d:\d\d:\d\d OOM-killed/.test(x) &&
         /kubelet ended: SIGKILL/.test(x) &&
+        /counted by kubesup-agent/.test(x) &&
         falseLines(x).length === 0,
       'the crash, marked in the log, on a screen true in every line',
       30_000,
@@ -95,7 +96,9 @@ async function main(): Promise<void> {
     // Each key once the screen has taken the one before it: keys sent together may land in one read.
     await tui.waitFor((x) => !x.includes('exits, newest first'), 'the exit list closed');
     tui.send('/');
+    await tui.waitFor((x) => x.includes('type to search'), 'the search prompt');
     tui.send('Sync', true);
+    await tui.waitFor((x) => x.includes('/Sync'), 'the search typed');
     tui.send('Enter');
     await tui.waitFor((x) => x.includes('"Sync"'), 'the search');
     tui.send('l');

@@ -13,6 +13,7 @@ import { type Journal, journalPath } from '../../core/migration/journal/journal.
 import { withLock } from '../../core/migration/journal/lock.js';
 import { agentChange } from '../../core/migration/plan/agent.js';
 import type { Plan, PlanStep } from '../../core/migration/plan/plan.js';
+import { writtenPaths } from '../../core/migration/plan/tool-copy.js';
 import { beginMigration, carryOut, openSession, rollBack } from '../../core/migration/session.js';
 import type { CliOptions } from '../args.js';
 import { migrationLog, printEvents } from '../migration-lines.js';
@@ -40,7 +41,7 @@ function summary(plan: Plan, result: MigrationResult): string {
   const name = plan.service.unit.replace(/\.service$/, '');
   return (
     `migrated: ${name} runs under supervisord as [program:${plan.program}]; ${healthGapWords(plan, result)}\n` +
-    `  files: ${plan.files.map((f) => f.path).join(', ')}\n` +
+    `  files: ${writtenPaths(plan).join(', ')}\n` +
     `  backups and journal: /var/lib/kubesup-tui/; undo with: kubesup-tui rollback --yes${unitFlag(plan)}\n`
   );
 }

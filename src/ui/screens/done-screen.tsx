@@ -1,6 +1,7 @@
 /** Wizard step 4: what was measured, where things are, how to undo; then on to the monitor. */
 import { Box, Text } from 'ink';
 import { shortFileList } from '../../core/migration/plan/agent-files.js';
+import { writtenPaths } from '../../core/migration/plan/tool-copy.js';
 import { useAppStore } from '../../store/store-context.js';
 import { useKeys } from '../hooks/use-keys.js';
 import type { Binding } from '../keymap.js';
@@ -31,7 +32,7 @@ export function DoneScreen({
   if (!plan || !result) return null;
   const gap = `healthz gap: ${result.healthzGapMs === null ? 'unknown' : `${result.healthzGapMs} ms`} (how long \
 kubelet did not answer)`;
-  const files = `files: ${shortFileList([...others, plan].flatMap((p) => p.files).map((f) => f.path)).join(', ')}`;
+  const files = `files: ${shortFileList([...others, plan].flatMap(writtenPaths)).join(', ')}`;
   const undoOthers = others.map((o) => ` · kubesup-tui rollback --yes --unit ${o.service.unit}`).join('');
   const undo = `undo: kubesup-tui rollback --yes${undoOthers}`;
   // The outcome always shows whole: the steps get the rows left, the last ones first.

@@ -8,12 +8,14 @@
  * Shared files are the same text for every unit (no date, no unit in them): the second unit's migration finds
  * them as planned, and a rollback removes them only with the last moved unit (agent-rollback.ts).
  */
+
 import { quote } from 'shell-quote';
 import type { SupervisorPython } from '../../detect/supervisor.js';
 import type { AgentProgram } from './agent.js';
 import { PACE_DIR } from './pace.js';
 import type { FileRole, PlannedFile } from './plan-model.js';
 import { STATE_DIR } from './state-dir.js';
+import { TOOL_DIR } from './tool-copy.js';
 
 export const AGENT = 'kubesup-agent';
 export const AGENT_DIR = '/usr/lib/kubesup-tui/agent';
@@ -105,11 +107,14 @@ export function agentWrapperLines(program: string, p: AgentProgram): string[] {
   return lines;
 }
 
-/** Paths for people: the agent's sources as one entry (its folder and how many), the rest as they are. */
+/** Paths for people: the agent's sources and the tool's copy as one entry each (the folder, how many files). */
 export function shortFileList(paths: readonly string[]): string[] {
-  const sources = paths.filter((p) => p.startsWith(`${AGENT_DIR}/`));
-  const rest = paths.filter((p) => !p.startsWith(`${AGENT_DIR}/`));
-  return sources.length ? [...rest, `${AGENT_DIR}/ (${sources.length} files)`] : rest;
+  const out = paths.filter((p) => !p.startsWith(`${AGENT_DIR}/`) && !p.startsWith(`${TOOL_DIR}/`));
+  for (const dir of [AGENT_DIR, TOOL_DIR]) {
+    const n = paths.filter((p) => p.startsWith(`${dir}/`)).length;
+    if (n) out.push(`${dir}/ (${n} ${n === 1 ? 'file' : 'files'})`);
+  }
+  return out;
 }
 
 type FileInput = Omit<PlannedFile, 'before'>;

@@ -5,7 +5,7 @@
  * So the migration copies the tool it runs (the npm package's bin/ and dist/, or the single file) into
  * TOOL_DIR, and the wrapper runs that copy. Rollback removes it with the face.
  */
-import type { PlanStep } from './plan-model.js';
+import type { Plan, PlanStep } from './plan-model.js';
 
 export const TOOL_DIR = '/usr/lib/kubesup-tui/tool';
 
@@ -33,3 +33,9 @@ export function toolCopyStep(self: ToolSelf): PlanStep {
     copies: self.files.map((f) => ({ from: f.from, path: `${TOOL_DIR}/${f.to}` })),
   };
 }
+
+/** Every path the plan writes, for people: its files, then the tool's copies (not planned files: too big). */
+export const writtenPaths = (plan: Pick<Plan, 'files' | 'steps'>): string[] => [
+  ...plan.files.map((f) => f.path),
+  ...plan.steps.flatMap((s) => (s.kind === 'copy-files' ? s.copies.map((c) => c.path) : [])),
+];
