@@ -1,0 +1,201 @@
+// containerd.service and etcd.service as the faces of their supervised programs: what differs from kubelet's
+// face per unit (KillMode=, the order against supervisord's unit, the log formats) and the steps around it.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readJournal } from '../../../src/core/migration/journal/journal.js';
+import type { Plan } from '../../../src/core/migration/plan/plan.js';
+import { planForNode } from '../../../src/core/migration/plan/plan.js';
+import { beginMigration, rollBack } from '../../../src/core/migration/session.js';
+import { nodeWithContainerd } from '../../helpers/containerd-node.js';
+import { fakeNode } from '../../helpers/fake-host/index.js';
+
+const ETCD = `[Unit]
+Description=etcd
+After=network.target
+
+[Service]
+User=root
+Type=notify
+NotifyAccess=all
+EnvironmentFile=/etc/etcd.env
+ExecStart=/usr/local/bin/etcd
+LimitNOFILE=40000
+Restart=always
+RestartSec=10s
+
+[Install]
+WantedBy=multi-user.target
+`;
+
+/** KubeKey's etcd.service, run by systemd, on the reference node. */
+function nodeWithEtcd() {
+  const node = fakeNode('kubekey-centos7');
+  node.files.put('/etc/systemd/system/etcd.service', ETCD);
+  node.files.put('/etc/etcd.env', 'ETCD_NAME=node1\nETCD_DATA_DIR=/var/lib/etcd\n');
+  node.files.link('/etc/systemd/system/multi-user.target.wants/etcd.service', '/etc/systemd/system/etcd.service');
+  const spawnEtcd = () => node.procs.spawn(['/usr/local/bin/etcd'], { cgroup: '0::/system.slice/etcd.service\n' });
+  let pid = spawnEtcd();
+  node.systemd.define(
+    'etcd.service',
+    { active: true },
+    {
+      start: () => (pid = spawnEtcd()),
+      stop: () => node.procs.kill(pid),
+      mainPid: () => (node.procs.table.has(pid) ? pid : 0),
+    },
+  );
+  return node;
+}
+
+const planFor = (node: ReturnType<typeof fakeNode>, program: string) =>
+  planForNode(node.host, { program, unit: `${program}.service`, tool: 'kubesup-tui test' });
+const fileOf = (plan: Plan, role: string) => plan.files.find((f) => f.role === role)?.content ?? '';
+const ids = (plan: Plan) => plan.steps.map((s) => s.id);
+
+describe('containerd.service as the face of the supervised containerd', () => {
+  it(`keeps the unit's KillMode=process, loaded before systemd's containerd is stopped: its shims stay`, async () => {
+    const plan = await planFor(nodeWithContainerd(), 'containerd');
+    const dropIn = fileOf(plan, 'face-dropin');
+    expect(dropIn).toMatch(/^KillMode=process$/m);
+    expect(dropIn).not.toMatch(/^KillMode=control-group$/m);
+    // The drop-in is on disk and loaded when the stop runs: that stop is a KillMode=process one.
+    const steps = ids(plan);
+    const written = steps.indexOf('write:/etc/systemd/system/containerd.service.d/zz-kubesup-tui-face.conf');
+    expect(written).toBeGreaterThan(-1);
+    expect(steps.indexOf('daemon-reload')).toBeGreaterThan(written);
+    expect(steps.indexOf('stop-containerd')).toBeGreaterThan(steps.indexOf('daemon-reload'));
+    expect(steps.indexOf('start-face')).toBeGreaterThan(steps.indexOf('stop-containerd'));
+    expect(plan.files.find((f) => f.role === 'face-dropin')?.why).toMatch(/KillMode=process stays/);
+    // supervisorctl stop signals containerd alone: its shims are not in its process group's stop.
+    expect(fileOf(plan, 'program')).toContain('stopasgroup=false\nkillasgroup=false');
+  });
+
+  it(`wants supervisord's unit, not ordered after it (that unit is ordered after the runtime)`, async () => {
+    const dropIn = fileOf(await planFor(nodeWithContainerd(), 'containerd'), 'face-dropin');
+    expect(dropIn).toMatch(/^Wants=supervisord\.service$/m);
+    expect(dropIn).not.toMatch(/^After=/m);
+    expect(dropIn).toMatch(/^SyslogIdentifier=containerd$/m);
+  });
+
+  it('the forwarder ends with its sed (tail --pid): KillMode=process signals sed alone', async () => {
+    const helper = fileOf(await planFor(nodeWithContainerd(), 'containerd'), 'face-helper');
+    expect(helper).toContain(`< <(exec tail -n0 -F --pid=$$ /var/log/containerd/containerd.log 2>/dev/null) ;;`);
+    expect(spawnSync('bash', ['-n'], { input: helper }).status).toBe(0);
+  });
+
+  it('migrates, then rolls back: the face goes, the unit file and its links are as before', async () => {
+    const node = nodeWithContainerd();
+    const before = { ...node.files.snapshot('/etc'), ...node.files.snapshot('/usr') };
+    const result = await beginMigration(node.host, await planFor(node, 'containerd'), () => undefined, {
+      verifyTimeoutMs: 5000,
+    });
+    expect(result).toMatchObject({ ok: true });
+    expect(node.systemd.calls).toContain('systemctl start containerd.service');
+    expect(node.files.text('/etc/systemd/system/containerd.service.d/zz-kubesup-tui-face.conf')).toContain(
+      'KillMode=process',
+    );
+    const journal = await readJournal(node.files, 'containerd.service');
+    const events: string[] = [];
+    expect((await rollBack(node.host, journal!, (e) => events.push(JSON.stringify(e)))).ok).toBe(true);
+    expect(events.join('\n')).toContain('systemctl stop containerd.service (its face)');
+    expect({ ...node.files.snapshot('/etc'), ...node.files.snapshot('/usr') }).toEqual(before);
+  });
+});
+
+describe("the face's start when supervisord's unit does not run (at boot it starts after the face)", () => {
+  it('says supervisord starts the program itself, asks supervisorctl nothing, and exits 0', async () => {
+    const helper = fileOf(await planFor(nodeWithContainerd(), 'containerd'), 'face-helper');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubesup-face-'));
+    try {
+      fs.writeFileSync(`${dir}/supervisorctl`, `#!/bin/sh\necho "$@" >> ${dir}/calls\n`, { mode: 0o755 });
+      fs.writeFileSync(`${dir}/systemctl`, `#!/bin/sh\necho "$@" >> ${dir}/asked\nexit 3\n`, { mode: 0o755 });
+      const out = spawnSync('bash', ['-c', helper, 'face', 'start'], {
+        env: { PATH: `${dir}:${process.env.PATH}` },
+        encoding: 'utf8',
+      });
+      expect(out.status).toBe(0);
+      expect(out.stdout).toContain('supervisord.service does not run now: it starts containerd when it starts');
+      expect(fs.readFileSync(`${dir}/asked`, 'utf8')).toBe('is-active --quiet supervisord.service\n');
+      expect(fs.existsSync(`${dir}/calls`)).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('asks supervisord to start it when its unit runs', async () => {
+    const helper = fileOf(await planFor(nodeWithContainerd(), 'containerd'), 'face-helper');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubesup-face-'));
+    const containerd = spawn('sleep', ['60']);
+    try {
+      fs.writeFileSync(
+        `${dir}/supervisorctl`,
+        `#!/bin/sh\necho "$@" >> ${dir}/calls\ncase "$3" in status) echo "containerd RUNNING";; ` +
+          `start) echo "containerd: started";; pid) echo ${containerd.pid};; esac\n`,
+        { mode: 0o755 },
+      );
+      fs.writeFileSync(`${dir}/systemctl`, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      const out = spawnSync('bash', ['-c', helper, 'face', 'start'], {
+        env: { PATH: `${dir}:${process.env.PATH}` },
+        encoding: 'utf8',
+      });
+      expect(out.status).toBe(0);
+      expect(fs.readFileSync(`${dir}/calls`, 'utf8')).toContain('start containerd\n');
+      expect(out.stdout).toContain(`containerd runs under supervisord (pid ${containerd.pid})`);
+    } finally {
+      containerd.kill();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('etcd.service as the face of the supervised etcd', () => {
+  it('Type=notify becomes the forwarder (simple), stopped as control-group; no mask, no guard', async () => {
+    const plan = await planFor(nodeWithEtcd(), 'etcd');
+    const dropIn = fileOf(plan, 'face-dropin');
+    for (const line of ['Type=simple', 'WatchdogSec=0', 'KillMode=control-group', 'SyslogIdentifier=etcd'])
+      expect(dropIn).toMatch(new RegExp(`^${line}$`, 'm'));
+    expect(dropIn).toContain('\nEnvironmentFile=\n');
+    expect(fileOf(plan, 'face-helper')).toContain('< <(exec tail -n0 -F /var/log/etcd/etcd.log 2>/dev/null) ;;');
+    expect(plan.files.map((f) => f.role)).not.toContain('unit-guard');
+    expect(ids(plan)).not.toContain('mask');
+    expect(plan.service).toMatchObject({ face: true, mask: false });
+  });
+});
+
+describe("the other units' log lines as journal priorities", () => {
+  it("logrus's, zap's and capnslog's levels; others info's", async () => {
+    const helper = fileOf(await planFor(nodeWithContainerd(), 'containerd'), 'face-helper');
+    const sed = helper.match(/exec (sed -u .*?) < </)?.[1];
+    expect(sed).toBeDefined();
+    const lines = [
+      'time="2026-12-07T02:00:00.000000000Z" level=info msg="loading plugin"',
+      'time="2026-12-07T02:00:00.000000000Z" level=warning msg="failed to load plugin"',
+      'time="2026-12-07T02:00:00.000000000Z" level=error msg="failed to start"',
+      'time="2026-12-07T02:00:00.000000000Z" level=fatal msg="exiting"',
+      '{"level":"warn","ts":"2026-12-07T02:00:00.000Z","msg":"slow fdatasync"}',
+      '{"level":"error","ts":"2026-12-07T02:00:00.000Z","msg":"failed"}',
+      '2026-12-07 02:00:00.123456 W | etcdserver: read-only range request took too long',
+      '2026-12-07 02:00:00.123456 E | rafthttp: failed to dial',
+      '2026-12-07 02:00:00.123456 C | etcdmain: listen tcp: address already in use',
+      '2026-12-07 02:00:00.123456 I | etcdserver: published',
+      '<3> not a priority',
+    ];
+    const out = spawnSync('bash', ['-c', sed as string], { input: `${lines.join('\n')}\n`, encoding: 'utf8' });
+    expect(out.stdout.split('\n').slice(0, -1)).toEqual([
+      lines[0],
+      `<4>${lines[1]}`,
+      `<3>${lines[2]}`,
+      `<2>${lines[3]}`,
+      `<4>${lines[4]}`,
+      `<3>${lines[5]}`,
+      `<4>${lines[6]}`,
+      `<3>${lines[7]}`,
+      `<2>${lines[8]}`,
+      lines[9],
+      `<6>${lines[10]}`,
+    ]);
+  });
+});
