@@ -82,7 +82,7 @@ describe('containerd.service as the face of the supervised containerd', () => {
 
   it('the forwarder ends with its sed (tail --pid): KillMode=process signals sed alone', async () => {
     const helper = fileOf(await planFor(nodeWithContainerd(), 'containerd'), 'face-helper');
-    expect(helper).toContain(`< <(exec tail -n0 -F --pid=$$ /var/log/containerd/containerd.log 2>/dev/null) ;;`);
+    expect(helper).toContain(`< <(exec tail $at -F --pid=$$ /var/log/containerd/containerd.log 2>/dev/null) ;;`);
     expect(spawnSync('bash', ['-n'], { input: helper }).status).toBe(0);
   });
 
@@ -151,6 +151,43 @@ describe("the face's start when supervisord's unit does not run (at boot it star
   });
 });
 
+describe("the face's forwarder", () => {
+  it('forwards from where the log was when its start began (the first lines), and ends with its sed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubesup-face-'));
+    const log = `${dir}/containerd.log`;
+    const helper = fileOf(await planFor(nodeWithContainerd(), 'containerd'), 'face-helper')
+      .replaceAll('/var/log/containerd/containerd.log', log)
+      .replaceAll('/run/kubesup-tui', `${dir}/run`);
+    fs.writeFileSync(`${dir}/systemctl`, '#!/bin/sh\nexit 3\n', { mode: 0o755 });
+    const env = { PATH: `${dir}:${process.env.PATH}` };
+    fs.writeFileSync(log, 'time="2026-12-07T01:00:00Z" level=info msg="before this start"\n');
+    expect(spawnSync('bash', ['-c', helper, 'face', 'start'], { env }).status).toBe(0);
+    const booted = 'time="2026-12-07T02:00:00Z" level=error msg="written while it started"';
+    fs.appendFileSync(log, `${booted}\n`);
+    const follow = spawn('bash', ['-c', helper, 'face', 'follow'], { env });
+    let out = '';
+    follow.stdout.on('data', (b) => (out += b));
+    const until = async (ok: () => boolean, what: string) => {
+      for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(ok(), what).toBe(true);
+    };
+    const tails = () => spawnSync('pgrep', ['-f', `tail .* -F --pid=${follow.pid} ${log}`]).status === 0;
+    try {
+      await until(() => out.includes(booted), 'the line written while it started');
+      fs.appendFileSync(log, 'time="2026-12-07T02:00:01Z" level=info msg="later"\n');
+      await until(() => out.includes('msg="later"'), 'a later line');
+      expect(out).toBe(`<3>${booted}\ntime="2026-12-07T02:00:01Z" level=info msg="later"\n`);
+      expect(fs.existsSync(`${dir}/run/containerd.face-from`)).toBe(false);
+      expect(tails()).toBe(true);
+      follow.kill();
+      await until(() => !tails(), 'tail gone with its sed');
+    } finally {
+      follow.kill();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('etcd.service as the face of the supervised etcd', () => {
   it('Type=notify becomes the forwarder (simple), stopped as control-group; no mask, no guard', async () => {
     const plan = await planFor(nodeWithEtcd(), 'etcd');
@@ -158,7 +195,7 @@ describe('etcd.service as the face of the supervised etcd', () => {
     for (const line of ['Type=simple', 'WatchdogSec=0', 'KillMode=control-group', 'SyslogIdentifier=etcd'])
       expect(dropIn).toMatch(new RegExp(`^${line}$`, 'm'));
     expect(dropIn).toContain('\nEnvironmentFile=\n');
-    expect(fileOf(plan, 'face-helper')).toContain('< <(exec tail -n0 -F /var/log/etcd/etcd.log 2>/dev/null) ;;');
+    expect(fileOf(plan, 'face-helper')).toContain('< <(exec tail $at -F /var/log/etcd/etcd.log 2>/dev/null) ;;');
     expect(plan.files.map((f) => f.role)).not.toContain('unit-guard');
     expect(ids(plan)).not.toContain('mask');
     expect(plan.service).toMatchObject({ face: true, mask: false });

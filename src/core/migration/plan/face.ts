@@ -19,6 +19,7 @@
  */
 import { quote } from 'shell-quote';
 import { FACE_DROP_IN } from '../../systemd/face-drop-in.js';
+import { PACE_DIR } from './pace.js';
 import type { PlannedFile } from './plan-model.js';
 import type { SupervisorTarget } from './supervisor-target.js';
 
@@ -124,7 +125,7 @@ function startWithoutSupervisor(f: FaceInput): string[] {
  */
 function tailLine(f: FaceInput): string {
   const pid = f.killMode === 'control-group' ? '' : '--pid=$$ ';
-  return `< <(exec tail -n0 -F ${pid}${quote([f.logFile])} 2>/dev/null) ;;`;
+  return `< <(exec tail $at -F ${pid}${quote([f.logFile])} 2>/dev/null) ;;`;
 }
 
 export function renderFaceHelper(f: FaceInput): string {
@@ -140,8 +141,12 @@ export function renderFaceHelper(f: FaceInput): string {
     '# Every call bounded: a supervisord that does not answer (frozen, overloaded) must not hold systemctl, nor a',
     "# migration's or a rollback's systemctl stop, for ever. A stop may take the program's stopwaitsecs: 100 s.",
     `ctl() { timeout 20 ${ctl} "$@" 2>&1; }`,
+    `from_file=${PACE_DIR}/${q(f.program)}.face-from`,
     'case "$1" in',
     'start)',
+    '  # Where the log is now: the forwarder starts there, so that what the program writes while it starts (its',
+    '  # first lines after a restart: flags, errors) reaches the journal too.',
+    `  mkdir -p ${PACE_DIR} && { stat -c %s ${q(f.logFile)} > "$from_file" 2>/dev/null || rm -f "$from_file"; }`,
     ...startWithoutSupervisor(f),
     '  # At boot supervisord may still be opening its socket: wait for it, up to 60 s.',
     '  for _ in $(seq 120); do',
@@ -173,7 +178,12 @@ export function renderFaceHelper(f: FaceInput): string {
     `  out=$(timeout 100 ${ctl} stop ${p} 2>&1) || echo "kubesup-tui: supervisorctl stop ${f.program}: $out" >&2`,
     '  exit 0 ;;',
     'follow)',
-    "  # sed is the unit's main process; tail runs beside it. -n0: lines from before this start are in the file.",
+    "  # sed is the unit's main process; tail runs beside it, from where the log was when this start began (a log",
+    '  # that shrank since was rotated or truncated: from its end). Lines from before it are in the file.',
+    '  from=$(cat "$from_file" 2>/dev/null); rm -f "$from_file"',
+    '  at=-n0',
+    `  case "$from" in ''|*[!0-9]*) ;; *) [ "$(stat -c %s ${q(f.logFile)} 2>/dev/null || echo 0)" -ge "$from" ] && ` +
+      'at="-c +$((from + 1))" ;; esac',
     `  exec sed -u ${severitySed(f.unit)
       .map((e) => `-e '${e}'`)
       .join(' ')} ${tailLine(f)}`,
