@@ -3,6 +3,9 @@
 // cannot prove. Their READY=1 honoured. A masked unit loses its KillMode= at the next reload, so a containerd
 // stopped after its mask would be stopped as control-group, its shim (the container) with it; supervisor.service's
 // own stop must leave the shims too; a reboot brings containerd back under supervisord. etcd's key is kept.
+// Each unit stays as the face of its supervised program: systemctl restart, try-restart, deb-systemd-invoke, stop
+// and start act on it there (containerd's keeping its KillMode=process: the container lives on), and
+// journalctl -u shows its lines.
 import { describe, expect, it } from 'vitest';
 import { kubesup } from '../helpers/cli-in-node.js';
 import { snapshot } from '../helpers/node-snapshot.js';
@@ -28,6 +31,10 @@ import { missingSystemdPrerequisite, SystemdNode } from './systemd-node.js';
 /** What systemd (or supervisord) gave the process: limits, OOM score, command line. */
 const runOf = (node: SystemdNode, pid: string) =>
   node.sh(`cat /proc/${pid}/limits /proc/${pid}/oom_score_adj; tr '\\0' '\\n' < /proc/${pid}/cmdline`);
+
+/** Where the journal ends now: what comes after it is read with --after-cursor. */
+const cursorNow = async (node: SystemdNode) =>
+  (await node.sh(`journalctl -n 1 --show-cursor --no-pager -o cat | sed -n 's/^-- cursor: //p'`)).trim();
 
 const active = async (node: SystemdNode, unit: string) =>
   (await node.exec(['systemctl', 'is-active', unit])).stdout.trim();
@@ -67,10 +74,67 @@ describe('the real containerd with a running container on real systemd (kubeadm-
     const underSystemd = await runOf(node, (await node.sh('systemctl show -p MainPID --value containerd')).trim());
     const r = await kubesup(node, ['migrate', '--unit', 'containerd', '--yes'], { timeoutMs: 120_000 });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    expect(await active(node, 'containerd')).not.toBe('active');
     const pid = (await node.sh('pgrep -x containerd')).trim();
     expect(await node.sh(`ps -o comm= -p $(ps -o ppid= -p ${pid})`)).toMatch(/supervisord/);
     expect(await runOf(node, pid)).toBe(underSystemd);
+    await containerLivesOn();
+    // containerd.service stays as the face of the supervised containerd, and says so.
+    expect(await active(node, 'containerd')).toBe('active');
+    await node.waitFor(`journalctl -u containerd.service -o cat --no-pager | grep -q 'under supervisord (pid ${pid})'`);
+    expect(await node.sh('systemctl status --no-pager -n 0 containerd || true')).toMatch(
+      /containerd\.service - containerd under supervisord/,
+    );
+    expect(await node.sh('systemctl show -p KillMode --value containerd')).toBe('process\n');
+  });
+
+  /** The one supervised containerd after `command` (exit 0), a new one; the container and its shim alive. */
+  async function restartedBy(command: string): Promise<string> {
+    const old = (await node.sh('pgrep -x containerd')).trim();
+    const r = await node.exec(['bash', '-c', command]);
+    expect(r.exitCode, `${command}: ${r.stderr}`).toBe(0);
+    await containerdAnswers(node);
+    const now = (await node.sh('pgrep -x containerd')).trim();
+    expect(now.split('\n')).toHaveLength(1);
+    expect(now).not.toBe(old);
+    expect(await node.sh('supervisorctl pid containerd')).toBe(`${now}\n`);
+    expect(await active(node, 'containerd')).toBe('active');
+    await containerLivesOn();
+    return now;
+  }
+
+  it(`systemctl restart containerd exits 0: one supervised containerd, the container and its shim alive; \
+journalctl -u containerd has its lines`, async () => {
+    expect(await node.sh(`grep name=systemd /proc/${shim}/cgroup`)).toMatch(/\/system.slice\/containerd.service$/m);
+    const cursor = await cursorNow(node);
+    await restartedBy('systemctl restart containerd');
+    // Its first lines after the start, as containerd.service's, under its name.
+    await node.waitFor(
+      `journalctl -u containerd.service --after-cursor='${cursor}' -o cat --no-pager | ` +
+        `grep -q 'msg="containerd successfully booted'`,
+      30_000,
+    );
+    expect(
+      await node.sh(
+        `journalctl -u containerd.service --after-cursor='${cursor}' -o verbose --no-pager | ` +
+          `grep -m 1 'SYSLOG_IDENTIFIER=containerd'`,
+      ),
+    ).toMatch(/SYSLOG_IDENTIFIER=containerd/);
+  });
+
+  it('try-restart and deb-systemd-invoke restart (a package upgrade) do the same; start leaves it alone', async () => {
+    await restartedBy('systemctl try-restart containerd.service');
+    const pid = await restartedBy('deb-systemd-invoke restart containerd.service');
+    expect((await node.exec(['systemctl', 'start', 'containerd.service'])).exitCode).toBe(0);
+    expect((await node.sh('pgrep -x containerd')).trim()).toBe(pid);
+  });
+
+  it('systemctl stop containerd stops the supervised one, the container alive; start brings it back', async () => {
+    expect((await node.exec(['systemctl', 'stop', 'containerd'])).exitCode).toBe(0);
+    await node.waitFor('supervisorctl status containerd | grep -q STOPPED && ! pgrep -x containerd', 30_000);
+    expect(await active(node, 'containerd')).not.toBe('active');
+    expect(await shimOf(node, container.pid)).toBe(shim);
+    expect((await node.exec(['systemctl', 'start', 'containerd'])).exitCode).toBe(0);
+    await containerdAnswers(node);
     await containerLivesOn();
   });
 
@@ -91,7 +155,9 @@ describe('the real containerd with a running container on real systemd (kubeadm-
     await node.reboot();
     await node.waitFor('supervisorctl status containerd | grep -q RUNNING', 60_000);
     await containerdAnswers(node);
-    expect(await active(node, 'containerd')).not.toBe('active');
+    // Its face started at boot too (not ordered after supervisord: no ordering cycle), and forwards its log.
+    await node.waitFor(`[ "$(systemctl is-active containerd)" = active ]`, 30_000);
+    expect(await node.sh('journalctl -b --no-pager | grep -ci "ordering cycle" || true')).toBe('0\n');
     await node.sh(WRITABLE_CGROUP_CONTROLLERS);
     container = await startContainer(node);
     shim = await shimOf(node, container.pid);
@@ -177,6 +243,33 @@ describe('the real etcd with TLS client certificates and data on real systemd (k
     expect((await etcdctl(node, NAME, 'endpoint health --command-timeout=2s')).exitCode).not.toBe(0);
     expect((await kubesup(node, ['status'])).stdout).toMatch(/^etcd health failing: .*\(connection refused\)$/m);
     await node.sh(`${CTL} start etcd`);
+  });
+
+  it(`systemctl restart etcd exits 0: one supervised etcd, the key kept; status and journalctl -u etcd \
+tell of it`, async () => {
+    await etcdHealthy(node, NAME);
+    const old = (await node.sh('pgrep -x etcd')).trim();
+    expect(await active(node, 'etcd')).toBe('active');
+    const cursor = await cursorNow(node);
+    const r = await node.exec(['systemctl', 'restart', 'etcd']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    await etcdHealthy(node, NAME);
+    const now = (await node.sh('pgrep -x etcd')).trim();
+    expect(now.split('\n')).toHaveLength(1);
+    expect(now).not.toBe(old);
+    expect(await node.sh(`${CTL} pid etcd`)).toBe(`${now}\n`);
+    expect(await readKey()).toBe('under-systemd\n');
+    // The header says where it runs. The line with its pid comes before etcd's own first lines (60, which push
+    // it out of the last lines status shows): it is in the unit's journal.
+    expect(await node.sh('systemctl status --no-pager -n 0 etcd || true')).toMatch(
+      /etcd\.service - etcd under supervisord/,
+    );
+    const journal = `journalctl -u etcd.service --after-cursor='${cursor}' -o cat --no-pager`;
+    await node.waitFor(`${journal} | grep -q 'under supervisord (pid ${now})'`);
+    await node.waitFor(
+      `journalctl -u etcd.service --after-cursor='${cursor}' -o cat --no-pager | grep -qi 'etcd.version'`,
+      30_000,
+    );
   });
 
   it('rollback --unit etcd --yes: every file back, etcd under systemd (notify), the key still there', async () => {

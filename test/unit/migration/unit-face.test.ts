@@ -125,15 +125,21 @@ describe("the face's start when supervisord's unit does not run (at boot it star
     }
   });
 
-  it('asks supervisord to start it when its unit runs', async () => {
-    const helper = fileOf(await planFor(nodeWithContainerd(), 'containerd'), 'face-helper');
+  it(`asks supervisord to start it when its unit runs; what it logged while starting comes before the line \
+saying where it runs (the last one systemctl status shows)`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubesup-face-'));
+    const log = `${dir}/containerd.log`;
+    const helper = fileOf(await planFor(nodeWithContainerd(), 'containerd'), 'face-helper')
+      .replaceAll('/var/log/containerd/containerd.log', log)
+      .replaceAll('/run/kubesup-tui', `${dir}/run`);
     const containerd = spawn('sleep', ['60']);
+    const booted = 'time="2026-12-07T02:00:00Z" level=warning msg="booted while it started"';
     try {
+      fs.writeFileSync(log, 'time="2026-12-07T01:00:00Z" level=info msg="before this start"\n');
       fs.writeFileSync(
         `${dir}/supervisorctl`,
         `#!/bin/sh\necho "$@" >> ${dir}/calls\ncase "$3" in status) echo "containerd RUNNING";; ` +
-          `start) echo "containerd: started";; pid) echo ${containerd.pid};; esac\n`,
+          `start) echo '${booted}' >> ${log}; echo "containerd: started";; pid) echo ${containerd.pid};; esac\n`,
         { mode: 0o755 },
       );
       fs.writeFileSync(`${dir}/systemctl`, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
@@ -143,7 +149,12 @@ describe("the face's start when supervisord's unit does not run (at boot it star
       });
       expect(out.status).toBe(0);
       expect(fs.readFileSync(`${dir}/calls`, 'utf8')).toContain('start containerd\n');
-      expect(out.stdout).toContain(`containerd runs under supervisord (pid ${containerd.pid})`);
+      const lines = out.stdout.split('\n');
+      expect(lines[0]).toBe(`<4>${booted}`);
+      expect(lines[1]).toMatch(new RegExp(`^containerd runs under supervisord \\(pid ${containerd.pid}\\)`));
+      expect(out.stdout).not.toContain('before this start');
+      // follow goes on from the end of what was forwarded here.
+      expect(fs.readFileSync(`${dir}/run/containerd.face-from`, 'utf8')).toBe(`${fs.statSync(log).size}\n`);
     } finally {
       containerd.kill();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -132,6 +132,9 @@ export function renderFaceHelper(f: FaceInput): string {
   const q = (s: string) => quote([s]);
   const ctl = `supervisorctl -c ${q(f.target.config)}`;
   const p = q(f.program);
+  const sedArgs = severitySed(f.unit)
+    .map((e) => `-e '${e}'`)
+    .join(' ');
   return [
     '#!/bin/bash',
     `# ${f.unit}, the systemd face of ${f.program} under supervisord: ${f.header}`,
@@ -142,11 +145,14 @@ export function renderFaceHelper(f: FaceInput): string {
     "# migration's or a rollback's systemctl stop, for ever. A stop may take the program's stopwaitsecs: 100 s.",
     `ctl() { timeout 20 ${ctl} "$@" 2>&1; }`,
     `from_file=${PACE_DIR}/${q(f.program)}.face-from`,
+    `size() { stat -c %s ${q(f.logFile)} 2>/dev/null || echo 0; }`,
+    `severity() { sed -u ${sedArgs}; }`,
     'case "$1" in',
     'start)',
-    '  # Where the log is now: the forwarder starts there, so that what the program writes while it starts (its',
-    '  # first lines after a restart: flags, errors) reaches the journal too.',
-    `  mkdir -p ${PACE_DIR} && { stat -c %s ${q(f.logFile)} > "$from_file" 2>/dev/null || rm -f "$from_file"; }`,
+    "  # The program's first lines (its flags, its errors) reach the journal too: what it writes while it starts is",
+    '  # forwarded here, before the line that says where it runs (so `systemctl status` ends with that line), and',
+    '  # follow goes on from there. Without a start here (supervisord not running), follow takes it from here.',
+    `  mkdir -p ${PACE_DIR}; from=$(size); echo "$from" > "$from_file"`,
     ...startWithoutSupervisor(f),
     '  # At boot supervisord may still be opening its socket: wait for it, up to 60 s.',
     '  for _ in $(seq 120); do',
@@ -164,6 +170,9 @@ export function renderFaceHelper(f: FaceInput): string {
     '    *started*) ;;',
     `    *) echo "kubesup-tui: supervisorctl start ${f.program}: $out" >&2 ;;`,
     '  esac',
+    '  now=$(size)',
+    `  [ "$now" -gt "$from" ] && tail -c +$((from + 1)) ${q(f.logFile)} | head -c $((now - from)) | severity`,
+    '  echo "$now" > "$from_file"',
     `  echo "${f.program} runs under supervisord (pid $(ctl pid ${p})), not as this unit's process; ` +
       `this unit forwards its log (${f.logFile})."`,
     `  echo "Look at it with: kubesup-tui status; ${ctl} status ${f.program}"`,
@@ -178,15 +187,12 @@ export function renderFaceHelper(f: FaceInput): string {
     `  out=$(timeout 100 ${ctl} stop ${p} 2>&1) || echo "kubesup-tui: supervisorctl stop ${f.program}: $out" >&2`,
     '  exit 0 ;;',
     'follow)',
-    "  # sed is the unit's main process; tail runs beside it, from where the log was when this start began (a log",
-    '  # that shrank since was rotated or truncated: from its end). Lines from before it are in the file.',
+    "  # sed is the unit's main process; tail runs beside it, from where start left the log (a log that shrank",
+    '  # since was rotated or truncated: from its end). Lines from before it are in the file.',
     '  from=$(cat "$from_file" 2>/dev/null); rm -f "$from_file"',
     '  at=-n0',
-    `  case "$from" in ''|*[!0-9]*) ;; *) [ "$(stat -c %s ${q(f.logFile)} 2>/dev/null || echo 0)" -ge "$from" ] && ` +
-      'at="-c +$((from + 1))" ;; esac',
-    `  exec sed -u ${severitySed(f.unit)
-      .map((e) => `-e '${e}'`)
-      .join(' ')} ${tailLine(f)}`,
+    `  case "$from" in ''|*[!0-9]*) ;; *) [ "$(size)" -ge "$from" ] && at="-c +$((from + 1))" ;; esac`,
+    `  exec sed -u ${sedArgs} ${tailLine(f)}`,
     '*)',
     '  echo "usage: $0 start|stop|follow" >&2; exit 2 ;;',
     'esac',
