@@ -5,11 +5,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { detectUnit } from '../../../src/core/detect/detect-unit.js';
 import { readJournal } from '../../../src/core/migration/journal/journal.js';
 import type { Plan } from '../../../src/core/migration/plan/plan.js';
 import { planForNode } from '../../../src/core/migration/plan/plan.js';
 import { beginMigration, rollBack } from '../../../src/core/migration/session.js';
-import { nodeWithContainerd } from '../../helpers/containerd-node.js';
+import { CONTAINERD_CGROUP, nodeWithContainerd } from '../../helpers/containerd-node.js';
 import { fakeNode } from '../../helpers/fake-host/index.js';
 
 const ETCD = `[Unit]
@@ -102,6 +103,24 @@ describe('containerd.service as the face of the supervised containerd', () => {
     expect((await rollBack(node.host, journal!, (e) => events.push(JSON.stringify(e)))).ok).toBe(true);
     expect(events.join('\n')).toContain('systemctl stop containerd.service (its face)');
     expect({ ...node.files.snapshot('/etc'), ...node.files.snapshot('/usr') }).toEqual(before);
+  });
+});
+
+describe('containerd detected after its migration', () => {
+  it(`is the supervised one: the unit's main process is its face's forwarder, not a containerd`, async () => {
+    const node = nodeWithContainerd();
+    // As supervisord does for every program it starts.
+    node.supervisord.spawnEnv = () => ({ SUPERVISOR_ENABLED: '1' });
+    const result = await beginMigration(node.host, await planFor(node, 'containerd'), () => undefined, {
+      verifyTimeoutMs: 5000,
+    });
+    expect(result).toMatchObject({ ok: true });
+    const sed = node.procs.spawn(['sed', '-u', '-e', 's/^</<6></;t'], { cgroup: CONTAINERD_CGROUP });
+    node.systemd.define('containerd.service', { active: true }, { mainPid: () => sed });
+    const d = await detectUnit(node.host, 'containerd.service', { program: 'containerd' });
+    expect(d.running).toMatchObject({ managedBy: 'supervisord', argv: ['/usr/local/bin/containerd'] });
+    expect(d.running?.pid).toBe(node.supervisord.groups.get('containerd')?.pid);
+    expect(d.warnings.join('\n')).not.toContain('differs from what containerd.service would start now');
   });
 });
 
