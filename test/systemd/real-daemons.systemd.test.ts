@@ -152,12 +152,20 @@ journalctl -u containerd has its lines`, async () => {
     // No container outlives a reboot; as a drained node would, it is stopped first (as PID 1 of its namespace
     // it ignores the shutdown's SIGTERM, and would hold the shutdown up until the stop timeout).
     await stopContainer(node);
+    // supervisord's unit ordered after the runtime, as kubelet's migration orders it (kubelet's boot order).
+    const afterRuntime = '/etc/systemd/system/supervisor.service.d/00-after-runtime.conf';
+    await node.sh(`printf '[Unit]\\nAfter=containerd.service\\n' > ${afterRuntime}; systemctl daemon-reload`);
     await node.reboot();
     await node.waitFor('supervisorctl status containerd | grep -q RUNNING', 60_000);
     await containerdAnswers(node);
-    // Its face started at boot too (not ordered after supervisord: no ordering cycle), and forwards its log.
+    // Its face started at boot too, first, not ordered after supervisord (no ordering cycle): supervisord, not
+    // running yet, started containerd itself when it started.
     await node.waitFor(`[ "$(systemctl is-active containerd)" = active ]`, 30_000);
     expect(await node.sh('journalctl -b --no-pager | grep -ci "ordering cycle" || true')).toBe('0\n');
+    expect(await node.sh('journalctl -b -u containerd -o cat --no-pager')).toContain(
+      'supervisor.service does not run now: it starts containerd when it starts',
+    );
+    await node.sh(`rm ${afterRuntime}; systemctl daemon-reload`);
     await node.sh(WRITABLE_CGROUP_CONTROLLERS);
     container = await startContainer(node);
     shim = await shimOf(node, container.pid);
