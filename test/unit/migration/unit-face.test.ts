@@ -106,6 +106,27 @@ describe('containerd.service as the face of the supervised containerd', () => {
   });
 });
 
+describe('containerd rolled back after a package upgrade', () => {
+  it(`keeps the unit and the drop-in the package wrote since; the face's files go, the rest as before`, async () => {
+    const node = nodeWithContainerd();
+    const before = { ...node.files.snapshot('/etc'), ...node.files.snapshot('/usr') };
+    expect((await beginMigration(node.host, await planFor(node, 'containerd'), () => undefined, {})).ok).toBe(true);
+    // As a package upgrade does, then restarts the unit through its face.
+    const unit = '/etc/systemd/system/containerd.service';
+    const upgraded = `${node.files.text(unit)}\n# containerd 1.7\n`;
+    const dropIn = '/etc/systemd/system/containerd.service.d/10-package.conf';
+    node.files.put(unit, upgraded);
+    node.files.put(dropIn, '[Service]\nLimitNOFILE=infinity\n');
+    const journal = await readJournal(node.files, 'containerd.service');
+    expect((await rollBack(node.host, journal!, () => undefined)).ok).toBe(true);
+    const after = { ...node.files.snapshot('/etc'), ...node.files.snapshot('/usr') };
+    expect(node.files.text(unit)).toBe(upgraded);
+    expect(node.files.text(dropIn)).toBe('[Service]\nLimitNOFILE=infinity\n');
+    delete after[dropIn];
+    expect({ ...after, [unit]: before[unit] }).toEqual(before);
+  });
+});
+
 describe('containerd detected after its migration', () => {
   it(`is the supervised one: the unit's main process is its face's forwarder, not a containerd`, async () => {
     const node = nodeWithContainerd();

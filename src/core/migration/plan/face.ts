@@ -213,7 +213,12 @@ export function renderFaceDropIn(f: FaceInput): string {
     '[Unit]',
     `Description=${f.program} under supervisord (systemctl acts on it there; kubesup-tui status)`,
     `Wants=${f.target.unit}`,
-    ...(orderedAfterSupervisor(f.unit) ? [`After=${f.target.unit}`] : []),
+    ...(orderedAfterSupervisor(f.unit)
+      ? [`After=${f.target.unit}`]
+      : [
+          `# Not After=${f.target.unit}: that unit may start after this one (kubelet's boot order puts it after the`,
+          `# container runtime), and both would be an ordering cycle. At boot ${f.target.unit} starts ${f.program}.`,
+        ]),
     '',
     '[Service]',
     '# Nothing of what the unit ran before: each empty line resets a setting of the unit and its other drop-ins.',
