@@ -68,7 +68,9 @@ describe('the real containerd and etcd under supervisord (reference node)', () =
     expect(r.stdout).toContain('migrated: containerd runs under supervisord as [program:containerd]');
     expect(r.stdout).toMatch(/verify: containerd RUNNING.*: ok/);
     expect(await node.sh(`${CTL} status containerd`)).toMatch(/RUNNING/);
-    expect((await node.exec(['systemctl', 'is-active', 'containerd'])).stdout.trim()).not.toBe('active');
+    // containerd.service is the face of the supervised containerd: active, its main process the log forwarder.
+    expect((await node.exec(['systemctl', 'is-active', 'containerd'])).stdout.trim()).toBe('active');
+    expect(await node.sh(`cat /proc/${await pidOf(node, 'containerd', 'unit')}/comm`)).toBe('sed\n');
     const pid = await pidOf(node, 'containerd', 'comm');
     expect(await processRun(node, pid)).toBe(systemdRun.containerd);
     expect(await pidOf(node, 'containerd-shim', 'comm')).toBe(shim);
@@ -86,6 +88,26 @@ describe('the real containerd and etcd under supervisord (reference node)', () =
     await containerRuns();
   });
 
+  it(`systemctl restart, stop and start containerd act on the supervised containerd; the shim lives on`, async () => {
+    const was = await pidOf(node, 'containerd', 'comm');
+    const restart = await node.exec(['systemctl', 'restart', 'containerd']);
+    expect(restart.exitCode, restart.stderr).toBe(0);
+    await node.waitFor(`${CTL} status containerd | grep -q RUNNING && ctr version | grep -q ^Server:`, 30_000);
+    const now = (await node.sh('pgrep -x containerd')).trim().split('\n');
+    expect(now).toHaveLength(1);
+    expect(Number(now[0])).not.toBe(was);
+    expect(await node.sh(`${CTL} pid containerd`)).toBe(`${now[0]}\n`);
+    expect(await pidOf(node, 'containerd-shim', 'comm')).toBe(shim);
+    await containerRuns();
+    expect((await node.exec(['systemctl', 'stop', 'containerd'])).exitCode).toBe(0);
+    expect(await node.sh(`${CTL} status containerd || true`)).toMatch(/STOPPED/);
+    expect(await pidOf(node, 'containerd', 'comm')).toBe(0);
+    expect(await pidOf(node, 'containerd-shim', 'comm')).toBe(shim);
+    expect((await node.exec(['systemctl', 'start', 'containerd'])).exitCode).toBe(0);
+    await node.waitFor(`${CTL} status containerd | grep -q RUNNING && ctr version | grep -q ^Server:`, 30_000);
+    await containerRuns();
+  });
+
   it("migrate --unit etcd --yes: etcd's configuration reaches it from the env file, it answers /health", async () => {
     expect((await etcdctl(node, NAME, 'put /kubesup/written-before under-systemd')).stdout).toBe('OK\n');
     const environ = (pid: number) => node.sh(`tr '\\0' '\\n' < /proc/${pid}/environ | grep ^ETCD_ | sort`);
@@ -98,6 +120,16 @@ describe('the real containerd and etcd under supervisord (reference node)', () =
     const pid = await pidOf(node, 'etcd', 'comm');
     expect(await processRun(node, pid)).toBe(systemdRun.etcd);
     expect(await environ(pid)).toBe(systemdEnviron);
+    await keyReads();
+    // etcd.service is its face: `systemctl restart etcd` restarts the supervised etcd, one etcd after.
+    expect((await node.exec(['systemctl', 'is-active', 'etcd'])).stdout.trim()).toBe('active');
+    const restart = await node.exec(['systemctl', 'restart', 'etcd']);
+    expect(restart.exitCode, restart.stderr).toBe(0);
+    await etcdHealthy(node, NAME);
+    const etcds = (await node.sh('pgrep -x etcd')).trim().split('\n');
+    expect(etcds).toHaveLength(1);
+    expect(Number(etcds[0])).not.toBe(pid);
+    expect(await node.sh(`${CTL} pid etcd`)).toBe(`${etcds[0]}\n`);
     await keyReads();
     // kubelet is still run by systemd, untouched by either migration.
     expect((await node.exec(['systemctl', 'is-active', 'kubelet'])).stdout.trim()).toBe('active');

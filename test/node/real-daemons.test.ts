@@ -59,12 +59,28 @@ describe('the real containerd with a running container (kubeadm-ubuntu)', () => 
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/verify: containerd RUNNING.*: ok/);
     expect(await node.sh('supervisorctl status containerd')).toMatch(/RUNNING/);
-    expect(await active(node, 'containerd')).not.toBe('active');
+    // containerd.service stays as the face of the supervised containerd.
+    expect(await active(node, 'containerd')).toBe('active');
     const pid = Number((await node.sh('pgrep -x containerd')).trim());
     expect(pid).not.toBe(underSystemd);
     expect(await node.sh(`ps -o comm= -p $(ps -o ppid= -p ${pid})`)).toMatch(/supervisord/);
     expect(r.stdout).toMatch(/: ok \(containerd RUNNING as pid \d+, READY=1 said, /);
     await saidReady(node);
+    await containerLivesOn();
+  });
+
+  it(`systemctl restart containerd (its face, KillMode=process): one supervised containerd, a new one; \
+the container and its shim, in containerd.service's cgroup, live on`, async () => {
+    expect(await node.sh(`grep name=systemd /proc/${shim}/cgroup`)).toMatch(/\/system.slice\/containerd.service$/m);
+    const first = Number((await node.sh('pgrep -x containerd')).trim());
+    const r = await node.exec(['systemctl', 'restart', 'containerd']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    await containerdAnswers(node);
+    const now = (await node.sh('pgrep -x containerd')).trim().split('\n');
+    expect(now).toHaveLength(1);
+    expect(Number(now[0])).not.toBe(first);
+    expect(await node.sh('supervisorctl pid containerd')).toBe(`${now[0]}\n`);
+    expect(await active(node, 'containerd')).toBe('active');
     await containerLivesOn();
   });
 

@@ -4,6 +4,9 @@
 // A masked unit loses its KillMode= at the next reload, so a containerd stopped after its mask would be stopped as
 // control-group, its shim (the container) with it; supervisor.service's own stop must leave the shims too; a
 // reboot brings containerd back under supervisord. etcd's key is kept.
+// Each unit stays as the face of its supervised program: systemctl restart, try-restart, deb-systemd-invoke, stop
+// and start act on it there (containerd's keeping its KillMode=process: the container lives on), and
+// journalctl -u shows its lines.
 import { describe, expect, it } from 'vitest';
 import { kubesup } from '../helpers/cli-in-node.js';
 import { snapshot } from '../helpers/node-snapshot.js';
@@ -22,25 +25,9 @@ import {
   WRITABLE_CGROUP_CONTROLLERS,
 } from '../helpers/real-containerd.js';
 import { copyCommandsInto } from '../helpers/real-daemons.js';
-import { ETCD_COMMANDS, etcdctl, etcdHealthy, layOutEtcd, missingRealEtcd } from '../helpers/real-etcd.js';
 import { requirePackage, withNode } from '../helpers/with-test-node.js';
+import { active, cursorNow, runOf, saidReady } from './daemon-checks.js';
 import { missingSystemdPrerequisite, SystemdNode } from './systemd-node.js';
-
-/** What systemd (or supervisord) gave the process: limits, OOM score, command line. */
-const runOf = (node: SystemdNode, pid: string) =>
-  node.sh(`cat /proc/${pid}/limits /proc/${pid}/oom_score_adj; tr '\\0' '\\n' < /proc/${pid}/cmdline`);
-
-const active = async (node: SystemdNode, unit: string) =>
-  (await node.exec(['systemctl', 'is-active', unit])).stdout.trim();
-
-/** kubesup-agent recorded the READY=1 of `program`'s process now running (`pgrep -x`), as systemd waited for it. */
-async function saidReady(node: SystemdNode, program: string): Promise<void> {
-  const pid = (await node.sh(`pgrep -x ${program}`)).trim();
-  await node.waitFor(`grep -q '^{"pid":${pid},"time":' /run/kubesup-tui/ready/${program}`, 30_000);
-  const status = await kubesup(node, ['status', '--json']);
-  const row = (JSON.parse(status.stdout) as { programs: { name: string; pid: number; ready: boolean }[] }).programs;
-  expect(row.find((p) => p.name === program)).toMatchObject({ pid: Number(pid), ready: true });
-}
 
 describe('the real containerd with a running container on real systemd (kubeadm-ubuntu)', () => {
   const cgroupParent = testCgroupParent();
@@ -77,13 +64,70 @@ describe('the real containerd with a running container on real systemd (kubeadm-
     const underSystemd = await runOf(node, (await node.sh('systemctl show -p MainPID --value containerd')).trim());
     const r = await kubesup(node, ['migrate', '--unit', 'containerd', '--yes'], { timeoutMs: 120_000 });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    expect(await active(node, 'containerd')).not.toBe('active');
     const pid = (await node.sh('pgrep -x containerd')).trim();
     expect(await node.sh(`ps -o comm= -p $(ps -o ppid= -p ${pid})`)).toMatch(/supervisord/);
     expect(await runOf(node, pid)).toBe(underSystemd);
     // Its READY=1 went to kubesup-agent's NOTIFY_SOCKET, and verify waited for it.
     expect(r.stdout).toMatch(/verify: .*: ok \(containerd RUNNING as pid \d+, READY=1 said, /);
     await saidReady(node, 'containerd');
+    await containerLivesOn();
+    // containerd.service stays as the face of the supervised containerd, and says so.
+    expect(await active(node, 'containerd')).toBe('active');
+    await node.waitFor(`journalctl -u containerd.service -o cat --no-pager | grep -q 'under supervisord (pid ${pid})'`);
+    expect(await node.sh('systemctl status --no-pager -n 0 containerd || true')).toMatch(
+      /containerd\.service - containerd under supervisord/,
+    );
+    expect(await node.sh('systemctl show -p KillMode --value containerd')).toBe('process\n');
+  });
+
+  /** The one supervised containerd after `command` (exit 0), a new one; the container and its shim alive. */
+  async function restartedBy(command: string): Promise<string> {
+    const old = (await node.sh('pgrep -x containerd')).trim();
+    const r = await node.exec(['bash', '-c', command]);
+    expect(r.exitCode, `${command}: ${r.stderr}`).toBe(0);
+    await containerdAnswers(node);
+    const now = (await node.sh('pgrep -x containerd')).trim();
+    expect(now.split('\n')).toHaveLength(1);
+    expect(now).not.toBe(old);
+    expect(await node.sh('supervisorctl pid containerd')).toBe(`${now}\n`);
+    expect(await active(node, 'containerd')).toBe('active');
+    await containerLivesOn();
+    return now;
+  }
+
+  it(`systemctl restart containerd exits 0: one supervised containerd, the container and its shim alive; \
+journalctl -u containerd has its lines`, async () => {
+    expect(await node.sh(`grep name=systemd /proc/${shim}/cgroup`)).toMatch(/\/system.slice\/containerd.service$/m);
+    const cursor = await cursorNow(node);
+    await restartedBy('systemctl restart containerd');
+    // Its first lines after the start, as containerd.service's, under its name.
+    await node.waitFor(
+      `journalctl -u containerd.service --after-cursor='${cursor}' -o cat --no-pager | ` +
+        `grep -q 'msg="containerd successfully booted'`,
+      30_000,
+    );
+    expect(
+      await node.sh(
+        `journalctl -u containerd.service --after-cursor='${cursor}' -o verbose --no-pager | ` +
+          `grep -m 1 'SYSLOG_IDENTIFIER=containerd'`,
+      ),
+    ).toMatch(/SYSLOG_IDENTIFIER=containerd/);
+  });
+
+  it('try-restart and deb-systemd-invoke restart (a package upgrade) do the same; start leaves it alone', async () => {
+    await restartedBy('systemctl try-restart containerd.service');
+    const pid = await restartedBy('deb-systemd-invoke restart containerd.service');
+    expect((await node.exec(['systemctl', 'start', 'containerd.service'])).exitCode).toBe(0);
+    expect((await node.sh('pgrep -x containerd')).trim()).toBe(pid);
+  });
+
+  it('systemctl stop containerd stops the supervised one, the container alive; start brings it back', async () => {
+    expect((await node.exec(['systemctl', 'stop', 'containerd'])).exitCode).toBe(0);
+    await node.waitFor('supervisorctl status containerd | grep -q STOPPED && ! pgrep -x containerd', 30_000);
+    expect(await active(node, 'containerd')).not.toBe('active');
+    expect(await shimOf(node, container.pid)).toBe(shim);
+    expect((await node.exec(['systemctl', 'start', 'containerd'])).exitCode).toBe(0);
+    await containerdAnswers(node);
     await containerLivesOn();
   });
 
@@ -103,13 +147,23 @@ describe('the real containerd with a running container on real systemd (kubeadm-
     // No container outlives a reboot; as a drained node would, it is stopped first (as PID 1 of its namespace
     // it ignores the shutdown's SIGTERM, and would hold the shutdown up until the stop timeout).
     await stopContainer(node);
+    // supervisord's unit ordered after the runtime, as kubelet's migration orders it (kubelet's boot order).
+    const afterRuntime = '/etc/systemd/system/supervisor.service.d/00-after-runtime.conf';
+    await node.sh(`printf '[Unit]\\nAfter=containerd.service\\n' > ${afterRuntime}; systemctl daemon-reload`);
     await node.reboot();
     await node.waitFor('supervisorctl status containerd | grep -q RUNNING', 60_000);
     await containerdAnswers(node);
-    expect(await active(node, 'containerd')).not.toBe('active');
     // At boot the agent and containerd start together: the wrapper waited for its socket, no READY=1 was lost.
     await saidReady(node, 'containerd');
     expect(await node.sh('grep -c "start: no READY=1" /var/lib/kubesup-tui/agent-state.json || true')).toBe('0\n');
+    // Its face started at boot too, first, not ordered after supervisord (no ordering cycle): supervisord, not
+    // running yet, started containerd itself when it started.
+    await node.waitFor(`[ "$(systemctl is-active containerd)" = active ]`, 30_000);
+    expect(await node.sh('journalctl -b --no-pager | grep -ci "ordering cycle" || true')).toBe('0\n');
+    expect(await node.sh('journalctl -b -u containerd -o cat --no-pager')).toContain(
+      'supervisor.service does not run now: it starts containerd when it starts',
+    );
+    await node.sh(`rm ${afterRuntime}; systemctl daemon-reload`);
     await node.sh(WRITABLE_CGROUP_CONTROLLERS);
     container = await startContainer(node);
     shim = await shimOf(node, container.pid);
@@ -157,54 +211,5 @@ describe('the real containerd with a running container on real systemd (kubeadm-
     await node.sh(`rm /etc/systemd/system/supervisor.service.d/00-el-style.conf
       rmdir --ignore-fail-on-non-empty /etc/systemd/system/supervisor.service.d
       systemctl daemon-reload`);
-  });
-});
-
-describe('the real etcd with TLS client certificates and data on real systemd (kubekey-centos7)', () => {
-  const NAME = 'node4';
-  const CTL = 'supervisorctl -c /etc/supervisord.conf';
-  const node = withNode(
-    'kubekey-centos7',
-    () => SystemdNode.up('kubekey-centos7'),
-    async (n) => {
-      copyCommandsInto(n.root, ETCD_COMMANDS);
-      await layOutEtcd(n, NAME, '/etc/systemd/system');
-      await n.waitFor(`${CTL} status >/dev/null`, 30_000);
-    },
-    () => requirePackage(missingSystemdPrerequisite() ?? missingRealEtcd()),
-  );
-  const readKey = async () => (await etcdctl(node, NAME, 'get /kubesup/written-before --print-value-only')).stdout;
-  let before = '';
-
-  it("migrate --unit etcd --yes: limits carried, the key kept, etcdctl's health as the tool's", async () => {
-    // Type=notify: systemctl start returned once etcd's READY=1 came.
-    expect(await node.sh('systemctl show -p Type,NotifyAccess,ActiveState etcd')).toBe(
-      'Type=notify\nNotifyAccess=all\nActiveState=active\n',
-    );
-    expect((await etcdctl(node, NAME, 'put /kubesup/written-before under-systemd')).stdout).toBe('OK\n');
-    before = await snapshot(node);
-    const underSystemd = await runOf(node, (await node.sh('systemctl show -p MainPID --value etcd')).trim());
-    const r = await kubesup(node, ['migrate', '--unit', 'etcd', '--yes'], { timeoutMs: 120_000 });
-    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/verify: etcd RUNNING, healthy \(https:\/\/127.0.0.1:2379\/health\).*: ok/);
-    expect(await runOf(node, (await node.sh('pgrep -x etcd')).trim())).toBe(underSystemd);
-    expect(r.stdout).toMatch(/verify: .*: ok \(etcd RUNNING as pid \d+, READY=1 said, /);
-    await saidReady(node, 'etcd');
-    expect(await readKey()).toBe('under-systemd\n');
-    expect((await etcdctl(node, NAME, 'endpoint health')).exitCode).toBe(0);
-    expect((await kubesup(node, ['status'])).stdout).toMatch(/^etcd health ok: GET https:\/\/127.0.0.1:2379\/health/m);
-    await node.sh(`${CTL} stop etcd`);
-    expect((await etcdctl(node, NAME, 'endpoint health --command-timeout=2s')).exitCode).not.toBe(0);
-    expect((await kubesup(node, ['status'])).stdout).toMatch(/^etcd health failing: .*\(connection refused\)$/m);
-    await node.sh(`${CTL} start etcd`);
-  });
-
-  it('rollback --unit etcd --yes: every file back, etcd under systemd (notify), the key still there', async () => {
-    const r = await kubesup(node, ['rollback', '--unit', 'etcd', '--yes'], { timeoutMs: 120_000 });
-    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    expect(await snapshot(node)).toBe(before);
-    expect(await node.sh('systemctl show -p ActiveState,SubState etcd')).toBe('ActiveState=active\nSubState=running\n');
-    await etcdHealthy(node, NAME);
-    expect(await readKey()).toBe('under-systemd\n');
   });
 });

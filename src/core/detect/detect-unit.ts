@@ -7,6 +7,7 @@ import path from 'node:path/posix';
 import { describeHealth, type HealthCheck, serviceHealth } from '../health/service-health.js';
 import type { Host } from '../host.js';
 import type { SupervisorOverrides } from '../supervisor/locate.js';
+import { isFaceForwarder } from '../systemd/face-drop-in.js';
 import type { RunSettings } from '../systemd/run-settings.js';
 import { notUtf8Refusal } from './argv-bytes.js';
 import { type ConfiguredStart, detectConfigured } from './configured.js';
@@ -131,6 +132,8 @@ async function runByUnit(
   const mainPid = Number(shown.stdout.trim()) || 0;
   const p = mainPid ? await host.procs.full(mainPid) : undefined;
   if (!p?.argv) return null;
+  // A migrated unit's face: its main process forwards the log; the program runs under supervisord (found below).
+  if (await isFaceForwarder(host.files, unit, p.argv[0])) return null;
   if (!p.environ) warnings.push(`cannot read /proc/${p.pid}/environ (not root?): ${program}'s environment is unknown`);
   return {
     pid: p.pid,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { journalPath, readJournal } from '../../../src/core/migration/journal/journal.js';
 import { planForNode } from '../../../src/core/migration/plan/plan.js';
 import { beginMigration, openSession, rollBack } from '../../../src/core/migration/session.js';
-import { CONTAINERD_ARGV, nodeWithContainerd } from '../../helpers/containerd-node.js';
+import { CONTAINERD_ARGV, CONTAINERD_CGROUP, nodeWithContainerd } from '../../helpers/containerd-node.js';
 import { fakeNode, planOn } from '../../helpers/fake-host/index.js';
 
 const systemFiles = (node: ReturnType<typeof fakeNode>) => ({
@@ -16,14 +16,15 @@ const plan = (node: ReturnType<typeof fakeNode>) =>
   planForNode(node.host, { program: 'containerd', unit: 'containerd.service', tool: 'kubesup-tui test' });
 
 describe('migrate --unit containerd (reference node)', () => {
-  it('plans its own wrapper, program, boot order and guard; its children kept alive at a stop', async () => {
+  it('plans its own wrapper, program, boot order and face; its children kept alive at a stop', async () => {
     const p = await plan(nodeWithContainerd());
     const files = Object.fromEntries(p.files.map((f) => [f.path, f]));
     expect(Object.keys(files)).toEqual([
       '/etc/kubesup-tui/containerd.sh',
       '/etc/supervisord.d/containerd.ini',
       '/etc/systemd/system/supervisord.service.d/51-kubesup-tui-containerd.conf',
-      '/etc/systemd/system/containerd.service.d/99-kubesup-tui-supervised.conf',
+      '/etc/kubesup-tui/containerd-systemd.sh',
+      '/etc/systemd/system/containerd.service.d/zz-kubesup-tui-face.conf',
     ]);
     expect(files['/etc/kubesup-tui/containerd.sh']?.content).toContain('prlimit --pid $$ --nofile=1048576:1048576');
     expect(files['/etc/supervisord.d/containerd.ini']?.content).toMatch(/priority=5\n[\s\S]*/);
@@ -36,7 +37,10 @@ describe('migrate --unit containerd (reference node)', () => {
       health: { kind: 'socket', path: '/run/containerd/containerd.sock' },
     });
     expect(p.steps.map((s) => s.id)).toContain('stop-containerd');
-    expect(p.steps.find((s) => s.id === 'disable')?.title).toBe('systemctl disable containerd.service');
+    // The face stays enabled as the unit was: nothing disabled, nothing masked.
+    expect(p.steps.map((s) => s.id)).not.toContain('disable');
+    expect(p.steps.map((s) => s.id)).not.toContain('mask');
+    expect(p.service).toMatchObject({ face: true, mask: false });
     expect(p.carried).toContain(
       'KillMode=process: stopasgroup=false, killasgroup=false (its children outlive a stop, as under systemd)',
     );
@@ -51,7 +55,8 @@ describe('migrate --unit containerd (reference node)', () => {
     const supervised = node.supervisord.groups.get('containerd')?.pid ?? 0;
     expect(node.procs.table.get(supervised)?.argv).toEqual(CONTAINERD_ARGV);
     expect(node.procs.named('containerd')).toEqual([supervised]);
-    expect(node.systemd.isActive('containerd.service')).toBe(false);
+    // Active as the face of the supervised containerd, running no containerd of its own.
+    expect(node.systemd.isActive('containerd.service')).toBe(true);
     expect(node.procs.named('kubelet')).toEqual(kubeletPids);
     expect((await readJournal(node.files, 'containerd.service'))?.state).toBe('migrated');
     expect(await readJournal(node.files)).toBeNull();
@@ -85,8 +90,9 @@ describe('migrate --unit containerd (reference node)', () => {
 it answers under systemd again`, async () => {
     const node = nodeWithContainerd();
     const before = systemFiles(node);
-    // The supervised containerd never opens its socket (it did under systemd).
-    node.listening = () => node.systemd.isActive('containerd.service');
+    // The supervised containerd never opens its socket (systemd's, in containerd.service's cgroup, did).
+    node.listening = () =>
+      node.procs.named('containerd').some((pid) => node.procs.table.get(pid)?.cgroup === CONTAINERD_CGROUP);
     const p = await plan(node);
     const result = await beginMigration(node.host, p, () => undefined, { verifyTimeoutMs: 5000 });
     expect(result).toMatchObject({ ok: false, rolledBack: true });

@@ -4,6 +4,7 @@
  * the unit itself inactive), and the service answers its health check again.
  */
 
+import path from 'node:path/posix';
 import { probeHealth } from '../../health/probe.js';
 import { describeHealth } from '../../health/service-health.js';
 import type { Host } from '../../host.js';
@@ -24,10 +25,28 @@ async function secondCopy(host: Host, plan: Plan, pid: number): Promise<string |
       ? null
       : `${kubelets.length} kubelet processes run (pids ${kubelets.map((k) => k.pid).join(', ')})`;
   }
+  if (plan.service.face) return faceRunsProgram(host, plan);
   const active = (
     await host.runner.run('systemctl', ['is-active', plan.service.unit], { timeoutMs: 10_000 })
   ).stdout.trim();
   return active === 'active' ? `${plan.service.unit} is active under systemd too` : null;
+}
+
+/**
+ * The face is active (its main process forwards the log): a second copy is the unit's main process being the
+ * program itself, which only a unit without the face could start.
+ */
+async function faceRunsProgram(host: Host, plan: Plan): Promise<string | null> {
+  const shown = await host.runner.run('systemctl', ['show', '-p', 'MainPID', '--value', plan.service.unit], {
+    timeoutMs: 10_000,
+  });
+  const mainPid = Number(shown.stdout.trim());
+  if (!(mainPid > 0)) return null;
+  const exe = (await host.procs.full(mainPid))?.exe?.replace(/ \(deleted\)$/, '');
+  const program = plan.argv[0] ?? '';
+  return exe !== undefined && path.basename(exe) === path.basename(program)
+    ? `${plan.service.unit} runs ${program} under systemd too (pid ${mainPid})`
+    : null;
 }
 
 /**
@@ -44,15 +63,18 @@ async function paceOf(host: Host, plan: Plan, pid: number): Promise<Pace | null>
   return pace?.pid === pid ? pace : null;
 }
 
+function aloneWords(plan: Plan): string {
+  if (plan.service.unit === 'kubelet.service') return 'one kubelet';
+  return plan.service.face ? `${plan.service.unit} runs only its face` : `${plan.service.unit} inactive`;
+}
+
 /** What the step says when the migration holds: the program, its pid, and every check it passed. */
 function verifiedWords(plan: Plan, pid: number, window: number): string {
   const up = plan.service.health.kind === 'alive' ? `up ${window} s` : 'healthy';
-  const alone = plan.service.unit === 'kubelet.service' ? 'one kubelet' : `${plan.service.unit} inactive`;
+  const alone = aloneWords(plan);
   const ready = plan.agent?.notify ? ', READY=1 said' : '';
-  return (
-    `${plan.program} RUNNING as pid ${pid}${ready}, ${up}, same command line, limits, OOM score and environment, ` +
-    alone
-  );
+  const same = 'same command line, limits, OOM score and environment';
+  return `${plan.program} RUNNING as pid ${pid}${ready}, ${up}, ${same}, ${alone}`;
 }
 
 /**

@@ -9,7 +9,7 @@ import { textfileDir } from '../../detect/textfile-dir.js';
 import type { FileReader, Host } from '../../host.js';
 import type { AgentOptions } from './agent.js';
 import { agentPart } from './agent-plan.js';
-import { faceFiles, faceHelperPath } from './face.js';
+import { faceFiles, faceHelperPath, faceKillMode } from './face.js';
 import {
   addIncludeSection,
   renderProgramFile,
@@ -73,8 +73,9 @@ export async function planService(d: ServiceSource, files: FileReader, o: PlanOp
   const target = supervisorTarget(s, d.node, o.program, d.name);
   const { unit: supUnit, config, programFile } = target;
   const c = d.configured;
-  // kubelet.service stays as the face of the supervised kubelet (face.ts); other units are masked or guarded.
-  const face = d.unit === 'kubelet.service';
+  // Every unit stays as the face of its supervised program (face.ts says how each differs). Older journals
+  // masked or guarded it: their rollback still reads mask below.
+  const face = true;
   const mask = !face && !d.node.unitInEtc;
   const agent = agentPart(d, { program: o.program, programFile, tool: o.tool }, o.agent);
   const at = { header, wrapperPath, logFile, mask, face, agent: agent.part };
@@ -187,6 +188,7 @@ async function plannedFiles(
   if (face) {
     const input = {
       unit: d.unit,
+      killMode: faceKillMode(d.unit, d.run.killMode),
       program: o.program,
       target,
       logFile,
