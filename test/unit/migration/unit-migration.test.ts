@@ -2,9 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { journalPath, readJournal } from '../../../src/core/migration/journal/journal.js';
 import { planForNode } from '../../../src/core/migration/plan/plan.js';
+import { TOOL_DIR } from '../../../src/core/migration/plan/tool-copy.js';
 import { beginMigration, openSession, rollBack } from '../../../src/core/migration/session.js';
 import { CONTAINERD_ARGV, CONTAINERD_CGROUP, nodeWithContainerd } from '../../helpers/containerd-node.js';
-import { fakeNode, planOn } from '../../helpers/fake-host/index.js';
+import { fakeNode, planOn, SINGLE_FILE } from '../../helpers/fake-host/index.js';
 
 const systemFiles = (node: ReturnType<typeof fakeNode>) => ({
   ...node.files.snapshot('/etc'),
@@ -84,6 +85,26 @@ describe('migrate --unit containerd (reference node)', () => {
     expect(result).toMatchObject({ ok: true });
     expect(node.supervisord.groups.get('kubelet')?.pid).toBe(kubelet);
     expect(node.supervisord.groups.has('containerd')).toBe(true);
+  });
+
+  it("the tool's copy stays while another moved unit's wrapper runs it; the last rollback takes it", async () => {
+    const node = nodeWithContainerd();
+    node.files.put('/usr/local/bin/kubesup-tui', 'the tool\n', 0o755);
+    const copy = `${TOOL_DIR}/kubesup-tui`;
+    const ok = { verifyTimeoutMs: 5000 };
+    expect((await beginMigration(node.host, await planOn(node, SINGLE_FILE), () => undefined, ok)).ok).toBe(true);
+    const containerd = await planForNode(node.host, {
+      program: 'containerd',
+      unit: 'containerd.service',
+      tool: 'kubesup-tui test',
+      self: SINGLE_FILE,
+    });
+    expect((await beginMigration(node.host, containerd, () => undefined, ok)).ok).toBe(true);
+    const journalOf = async (unit: string) => (await readJournal(node.files, unit))!;
+    await rollBack(node.host, await journalOf('kubelet.service'), () => undefined);
+    expect(node.files.text(copy)).toBe('the tool\n');
+    await rollBack(node.host, await journalOf('containerd.service'), () => undefined);
+    expect(await node.files.exists(copy)).toBe(false);
   });
 
   it(`a socket that does not answer under supervisord fails verify; rolled back, \

@@ -19,7 +19,7 @@ import type { OnMigrationEvent } from './apply.js';
 import { handOver, keepsChildrenAlive, keptWhy, outlivingChildren } from './shim-handover.js';
 import { makeSupervisorLetGo, SupervisorHoldsProgram, supervisedProcesses } from './supervisor-hold.js';
 import { withSupervisor } from './supervisor-link.js';
-import { madeToolCopy, removeToolCopy } from './tool-steps.js';
+import { madeToolCopy, removeToolCopy, toolCopyUsers } from './tool-steps.js';
 
 async function attempt(onEvent: OnMigrationEvent, title: string, fn: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -109,8 +109,11 @@ export async function rollbackMigration(host: Host, journal: Journal, onEvent: O
       const { lastGood, inputs, failed } = startLinePaths(plan.program);
       for (const p of [lastGood, inputs, failed, `${failed}.err`]) await host.writer.remove(p);
     });
-  if (plan.service.face && madeToolCopy(plan))
-    await step(`remove ${TOOL_DIR} (the copy of kubesup-tui that the wrapper ran)`, () => removeToolCopy(host, plan));
+  if (plan.service.face && madeToolCopy(plan)) {
+    const users = await toolCopyUsers(host, journal);
+    if (!users.length)
+      await step(`remove ${TOOL_DIR} (the copy of kubesup-tui that the wrapper ran)`, () => removeToolCopy(host, plan));
+  }
 
   // The agent's shared files stay while another moved unit needs them; the last unit takes them all away.
   const agent = await agentRollback(host, journal, supervisorUp);

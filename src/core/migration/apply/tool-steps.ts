@@ -5,6 +5,8 @@
  */
 import posix from 'node:path/posix';
 import type { Host } from '../../host.js';
+import type { Journal } from '../journal/journal.js';
+import { movedJournals } from '../journal/moved-units.js';
 import type { Plan, PlanStep } from '../plan/plan.js';
 import { TOOL_DIR } from '../plan/tool-copy.js';
 import { MigrationStepFailed } from './supervisor-link.js';
@@ -25,10 +27,19 @@ export async function copyFiles(host: Host, step: Extract<PlanStep, { kind: 'cop
 /** Whether this migration made the copy (older journals did not). */
 export const madeToolCopy = (plan: Plan) => plan.steps.some((s) => s.kind === 'copy-files');
 
+/** The other units still moved whose wrappers run the copy: it stays for them (the last one takes it away). */
+export async function toolCopyUsers(host: Host, journal: Journal): Promise<string[]> {
+  return (await movedJournals(host.files))
+    .filter((j) => j.plan.service.unit !== journal.plan.service.unit && madeToolCopy(j.plan))
+    .map((j) => j.plan.service.unit);
+}
+
 /** The files this migration copied, then their folders when nothing else is left in them. */
 export async function removeToolCopy(host: Host, plan: Plan): Promise<void> {
   const copied = plan.steps.flatMap((s) => (s.kind === 'copy-files' ? s.copies.map((c) => c.path) : []));
   for (const path of copied) await host.writer.remove(path);
+  // What an earlier migration with another version copied there too: the folder is the tool's alone.
+  if (await host.files.exists(TOOL_DIR)) await host.runner.run('rm', ['-rf', '--', TOOL_DIR], { timeoutMs: 30_000 });
   const folders = [...new Set(copied.map((p) => posix.dirname(p)))].sort((a, b) => b.length - a.length);
   // The agent's folder beside it goes with the last moved unit: the parent stays until then.
   for (const dir of [...folders.filter((d) => d !== TOOL_DIR), TOOL_DIR, posix.dirname(TOOL_DIR)])
