@@ -3,6 +3,7 @@
  * coloured. Lines live in the engine's ring buffer, not in React state; only the visible rows are rendered.
  */
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import type { Severity } from '../../core/kubelet/klog.js';
 import { withoutTime } from '../../core/monitor/log-text.js';
 import { plural } from '../../core/monitor/words.js';
@@ -34,6 +35,25 @@ function emptyWords(view: LogViewState): string {
   if (view.minSeverity === 'info') return 'no lines yet';
   return `no line at level ≥ ${view.minSeverity}`;
 }
+
+/** One row: redrawn only when its own words or marks change, not when the rows around it move. */
+const Row = memo(function Row({
+  text,
+  color,
+  current,
+  hit,
+}: {
+  readonly text: string;
+  readonly color: string | undefined;
+  readonly current: boolean;
+  readonly hit: boolean;
+}) {
+  return (
+    <Text wrap="truncate-end" color={color} inverse={current} bold={hit}>
+      {text}
+    </Text>
+  );
+});
 
 export function LogView({
   window,
@@ -77,17 +97,14 @@ export function LogView({
       {empty ? <Text dimColor>{empty}</Text> : null}
       {rows.map(({ l, text, part }) => {
         const current = view.matchSeq === l.seq;
-        const hit = q !== '' && l.text.toLowerCase().includes(q);
         return (
-          <Text
+          <Row
             key={`${l.seq}:${part}`}
-            wrap="truncate-end"
+            text={text}
             color={l.mark ? 'cyan' : severityColor(l.severity)}
-            inverse={current}
-            bold={hit && !current}
-          >
-            {text}
-          </Text>
+            current={current}
+            hit={q !== '' && !current && l.text.toLowerCase().includes(q)}
+          />
         );
       })}
     </Box>
