@@ -4,7 +4,7 @@
  * whole and tokenizes every row of the screen again (an object and an array per character), though beside a
  * logging kubelet a frame differs from the last by one log line: profiled, that was half of a frame's time
  * and most of its garbage. The functions are pure and Ink only reads what they return, so an answer can be
- * handed out again. Held: the rows of the last frame or two, a few hundred KB.
+ * handed out again. Held: the rows of the last frame or two, 1-2 MB at most.
  */
 import {
   styledCharsFromTokens as fromTokens,
@@ -15,8 +15,8 @@ import {
 
 export * from '../../node_modules/@alcalzone/ansi-tokenize/build/index.js';
 
-/** Rows per generation: more than a 200x60 screen's rows and cells, so a frame finds its rows in two. */
-const GENERATION = 150;
+/** Rows per generation: about a 200x60 screen's rows, so a frame finds its rows in the last two. */
+const GENERATION = 64;
 let current = new Map<string, Token[]>();
 let previous = new Map<string, Token[]>();
 const styled = new WeakMap<Token[], StyledChar[]>();
