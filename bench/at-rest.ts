@@ -60,6 +60,8 @@ export async function measureAtRest(
     rows: 40,
   });
   try {
+    // tmux starts htop a moment after the session: its pid once it is there.
+    await node.waitFor('pgrep -x htop');
     const htopPid = Number((await node.sh('pgrep -x -n htop')).trim());
     const window = QUICK ? 15 : 60;
     await node.sh('echo 0 > /run/kubelet-standin/log-rate');

@@ -33,6 +33,7 @@ execFileSync(
     '--legal-comments=none',
     '--define:process.env.NODE_ENV="production"',
     '--alias:react-devtools-core=./src/ui/devtools-stub.ts',
+    '--alias:@alcalzone/ansi-tokenize=./src/ui/ansi-tokenize-kept.ts',
     // The resident agent's Python sources, as text (src/cli/agent-sources.ts).
     '--loader:.py=text',
     '--log-level=warning',

@@ -3,6 +3,7 @@
  * probes kubelet's health, and carries out actions. Emits plain data; knows nothing of React or terminals.
  * - One system.multicall (getState, getAllProcessInfo, the followed log's next range) per poll, over one
  *   persistent connection; at rest every 5 s, woken at once by a change of supervisord's log (poll-scheduler).
+ *   Woken only by the followed log, it reads just its new lines (PollKind): a crash writes the main log.
  * - Restart counts come from the main log (RestartHistory), so crashes between polls are counted too.
  * - When supervisord goes away, the last data is kept, marked stale, and the engine reconnects with backoff;
  *   log offsets survive the reconnect. Actions use a second connection (startProcess waits for startsecs).
@@ -30,8 +31,8 @@ import {
 } from './monitor-data.js';
 import { NodeSampler } from './node-facts.js';
 import { decodePoll, pollCalls } from './poll-call.js';
-import { PollScheduler, Wakers } from './poll-scheduler.js';
-import { processFacts } from './process-facts.js';
+import { PollKind, PollScheduler, Wakers } from './poll-scheduler.js';
+import { programRows } from './process-facts.js';
 import { followedRow, sampledPid, usageBehind, usagePatch } from './process-line.js';
 import { followProgramLog, rotationNotice } from './program-log.js';
 
@@ -56,6 +57,7 @@ export class MonitorEngine {
   private running = false;
   private lastSignature = '';
   private polling: Promise<void> | null = null;
+  private readonly kind: PollKind;
   /** The data last handed to the listeners: what is on screen. */
   private shown: MonitorData | null = null;
 
@@ -66,7 +68,8 @@ export class MonitorEngine {
   ) {
     this.log = new LogRing(options.logCapacity ?? 5000);
     this.scheduler = new PollScheduler(host.clock, () => this.tick(), options.pollMs ?? 250);
-    this.wakers = new Wakers(host.files, () => this.scheduler.nudge());
+    this.kind = new PollKind(host.clock, () => this.scheduler.nudge());
+    this.wakers = new Wakers(host.files, (path) => this.kind.woke(path === this.programLogPath));
     this.feed = new HistoryFeed(host.files, target.mainLogPath ?? undefined, target.agentStatePath);
     this.data = emptyMonitorData(target.endpoint.url, target.healthzUrl);
   }
@@ -132,9 +135,10 @@ export class MonitorEngine {
    * Public so that tests can step it. One at a time: an action's poll beside the scheduler's would read the
    * same main-log lines twice.
    */
-  async pollOnce(): Promise<void> {
+  async pollOnce(linesOnly = false): Promise<void> {
     while (this.polling) await this.polling.catch(() => undefined);
-    this.polling = this.poll();
+    // Only the followed log's new lines: one range read, no process table, no /proc.
+    this.polling = linesOnly ? this.pollProgramLog(this.data.programs) : this.poll();
     try {
       await this.polling;
     } finally {
@@ -162,14 +166,7 @@ export class MonitorEngine {
     for (const mark of marks) this.log.push(mark);
     this.logSeq += marks.length;
 
-    const programs: ProgramRow[] = await Promise.all(
-      processes.map(async (p) => ({
-        ...p,
-        namespec: namespec(p),
-        history: this.feed.programHistory(p.name),
-        ...(p.pid > 0 ? await processFacts(this.host, p, now) : {}),
-      })),
-    );
+    const programs = await programRows(this.host, processes, (name) => this.feed.programHistory(name), now);
     const supervisordRestarted = this.data.supervisordPid !== null && pid !== this.data.supervisordPid;
     this.update({
       connected: true,
@@ -226,8 +223,9 @@ export class MonitorEngine {
   /** One poll of the running engine; how long until the next one when nothing nudges it. */
   private async tick(): Promise<number> {
     if (!this.running) return 0;
+    const linesOnly = this.kind.next(this.data.connected && this.programLog !== null);
     try {
-      await this.pollOnce();
+      await this.pollOnce(linesOnly);
       this.backoffMs = 0;
     } catch (error) {
       // Keep what we had, say why, and try again with backoff; a new connection next time.
@@ -236,12 +234,13 @@ export class MonitorEngine {
       this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 250);
       this.update({ connected: false, stale: this.data.programs.length > 0, problem: describeFailure(error) });
     }
-    if (this.backoffMs) return this.backoffMs;
+    if (this.backoffMs) return this.kind.failed(this.backoffMs);
     this.wakers.rearm();
+    if (linesOnly) return this.kind.untilWhole();
     const watching = this.wakers.active;
     const rest = watching ? (this.options.restPollMs ?? 5000) : (this.options.pollMs ?? 250);
     // An uptime under a minute or a countdown is shown to the second: polled just after each second turns.
-    return ticking(this.data) ? Math.min(rest, 1000 - (this.host.clock.now() % 1000) + 20) : rest;
+    return this.kind.wholeIn(ticking(this.data) ? Math.min(rest, 1000 - (this.host.clock.now() % 1000) + 20) : rest);
   }
 
   async checkHealth(): Promise<void> {

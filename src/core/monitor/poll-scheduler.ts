@@ -73,7 +73,8 @@ export class Wakers {
 
   constructor(
     private readonly files: FileReader,
-    private readonly wake: () => void,
+    /** Told which file changed: the followed log's lines ask less of a poll than supervisord's own log. */
+    private readonly wake: (path: string) => void,
   ) {}
 
   get active(): boolean {
@@ -105,8 +106,51 @@ export class Wakers {
     const stop = this.files.watch(path, () => {
       stop();
       this.armed.delete(path);
-      this.wake();
+      this.wake(path);
     });
     this.armed.set(path, stop);
+  }
+}
+
+/**
+ * Which poll comes next. A logging kubelet wakes the monitor twice a second: woken only by the followed log,
+ * before a whole poll is due, it reads just the new lines. A change of supervisord's own files (a crash, a
+ * start: its main log; the agent's record) or a failure asks for a whole poll (state, processes, the log).
+ */
+export class PollKind {
+  private wholeWanted = true;
+  private wholeDueAt = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly nudge: () => void,
+  ) {}
+
+  /** A watched file changed: a poll now, a whole one unless only the followed log's lines came. */
+  woke(byFollowedLog: boolean): void {
+    if (!byFollowedLog) this.wholeWanted = true;
+    this.nudge();
+  }
+
+  /** Whether this poll reads only the followed log (`canRead`: connected and following one). */
+  next(canRead: boolean): boolean {
+    const linesOnly = canRead && !this.wholeWanted && this.clock.now() < this.wholeDueAt;
+    if (!linesOnly) this.wholeWanted = false;
+    return linesOnly;
+  }
+
+  failed(retryMs: number): number {
+    this.wholeWanted = true;
+    return retryMs;
+  }
+
+  /** After a whole poll: the next one is due in `ms`. */
+  wholeIn(ms: number): number {
+    this.wholeDueAt = this.clock.now() + ms;
+    return ms;
+  }
+
+  untilWhole(): number {
+    return Math.max(0, this.wholeDueAt - this.clock.now());
   }
 }

@@ -1,8 +1,9 @@
 /** What /proc and kubesup-tui's wrapper say of a supervised program's process, beyond supervisord's word. */
 import type { Host } from '../host.js';
 import { pacePath, parsePace } from '../migration/plan/pace.js';
-import type { ProcessInfo } from '../supervisor/client.js';
+import { namespec, type ProcessInfo } from '../supervisor/client.js';
 import type { ProgramRow } from './monitor-data.js';
+import type { ProgramHistory } from './restart-history.js';
 
 /**
  * Whether the process at the program's pid lives, and whether it is kubesup-tui's wrapper sleeping before its
@@ -23,4 +24,21 @@ export async function processFacts(
   // The pid, once exec'd, is kubelet's: the next start still to come says the exec has not happened yet.
   const ours = pace !== null && (pace.pid === null ? brief.comm !== 'kubelet' : pace.pid === p.pid);
   return { pidAlive: true, waiting: ours && retryInS > 0 ? { retryInS, failedStarts: pace.failedStarts } : null };
+}
+
+/** The table's rows: each process with its history and, while it has a pid, what /proc says of it. */
+export function programRows(
+  host: Host,
+  processes: readonly ProcessInfo[],
+  history: (name: string) => ProgramHistory,
+  nowMs: number,
+): Promise<ProgramRow[]> {
+  return Promise.all(
+    processes.map(async (p) => ({
+      ...p,
+      namespec: namespec(p),
+      history: history(p.name),
+      ...(p.pid > 0 ? await processFacts(host, p, nowMs) : {}),
+    })),
+  );
 }

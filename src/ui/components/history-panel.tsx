@@ -3,6 +3,7 @@
  * flapping badge; and, in place of the log when asked (h), every exit newest first with how long it ran.
  */
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import { exitLines, exitStrip, isFlapping } from '../../core/monitor/exit-history.js';
 import type { ProgramRow } from '../../core/monitor/monitor-data.js';
 import { plural } from '../../core/monitor/words.js';
@@ -11,7 +12,7 @@ import { truncate } from '../../core/text.js';
 const STRIP_COLOR = { crash: 'red', expected: 'yellow', none: undefined } as const;
 const STRIP_CHAR = { crash: 'X', expected: 'o', none: '·' } as const;
 
-export function HistoryLine({
+function HistoryStrip({
   program,
   nowMs,
   width,
@@ -89,3 +90,6 @@ export function ExitList({
     </Box>
   );
 }
+
+/** Its strip moves with the program's exits and the clock of a poll, not with each log line. */
+export const HistoryLine = memo(HistoryStrip);

@@ -3,6 +3,7 @@
  * coloured. Lines live in the engine's ring buffer, not in React state; only the visible rows are rendered.
  */
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import type { Severity } from '../../core/kubelet/klog.js';
 import { withoutTime } from '../../core/monitor/log-text.js';
 import { plural } from '../../core/monitor/words.js';
@@ -35,6 +36,25 @@ function emptyWords(view: LogViewState): string {
   return `no line at level ≥ ${view.minSeverity}`;
 }
 
+/** One row: redrawn only when its own words or marks change, not when the rows around it move. */
+const Row = memo(function Row({
+  text,
+  color,
+  current,
+  hit,
+}: {
+  readonly text: string;
+  readonly color: string | undefined;
+  readonly current: boolean;
+  readonly hit: boolean;
+}) {
+  return (
+    <Text wrap="truncate-end" color={color} inverse={current} bold={hit}>
+      {text}
+    </Text>
+  );
+});
+
 export function LogView({
   window,
   view,
@@ -52,9 +72,10 @@ export function LogView({
   // Each line becomes its rows (one, or more when wrapping); the newest rows that fit are drawn.
   const rows = window.lines
     .flatMap((l) =>
-      lineRows(printable(view.timestamps ? l.text : withoutTime(l)) || ' ', width, view.wrap).map((text) => ({
+      lineRows(printable(view.timestamps ? l.text : withoutTime(l)) || ' ', width, view.wrap).map((text, part) => ({
         l,
         text,
+        part,
       })),
     )
     .slice(-height);
@@ -65,30 +86,27 @@ export function LogView({
   const tail = [state, search, `level ≥ ${view.minSeverity}`, ...modes].filter(Boolean).join(' · ');
   const head = truncate(title, Math.max(8, width - tail.length - 12));
   const empty = window.total > 0 ? null : emptyWords(view);
-  // One text node for all the rows, coloured spans inside: a frame under a log flood costs one layout
-  // measurement, not one per line.
+  // A text node per row, keyed by its line: a new line adds one row, and the rows already drawn keep their
+  // text (Ink measures a text once per distinct string and keeps every one it measured for good: one node for
+  // the whole pane was a new string of a screenful at every frame, tens of MB an hour beside a logging kubelet).
   return (
     <Box flexDirection="column" height={height + 1}>
       <Text wrap="truncate-end" dimColor>
         ── {head} · {tail} ─────
       </Text>
       {empty ? <Text dimColor>{empty}</Text> : null}
-      <Text wrap="truncate-end">
-        {rows.map(({ l, text: row }, i) => {
-          const current = view.matchSeq === l.seq;
-          const hit = q !== '' && l.text.toLowerCase().includes(q);
-          const text = `${row}${i < rows.length - 1 ? '\n' : ''}`;
-          const color = l.mark ? 'cyan' : severityColor(l.severity);
-          return color || current || hit ? (
-            // biome-ignore lint/suspicious/noArrayIndexKey: a wrapped line's rows share its seq
-            <Text key={`${l.seq}:${i}`} color={color} inverse={current} bold={hit && !current}>
-              {text}
-            </Text>
-          ) : (
-            text
-          );
-        })}
-      </Text>
+      {rows.map(({ l, text, part }) => {
+        const current = view.matchSeq === l.seq;
+        return (
+          <Row
+            key={`${l.seq}:${part}`}
+            text={text}
+            color={l.mark ? 'cyan' : severityColor(l.severity)}
+            current={current}
+            hit={q !== '' && !current && l.text.toLowerCase().includes(q)}
+          />
+        );
+      })}
     </Box>
   );
 }

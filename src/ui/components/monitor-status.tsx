@@ -1,5 +1,6 @@
 /** The monitor's top lines: supervisord (or why it cannot be reached), kubelet's healthz, the node's warning. */
 import { Text } from 'ink';
+import { memo } from 'react';
 import type { MonitorData } from '../../core/monitor/monitor-data.js';
 import { formatClock, healthWord, uptimeWord } from '../../core/monitor/words.js';
 
@@ -12,7 +13,7 @@ function healthzWords(h: NonNullable<MonitorData['health']['result']>, sinceOk: 
   return `${healthWord(h).toUpperCase()}: ${h.error ?? `HTTP ${h.status}`}${sinceOk}`;
 }
 
-export function MonitorStatus({
+function StatusLines({
   m,
   warning,
   nowMs,
@@ -72,3 +73,23 @@ export function MonitorStatus({
     </>
   );
 }
+
+/** What the lines read of the data: a log line changes none of it, and so does not redraw them. */
+const SHOWN = [
+  'connected',
+  'stale',
+  'updatedAt',
+  'problem',
+  'supervisord',
+  'supervisordPid',
+  'historyComplete',
+  'agentWarning',
+  'url',
+  'health',
+  'services',
+] as const satisfies readonly (keyof MonitorData)[];
+
+export const MonitorStatus = memo(
+  StatusLines,
+  (a, b) => a.warning === b.warning && a.nowMs === b.nowMs && SHOWN.every((k) => a.m[k] === b.m[k]),
+);

@@ -3,6 +3,7 @@
  * memory, pressure; the filesystems kubelet evicts on. Yellow when near a threshold, red past it.
  */
 import { Text } from 'ink';
+import { memo } from 'react';
 import { formatBytes } from '../../core/kubelet/eviction.js';
 import type { Level, NodeFacts } from '../../core/monitor/node-facts.js';
 import { nodeLineWords } from '../../core/monitor/node-words.js';
@@ -15,7 +16,7 @@ const levelMark = (l: Level) => (l === 'ok' ? '' : ` ${l.toUpperCase()}`);
 /** Rows the panel takes: usage, node, disks. */
 export const NODE_PANEL_ROWS = 3;
 
-export function NodePanel({
+function NodePanelRows({
   node,
   process,
   width,
@@ -60,3 +61,10 @@ export function NodePanel({
     </>
   );
 }
+
+/** Redrawn when its figures change, not with each log line (the process line is a new object each time). */
+export const NodePanel = memo(
+  NodePanelRows,
+  (a, b) =>
+    a.node === b.node && a.width === b.width && a.process.text === b.process.text && a.process.past === b.process.past,
+);

@@ -4,6 +4,7 @@
  * the last exit cut at its end (its time and how it ended come first).
  */
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import { endedBy } from '../../core/monitor/exit-history.js';
 import { type ProgramRow, uptimeSeconds } from '../../core/monitor/monitor-data.js';
 import { shortClock, stateWord, uptimeWord } from '../../core/monitor/words.js';
@@ -43,7 +44,7 @@ export function tableColumns(width: number, longestName: number): [Column, numbe
 
 const cell = (text: string, width: number) => truncate(text, width).padEnd(width);
 
-export function ProgramTable({
+function ProgramRows({
   programs,
   selected,
   stale,
@@ -94,3 +95,6 @@ export function ProgramTable({
     </Box>
   );
 }
+
+/** Its rows change with a poll, not with each log line: not redrawn then. */
+export const ProgramTable = memo(ProgramRows);

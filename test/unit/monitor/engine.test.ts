@@ -208,4 +208,32 @@ describe('waking up on a watched log', () => {
     }
     expect(polls() - (first + 2)).toBeLessThanOrEqual(2);
   });
+
+  it(`woken by the followed log alone (kubelet writing), reads just its new lines: no process table until \
+a whole poll is due`, async () => {
+    const node = fakeNode('kubekey-centos7');
+    await node.clock.sleep(65_000);
+    const engine = engineOn(node, { pollMs: 250, healthMs: 60_000 });
+    const calls = (method: string) => node.supervisord.calls.filter((c) => c === method).length;
+    engine.start();
+    engine.followLog('node-exporter');
+    await node.clock.advance(300);
+    const logfile = row(engine, 'node-exporter')?.stdoutLogfile as string;
+    const whole = calls('system.multicall');
+    const reads = calls('supervisor.readProcessStdoutLog');
+    for (const n of [1, 2]) {
+      node.supervisord.write('node-exporter', `I1127 03:00:0${n}.000001    1 server.go:1] line ${n}\n`);
+      node.files.touch(logfile);
+      await node.clock.advance(300);
+    }
+    expect(engine.log.toArray().map((l) => l.text.split('] ')[1])).toEqual(['line 1', 'line 2']);
+    expect(calls('system.multicall')).toBe(whole);
+    expect(calls('supervisor.readProcessStdoutLog')).toBeGreaterThan(reads);
+    // A crash writes the main log: a whole poll at once, whatever the followed log did.
+    node.supervisord.crash('node-exporter');
+    node.files.touch(TARGET.mainLogPath as string);
+    await node.clock.advance(300);
+    expect(calls('system.multicall')).toBe(whole + 1);
+    expect(row(engine, 'node-exporter')?.history.restarts).toBe(1);
+  });
 });
