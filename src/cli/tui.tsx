@@ -52,8 +52,8 @@ export async function runTui(host: Host, options: CliOptions, screen: FullScreen
       patchConsole: false,
       // Keys are drawn within a frame (~33 ms); data updates are batched to 10 a second in the store anyway.
       maxFps: 30,
-      // Only the rows that changed are written: a log line rewrites the log pane, not the whole screen.
-      incrementalRendering: true,
+      // Not Ink's incrementalRendering: with it, going from the wizard to the monitor left a row of the frame
+      // before standing ("connecting to supervisord…" above supervisord's state) and scrolled the title away.
       // KUBESUP_RENDER_STATS=FILE: frames and their cost, for bench/ (one line per second).
       ...(process.env.KUBESUP_RENDER_STATS ? { onRender: renderStats(process.env.KUBESUP_RENDER_STATS) } : {}),
     },

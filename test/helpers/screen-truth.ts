@@ -36,6 +36,12 @@ function lastMark(screen: string, name: string): { at: string; started: boolean;
 /** The lines of `screen` that contradict another line of it, each with why; empty when none does. */
 export function falseLines(screen: string): string[] {
   const found: string[] = [];
+  // A frame drawn over another: a row of the one before left standing, or the frame's top scrolled away.
+  if (/^connecting to supervisord/m.test(screen) && /^supervisord [A-Z]+ pid \d+/m.test(screen))
+    found.push('"connecting to supervisord" beside its state');
+  const first = screen.split('\n').find((l) => l.trim() !== '');
+  if (first !== undefined && !first.startsWith('kubesup-tui · '))
+    found.push(`the frame's title is not on top: "${first}"`);
   // A countdown glued to the pid beside it: `WAITING 3s517`.
   for (const m of screen.matchAll(/WAITING \d+s\d+/g)) found.push(`"${m[0]}": the countdown glued to the pid`);
   for (const row of rows(screen)) {

@@ -44,6 +44,15 @@ describe('falseLines', () => {
     ]);
   });
 
+  it("rejects a frame drawn over another: the last frame's row left standing, or the title scrolled away", () => {
+    const [title, state, ...rest] = top('ok 3 ms').split('\n');
+    const stale = [title, 'connecting to supervisord…', state, ...rest].join('\n');
+    expect(falseLines(screen(stale, row('RUNNING', '361')))).toEqual(['"connecting to supervisord" beside its state']);
+    expect(falseLines(screen([state, ...rest].join('\n'), row('RUNNING', '361')))).toEqual([
+      `the frame's title is not on top: "${state}"`,
+    ]);
+  });
+
   it('rejects a countdown glued to the pid', () => {
     expect(falseLines(screen(top('ok 3 ms'), '› kubelet                           WAITING 3s517  -'))).toEqual([
       '"WAITING 3s517": the countdown glued to the pid',
