@@ -4,6 +4,7 @@
  */
 import type { MigrationResult } from '../core/migration/apply/apply.js';
 import { backupDir } from '../core/migration/journal/journal.js';
+import { shortFileList } from '../core/migration/plan/agent-files.js';
 import { writtenPaths } from '../core/migration/plan/tool-copy.js';
 import { formatClock } from '../core/monitor/words.js';
 import type { AppState } from '../store/app-store.js';
@@ -62,7 +63,9 @@ function migrationSummary(s: Summarised & Partial<Pick<AppState, 'otherPlans'>>)
     ...(r.ok && s.operation !== 'rollback' && r.healthzGapMs !== null
       ? [`  healthz gap: ${r.healthzGapMs} ms (how long kubelet did not answer)`]
       : []),
-    ...(s.plan && s.operation !== 'rollback' ? [`  files: ${plans.flatMap(writtenPaths).join(', ')}`] : []),
+    ...(s.plan && s.operation !== 'rollback'
+      ? [`  files: ${shortFileList(plans.flatMap(writtenPaths)).join(', ')}`]
+      : []),
     ...(s.plan ? [`  backups: ${backupDir(s.plan)}/ · every line of it: ${MIGRATION_LOG}`] : []),
     ...(r.ok && s.operation !== 'rollback' ? [`  undo: kubesup-tui rollback --yes${undoOthers}`] : []),
     ...(!r.ok && !r.rolledBack ? ['  finish it: kubesup-tui rollback --yes (or kubesup-tui, which offers it)'] : []),

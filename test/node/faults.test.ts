@@ -77,7 +77,8 @@ describe('faults around a migration (reference node)', () => {
     await node.waitFor(healthy, 30_000);
   });
 
-  // kubelet's 15 steps: the reread is the 10th (the resident agent's write and compile come before it).
+  // kubelet's 16 steps: the reread is the 11th (the resident agent's write and compile, and the tool's copy, come
+  // before it).
   it(`a migration killed half-way: status names it and exits 4; \
 the TUI offers the steps left and finishes it`, async () => {
     const undo = await kubesup(node, ['rollback', '--yes']);
@@ -87,7 +88,7 @@ the TUI offers the steps left and finishes it`, async () => {
     await slow(node, 700);
     const seen = Number((await node.sh(`wc -l < ${LOG}`)).trim());
     const run = migrateInBackground(node);
-    await node.waitFor(`tail -n +${seen + 1} ${LOG} | grep -q '\\[10/15\\]'`, 30_000);
+    await node.waitFor(`tail -n +${seen + 1} ${LOG} | grep -q '\\[11/16\\]'`, 30_000);
     await node.sh("pkill -9 -f 'kubesup-tui(-linux-x6[4]|[.]js) migrate'");
     await run.exit;
     await node.sh('rm -f /run/systemctl-standin/delay-ms');
@@ -96,7 +97,7 @@ the TUI offers the steps left and finishes it`, async () => {
     expect(status.exitCode).toBe(4);
     expect(status.json.warnings[0]).toMatch(
       new RegExp(
-        String.raw`^a migration was interrupted after (10|11) of 15 steps \(next: .*\): ` +
+        String.raw`^a migration was interrupted after (11|12) of 16 steps \(next: .*\): ` +
           'finish it with kubesup-tui migrate --yes, or undo it with kubesup-tui rollback --yes$',
       ),
     );
@@ -108,7 +109,7 @@ the TUI offers the steps left and finishes it`, async () => {
     try {
       let s = await tui.waitFor((x) => x.includes('A migration was interrupted after'), 'the interruption');
       expect(s).toContain('Steps left');
-      expect(s).toMatch(/15\. verify/);
+      expect(s).toMatch(/16\. verify/);
       tui.send('Enter');
       await tui.waitFor((x) => x.includes('Resume the migration') && x.includes('[y/N]'), 'the resume question');
       tui.send('y');

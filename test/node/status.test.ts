@@ -45,6 +45,9 @@ describe.each(SUPERVISOR_RELEASES)(
           exits: [],
           waiting: null,
           flapping: false,
+          // Not a Type=notify program moved with kubesup-agent: nobody asks for its READY=1.
+          ready: null,
+          ready_at: null,
         },
       ]);
       expect(json.kubelet).toMatchObject({ healthz: 'ok', url: 'http://127.0.0.1:10248/healthz' });

@@ -56,6 +56,23 @@ describe('the single-file build on a node without Node.js (real systemd, kubekey
     );
   });
 
+  it("kubelet's wrapper runs the single file's copy: with the original gone, an upgrade's flags arrive", async () => {
+    expect(node.readFile('/etc/kubernetes/kubelet.sh')).toContain('/usr/lib/kubesup-tui/tool/kubesup-tui start-line');
+    const old = (await node.sh('pgrep -x kubelet')).trim();
+    await node.sh(`sed -i '/^KUBELET_KUBEADM_ARGS=/ s/"$/ --v=3"/' /var/lib/kubelet/kubeadm-flags.env`);
+    await node.sh(`mount -t tmpfs -o size=1m gone ${path.dirname(STANDALONE)}`);
+    try {
+      expect((await node.exec(['systemctl', 'restart', 'kubelet'])).exitCode).toBe(0);
+      await node.waitFor(`p=$(pgrep -x kubelet) && [ "$p" != ${old} ] && ${healthy}`, 60_000);
+      const pid = (await node.sh('pgrep -x kubelet')).trim();
+      expect(await node.sh(`tr '\\0' '\\n' < /proc/${pid}/cmdline`)).toMatch(/^--v=3$/m);
+    } finally {
+      await node.sh(`umount ${path.dirname(STANDALONE)}`);
+      // The flags as they were: the rollback below is checked against the files before the migration.
+      await node.sh(`sed -i 's/ --v=3"$/"/' /var/lib/kubelet/kubeadm-flags.env`);
+    }
+  });
+
   it('the monitor draws, shows a crash, and quits', async () => {
     const tui = new TmuxSession(node.enterArgv(['env', 'TERM=xterm-256color', STANDALONE, 'monitor']), {
       columns: 100,

@@ -28,7 +28,7 @@ describe('what the terminal keeps after the full screen', () => {
       '  ✓ [1/2] back up (3 ms)',
       '  ✓ [2/2] verify: kubelet RUNNING, healthz ok: pid 77 (2100 ms)',
       '  healthz gap: 53 ms (how long kubelet did not answer)',
-      '  files: /etc/kubernetes/kubelet.sh, /etc/supervisord.d/kubelet.ini, /usr/lib/kubesup-tui/tool/k',
+      '  files: /etc/kubernetes/kubelet.sh, /etc/supervisord.d/kubelet.ini, /usr/lib/kubesup-tui/tool/ (1 file)',
       '  backups: /var/lib/kubesup-tui/backups/2026-11-27T10-00-00-000Z/ · every line of it: ' +
         '/var/lib/kubesup-tui/migration.log',
       '  undo: kubesup-tui rollback --yes',

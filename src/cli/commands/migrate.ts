@@ -12,6 +12,7 @@ import { describeDrift } from '../../core/migration/journal/drift.js';
 import { type Journal, journalPath } from '../../core/migration/journal/journal.js';
 import { withLock } from '../../core/migration/journal/lock.js';
 import { agentChange } from '../../core/migration/plan/agent.js';
+import { shortFileList } from '../../core/migration/plan/agent-files.js';
 import type { Plan, PlanStep } from '../../core/migration/plan/plan.js';
 import { writtenPaths } from '../../core/migration/plan/tool-copy.js';
 import { beginMigration, carryOut, openSession, rollBack } from '../../core/migration/session.js';
@@ -41,7 +42,7 @@ function summary(plan: Plan, result: MigrationResult): string {
   const name = plan.service.unit.replace(/\.service$/, '');
   return (
     `migrated: ${name} runs under supervisord as [program:${plan.program}]; ${healthGapWords(plan, result)}\n` +
-    `  files: ${writtenPaths(plan).join(', ')}\n` +
+    `  files: ${shortFileList(writtenPaths(plan)).join(', ')}\n` +
     `  backups and journal: /var/lib/kubesup-tui/; undo with: kubesup-tui rollback --yes${unitFlag(plan)}\n`
   );
 }

@@ -29,7 +29,7 @@ export function toolCopyStep(self: ToolSelf): PlanStep {
   return {
     id: 'copy-tool',
     kind: 'copy-files',
-    title: `copy kubesup-tui to ${TOOL_DIR} (the wrapper runs it when kubelet's files change)`,
+    title: `copy kubesup-tui to ${TOOL_DIR} (the wrapper runs it)`,
     copies: self.files.map((f) => ({ from: f.from, path: `${TOOL_DIR}/${f.to}` })),
   };
 }
