@@ -73,7 +73,7 @@ ABRT are passed on, an end by itself leaves it running`, async () => {
     };
     try {
       const term = stopAfter('killed', 'TERM');
-      expect(term).toMatchObject({ status: 0, calls: `-c ${config} restart kubelet\n` });
+      expect(term).toMatchObject({ status: 0, calls: `-c ${config} stop kubelet\n-c ${config} start kubelet\n` });
       expect(term.stderr).toMatch(/kubelet\.service was killed \(SIGTERM\): supervisorctl restart kubelet/);
       expect(stopAfter('killed', 'KILL')).toMatchObject({ status: 0, calls: `-c ${config} signal KILL kubelet\n` });
       expect(stopAfter('dumped', 'ABRT')).toMatchObject({ status: 0, calls: `-c ${config} signal ABRT kubelet\n` });

@@ -19,7 +19,7 @@
  */
 import { quote } from 'shell-quote';
 import { FACE_DROP_IN } from '../../systemd/face-drop-in.js';
-import { PACE_DIR } from './pace.js';
+import { PACE_DIR, pacePath } from './pace.js';
 import type { PlannedFile } from './plan-model.js';
 import type { SupervisorTarget } from './supervisor-target.js';
 
@@ -187,7 +187,8 @@ export function renderFaceHelper(f: FaceInput): string {
     '    # starts the forwarder again (Restart=always).',
     '    [ "$EXIT_CODE" = killed ] || [ "$EXIT_CODE" = dumped ] || exit 0',
     '    case "$EXIT_STATUS" in',
-    `      TERM|INT) what=restart; out=$(timeout 100 ${ctl} restart ${p} 2>&1) ;;`,
+    `      TERM|INT) what=restart; out=$(timeout 100 ${ctl} stop ${p} 2>&1; rm -f ${q(pacePath(f.program))}; ` +
+      `ctl start ${p}) ;;`,
     `      KILL|ABRT|QUIT|HUP) what="signal $EXIT_STATUS"; out=$(ctl signal "$EXIT_STATUS" ${p}) ;;`,
     '      *) exit 0 ;;',
     '    esac',
@@ -200,6 +201,8 @@ export function renderFaceHelper(f: FaceInput): string {
     '  # stops that one itself; supervisord has nothing to stop (and a slow supervisord must not hold the stop).',
     '  [ "$(cat "/proc/$MAINPID/comm" 2>/dev/null)" = sed ] || exit 0',
     `  out=$(timeout 100 ${ctl} stop ${p} 2>&1) || echo "kubesup-tui: supervisorctl stop ${f.program}: $out" >&2`,
+    '  # An asked-for stop is not a quick exit: the next start (systemctl start or restart) is not paced.',
+    `  rm -f ${q(pacePath(f.program))}`,
     '  exit 0 ;;',
     'follow)',
     "  # sed is the unit's main process; tail runs beside it, from where start left the log (a log that shrank",
