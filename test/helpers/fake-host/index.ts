@@ -200,6 +200,18 @@ export function fakeNode(layout: FakeLayout, options: { isRoot?: boolean } = {})
   return node;
 }
 
+/** A node before supervisord's package: no daemon, binary, config or unit (the migration installs it). */
+export async function withoutSupervisord(node: FakeNode): Promise<FakeNode> {
+  node.supervisord.stop();
+  for (const p of [
+    '/usr/bin/supervisord',
+    '/etc/supervisor/supervisord.conf',
+    '/lib/systemd/system/supervisor.service',
+  ])
+    await node.files.remove(p);
+  return node;
+}
+
 /** The single file at /usr/local/bin, as the CLI finds itself there (put the file on the node to migrate). */
 export const SINGLE_FILE: ToolSelf = {
   files: [{ from: '/usr/local/bin/kubesup-tui', to: 'kubesup-tui' }],

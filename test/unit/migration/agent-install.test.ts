@@ -3,17 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { AGENT_SOURCES } from '../../../src/cli/agent-sources.js';
 import { planForNode } from '../../../src/core/migration/plan/plan.js';
-import { fakeNode } from '../../helpers/fake-host/index.js';
+import { fakeNode, withoutSupervisord } from '../../helpers/fake-host/index.js';
 
 async function planWithoutSupervisord(manager: 'apt-get' | 'dnf' | 'yum') {
-  const node = fakeNode('kubeadm-ubuntu');
-  node.supervisord.stop();
-  for (const p of [
-    '/usr/bin/supervisord',
-    '/etc/supervisor/supervisord.conf',
-    '/lib/systemd/system/supervisor.service',
-  ])
-    await node.files.remove(p);
+  const node = await withoutSupervisord(fakeNode('kubeadm-ubuntu'));
   for (const m of ['apt-get', 'dnf', 'yum']) await node.files.remove(`/usr/bin/${m}`);
   node.files.put(`/usr/bin/${manager}`, '');
   const agent = { sources: AGENT_SOURCES, watchdog: { kind: 'default' } as const, textfileDir: null };

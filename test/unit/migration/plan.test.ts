@@ -1,7 +1,7 @@
 // The plan as a function of the detection: what it writes, in which order, and what it refuses.
 import { describe, expect, it } from 'vitest';
 import { type Plan, PlanRefused } from '../../../src/core/migration/plan/plan.js';
-import { fakeNode, planOn } from '../../helpers/fake-host/index.js';
+import { fakeNode, planOn, withoutSupervisord } from '../../helpers/fake-host/index.js';
 
 const steps = (p: Plan) => p.steps.map((s) => s.id);
 
@@ -90,14 +90,7 @@ describe('planning on Ubuntu (kubeadm packages, Debian supervisor)', () => {
   });
 
   it('supervisord missing: installs it with apt-get, then starts and enables its unit', async () => {
-    const node = fakeNode('kubeadm-ubuntu');
-    node.supervisord.stop();
-    for (const p of [
-      '/usr/bin/supervisord',
-      '/etc/supervisor/supervisord.conf',
-      '/lib/systemd/system/supervisor.service',
-    ])
-      await node.files.remove(p);
+    const node = await withoutSupervisord(fakeNode('kubeadm-ubuntu'));
     const plan = await planOn(node);
     expect(plan.steps[0]).toMatchObject({
       kind: 'install-supervisor',

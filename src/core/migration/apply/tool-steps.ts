@@ -8,7 +8,7 @@ import type { Host } from '../../host.js';
 import type { Journal } from '../journal/journal.js';
 import { movedJournals } from '../journal/moved-units.js';
 import type { Plan, PlanStep } from '../plan/plan.js';
-import { TOOL_DIR } from '../plan/tool-copy.js';
+import { copiedPaths, TOOL_DIR } from '../plan/tool-copy.js';
 import { MigrationStepFailed } from './supervisor-link.js';
 
 export async function copyFiles(host: Host, step: Extract<PlanStep, { kind: 'copy-files' }>): Promise<string> {
@@ -25,7 +25,7 @@ export async function copyFiles(host: Host, step: Extract<PlanStep, { kind: 'cop
 }
 
 /** Whether this migration made the copy (older journals did not). */
-export const madeToolCopy = (plan: Plan) => plan.steps.some((s) => s.kind === 'copy-files');
+export const madeToolCopy = (plan: Plan) => copiedPaths(plan).length > 0;
 
 /** The other units still moved whose wrappers run the copy: it stays for them (the last one takes it away). */
 export async function toolCopyUsers(host: Host, journal: Journal): Promise<string[]> {
@@ -36,7 +36,7 @@ export async function toolCopyUsers(host: Host, journal: Journal): Promise<strin
 
 /** The files this migration copied, then their folders when nothing else is left in them. */
 export async function removeToolCopy(host: Host, plan: Plan): Promise<void> {
-  const copied = plan.steps.flatMap((s) => (s.kind === 'copy-files' ? s.copies.map((c) => c.path) : []));
+  const copied = copiedPaths(plan);
   for (const path of copied) await host.writer.remove(path);
   // What an earlier migration with another version copied there too: the folder is the tool's alone.
   if (await host.files.exists(TOOL_DIR)) await host.runner.run('rm', ['-rf', '--', TOOL_DIR], { timeoutMs: 30_000 });

@@ -34,8 +34,12 @@ export function toolCopyStep(self: ToolSelf): PlanStep {
   };
 }
 
+/** Where the plan's copies go (none in journals of older versions). */
+export const copiedPaths = (plan: Pick<Plan, 'steps'>): string[] =>
+  plan.steps.flatMap((s) => (s.kind === 'copy-files' ? s.copies.map((c) => c.path) : []));
+
 /** Every path the plan writes, for people: its files, then the tool's copies (not planned files: too big). */
 export const writtenPaths = (plan: Pick<Plan, 'files' | 'steps'>): string[] => [
   ...plan.files.map((f) => f.path),
-  ...plan.steps.flatMap((s) => (s.kind === 'copy-files' ? s.copies.map((c) => c.path) : [])),
+  ...copiedPaths(plan),
 ];
