@@ -17,16 +17,19 @@ export function runningTool(): ToolFiles | undefined {
   const script = process.argv[1];
   if (!script || script.startsWith('/$bunfs/') || script.includes('~BUN'))
     return { files: [{ from: process.execPath, to: 'kubesup-tui' }], entry: 'kubesup-tui' };
-  const root = path.resolve(path.dirname(fs.realpathSync(script)), '..');
+  const entry = fs.realpathSync(script);
+  const root = path.resolve(path.dirname(entry), '..');
   const dist = path.join(root, 'dist');
-  // Run from the sources (tsx, the tests): there is no package to copy.
-  if (!fs.existsSync(dist) || !fs.existsSync(path.join(root, 'bin/kubesup-tui.js'))) return undefined;
+  // Run from the sources (tsx, the tests): there is no bundle to copy.
+  if (!fs.existsSync(path.join(dist, 'cli.js'))) return undefined;
   const files = fs
     .readdirSync(dist)
     .filter((f) => f.endsWith('.js'))
     .map((f) => ({ from: path.join(dist, f), to: `dist/${f}` }));
-  files.push({ from: path.join(root, 'bin/kubesup-tui.js'), to: 'bin/kubesup-tui.js' });
-  // package.json too: Node.js reads its "type" (ESM) for bin/ and dist/.
-  files.push({ from: path.join(root, 'package.json'), to: 'package.json' });
-  return { runtime: process.execPath, files, entry: 'bin/kubesup-tui.js' };
+  // bin/kubesup-tui.js (npx, npm i -g) or dist/cli.js alone (a copied dist/); package.json where there is one:
+  // Node.js reads its "type" (ESM) for both.
+  for (const rel of ['bin/kubesup-tui.js', 'package.json'])
+    if (fs.existsSync(path.join(root, rel))) files.push({ from: path.join(root, rel), to: rel });
+  const started = path.relative(root, entry);
+  return { runtime: process.execPath, files, entry: files.some((f) => f.to === started) ? started : 'dist/cli.js' };
 }
