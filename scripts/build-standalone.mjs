@@ -10,6 +10,8 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import * as esbuild from 'esbuild';
+import { bundleOptions } from './bundle-options.mjs';
 
 const OUT = 'dist/standalone';
 const BUNDLE = path.join(OUT, 'kubesup-standalone.mjs');
@@ -21,26 +23,7 @@ const bin = (name) => path.join('node_modules', '.bin', name);
 
 fs.rmSync(OUT, { recursive: true, force: true });
 fs.mkdirSync(OUT, { recursive: true });
-execFileSync(
-  bin('esbuild'),
-  [
-    'src/cli/standalone.ts',
-    '--bundle',
-    '--platform=node',
-    '--target=node20',
-    '--format=esm',
-    '--minify',
-    '--legal-comments=none',
-    '--define:process.env.NODE_ENV="production"',
-    '--alias:react-devtools-core=./src/ui/devtools-stub.ts',
-    '--alias:@alcalzone/ansi-tokenize=./src/ui/ansi-tokenize-kept.ts',
-    // The resident agent's Python sources, as text (src/cli/agent-sources.ts).
-    '--loader:.py=text',
-    '--log-level=warning',
-    `--outfile=${BUNDLE}`,
-  ],
-  { stdio: 'inherit' },
-);
+await esbuild.build({ ...bundleOptions, entryPoints: ['src/cli/standalone.ts'], outfile: BUNDLE });
 const sums = [];
 for (const [file, target] of TARGETS) {
   const outfile = path.join(OUT, file);

@@ -4,7 +4,7 @@
  */
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import type { Severity } from '../../core/kubelet/klog.js';
+import type { LogLine, Severity } from '../../core/kubelet/klog.js';
 import { withoutTime } from '../../core/monitor/log-text.js';
 import { plural } from '../../core/monitor/words.js';
 import { lineRows, printable, truncate } from '../../core/text.js';
@@ -34,6 +34,18 @@ function emptyWords(view: LogViewState): string {
   if (view.filter && view.query) return `no line matches "${view.query}"`;
   if (view.minSeverity === 'info') return 'no lines yet';
   return `no line at level ≥ ${view.minSeverity}`;
+}
+
+const kept = new WeakMap<LogLine, { readonly how: string; readonly rows: readonly string[] }>();
+
+/** A line's rows on the screen, kept with the line: a frame beside a logging kubelet cuts one line, not all. */
+function rowsOf(l: LogLine, width: number, view: LogViewState): readonly string[] {
+  const how = `${width}:${view.wrap}:${view.timestamps}`;
+  const known = kept.get(l);
+  if (known?.how === how) return known.rows;
+  const rows = lineRows(printable(view.timestamps ? l.text : withoutTime(l)) || ' ', width, view.wrap);
+  kept.set(l, { how, rows });
+  return rows;
 }
 
 /** One row: redrawn only when its own words or marks change, not when the rows around it move. */
@@ -71,13 +83,7 @@ export function LogView({
   const q = view.query.toLowerCase();
   // Each line becomes its rows (one, or more when wrapping); the newest rows that fit are drawn.
   const rows = window.lines
-    .flatMap((l) =>
-      lineRows(printable(view.timestamps ? l.text : withoutTime(l)) || ' ', width, view.wrap).map((text, part) => ({
-        l,
-        text,
-        part,
-      })),
-    )
+    .flatMap((l) => rowsOf(l, width, view).map((text, part) => ({ l, text, part })))
     .slice(-height);
   const modes = [view.wrap ? 'wrap' : null, view.timestamps ? null : 'no times'];
   const search = searchWords(view, window);

@@ -1,6 +1,6 @@
 /**
- * Bundled in place of @alcalzone/ansi-tokenize (an --alias of both builds, as devtools-stub.ts): the same
- * functions, and a row's tokens and styled characters kept from one frame to the next. Ink draws each frame
+ * @alcalzone/ansi-tokenize for the kept Output (output.ts): the same functions, and a row's tokens and styled
+ * characters kept from one frame to the next. Ink draws each frame
  * whole and tokenizes every row of the screen again (an object and an array per character), though beside a
  * logging kubelet a frame differs from the last by one log line: profiled, that was half of a frame's time
  * and most of its garbage. The functions are pure and Ink only reads what they return, so an answer can be
@@ -11,9 +11,9 @@ import {
   type StyledChar,
   type Token,
   tokenize as tokenizeAnew,
-} from '../../node_modules/@alcalzone/ansi-tokenize/build/index.js';
+} from '@alcalzone/ansi-tokenize';
 
-export * from '../../node_modules/@alcalzone/ansi-tokenize/build/index.js';
+export * from '@alcalzone/ansi-tokenize';
 
 /** Rows per generation: about a 200x60 screen's rows, so a frame finds its rows in the last two. */
 const GENERATION = 64;

@@ -2,7 +2,7 @@
 // again for a row drawn again, and a bounded hold.
 import * as library from '@alcalzone/ansi-tokenize';
 import { describe, expect, it } from 'vitest';
-import { styledCharsFromTokens, styledCharsToString, tokenize } from '../../src/ui/ansi-tokenize-kept.js';
+import { styledCharsFromTokens, styledCharsToString, tokenize } from '../../src/ui/ink-kept/ansi-tokenize.js';
 
 const row = (n: number) => `\u001b[36mI1207 02:16:5${n % 10}.752783\u001b[39m  kubelet.go:2180] "SyncLoop" line=${n}`;
 
