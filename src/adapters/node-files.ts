@@ -58,8 +58,11 @@ export function createNodeFiles(root = '/'): FileReader {
         throw error;
       }
       try {
-        const buf = Buffer.alloc(length);
-        const { bytesRead } = await handle.read(buf, 0, length, offset);
+        // No more than the file holds: a follower asks for 256 KB at each new log line.
+        const { size } = await handle.stat();
+        const want = Math.max(0, Math.min(length, size - offset));
+        const buf = Buffer.allocUnsafe(want);
+        const { bytesRead } = await handle.read(buf, 0, want, offset);
         return buf.subarray(0, bytesRead);
       } finally {
         await handle.close();

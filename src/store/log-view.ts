@@ -104,6 +104,9 @@ function anchorEnd(all: readonly LogLine[], anchorSeq: number, height: number): 
  */
 export function logWindow(ring: LogRing | null, view: LogViewState, height: number): LogWindow {
   if (!ring) return { lines: [], matches: [], total: 0, newer: 0, current: 0 };
+  // Following every line with no search: the newest screenful, not a copy of the whole ring at each frame.
+  if (view.follow && view.minSeverity === 'info' && !view.query && view.matchSeq === null)
+    return { lines: ring.last(height), matches: [], total: ring.size, newer: 0, current: 0 };
   const all = shown(ring, view);
   const matches = findMatches(all, view.query);
   let end = all.length;

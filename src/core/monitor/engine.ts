@@ -195,7 +195,8 @@ export class MonitorEngine {
     const program = programs.find((p) => p.namespec === name || p.name === name);
     if (!program) return;
     if (!this.programLog) {
-      this.programLog = followProgramLog(this.host, transport, name, program.stdoutLogfile);
+      const local = this.target.mainLogPath !== null;
+      this.programLog = followProgramLog(this.host, transport, name, program.stdoutLogfile, local);
       // Its new lines wake the engine too, when supervisord's files are this node's.
       if (this.running && this.target.mainLogPath && program.stdoutLogfile) {
         this.programLogPath = program.stdoutLogfile;

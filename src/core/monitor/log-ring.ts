@@ -33,6 +33,13 @@ export class LogRing {
     return this.lines[(this.start + i) % this.capacity];
   }
 
+  /** The newest `n` lines held, oldest first. */
+  last(n: number): LogLine[] {
+    const out: LogLine[] = [];
+    for (let i = Math.max(0, this.count - n); i < this.count; i++) out.push(this.at(i) as LogLine);
+    return out;
+  }
+
   /** Lines held that pass the filter, oldest first. */
   toArray(filter?: (l: LogLine) => boolean): LogLine[] {
     const out: LogLine[] = [];

@@ -1,10 +1,42 @@
 /**
- * The followed program's stdout log: a LogFollower over supervisord's range reads, its rotated backup read
- * from the node's files, lines parsed as klog into the ring.
+ * The followed program's stdout log: a LogFollower over the log file itself when it is this node's, else over
+ * supervisord's range reads; its rotated backup read from the node's files.
  */
 import type { Host, RpcTransport } from '../host.js';
 import { supervisorClient } from '../supervisor/client.js';
-import { type FollowResult, LogFollower } from './log-follower.js';
+import { type ByteRangeSource, type FollowResult, LogFollower, SplitCharacter } from './log-follower.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The log file's bytes read here, decoded as supervisord decodes them (strictly: a range that ends inside a
+ * character is refused, and the follower reads it shorter). A kubelet writing 2 lines a second cost the monitor
+ * an XML-RPC round trip per line (and supervisord its answer); a range read is a fraction of that. A file this
+ * process may not read sends every later read to supervisord.
+ */
+function localSource(files: Host['files'], path: string, served: ByteRangeSource): ByteRangeSource {
+  let local = true;
+  return {
+    read: async (offset, length) => {
+      if (!local) return served.read(offset, length);
+      let bytes: Buffer | undefined;
+      try {
+        bytes = await files.readRange(path, offset, length);
+      } catch {
+        local = false;
+        return served.read(offset, length);
+      }
+      // No file: supervisord says so as it does (the engine shows "no log file yet").
+      if (!bytes) return served.read(offset, length);
+      try {
+        return utf8.decode(bytes);
+      } catch {
+        throw new SplitCharacter(offset, length);
+      }
+    },
+    size: async () => (local ? ((await files.size(path).catch(() => undefined)) ?? 0) : (served.size?.() ?? 0)),
+  };
+}
 
 /** Reads bytes [offset, end) of a local file, for the rotated backup of a log. */
 export async function readFrom(files: Host['files'], path: string, offset: number): Promise<Buffer | undefined> {
@@ -13,12 +45,22 @@ export async function readFrom(files: Host['files'], path: string, offset: numbe
   return files.readRange(path, offset, Math.max(0, size - offset));
 }
 
-export function followProgramLog(host: Host, transport: RpcTransport, name: string, logPath: string): LogFollower {
+/** `local`: supervisord's files are this node's, so `logPath` (when supervisord names one) is read here. */
+export function followProgramLog(
+  host: Host,
+  transport: RpcTransport,
+  name: string,
+  logPath: string,
+  local: boolean,
+): LogFollower {
   const supervisor = supervisorClient(transport);
+  const served: ByteRangeSource = {
+    read: (offset, length) => supervisor.readProcessStdoutLog(name, offset, length),
+    size: () => supervisor.stdoutLogSize(name),
+  };
   return new LogFollower(
     {
-      read: (offset, length) => supervisor.readProcessStdoutLog(name, offset, length),
-      size: () => supervisor.stdoutLogSize(name),
+      ...(local && logPath ? localSource(host.files, logPath, served) : served),
       ...(logPath ? { readRotated: (offset: number) => readFrom(host.files, `${logPath}.1`, offset) } : {}),
     },
     { startTailBytes: 64 * 1024 },
