@@ -3,8 +3,9 @@
  * kubelet at rest, then through a 2,000 and a 10,000 lines/s flood, then at 2 lines/s for `--secs=` (30); at each
  * step its resident memory by mapping (/proc/PID/smaps: the runtime's code, the malloc heap, anonymous maps such
  * as the JavaScript heap and Yoga's WebAssembly memory). `--standalone` runs the single file; `--snapshot` takes
- * a heap snapshot of the npm build at the end (copied to /tmp/kubesup-monitor-profile). EXTRA_ENV passes
- * variables to the monitor (e.g. NODE_OPTIONS=--max-semi-space-size=1).
+ * a heap snapshot of the npm build at the end (copied to /tmp/kubesup-monitor-profile). `--exe=PATH` runs another
+ * single file (a variant being tried). EXTRA_ENV passes variables to the monitor (e.g. BUN_OPTIONS=--smol),
+ * NODE_FLAGS flags to node (e.g. --no-opt).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,8 @@ import { CLEAN_ENV, nodeReady, sleep } from './common.js';
 
 const standalone = process.argv.includes('--standalone');
 const snapshot = process.argv.includes('--snapshot');
+/** `--exe=PATH`: another single file (a variant being tried), run in place of dist/standalone's. */
+const exe = process.argv.find((a) => a.startsWith('--exe='))?.slice(6) ?? STANDALONE;
 const secs = Number(process.argv.find((a) => a.startsWith('--secs='))?.slice(7) ?? 30);
 
 /** Resident kB by mapping kind: the largest ones, and the totals of anonymous and file-backed memory. */
@@ -47,8 +50,8 @@ try {
   const m = await node.exec(['node', BIN, 'migrate', '--yes'], { timeoutMs: 120_000 });
   if (m.exitCode !== 0) throw new Error(m.stdout + m.stderr);
   await node.sh('mkdir -p /run/kubelet-standin /tmp/prof; echo 0 > /run/kubelet-standin/log-rate');
-  const nodeFlags = snapshot ? '--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp/prof' : '';
-  const cmd = standalone ? STANDALONE : `node ${nodeFlags} ${BIN}`;
+  const nodeFlags = `${snapshot ? '--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp/prof' : ''} ${process.env.NODE_FLAGS ?? ''}`;
+  const cmd = standalone ? exe : `node ${nodeFlags} ${BIN}`;
   const extra = process.env.EXTRA_ENV ? process.env.EXTRA_ENV.split(' ') : [];
   tui = new TmuxSession(
     node.enterArgv([
@@ -64,7 +67,7 @@ try {
     { columns: 120, rows: 40 },
   );
   await tui.waitFor((x) => /› kubelet\s+RUNNING/.test(x), 'the monitor');
-  const pgrep = standalone ? 'kubesup-tui-linux-x64 monito[r]' : 'kubesup-tui.js monito[r]';
+  const pgrep = standalone ? `${path.basename(exe)} monito[r]` : 'kubesup-tui.js monito[r]';
   const pid = Number((await node.sh(`pgrep -f -n '${pgrep}'`)).trim());
   const report = (what: string, detail = false) =>
     process.stderr.write(
