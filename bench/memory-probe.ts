@@ -50,7 +50,8 @@ try {
   const m = await node.exec(['node', BIN, 'migrate', '--yes'], { timeoutMs: 120_000 });
   if (m.exitCode !== 0) throw new Error(m.stdout + m.stderr);
   await node.sh('mkdir -p /run/kubelet-standin /tmp/prof; echo 0 > /run/kubelet-standin/log-rate');
-  const nodeFlags = `${snapshot ? '--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp/prof' : ''} ${process.env.NODE_FLAGS ?? ''}`;
+  const snapshotFlags = snapshot ? '--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp/prof' : '';
+  const nodeFlags = `${snapshotFlags} ${process.env.NODE_FLAGS ?? ''}`;
   const cmd = standalone ? exe : `node ${nodeFlags} ${BIN}`;
   const extra = process.env.EXTRA_ENV ? process.env.EXTRA_ENV.split(' ') : [];
   tui = new TmuxSession(

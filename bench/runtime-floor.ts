@@ -1,8 +1,9 @@
 /**
  * A measuring aid, not part of `npm run bench`: the resident memory below which the monitor cannot go in each
- * build, that of a screenful drawn by Ink and React alone (120x40, 38 rows of text, redrawn twice a second),
+ * build, that of a screenful drawn by Ink and React alone (120x40, 38 rows of text, every row new at each frame),
  * bundled exactly as the monitor is (esbuild, minified, production React, the same V8 flags) and run by Node.js
- * and as a single file compiled by Bun (FLOOR_V8_FLAGS: other V8 flags to try). `npx tsx bench/runtime-floor.ts [--secs=10] [--node-only]`; no test node needed.
+ * and as a single file compiled by Bun. `npx tsx bench/runtime-floor.ts [--secs=10] [--node-only]`, no test node
+ * needed; FLOOR_FPS: frames a second (2, a kubelet at rest; 30, a flood's), FLOOR_V8_FLAGS: V8 flags to try.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,11 +19,16 @@ import { setFlagsFromString } from 'node:v8';
 import fs from 'node:fs';
 import React, { useEffect, useState } from 'react';
 import { render, Box, Text } from 'ink';
-if (!process.versions.bun) setFlagsFromString(process.env.FLOOR_V8_FLAGS || '--semi-space-growth-factor=1 --optimize-for-size');
+const flags = process.env.FLOOR_V8_FLAGS || '--semi-space-growth-factor=1 --optimize-for-size';
+if (!process.versions.bun) setFlagsFromString(flags);
 function Screen() {
   const [n, setN] = useState(0);
-  useEffect(() => { const t = setInterval(() => setN((x) => x + 1), 500); return () => clearInterval(t); }, []);
-  const rows = Array.from({ length: 38 }, (_, i) => 'I1207 05:30:21.123456     311 kubelet.go:2180] "SyncLoop" line=' + (n + i));
+  useEffect(() => {
+    const t = setInterval(() => setN((x) => x + 1), 1000 / Number(process.env.FLOOR_FPS || 2));
+    return () => clearInterval(t);
+  }, []);
+  const line = 'I1207 05:30:21.123456     311 kubelet.go:2180] "SyncLoop" line=';
+  const rows = Array.from({ length: 38 }, (_, i) => line + (n + i));
   return React.createElement(Box, { flexDirection: 'column' },
     React.createElement(Text, { bold: true }, 'floor ready ' + n),
     ...rows.map((r, i) => React.createElement(Text, { key: i, color: i % 5 ? undefined : 'yellow' }, r)));
@@ -65,7 +71,11 @@ try {
     const tui = new TmuxSession(
       argv,
       { columns: 120, rows: 40 },
-      { FLOOR_PID_FILE: pidFile, FLOOR_V8_FLAGS: process.env.FLOOR_V8_FLAGS ?? '' },
+      {
+        FLOOR_PID_FILE: pidFile,
+        FLOOR_V8_FLAGS: process.env.FLOOR_V8_FLAGS ?? '',
+        FLOOR_FPS: process.env.FLOOR_FPS ?? '2',
+      },
     );
     try {
       await tui.waitFor((x) => x.includes('floor ready'), 'the floor screen');
