@@ -17,7 +17,7 @@ import { runAction } from './actions.js';
 import type { MonitorTarget } from './connect.js';
 import { HistoryFeed } from './history-feed.js';
 import type { LogFollower } from './log-follower.js';
-import { LogRing } from './log-ring.js';
+import { LogRing, ownCopy } from './log-ring.js';
 import {
   type Action,
   type ActionOutcome,
@@ -213,7 +213,7 @@ export class MonitorEngine {
       }
       throw error;
     }
-    for (const line of result.lines) this.log.push(parseKlogLine(++this.logSeq, line));
+    for (const line of result.lines) this.log.push(parseKlogLine(++this.logSeq, ownCopy(line)));
     const notice = rotationNotice(result, this.data.logNotice);
     if (result.lines.length || notice !== this.data.logNotice)
       this.update({ logVersion: this.data.logVersion + 1, logNotice: notice });

