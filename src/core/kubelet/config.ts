@@ -1,5 +1,5 @@
 /** kubelet's own configuration file (KubeletConfiguration YAML): where its healthz endpoint listens. */
-import { parse } from 'yaml';
+import { readPlainYaml } from './plain-yaml.js';
 
 export interface HealthzEndpoint {
   readonly address: string;
@@ -24,25 +24,42 @@ function urlFor(address: string, port: number): string {
   return `http://${host}:${port}/healthz`;
 }
 
-/** The config file parsed; an empty document, and the reason, when it is not valid YAML. */
-export function parseKubeletConfig(yamlText: string | undefined): { doc: Record<string, unknown>; problem?: string } {
+export interface KubeletConfig {
+  readonly doc: Record<string, unknown>;
+  /** Why the text is not valid YAML, when it is not. */
+  readonly problem?: string;
+}
+
+/**
+ * The config file parsed; an empty document, and the reason, when it is not valid YAML. Plain files (what
+ * kubeadm and the installers write) are read without the yaml package, which is loaded only for the others.
+ */
+export async function parseKubeletConfig(yamlText: string | undefined): Promise<KubeletConfig> {
   if (yamlText === undefined) return { doc: {} };
-  try {
-    const doc: unknown = parse(yamlText);
-    return { doc: doc && typeof doc === 'object' ? (doc as Record<string, unknown>) : {} };
-  } catch (error) {
-    return { doc: {}, problem: `kubelet config is not valid YAML: ${(error as Error).message.split('\n')[0]}` };
+  let doc: unknown = readPlainYaml(yamlText);
+  if (doc === undefined) {
+    const { parse } = await import('yaml');
+    try {
+      doc = parse(yamlText);
+    } catch (error) {
+      return { doc: {}, problem: `kubelet config is not valid YAML: ${(error as Error).message.split('\n')[0]}` };
+    }
   }
+  return { doc: doc && typeof doc === 'object' ? (doc as Record<string, unknown>) : {} };
+}
+
+/** healthzBindAddress and healthzPort from the parsed config; defaults where absent or unreadable. */
+export function healthzFromConfig({ doc, problem }: KubeletConfig): HealthzEndpoint & { readonly problem?: string } {
+  const address = typeof doc.healthzBindAddress === 'string' ? doc.healthzBindAddress : DEFAULT_HEALTHZ.address;
+  const port = typeof doc.healthzPort === 'number' ? doc.healthzPort : DEFAULT_HEALTHZ.port;
+  return { address, port, url: urlFor(address, port), ...(problem ? { problem } : {}) };
 }
 
 /** healthzBindAddress and healthzPort from the config text; defaults where absent or unreadable. */
-export function healthzFromKubeletConfig(
+export async function healthzFromKubeletConfig(
   yamlText: string | undefined,
-): HealthzEndpoint & { readonly problem?: string } {
-  const { doc: obj, problem } = parseKubeletConfig(yamlText);
-  const address = typeof obj.healthzBindAddress === 'string' ? obj.healthzBindAddress : DEFAULT_HEALTHZ.address;
-  const port = typeof obj.healthzPort === 'number' ? obj.healthzPort : DEFAULT_HEALTHZ.port;
-  return { address, port, url: urlFor(address, port), ...(problem ? { problem } : {}) };
+): Promise<HealthzEndpoint & { readonly problem?: string }> {
+  return healthzFromConfig(await parseKubeletConfig(yamlText));
 }
 
 /** The value of one of kubelet's flags in an argv (`--name=value` or `--name value`); the last one wins. */
