@@ -219,7 +219,7 @@ async function kubeletHealthz(host: Host, argv: readonly string[], warnings: str
       warnings.push(`cannot read kubelet's --config file ${configPath}: ${why}`);
     }
   }
-  const healthz = await healthzFromKubeletConfig(configText);
+  const healthz = healthzFromKubeletConfig(configText);
   if (healthz.problem) warnings.push(healthz.problem);
   if (healthz.port === 0)
     warnings.push('kubelet has healthzPort: 0 (no healthz server): the migration cannot verify kubelet is healthy');

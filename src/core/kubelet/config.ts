@@ -1,5 +1,5 @@
 /** kubelet's own configuration file (KubeletConfiguration YAML): where its healthz endpoint listens. */
-import { readPlainYaml } from './plain-yaml.js';
+import { CORE_SCHEMA, load } from 'js-yaml';
 
 export interface HealthzEndpoint {
   readonly address: string;
@@ -31,21 +31,17 @@ export interface KubeletConfig {
 }
 
 /**
- * The config file parsed; an empty document, and the reason, when it is not valid YAML. Plain files (what
- * kubeadm and the installers write) are read without the yaml package, which is loaded only for the others.
+ * The config file parsed; an empty document, and the reason, when it is not valid YAML. Typed by YAML 1.2's
+ * core schema, as the yaml package typed it: durations (`10s`), quantities (`100Mi`) and percentages stay strings.
  */
-export async function parseKubeletConfig(yamlText: string | undefined): Promise<KubeletConfig> {
+export function parseKubeletConfig(yamlText: string | undefined): KubeletConfig {
   if (yamlText === undefined) return { doc: {} };
-  let doc: unknown = readPlainYaml(yamlText);
-  if (doc === undefined) {
-    const { parse } = await import('yaml');
-    try {
-      doc = parse(yamlText);
-    } catch (error) {
-      return { doc: {}, problem: `kubelet config is not valid YAML: ${(error as Error).message.split('\n')[0]}` };
-    }
+  try {
+    const doc: unknown = load(yamlText, { schema: CORE_SCHEMA });
+    return { doc: doc && typeof doc === 'object' ? (doc as Record<string, unknown>) : {} };
+  } catch (error) {
+    return { doc: {}, problem: `kubelet config is not valid YAML: ${(error as Error).message.split('\n')[0]}` };
   }
-  return { doc: doc && typeof doc === 'object' ? (doc as Record<string, unknown>) : {} };
 }
 
 /** healthzBindAddress and healthzPort from the parsed config; defaults where absent or unreadable. */
@@ -56,10 +52,10 @@ export function healthzFromConfig({ doc, problem }: KubeletConfig): HealthzEndpo
 }
 
 /** healthzBindAddress and healthzPort from the config text; defaults where absent or unreadable. */
-export async function healthzFromKubeletConfig(
+export function healthzFromKubeletConfig(
   yamlText: string | undefined,
-): Promise<HealthzEndpoint & { readonly problem?: string }> {
-  return healthzFromConfig(await parseKubeletConfig(yamlText));
+): HealthzEndpoint & { readonly problem?: string } {
+  return healthzFromConfig(parseKubeletConfig(yamlText));
 }
 
 /** The value of one of kubelet's flags in an argv (`--name=value` or `--name value`); the last one wins. */

@@ -55,7 +55,7 @@ export async function findMonitorTarget(
   const kubelets = await findKubeletProcesses(host.procs);
   const configPath = kubelets.map((k) => kubeletConfigPath(k.argv ?? [])).find(Boolean);
   const configText = configPath ? (await host.files.read(configPath))?.toString('utf8') : undefined;
-  const config = await parseKubeletConfig(configText);
+  const config = parseKubeletConfig(configText);
   const healthz = healthzFromConfig(config);
   const kubeletArgv = kubelets[0]?.argv ?? [];
   const eviction = evictionThresholds(kubeletFlag(kubeletArgv, 'eviction-hard'), config.doc);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { readPlainYaml } from '../../src/core/kubelet/plain-yaml.js';
+import { healthzFromKubeletConfig, parseKubeletConfig } from '../../src/core/kubelet/config.js';
 
 const LAYOUTS = path.join(import.meta.dirname, '../node/layouts');
 
@@ -59,7 +59,8 @@ evictionHard:
 tlsCipherSuites: []
 `;
 
-const SURE = [
+// Plain YAML, as kubeadm and the installers write it.
+const PLAIN = [
   KUBEADM,
   '',
   '# only a comment\n',
@@ -73,7 +74,8 @@ const SURE = [
   'path: /var/lib/kubelet\nurl: http://x:1/y\nspace: a b  c\n',
 ];
 
-const UNSURE = [
+// Valid YAML beyond that, and YAML that is not valid.
+const OTHER = [
   'a: {b: 1}\n',
   'a: [1, 2]\n',
   'a: &x 1\nb: *x\n',
@@ -97,12 +99,47 @@ const UNSURE = [
   'a:\n  b: 1\n c: 2\n',
 ];
 
-describe('plain YAML reader', () => {
-  it('gives what the yaml package gives, for the plain subset', () => {
-    for (const text of SURE) {
-      const mine = readPlainYaml(text);
-      expect(mine, text).not.toBeUndefined();
-      expect(mine, text).toEqual(parse(text));
+/** What the config reader should give: the yaml package (YAML 1.2's core schema) is the reference. */
+function reference(text: string): { doc: unknown; problem?: boolean } {
+  try {
+    const doc: unknown = parse(text);
+    return { doc: doc && typeof doc === 'object' ? doc : {} };
+  } catch {
+    return { doc: {}, problem: true };
+  }
+}
+
+describe("kubelet's config", () => {
+  it('is typed as YAML 1.2 types it: durations, quantities and percentages stay strings', () => {
+    const { doc, problem } = parseKubeletConfig(KUBEADM);
+    expect(problem).toBeUndefined();
+    expect(doc).toMatchObject({
+      cgroupDriver: 'systemd',
+      healthzPort: 10248,
+      rotateCertificates: true,
+      authentication: { anonymous: { enabled: false }, webhook: { cacheTTL: '0s' } },
+      clusterDNS: ['10.96.0.10'],
+      logging: { flushFrequency: 0, options: { json: { infoBufferSize: '0' } } },
+      evictionHard: { 'memory.available': '100Mi', 'nodefs.available': '10%', 'imagefs.available': '15%' },
+      memorySwap: {},
+      tlsCipherSuites: [],
+    });
+    expect(parseKubeletConfig('a: yes\nb: on\nc: 10s\nd: 1_000\ne: 12:30\n').doc).toEqual({
+      a: 'yes',
+      b: 'on',
+      c: '10s',
+      d: '1_000',
+      e: '12:30',
+    });
+  });
+
+  it('gives what the yaml package gives, or a reason when that refuses the text', () => {
+    for (const text of [...PLAIN, ...OTHER]) {
+      const want = reference(text);
+      const got = parseKubeletConfig(text);
+      expect(got.doc, text).toEqual(want.doc);
+      if (want.problem) expect(got.problem, text).toMatch(/^kubelet config is not valid YAML: \S/);
+      else expect(got.problem, text).toBeUndefined();
     }
   });
 
@@ -118,11 +155,20 @@ describe('plain YAML reader', () => {
     expect(configs.length).toBeGreaterThan(2);
     for (const file of configs) {
       const text = fs.readFileSync(file, 'utf8');
-      expect(readPlainYaml(text), file).toEqual(parse(text));
+      expect(parseKubeletConfig(text), file).toEqual({ doc: parse(text) });
     }
   });
 
-  it('leaves everything else to the yaml package, invalid YAML included', () => {
-    for (const text of UNSURE) expect(readPlainYaml(text), text).toBeUndefined();
+  it("reads healthz's address and port, kubelet's defaults where absent or unreadable", () => {
+    expect(healthzFromKubeletConfig('healthzBindAddress: 0.0.0.0\nhealthzPort: 10249\n')).toEqual({
+      address: '0.0.0.0',
+      port: 10249,
+      url: 'http://127.0.0.1:10249/healthz',
+    });
+    expect(healthzFromKubeletConfig('')).toMatchObject({ port: 10248, url: 'http://127.0.0.1:10248/healthz' });
+    expect(healthzFromKubeletConfig('a: 1\n---\nb: 2\n')).toMatchObject({
+      port: 10248,
+      problem: expect.stringMatching(/^kubelet config is not valid YAML: .*single document/),
+    });
   });
 });
