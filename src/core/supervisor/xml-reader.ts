@@ -4,8 +4,8 @@
  * (the `<?xml?>` declaration). A DOCTYPE is refused: XML-RPC has none. Line ends are normalised to `\n`, as
  * XML requires. Control characters that XML 1.0 forbids are kept: Python's xmlrpc.client sends a program's
  * log with its colour escapes as they are, and supervisorctl shows them.
- * Written for `status`'s start: a general parser (saxes, with its Unicode name tables) cost every start
- * ~15 ms to load.
+ * Written for `status`'s start: saxes cost it ~5 ms more, too near its target beside js-yaml; txml, the one
+ * lighter parser tried, neither refuses malformed XML nor decodes entities (figures in bench/analysis.md).
  */
 
 export interface XmlHandlers {
