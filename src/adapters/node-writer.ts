@@ -2,11 +2,15 @@
  * Atomic writes to the node's files: temporary file, fsync, rename, fsync of the folder. Each write first makes
  * sure no one but root can change its folder (or a link on the way) under it; appends never follow a link.
  */
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FileWriter } from '../core/host.js';
+
+/** A temporary file's tag. node:crypto is loaded at the first write: `status` writes nothing and starts faster. */
+async function tmpTag(): Promise<string> {
+  return (await import('node:crypto')).randomBytes(4).toString('hex');
+}
 
 /** How many links a folder's path may cross before it counts as a loop (the kernel's own limit). */
 const MAX_LINKS = 40;
@@ -58,7 +62,7 @@ export function createNodeWriter(): FileWriter {
       const dir = path.dirname(target);
       await requireSafeFolder(dir);
       await fs.mkdir(dir, { recursive: true, mode: 0o755 });
-      const tmp = path.join(dir, `.${path.basename(target)}.kubesup-${randomBytes(4).toString('hex')}`);
+      const tmp = path.join(dir, `.${path.basename(target)}.kubesup-${await tmpTag()}`);
       const handle = await fs.open(tmp, 'wx', meta.mode);
       try {
         await handle.writeFile(data);
@@ -123,7 +127,7 @@ export function createNodeWriter(): FileWriter {
     async symlink(target, p) {
       await requireSafeFolder(path.dirname(p));
       // A link made beside it, then renamed over: the path is never missing in between.
-      const tmp = path.join(path.dirname(p), `.${path.basename(p)}.kubesup-${randomBytes(4).toString('hex')}`);
+      const tmp = path.join(path.dirname(p), `.${path.basename(p)}.kubesup-${await tmpTag()}`);
       await fs.mkdir(path.dirname(p), { recursive: true, mode: 0o755 });
       await fs.symlink(target, tmp);
       try {

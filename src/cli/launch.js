@@ -10,5 +10,6 @@ if (major < NEEDED) {
   );
   process.exit(1);
 }
-const { main } = await import('./kubesup.js');
+// `status` has an entry of its own, its code in one file instead of a dozen chunks: it starts faster.
+const { main } = await import(process.argv[2] === 'status' ? './status.js' : './kubesup.js');
 process.exitCode = await main(process.argv.slice(2));

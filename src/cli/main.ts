@@ -3,12 +3,10 @@
  * Headless commands never load React or Ink: the TUI is imported only when it is about to be drawn.
  */
 import { enterFullScreen } from '../adapters/full-screen.js';
-import { BugError, errorKind, errorLine, exitCodeFor, oneLine, ToolError, UsageError } from '../core/errors.js';
-import { type CliOptions, HELP, parseCommandLine } from './args.js';
+import { BugError, ToolError } from '../core/errors.js';
+import type { CliOptions } from './args.js';
 import { createRealHost } from './host.js';
-import { VERSION } from './version.js';
-
-const write = (text: string) => process.stdout.write(text);
+import { runCommandLine, write } from './run.js';
 
 /**
  * Ink's layout engine (yoga-layout) is WebAssembly kept inline as a data: URL, which its loader reads with
@@ -79,30 +77,6 @@ async function dispatch(options: CliOptions): Promise<number> {
   }
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  let options: CliOptions;
-  try {
-    options = parseCommandLine(argv);
-  } catch (error) {
-    const usage = error instanceof UsageError ? error : new UsageError(oneLine(error));
-    process.stderr.write(`kubesup-tui: ${errorLine(usage)}\n`);
-    return exitCodeFor(usage);
-  }
-  if (options.help) {
-    write(HELP);
-    return 0;
-  }
-  if (options.version) {
-    write(`${VERSION}\n`);
-    return 0;
-  }
-  try {
-    return await dispatch(options);
-  } catch (error) {
-    process.stderr.write(`kubesup-tui: ${errorLine(error)}\n`);
-    if (errorKind(error) !== 'user' && process.env.KUBESUP_DEBUG) {
-      process.stderr.write(`${(error as Error).stack ?? ''}\n`);
-    }
-    return exitCodeFor(error);
-  }
+export function main(argv: readonly string[]): Promise<number> {
+  return runCommandLine(argv, dispatch);
 }

@@ -1,5 +1,5 @@
 /** kubelet's own configuration file (KubeletConfiguration YAML): where its healthz endpoint listens. */
-import { parse } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 
 export interface HealthzEndpoint {
   readonly address: string;
@@ -24,25 +24,38 @@ function urlFor(address: string, port: number): string {
   return `http://${host}:${port}/healthz`;
 }
 
-/** The config file parsed; an empty document, and the reason, when it is not valid YAML. */
-export function parseKubeletConfig(yamlText: string | undefined): { doc: Record<string, unknown>; problem?: string } {
+export interface KubeletConfig {
+  readonly doc: Record<string, unknown>;
+  /** Why the text is not valid YAML, when it is not. */
+  readonly problem?: string;
+}
+
+/**
+ * The config file parsed; an empty document, and the reason, when it is not valid YAML. Typed by YAML 1.2's
+ * core schema, as the yaml package typed it: durations (`10s`), quantities (`100Mi`) and percentages stay strings.
+ */
+export function parseKubeletConfig(yamlText: string | undefined): KubeletConfig {
   if (yamlText === undefined) return { doc: {} };
   try {
-    const doc: unknown = parse(yamlText);
+    const doc: unknown = load(yamlText, { schema: CORE_SCHEMA });
     return { doc: doc && typeof doc === 'object' ? (doc as Record<string, unknown>) : {} };
   } catch (error) {
     return { doc: {}, problem: `kubelet config is not valid YAML: ${(error as Error).message.split('\n')[0]}` };
   }
 }
 
+/** healthzBindAddress and healthzPort from the parsed config; defaults where absent or unreadable. */
+export function healthzFromConfig({ doc, problem }: KubeletConfig): HealthzEndpoint & { readonly problem?: string } {
+  const address = typeof doc.healthzBindAddress === 'string' ? doc.healthzBindAddress : DEFAULT_HEALTHZ.address;
+  const port = typeof doc.healthzPort === 'number' ? doc.healthzPort : DEFAULT_HEALTHZ.port;
+  return { address, port, url: urlFor(address, port), ...(problem ? { problem } : {}) };
+}
+
 /** healthzBindAddress and healthzPort from the config text; defaults where absent or unreadable. */
 export function healthzFromKubeletConfig(
   yamlText: string | undefined,
 ): HealthzEndpoint & { readonly problem?: string } {
-  const { doc: obj, problem } = parseKubeletConfig(yamlText);
-  const address = typeof obj.healthzBindAddress === 'string' ? obj.healthzBindAddress : DEFAULT_HEALTHZ.address;
-  const port = typeof obj.healthzPort === 'number' ? obj.healthzPort : DEFAULT_HEALTHZ.port;
-  return { address, port, url: urlFor(address, port), ...(problem ? { problem } : {}) };
+  return healthzFromConfig(parseKubeletConfig(yamlText));
 }
 
 /** The value of one of kubelet's flags in an argv (`--name=value` or `--name value`); the last one wins. */

@@ -3,7 +3,7 @@
  * log is, and kubelet's healthz address. Shared by `status` and the live monitor.
  */
 import type { ConnectOptions, Host } from '../host.js';
-import { healthzFromKubeletConfig, kubeletConfigPath, kubeletFlag, parseKubeletConfig } from '../kubelet/config.js';
+import { healthzFromConfig, kubeletConfigPath, kubeletFlag, parseKubeletConfig } from '../kubelet/config.js';
 import { type EvictionThresholds, evictionThresholds } from '../kubelet/eviction.js';
 import { findKubeletProcesses } from '../kubelet/processes.js';
 import { locateSupervisord, requireEndpoint, type SupervisorOverrides } from '../supervisor/locate.js';
@@ -55,9 +55,10 @@ export async function findMonitorTarget(
   const kubelets = await findKubeletProcesses(host.procs);
   const configPath = kubelets.map((k) => kubeletConfigPath(k.argv ?? [])).find(Boolean);
   const configText = configPath ? (await host.files.read(configPath))?.toString('utf8') : undefined;
-  const healthz = healthzFromKubeletConfig(configText);
+  const config = parseKubeletConfig(configText);
+  const healthz = healthzFromConfig(config);
   const kubeletArgv = kubelets[0]?.argv ?? [];
-  const eviction = evictionThresholds(kubeletFlag(kubeletArgv, 'eviction-hard'), parseKubeletConfig(configText).doc);
+  const eviction = evictionThresholds(kubeletFlag(kubeletArgv, 'eviction-hard'), config.doc);
 
   const warnings: string[] = [];
   if (kubelets.length > 1)

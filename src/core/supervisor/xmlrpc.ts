@@ -2,14 +2,14 @@
  * XML-RPC encoding and decoding, as supervisord speaks it (Python's xmlrpc.client on the other side).
  *
  * Pure: bytes in, values out. The transport lives in adapters/supervisor-rpc.ts.
- * XML is read by saxes, a strict streaming parser: XML-RPC's value grammar (`<value><struct><member>…`) is
+ * XML is read in one strict pass (xml-reader.ts): XML-RPC's value grammar (`<value><struct><member>…`) is
  * mapped onto plain values as the tags go by, with no document tree between (the monitor decodes an answer
  * several times a second; a tree parser cost 5x the CPU). Requests are written the way Python's own
  * xmlrpc.client writes them: fixed tags around escaped text.
  */
-import { SaxesParser } from 'saxes';
 import { BugError, ExternalFailure } from '../errors.js';
 import type { RpcValue } from '../host.js';
+import { readXml } from './xml-reader.js';
 
 export type { RpcValue };
 
@@ -173,33 +173,26 @@ function close(frame: Frame, parent: Frame | undefined): void {
 
 /** Decode a `methodResponse`; throws RpcFault for a fault, Error for anything that is not XML-RPC. */
 export function decodeResponse(xml: string): RpcValue {
-  const parser = new SaxesParser();
   const stack: Frame[] = [];
   let root: Frame | undefined;
-  parser.on('error', (error) => {
-    // A program's log may hold control characters (colour escapes) that XML 1.0 does not allow and Python
-    // sends as they are: keep them, as supervisorctl tail does. Anything else is not XML.
-    if (!error.message.includes('disallowed character')) throw error;
-  });
-  parser.on('opentag', (tag) => {
-    const frame: Frame = { tag: tag.name, text: '' };
-    if (tag.name === 'data') frame.items = [];
-    if (tag.name === 'struct') frame.members = {};
-    if (stack.length === 0) root = frame;
-    stack.push(frame);
-  });
-  const addText = (text: string) => {
-    const top = stack.at(-1);
-    if (top) top.text += text;
-  };
-  parser.on('text', addText);
-  parser.on('cdata', addText);
-  parser.on('closetag', () => {
-    const frame = stack.pop() as Frame;
-    close(frame, stack.at(-1));
-  });
   try {
-    parser.write(xml).close();
+    readXml(xml, {
+      open(tag) {
+        const frame: Frame = { tag, text: '' };
+        if (tag === 'data') frame.items = [];
+        if (tag === 'struct') frame.members = {};
+        if (stack.length === 0) root = frame;
+        stack.push(frame);
+      },
+      text(text) {
+        const top = stack.at(-1);
+        if (top) top.text += text;
+      },
+      close() {
+        const frame = stack.pop() as Frame;
+        close(frame, stack.at(-1));
+      },
+    });
   } catch (error) {
     const message = (error as Error).message;
     throw new NotXmlRpc(message.startsWith('not an XML-RPC') ? message : `not an XML-RPC answer: ${message}`);

@@ -6,7 +6,8 @@ import type { FileReader } from '../../host.js';
 import { differingFlags } from '../../kubelet/flags.js';
 import { expandCommand } from '../../systemd/exec-line.js';
 import { resolveUnit } from '../../systemd/resolve-unit.js';
-import { digestSources, type Journal, readJournal } from './journal.js';
+import { digestSources } from './digest.js';
+import { type Journal, readJournal } from './journal.js';
 
 export interface Drift {
   readonly changedFiles: string[];

@@ -3,7 +3,6 @@
  * and the backup of every file replaced. Written atomically after every change, so that a run killed at any
  * moment leaves what the next `migrate` needs to resume and `rollback` needs to restore.
  */
-import { createHash } from 'node:crypto';
 import { ToolError } from '../../errors.js';
 import type { FileMeta, FileReader, Host } from '../../host.js';
 import type { Plan } from '../plan/plan.js';
@@ -55,10 +54,6 @@ export interface Journal {
   updatedAt: string;
 }
 
-export function sha256(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
 export async function readJournal(files: FileReader, unit = 'kubelet.service'): Promise<Journal | null> {
   const path = journalPath(unit);
   const bytes = await files.read(path);
@@ -104,6 +99,8 @@ export function newJournal(plan: Plan, sourceDigests: Record<string, string | nu
 
 /** A new journal for this plan, saved before anything changes on the node. */
 export async function startJournal(host: Host, plan: Plan): Promise<Journal> {
+  // digest.ts (and node:crypto under it) loaded only here: `status` reads the journal on every run.
+  const { digestSources } = await import('./digest.js');
   const journal = newJournal(plan, await digestSources(host.files, plan.service.sources), new Date(host.clock.now()));
   await saveJournal(host, journal);
   return journal;
@@ -112,18 +109,6 @@ export async function startJournal(host: Host, plan: Plan): Promise<Journal> {
 /** Where this migration keeps the originals of the files it replaces (the same path below it). */
 export function backupDir(plan: Plan): string {
   return `${STATE_DIR}/backups/${plan.createdAt.replace(/[:.]/g, '-')}`;
-}
-
-export async function digestSources(
-  files: FileReader,
-  paths: readonly string[],
-): Promise<Record<string, string | null>> {
-  const out: Record<string, string | null> = {};
-  for (const p of paths) {
-    const b = await files.read(p).catch(() => undefined);
-    out[p] = b === undefined ? null : sha256(b);
-  }
-  return out;
 }
 
 /** Moves a finished journal aside, so that the next migration starts afresh (and the history stays). */
