@@ -30,11 +30,12 @@ describe("the followed log, read from this node's file", () => {
     files.put(LOG, 'I1207 first line\n');
     const follower = followProgramLog(host as Host, transport, 'kubelet', LOG, true);
     expect((await follower.poll()).lines).toEqual(['I1207 first line']);
-    const euro = Buffer.from('€ second\n');
-    files.put(LOG, Buffer.concat([Buffer.from('I1207 first line\n'), euro.subarray(0, 2)]));
-    expect((await follower.poll()).lines).toEqual([]);
-    files.put(LOG, Buffer.concat([Buffer.from('I1207 first line\n'), euro]));
-    expect((await follower.poll()).lines).toEqual(['€ second']);
+    const euro = Buffer.from('€ third\n');
+    const before = Buffer.from('I1207 first line\nI1207 second\n');
+    files.put(LOG, Buffer.concat([before, euro.subarray(0, 2)]));
+    expect((await follower.poll()).lines).toEqual(['I1207 second']);
+    files.put(LOG, Buffer.concat([before, euro]));
+    expect((await follower.poll()).lines).toEqual(['€ third']);
     expect(transport.asked).toEqual([]);
   });
 

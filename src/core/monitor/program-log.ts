@@ -9,8 +9,8 @@ import { type ByteRangeSource, type FollowResult, LogFollower, SplitCharacter } 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * The log file's bytes read here, decoded as supervisord decodes them (strictly: a range that ends inside a
- * character is refused, and the follower reads it shorter). A kubelet writing 2 lines a second cost the monitor
+ * The log file's bytes read here, decoded strictly as supervisord decodes them; a character split at the end
+ * (the writer half-way through it) is left for the next read. A kubelet writing 2 lines a second cost the monitor
  * an XML-RPC round trip per line (and supervisord its answer); a range read is a fraction of that. A file this
  * process may not read sends every later read to supervisord.
  */
@@ -28,11 +28,13 @@ function localSource(files: Host['files'], path: string, served: ByteRangeSource
       }
       // No file: supervisord says so as it does (the engine shows "no log file yet").
       if (!bytes) return served.read(offset, length);
-      try {
-        return utf8.decode(bytes);
-      } catch {
-        throw new SplitCharacter(offset, length);
+      // A character the writer has not finished yet waits at the end; the lines before it are handed out now.
+      for (let cut = 0; cut < 4 && cut <= bytes.length; cut++) {
+        try {
+          return utf8.decode(bytes.subarray(0, bytes.length - cut));
+        } catch {}
       }
+      throw new SplitCharacter(offset, length);
     },
     size: async () => (local ? ((await files.size(path).catch(() => undefined)) ?? 0) : (served.size?.() ?? 0)),
   };

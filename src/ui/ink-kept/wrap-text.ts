@@ -4,7 +4,7 @@
  */
 import cliTruncate from 'cli-truncate';
 import wrapAnsi from 'wrap-ansi';
-import { kept } from './kept.js';
+import { keeper } from './kept.js';
 
 type Wrap = 'wrap' | 'end' | 'middle' | 'truncate' | 'truncate-end' | 'truncate-middle' | 'truncate-start';
 
@@ -15,14 +15,8 @@ function wrapped(text: string, maxWidth: number, wrapType: Wrap): string {
   return cliTruncate(text, maxWidth, { position });
 }
 
-const answers = new Map<string, (text: string) => string>();
+const answers = keeper<string>(2048);
 
 export default function wrapText(text: string, maxWidth: number, wrapType: Wrap): string {
-  const how = `${maxWidth}:${wrapType}`;
-  let answer = answers.get(how);
-  if (!answer) {
-    answer = kept(1024, (t) => wrapped(t, maxWidth, wrapType));
-    answers.set(how, answer);
-  }
-  return answer(text);
+  return answers(`${maxWidth}:${wrapType}:${text}`, () => wrapped(text, maxWidth, wrapType));
 }
