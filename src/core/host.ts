@@ -61,7 +61,10 @@ export interface FileReader {
   readLink(path: string): Promise<string | undefined>;
   /** Whether anything (file, folder, link) is at the path, without reading it. */
   exists(path: string): Promise<boolean>;
-  /** Up to `length` bytes from `offset`; undefined when the file does not exist. */
+  /**
+   * Up to `length` bytes from `offset`, no more than the file's size says it holds (a regular file: /proc's
+   * files say 0); undefined when the file does not exist.
+   */
   readRange(path: string, offset: number, length: number): Promise<Buffer | undefined>;
   /** The file's size in bytes; undefined when it does not exist. */
   size(path: string): Promise<number | undefined>;

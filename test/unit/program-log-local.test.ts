@@ -39,6 +39,30 @@ describe("the followed log, read from this node's file", () => {
     expect(transport.asked).toEqual([]);
   });
 
+  it('counts a byte-order mark as bytes (no rotation seen where there is none)', async () => {
+    const { host, files } = fakeHost();
+    let text = '\uFEFFI1207 first line\n';
+    files.put(LOG, text);
+    const follower = followProgramLog(host as Host, supervisord(), 'kubelet', LOG, true);
+    expect((await follower.poll()).lines).toEqual(['\uFEFFI1207 first line']);
+    for (let n = 0; n < 4; n++) {
+      const line = `I1207 a line long enough to move the fingerprint past the mark, number ${n}`;
+      text += `${line}\n`;
+      files.put(LOG, text);
+      expect(await follower.poll()).toEqual({ lines: [line], rotated: false, lostBytes: 0 });
+    }
+  });
+
+  it('asks supervisord for bytes that are no UTF-8 (3.x serves them as they are)', async () => {
+    const { host, files } = fakeHost();
+    const bytes = Buffer.concat([Buffer.from('I1207 bad '), Buffer.from([0xff]), Buffer.from(' byte\n')]);
+    files.put(LOG, bytes);
+    const transport = supervisord(Buffer.from('I1207 bad \uFFFD byte\n'));
+    const follower = followProgramLog(host as Host, transport, 'kubelet', LOG, true);
+    expect((await follower.poll()).lines).toEqual(['I1207 bad \uFFFD byte']);
+    expect(transport.asked).toContain('supervisor.readProcessStdoutLog');
+  });
+
   it('asks supervisord when the file is not there (it says why) or this process may not read it', async () => {
     const { host, files } = fakeHost();
     const missing = followProgramLog(host as Host, supervisord(), 'kubelet', LOG, true);

@@ -60,16 +60,8 @@ function utf8Suffix(text: string, max: number): string {
  */
 const REPLACEMENT = '\uFFFD';
 
-/** A range of the log file read here that does not decode: it ends inside a character (see program-log.ts). */
-export class SplitCharacter extends Error {
-  constructor(offset: number, length: number) {
-    super(`bytes ${offset}-${offset + length} of the log end inside a character`);
-  }
-}
-
 function isSplitCharacter(error: unknown): boolean {
   // As a direct call the handler's UnicodeDecodeError is an HTTP 500; inside a multicall, fault FAILED.
-  if (error instanceof SplitCharacter) return true;
   return (error instanceof RpcHttpError && error.status === 500) || (error instanceof RpcFault && error.code === 30);
 }
 

@@ -4,9 +4,10 @@
  */
 import type { Host, RpcTransport } from '../host.js';
 import { supervisorClient } from '../supervisor/client.js';
-import { type ByteRangeSource, type FollowResult, LogFollower, SplitCharacter } from './log-follower.js';
+import { type ByteRangeSource, type FollowResult, LogFollower } from './log-follower.js';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// A byte-order mark is text as supervisord reads it: dropped, the follower's byte count would fall short.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * The log file's bytes read here, decoded strictly as supervisord decodes them; a character split at the end
@@ -34,7 +35,8 @@ function localSource(files: Host['files'], path: string, served: ByteRangeSource
           return utf8.decode(bytes.subarray(0, bytes.length - cut));
         } catch {}
       }
-      throw new SplitCharacter(offset, length);
+      // Bytes that are no UTF-8 at all: supervisord's answer is the reference (3.x sends them as they are).
+      return served.read(offset, length);
     },
     size: async () => (local ? ((await files.size(path).catch(() => undefined)) ?? 0) : (served.size?.() ?? 0)),
   };
