@@ -106,7 +106,20 @@ describe('log follower', () => {
     await f.poll();
     log.current = Buffer.from('y1\n'); // cleared by clearProcessLogs, then written
     const r = await f.poll();
-    expect(r).toEqual({ lines: ['y1'], rotated: true, lostBytes: null });
+    expect(r).toEqual({ lines: ['y1'], rotated: true, lostBytes: null, more: false });
+  });
+
+  it('says when a poll stopped at its chunk limit with more waiting, and not when it reached the end', async () => {
+    const log = new FakeLog();
+    const f = new LogFollower(log, { chunkBytes: 16 });
+    log.append(Array.from({ length: 20 }, (_, i) => `line ${i}\n`).join(''));
+    const first = await f.poll(2);
+    expect(first.more).toBe(true);
+    let rest = await f.poll(100);
+    expect(rest.more).toBe(false);
+    expect([...first.lines, ...rest.lines]).toHaveLength(20);
+    rest = await f.poll(2);
+    expect(rest).toEqual({ lines: [], rotated: false, lostBytes: 0, more: false });
   });
 
   it('under a fast writer with frequent rotations, every line arrives exactly once, in order', async () => {

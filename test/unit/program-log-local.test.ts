@@ -49,7 +49,7 @@ describe("the followed log, read from this node's file", () => {
       const line = `I1207 a line long enough to move the fingerprint past the mark, number ${n}`;
       text += `${line}\n`;
       files.put(LOG, text);
-      expect(await follower.poll()).toEqual({ lines: [line], rotated: false, lostBytes: 0 });
+      expect(await follower.poll()).toEqual({ lines: [line], rotated: false, lostBytes: 0, more: false });
     }
   });
 

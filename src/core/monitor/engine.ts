@@ -217,8 +217,8 @@ export class MonitorEngine {
     const notice = rotationNotice(result, this.data.logNotice);
     if (result.lines.length || notice !== this.data.logNotice)
       this.update({ logVersion: this.data.logVersion + 1, logNotice: notice });
-    // Lines came: more may be waiting (a backlog after a flood), so the next poll comes soon, not at rest.
-    if (result.lines.length && this.running) this.scheduler.nudge();
+    // A backlog (after a flood) is read on at once, not at rest; a poll that reached the end waits for a wake-up.
+    if (result.more && this.running) this.scheduler.nudge();
   }
 
   /** One poll of the running engine; how long until the next one when nothing nudges it. */

@@ -29,6 +29,8 @@ export interface FollowResult {
   readonly rotated: boolean;
   /** Bytes that were written but could not be read (rotated away unreadably); 0 when none. */
   readonly lostBytes: number | null;
+  /** The poll stopped at its chunk limit, not at the end of what is there: more lines are waiting. */
+  readonly more: boolean;
 }
 
 const FINGERPRINT_MAX = 64;
@@ -148,6 +150,7 @@ export class LogFollower {
     let lostBytes: number | null = 0;
     let want = chunk;
     let usable = prefetched;
+    let atEnd = false;
     for (let i = 0; i < maxChunks; i++) {
       const fpBytes = byteLength(this.fingerprint);
       const start = this.offset - fpBytes;
@@ -173,6 +176,7 @@ export class LogFollower {
       let consumed = lastNl >= 0 ? fresh.slice(0, lastNl + 1) : '';
       if (!consumed && byteLength(fresh) >= MAX_PARTIAL) consumed = fresh;
       if (!consumed) {
+        atEnd = reachedEnd;
         if (reachedEnd) break;
         // A line longer than the chunk: read more at once rather than the same range again.
         want = Math.min(want * 2, MAX_PARTIAL + 4);
@@ -182,9 +186,10 @@ export class LogFollower {
       this.offset += byteLength(consumed);
       this.fingerprint = utf8Suffix(this.fingerprint + consumed, FINGERPRINT_MAX);
       want = chunk;
+      atEnd = reachedEnd;
       if (reachedEnd) break;
     }
-    return { lines, rotated, lostBytes };
+    return { lines, rotated, lostBytes, more: !atEnd };
   }
 
   private async recoverFromBackup(fpBytes: number): Promise<string[] | undefined> {
