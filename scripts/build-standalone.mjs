@@ -14,7 +14,9 @@ import * as esbuild from 'esbuild';
 import { bundleOptions } from './bundle-options.mjs';
 
 const OUT = 'dist/standalone';
-const BUNDLE = path.join(OUT, 'kubesup-standalone.mjs');
+// The entry, and the two bundles it picks from (status's own, and every other command's), as in dist/cli.js.
+const ENTRY = path.join(OUT, 'kubesup-standalone.mjs');
+const BUNDLES = { './main.js': 'kubesup-main.mjs', './status-main.js': 'kubesup-status.mjs' };
 const TARGETS = [
   ['kubesup-tui-linux-x64', 'bun-linux-x64-baseline'],
   ['kubesup-tui-linux-arm64', 'bun-linux-arm64'],
@@ -36,8 +38,26 @@ const bunHttp = {
 await esbuild.build({
   ...bundleOptions,
   plugins: [...bundleOptions.plugins, bunHttp],
+  entryPoints: { 'kubesup-main': 'src/cli/main.ts', 'kubesup-status': 'src/cli/status-main.ts' },
+  outdir: OUT,
+  outExtension: { '.js': '.mjs' },
+});
+// `status` loads only its own bundle: a third of the code, ~3 ms less of its start (Bun --splitting keeps the
+// files apart in the executable).
+const pickBundle = {
+  name: 'pick-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(status-)?main\.js$/ }, (args) => ({
+      path: `./${BUNDLES[args.path]}`,
+      external: true,
+    }));
+  },
+};
+await esbuild.build({
+  ...bundleOptions,
+  plugins: [pickBundle],
   entryPoints: ['src/cli/standalone.ts'],
-  outfile: BUNDLE,
+  outfile: ENTRY,
 });
 const sums = [];
 for (const [file, target] of TARGETS) {
@@ -48,8 +68,10 @@ for (const [file, target] of TARGETS) {
     bin('bun'),
     [
       'build',
-      BUNDLE,
+      ENTRY,
+      ...Object.values(BUNDLES).map((b) => path.join(OUT, b)),
       '--compile',
+      '--splitting',
       '--bytecode',
       '--format=esm',
       '--minify',
@@ -62,5 +84,5 @@ for (const [file, target] of TARGETS) {
   sums.push(`${sha}  ${file}`);
   process.stderr.write(`built ${outfile} (${(fs.statSync(outfile).size / 1e6).toFixed(1)} MB)\n`);
 }
-fs.rmSync(BUNDLE);
+for (const f of [ENTRY, ...Object.values(BUNDLES).map((b) => path.join(OUT, b))]) fs.rmSync(f);
 fs.writeFileSync(path.join(OUT, 'SHA256SUMS'), `${sums.join('\n')}\n`);
