@@ -14,7 +14,9 @@ import * as esbuild from 'esbuild';
 import { bundleOptions } from './bundle-options.mjs';
 
 const OUT = 'dist/standalone';
-const BUNDLE = path.join(OUT, 'kubesup-standalone.mjs');
+// The entry, and the two bundles it picks from (status's own, and every other command's), as in dist/cli.js.
+const ENTRY = path.join(OUT, 'kubesup-standalone.mjs');
+const BUNDLES = { './main.js': 'kubesup-main.mjs', './status-main.js': 'kubesup-status.mjs' };
 const TARGETS = [
   ['kubesup-tui-linux-x64', 'bun-linux-x64-baseline'],
   ['kubesup-tui-linux-arm64', 'bun-linux-arm64'],
@@ -23,7 +25,40 @@ const bin = (name) => path.join('node_modules', '.bin', name);
 
 fs.rmSync(OUT, { recursive: true, force: true });
 fs.mkdirSync(OUT, { recursive: true });
-await esbuild.build({ ...bundleOptions, entryPoints: ['src/cli/standalone.ts'], outfile: BUNDLE });
+// Bun's node:http costs every start ~15 ms (its load and first request; `status` is 0.3x supervisorctl's):
+// the adapters' HTTP goes through Bun's own fetch instead (src/adapters/http-client-bun.ts).
+const bunHttp = {
+  name: 'bun-http',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/http-client\.js$/ }, (args) =>
+      args.importer.endsWith('-bun.ts') ? undefined : { path: path.resolve(args.resolveDir, 'http-client-bun.ts') },
+    );
+  },
+};
+await esbuild.build({
+  ...bundleOptions,
+  plugins: [...bundleOptions.plugins, bunHttp],
+  entryPoints: { 'kubesup-main': 'src/cli/main.ts', 'kubesup-status': 'src/cli/status-main.ts' },
+  outdir: OUT,
+  outExtension: { '.js': '.mjs' },
+});
+// `status` loads only its own bundle: a third of the code, ~3 ms less of its start (Bun --splitting keeps the
+// files apart in the executable).
+const pickBundle = {
+  name: 'pick-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(status-)?main\.js$/ }, (args) => ({
+      path: `./${BUNDLES[args.path]}`,
+      external: true,
+    }));
+  },
+};
+await esbuild.build({
+  ...bundleOptions,
+  plugins: [pickBundle],
+  entryPoints: ['src/cli/standalone.ts'],
+  outfile: ENTRY,
+});
 const sums = [];
 for (const [file, target] of TARGETS) {
   const outfile = path.join(OUT, file);
@@ -33,8 +68,10 @@ for (const [file, target] of TARGETS) {
     bin('bun'),
     [
       'build',
-      BUNDLE,
+      ENTRY,
+      ...Object.values(BUNDLES).map((b) => path.join(OUT, b)),
       '--compile',
+      '--splitting',
       '--bytecode',
       '--format=esm',
       '--minify',
@@ -47,5 +84,5 @@ for (const [file, target] of TARGETS) {
   sums.push(`${sha}  ${file}`);
   process.stderr.write(`built ${outfile} (${(fs.statSync(outfile).size / 1e6).toFixed(1)} MB)\n`);
 }
-fs.rmSync(BUNDLE);
+for (const f of [ENTRY, ...Object.values(BUNDLES).map((b) => path.join(OUT, b))]) fs.rmSync(f);
 fs.writeFileSync(path.join(OUT, 'SHA256SUMS'), `${sums.join('\n')}\n`);

@@ -1,8 +1,8 @@
 /** Health probes: HTTP GET with a deadline (kubelet's /healthz, etcd's /health over TLS), a unix socket connect. */
-import http from 'node:http';
+import type http from 'node:http';
 import type https from 'node:https';
-import net from 'node:net';
 import type { HttpProbe, HttpProbeResult, TlsClient } from '../core/host.js';
+import { createHttpClient, type HttpClient } from './http-client.js';
 
 /** A body that says healthy: kubelet's `ok`, etcd's `{"health":"true"}`. */
 function healthyBody(body: string): boolean {
@@ -17,9 +17,36 @@ function healthyBody(body: string): boolean {
 }
 
 export function createHttpProbe(): HttpProbe {
-  // One connection kept between probes (every 2 s in the monitor): a connect and a close each time cost
-  // more than the request. A kubelet that died closes it; the next probe connects afresh.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  // One connection kept between probes (every 2 s in the monitor) to each server: a connect and a close each
+  // time cost more than the request. A kubelet that died closes it; the next probe connects afresh.
+  const clients = new Map<string, HttpClient>();
+  const plainGet = async (url: string, timeoutMs: number, started: number): Promise<HttpProbeResult> => {
+    const parsed = new URL(url);
+    let client = clients.get(parsed.host);
+    if (!client) {
+      client = createHttpClient({ host: parsed.hostname, port: Number(parsed.port || 80) });
+      clients.set(parsed.host, client);
+    }
+    try {
+      const answer = await client.request({ method: 'GET', path: parsed.pathname + parsed.search, timeoutMs });
+      const body = answer.body.slice(0, 4096);
+      return {
+        ok: answer.status === 200 && healthyBody(body),
+        status: answer.status,
+        body: body.slice(0, 200),
+        latencyMs: performance.now() - started,
+      };
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      const why =
+        e.code === 'ETIMEDOUT'
+          ? `no answer within ${timeoutMs} ms`
+          : e.code === 'ECONNREFUSED'
+            ? 'connection refused'
+            : e.message;
+      return { ok: false, latencyMs: performance.now() - started, error: why };
+    }
+  };
   const tlsAgents = new Map<string, https.Agent>();
   // node:https (and TLS under it) loaded only for a TLS probe (etcd's): kubelet's healthz is plain HTTP, and
   // loading TLS costs every `status` a few ms of its start.
@@ -36,9 +63,9 @@ export function createHttpProbe(): HttpProbe {
   return {
     async get(url, timeoutMs, tls) {
       const started = performance.now();
-      const secure = url.startsWith('https:');
-      if (secure) httpsModule ??= import('node:https').then((m) => m.default);
-      const lib = secure ? await httpsModule : null;
+      if (!url.startsWith('https:')) return plainGet(url, timeoutMs, started);
+      httpsModule ??= import('node:https').then((m) => m.default);
+      const lib = await httpsModule;
       return new Promise((resolve) => {
         const onResponse = (res: http.IncomingMessage) => {
           let body = '';
@@ -55,9 +82,7 @@ export function createHttpProbe(): HttpProbe {
             }),
           );
         };
-        const req = lib
-          ? lib.get(url, { timeout: timeoutMs, agent: tlsAgent(lib, tls ?? {}) }, onResponse)
-          : http.get(url, { timeout: timeoutMs, agent }, onResponse);
+        const req = lib.get(url, { timeout: timeoutMs, agent: tlsAgent(lib, tls ?? {}) }, onResponse);
         req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
         req.on('error', (e: NodeJS.ErrnoException) =>
           resolve({
@@ -68,8 +93,10 @@ export function createHttpProbe(): HttpProbe {
         );
       });
     },
-    connect(socketPath, timeoutMs) {
+    async connect(socketPath, timeoutMs) {
       const started = performance.now();
+      // node:net loaded only for a socket probe (a moved service's): Bun's costs every start ~4 ms.
+      const net = await import('node:net');
       return new Promise<HttpProbeResult>((resolve) => {
         const socket = net.connect({ path: socketPath });
         const done = (r: Omit<HttpProbeResult, 'latencyMs'>) => {

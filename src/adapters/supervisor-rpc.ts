@@ -2,10 +2,10 @@
  * supervisord's XML-RPC over its unix socket or TCP port: one persistent HTTP/1.1 connection,
  * the way supervisorctl's SupervisorTransport talks to it. Basic auth when the config sets a username.
  */
-import http from 'node:http';
 import { ExternalFailure } from '../core/errors.js';
 import type { ConnectOptions, SupervisorConnection } from '../core/host.js';
 import { decodeResponse, encodeCall, RpcHttpError, type RpcValue } from '../core/supervisor/xmlrpc.js';
+import { createHttpClient } from './http-client.js';
 
 /** A failure to reach supervisord at all, as opposed to a fault it answered with. */
 export class SupervisorUnreachable extends ExternalFailure {
@@ -53,81 +53,45 @@ export function createRpcTransport(options: ConnectOptions): SupervisorConnectio
   } else {
     throw new SupervisorUnreachable(`not a supervisord URL (unix:///path or http://host:port): ${url}`);
   }
-  // One socket, kept open between calls: a poll every 250 ms must not cost a connect each time.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const client = createHttpClient(target);
   const auth =
     options.username !== undefined
       ? `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}`
       : undefined;
 
-  function call(
+  async function call(
     method: string,
     params: readonly RpcValue[] = [],
     timeoutMs = options.timeoutMs ?? 10_000,
   ): Promise<RpcValue> {
-    const body = Buffer.from(encodeCall(method, params), 'utf8');
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          agent,
-          // No TLS here, so no server name: without this the agent asks net.isIP("localhost"), whose IPv6
-          // pattern costs ~5 ms to compile on the first request of every start. (Read by http.Agent; not in
-          // @types/node's RequestOptions.)
-          ...({ servername: '' } as http.RequestOptions),
-          ...(target.socketPath ? { socketPath: target.socketPath } : { host: target.host, port: target.port }),
-          path: `${target.basePath}/RPC2`,
-          method: 'POST',
-          headers: {
-            // supervisorctl sends Host: localhost over the unix socket.
-            Host: 'localhost',
-            'Content-Type': 'text/xml',
-            'Content-Length': body.length,
-            ...(auth ? { Authorization: auth } : {}),
-          },
-          timeout: timeoutMs,
+    let answer: { status: number; body: string };
+    try {
+      answer = await client.request({
+        method: 'POST',
+        path: `${target.basePath}/RPC2`,
+        headers: {
+          // supervisorctl sends Host: localhost over the unix socket.
+          Host: 'localhost',
+          'Content-Type': 'text/xml',
+          ...(auth ? { Authorization: auth } : {}),
         },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', (e) =>
-            reject(new SupervisorUnreachable(describeSocketError(e, where), (e as NodeJS.ErrnoException).code)),
-          );
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            if (res.statusCode === 401) {
-              reject(new SupervisorUnreachable(`supervisord at ${where} refused the credentials (HTTP 401)`, 'EAUTH'));
-              return;
-            }
-            if (res.statusCode !== 200) {
-              reject(
-                new RpcHttpError(
-                  res.statusCode ?? 0,
-                  `supervisord at ${where} answered HTTP ${res.statusCode} to ${method}`,
-                ),
-              );
-              return;
-            }
-            try {
-              resolve(decodeResponse(text));
-            } catch (error) {
-              reject(error);
-            }
-          });
-        },
-      );
-      req.on('timeout', () => {
-        req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
+        body: Buffer.from(encodeCall(method, params), 'utf8'),
+        timeoutMs,
       });
-      req.on('error', (e: NodeJS.ErrnoException) => {
-        const message =
-          e.code === 'ETIMEDOUT'
-            ? `supervisord at ${where} did not answer ${method} within ${Math.round(timeoutMs / 1000)} s`
-            : describeSocketError(e, where);
-        reject(new SupervisorUnreachable(message, e.code));
-      });
-      req.end(body);
-    });
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      const message =
+        e.code === 'ETIMEDOUT'
+          ? `supervisord at ${where} did not answer ${method} within ${Math.round(timeoutMs / 1000)} s`
+          : describeSocketError(e, where);
+      throw new SupervisorUnreachable(message, e.code);
+    }
+    if (answer.status === 401)
+      throw new SupervisorUnreachable(`supervisord at ${where} refused the credentials (HTTP 401)`, 'EAUTH');
+    if (answer.status !== 200)
+      throw new RpcHttpError(answer.status, `supervisord at ${where} answered HTTP ${answer.status} to ${method}`);
+    return decodeResponse(answer.body);
   }
 
-  return { call, where, close: () => agent.destroy() };
+  return { call, where, close: () => client.close() };
 }

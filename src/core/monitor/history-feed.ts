@@ -11,7 +11,8 @@ import { findLatestStart, type MainLogEvent } from '../supervisor/main-log.js';
 import { FaultCode } from '../supervisor/xmlrpc.js';
 import { withAgentHistory } from './agent-history.js';
 import { type AgentRead, readAgentState } from './agent-state.js';
-import { LogFollower } from './log-follower.js';
+import { localLogSource } from './local-log-source.js';
+import { type ByteRangeSource, LogFollower } from './log-follower.js';
 import { logMarks } from './log-marks.js';
 import { type ProgramHistory, RestartHistory } from './restart-history.js';
 
@@ -87,10 +88,10 @@ export class HistoryFeed {
     if (!this.follower) {
       const startOffset =
         (this.logPath ? await findLatestStart(this.files, this.logPath).catch(() => undefined) : undefined) ?? 0;
-      this.follower = new LogFollower(
-        { read: (o, l) => supervisor.readLog(o, l) },
-        { chunkBytes: 1024 * 1024, startOffset },
-      );
+      const served: ByteRangeSource = { read: (o, l) => supervisor.readLog(o, l) };
+      // The log is this node's file (the start line was just found in it): read here, not through supervisord.
+      const source = this.logPath ? localLogSource(this.files, this.logPath, served) : served;
+      this.follower = new LogFollower(source, { chunkBytes: 1024 * 1024, startOffset });
     }
     try {
       const main = await this.follower.poll(64);

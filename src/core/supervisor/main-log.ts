@@ -11,6 +11,7 @@
 import path from 'node:path/posix';
 import type { FileReader } from '../host.js';
 import { expandPercent, expansionNames, getValue, type SupervisorConfig } from './config.js';
+import { localTime } from './local-time.js';
 
 export type MainLogEvent =
   | { kind: 'started'; time: number; pid: number }
@@ -74,9 +75,9 @@ const LINE_EVENTS: readonly (readonly [RegExp, (m: Match, time: number) => MainL
 export function parseMainLogLine(line: string): MainLogEvent | undefined {
   const t = TIME.exec(line);
   if (!t) return undefined;
-  const [, y, mo, d, h, mi, s, ms] = t.map(Number) as number[];
+  const [y, mo, d, h, mi, s, ms] = t.slice(1).map(Number) as [number, number, number, number, number, number, number];
   // supervisord writes local time; kubesup-tui runs on the same node, so local time reads it back.
-  const time = new Date(y as number, (mo as number) - 1, d, h, mi, s, ms).getTime();
+  const time = localTime(y, mo, d, h, mi, s, ms);
   const rest = line.slice(t[0].length);
   for (const [pattern, event] of LINE_EVENTS) {
     const m = pattern.exec(rest);
