@@ -4,43 +4,11 @@
  */
 import type { Host, RpcTransport } from '../host.js';
 import { supervisorClient } from '../supervisor/client.js';
+import { localLogSource } from './local-log-source.js';
 import { type ByteRangeSource, type FollowResult, LogFollower } from './log-follower.js';
 
-// A byte-order mark is text as supervisord reads it: dropped, the follower's byte count would fall short.
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/**
- * The log file's bytes read here, decoded strictly as supervisord decodes them; a character split at the end
- * (the writer half-way through it) is left for the next read. A kubelet writing 2 lines a second cost the monitor
- * an XML-RPC round trip per line (and supervisord its answer); a range read is a fraction of that. A file this
- * process may not read sends every later read to supervisord.
- */
-function localSource(files: Host['files'], path: string, served: ByteRangeSource): ByteRangeSource {
-  let local = true;
-  return {
-    read: async (offset, length) => {
-      if (!local) return served.read(offset, length);
-      let bytes: Buffer | undefined;
-      try {
-        bytes = await files.readRange(path, offset, length);
-      } catch {
-        local = false;
-        return served.read(offset, length);
-      }
-      // No file: supervisord says so as it does (the engine shows "no log file yet").
-      if (!bytes) return served.read(offset, length);
-      // A character the writer has not finished yet waits at the end; the lines before it are handed out now.
-      for (let cut = 0; cut < 4 && cut <= bytes.length; cut++) {
-        try {
-          return utf8.decode(bytes.subarray(0, bytes.length - cut));
-        } catch {}
-      }
-      // Bytes that are no UTF-8 at all: supervisord's answer is the reference (3.x sends them as they are).
-      return served.read(offset, length);
-    },
-    size: async () => (local ? ((await files.size(path).catch(() => undefined)) ?? 0) : (served.size?.() ?? 0)),
-  };
-}
+/** The log's size on this node (0 when it is not there: a follower then starts at its beginning). */
+const localSize = async (files: Host['files'], path: string) => (await files.size(path).catch(() => undefined)) ?? 0;
 
 /** Reads bytes [offset, end) of a local file, for the rotated backup of a log. */
 export async function readFrom(files: Host['files'], path: string, offset: number): Promise<Buffer | undefined> {
@@ -64,7 +32,9 @@ export function followProgramLog(
   };
   return new LogFollower(
     {
-      ...(local && logPath ? localSource(host.files, logPath, served) : served),
+      ...(local && logPath
+        ? { ...localLogSource(host.files, logPath, served), size: () => localSize(host.files, logPath) }
+        : served),
       ...(logPath ? { readRotated: (offset: number) => readFrom(host.files, `${logPath}.1`, offset) } : {}),
     },
     { startTailBytes: 64 * 1024 },
