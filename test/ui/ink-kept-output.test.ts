@@ -52,6 +52,65 @@ describe('the kept Output', () => {
   });
 });
 
+/** Characters of every kind a row can hold: plain ones at the edges of the plain set, and the others. */
+const ALPHABET = [
+  ...'az09 ~é×ÿ\u00a0…·‘’–—‰≤≥←↓─│┼▁█▏',
+  '\u00ad', // soft hyphen: no cell
+  'e\u0301', // a combining accent
+  '\u200b', // zero-width space
+  '日', // wide
+  '😀', // astral, wide
+  '\t',
+  cyan('c'),
+  '\u001b[1mb\u001b[22m',
+];
+
+/** A small deterministic generator: the same rows at every run. */
+function* seeded(seed: number): Generator<number> {
+  let x = seed;
+  for (;;) {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    yield x;
+  }
+}
+
+describe('the kept Output, plain rows', () => {
+  it('draws rows of plain text as Ink does: overlaps, columns past the edge, the end trimmed', () => {
+    const frame = (o: Writer) => {
+      o.write(0, 0, 'I1207 12:46:00.903440     315 kubelet.go:2180] "SyncLoop" line=17', { transformers: [] });
+      o.write(0, 1, '── kubelet log · following · level ≥ info ─────', { transformers: [] });
+      o.write(4, 1, 'over', { transformers: [] });
+      o.write(45, 2, 'beyond the edge', { transformers: [] });
+      o.write(2, 2, 'left', { transformers: [] });
+      o.write(0, 3, 'trailing   ', { transformers: [] });
+      o.write(0, 4, `plain then ${cyan('styled')}`, { transformers: [] });
+      o.write(0, 5, 'plain', { transformers: [] });
+      o.write(8, 5, cyan('styled'), { transformers: [] });
+    };
+    const kept = new KeptOutput({ width: 40, height: 8 });
+    const ink = new InkOutput({ width: 40, height: 8 });
+    frame(kept);
+    frame(ink as unknown as Writer);
+    expect(kept.get().output).toBe(ink.get().output);
+  });
+
+  it('draws 2,000 rows of mixed characters at mixed columns as Ink does', () => {
+    const next = seeded(27);
+    const pick = (n: number) => (next.next().value as number) % n;
+    for (let round = 0; round < 250; round++) {
+      const kept = new KeptOutput({ width: 24, height: 8 });
+      const ink = new InkOutput({ width: 24, height: 8 });
+      for (let w = 0; w < 8 + pick(8); w++) {
+        const text = Array.from({ length: pick(30) }, () => ALPHABET[pick(ALPHABET.length)]).join('');
+        const [x, y] = [pick(30) - 2, pick(8)];
+        kept.write(x, y, text, { transformers: [] });
+        ink.write(x, y, text, { transformers: [] });
+      }
+      expect(kept.get().output).toBe(ink.get().output);
+    }
+  });
+});
+
 describe("Ink's kept measures", () => {
   it('measure and cut as Ink does, and forget texts long gone', () => {
     expect(measureText('')).toEqual({ width: 0, height: 0 });

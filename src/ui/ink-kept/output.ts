@@ -34,8 +34,30 @@ const width = kept(4096, stringWidth);
 const sliced = keeper<string>(1024);
 const drawn = keeper<string>(512);
 
+/**
+ * Characters that are one cell each and one token each, with no style: printable ASCII and Latin-1 but the
+ * soft hyphen (U+00AD); general punctuation U+2010-U+2027 and U+2030-U+205E (`…`, `·`, quotes, dashes); arrows
+ * U+2190-U+2193; `≤≥`; box drawing and blocks U+2500-U+259F (the monitor's rules and history strip). No escape,
+ * control, combining, zero-width or wide character.
+ */
+const PLAIN = /^[ -~\xa0-\xac\xae-\xff‐-‧‰-⁞←-↓≤≥─-▟]*$/;
+
+/**
+ * A row of plain text only, drawn as Ink's grid draws it (blank cells, later writes over earlier ones, cells
+ * past the edge kept in order, the end trimmed) but a string per cell (`join` skips the holes Ink filters
+ * out): each character is one cell, and a cell with no style is its character. A kubelet's info lines are
+ * such rows; Ink's way spends an object, a style list and a width lookup on each character (most of a
+ * frame's garbage beside a logging kubelet, profiled).
+ */
+function drawPlainRow(columns: number, pieces: readonly Piece[]): string {
+  const cells: (string | undefined)[] = new Array(columns).fill(' ');
+  for (const piece of pieces) for (let i = 0; i < piece.line.length; i++) cells[piece.x + i] = piece.line[i];
+  return cells.join('').trimEnd();
+}
+
 /** A row's string from what is written on it, as Ink's grid makes it. */
 function drawRow(columns: number, pieces: readonly Piece[]): string {
+  if (pieces.every((piece) => PLAIN.test(piece.line))) return drawPlainRow(columns, pieces);
   const cells: StyledChar[] = new Array(columns).fill(BLANK);
   for (const piece of pieces) {
     let x = piece.x;
