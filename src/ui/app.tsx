@@ -3,7 +3,7 @@
  * everywhere (quit, help, back, the y/n of a dialog), and heights that keep a frame below the terminal's
  * height (Ink would otherwise clear the whole screen: flicker). Each screen maps its own keys.
  */
-import { Box, Text, useApp as useInkApp, useInput } from 'ink';
+import { Box, Text, useApp as useInkApp } from 'ink';
 import { BugError } from '../core/errors.js';
 import type { Screen } from '../store/app-store.js';
 import { useAppStore, useAppStoreApi } from '../store/store-context.js';
@@ -11,7 +11,7 @@ import { Header } from './components/header.js';
 import { HintBar } from './components/hint-bar.js';
 import { alsoMoveHint } from './components/other-units.js';
 import { ConfirmBar, confirmRows, HelpOverlay, NoticeLine } from './components/overlays.js';
-import { binds } from './hooks/use-keys.js';
+import { binds, useLatestInput } from './hooks/use-keys.js';
 import { useWindowSize } from './hooks/use-window-size.js';
 import { type Binding, CONFIRM, GLOBAL, hints, keyName, matches } from './keymap.js';
 import { APPLY_KEYS, ApplyScreen } from './screens/apply-screen.js';
@@ -95,7 +95,7 @@ export function App({ hostname }: { readonly hostname: string }) {
   const migrating = screen === 'apply' && !result;
   const clip = screen === 'monitor' && !help ? 'visible' : 'hidden';
 
-  useInput(
+  useLatestInput(
     (input, key) => {
       // The search box, once open, takes every key, even those that arrived in the same read as its `/`.
       if (store.getState().log.typing) return;

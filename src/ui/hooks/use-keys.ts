@@ -4,12 +4,29 @@
  * last notice before its handler runs, so a handler's own notice stays.
  */
 import { useInput } from 'ink';
+import { useCallback, useLayoutEffect, useRef } from 'react';
 import { useAppStore } from '../../store/store-context.js';
 import { type Binding, type KeyName, keyName, matches } from '../keymap.js';
 
 /** Whether any of these bindings takes the key. */
 export function binds(bindings: Record<string, Binding>, name: KeyName): boolean {
   return Object.values(bindings).some((b) => matches(b, name));
+}
+
+type InputHandler = Parameters<typeof useInput>[0];
+
+/**
+ * Ink's useInput, subscribed once (and again only when `isActive` changes), calling the handler of the latest
+ * render. Ink subscribes again whenever it is given a new function: a screen's handlers are new at each render,
+ * and the monitor renders at each log line (profiled: a listener removed and added per frame, twice).
+ */
+export function useLatestInput(handler: InputHandler, options: { readonly isActive: boolean }): void {
+  const latest = useRef(handler);
+  useLayoutEffect(() => {
+    latest.current = handler;
+  });
+  const stable = useCallback<InputHandler>((input, key) => latest.current(input, key), []);
+  useInput(stable, options);
 }
 
 /** `when`, if given, is asked as each key arrives (state that changed since the last draw). */
@@ -20,7 +37,7 @@ export function useKeys<K extends string>(
   when?: () => boolean,
 ): void {
   const dismissNotice = useAppStore((s) => s.actions.dismissNotice);
-  useInput(
+  useLatestInput(
     (input, key) => {
       if (when && !when()) return;
       const name = keyName(input, key);
