@@ -1,6 +1,6 @@
 /** The app store, provided to every component; screens select what they draw. */
 import type React from 'react';
-import { createContext, useContext } from 'react';
+import { createContext, useContext, useRef } from 'react';
 import { useStore } from 'zustand';
 import { BugError } from '../core/errors.js';
 import type { AppState, AppStore } from './app-store.js';
@@ -16,6 +16,21 @@ export function useAppStore<T>(selector: (s: AppState) => T): T {
   const store = useContext(StoreContext);
   if (!store) throw new BugError('useAppStore outside <StoreProvider>');
   return useStore(store, selector);
+}
+
+/**
+ * Selects from the app store, and redraws only when `equal` says the selected value changed: the value kept
+ * from before is handed out again while it is equal (what zustand's useStoreWithEqualityFn does, without its
+ * extra dependency).
+ */
+export function useAppStoreWith<T>(selector: (s: AppState) => T, equal: (a: T, b: T) => boolean): T {
+  const kept = useRef<{ readonly value: T } | null>(null);
+  return useAppStore((s) => {
+    const value = selector(s);
+    if (kept.current && equal(kept.current.value, value)) return kept.current.value;
+    kept.current = { value };
+    return value;
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 // The log pane's k9s habits: wrap, times on and off, jumping between errors, saving what it holds.
 import { afterEach, describe, expect, it } from 'vitest';
+import { monitorBesidesLog } from '../../src/ui/components/log-pane.js';
 import { fakeServices, monitorData, program, renderApp } from '../helpers/render-app.js';
 
 const apps: { unmount(): void }[] = [];
@@ -80,5 +81,28 @@ describe('log pane', () => {
     const f = await app.waitFor((x) => x.includes('saved 2 lines'), 'the notice');
     expect(f).toContain('saved 2 lines to /var/tmp/kubesup-tui/kubelet-x.log (level ≥ warning, matching "probe")');
     expect(saved).toEqual([['kubelet', [klog('W', 2, 'probe slow'), klog('E', 3, 'probe failed')]]]);
+  });
+
+  it('follows new lines and the note in its title on its own, the rest of the screen as it was', async () => {
+    const { app, monitor } = setup([klog('I', 1, 'first')]);
+    const data = monitorData([program({ name: 'kubelet' })]);
+    monitor.push(data);
+    await app.waitFor((x) => x.includes('first'), 'the first line');
+    monitor.log([klog('I', 2, 'second')]);
+    monitor.push({ ...data, logVersion: data.logVersion + 1 });
+    await app.waitFor((x) => x.includes('second'), 'the new line, with no other change');
+    monitor.push({ ...data, logVersion: data.logVersion + 1, logNotice: 'log rotated' });
+    await app.waitFor((x) => x.includes('kubelet log · log rotated'), "the note in the pane's title");
+  });
+});
+
+describe('what redraws the monitor beside the log pane', () => {
+  it('a change of the log alone does not; any other change does', () => {
+    const data = monitorData([program({ name: 'kubelet' })]);
+    expect(monitorBesidesLog(data, { ...data, logVersion: 9, logNotice: 'log rotated' })).toBe(true);
+    expect(monitorBesidesLog(data, { ...data, programs: [...data.programs] })).toBe(false);
+    expect(monitorBesidesLog(data, { ...data, health: { ...data.health } })).toBe(false);
+    expect(monitorBesidesLog(null, data)).toBe(false);
+    expect(monitorBesidesLog(null, null)).toBe(true);
   });
 });

@@ -1,15 +1,16 @@
 /** The live monitor: programs, kubelet health, the node, the selected program's history and log, and its keys. */
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { processLine } from '../../core/monitor/process-line.js';
 import { logWindow } from '../../store/log-view.js';
-import { useAppStore, useAppStoreApi } from '../../store/store-context.js';
+import { useAppStore, useAppStoreApi, useAppStoreWith } from '../../store/store-context.js';
 import { ExitList, HistoryLine } from '../components/history-panel.js';
-import { LogView, nextLevel } from '../components/log-view.js';
+import { LogPane, monitorBesidesLog } from '../components/log-pane.js';
+import { nextLevel } from '../components/log-view.js';
 import { MonitorStatus, statusRows } from '../components/monitor-status.js';
 import { NODE_PANEL_ROWS, NodePanel } from '../components/node-panel.js';
 import { ProgramTable } from '../components/program-table.js';
-import { useKeys } from '../hooks/use-keys.js';
+import { useKeys, useLatestInput } from '../hooks/use-keys.js';
 import { type Binding, keyName } from '../keymap.js';
 
 export const MONITOR_KEYS = {
@@ -52,12 +53,10 @@ export function MonitorScreen({
   readonly height: number;
   readonly keysActive: boolean;
 }) {
-  const m = useAppStore((s) => s.monitor);
+  // Not redrawn for the log's lines: the pane below follows them on its own.
+  const m = useAppStoreWith((s) => s.monitor, monitorBesidesLog);
   const selected = useAppStore((s) => s.selected);
-  const view = useAppStore((s) => s.log);
   const warning = useAppStore((s) => s.warning);
-  const ring = useAppStore((s) => s.logRing);
-  useAppStore((s) => s.monitor?.logVersion); // redraw when lines arrive (at most every 100 ms, batched in the store)
   const a = useAppStore((s) => s.actions);
   const store = useAppStoreApi();
   const [showExits, setShowExits] = useState(false);
@@ -65,18 +64,19 @@ export function MonitorScreen({
     2,
     height - CHROME_ROWS - statusRows(warning, Boolean(m?.services?.length)) - Math.max(1, m?.programs.length ?? 0),
   );
-  const window = logWindow(ring, view, logHeight);
+  // The log's matches and level as they are when a key arrives (the pane draws them; this screen does not).
+  const matchesNow = () => logWindow(store.getState().logRing, store.getState().log, logHeight).matches;
 
   // The search box takes every key while it is open: asked as each key arrives, so that `/` and what is
   // typed after it in the same read (a paste, a fast typist over SSH) all reach the box. Registered before
   // the screen's keys: the `/` that opens the box is not typed into it.
-  useInput(
+  useLatestInput(
     (input, key) => {
       const now = store.getState();
       if (!now.log.typing) return;
       const k = keyName(input, key);
       if (k === 'enter') {
-        const matches = logWindow(now.logRing, now.log, logHeight).matches;
+        const matches = matchesNow();
         a.closeSearch(true);
         a.nextMatch(-1, matches);
       } else if (k === 'escape') a.closeSearch(false);
@@ -98,9 +98,9 @@ export function MonitorScreen({
       follow: a.toggleFollow,
       search: a.openSearch,
       filter: a.toggleFilter,
-      nextMatch: () => a.nextMatch(1, window.matches),
-      prevMatch: () => a.nextMatch(-1, window.matches),
-      level: () => a.setMinSeverity(nextLevel(view.minSeverity)),
+      nextMatch: () => a.nextMatch(1, matchesNow()),
+      prevMatch: () => a.nextMatch(-1, matchesNow()),
+      level: () => a.setMinSeverity(nextLevel(store.getState().log.minSeverity)),
       logUp: () => a.scrollLog(-(logHeight - 1), logHeight),
       logDown: () => a.scrollLog(logHeight - 1, logHeight),
       logTop: () => a.logTop(logHeight),
@@ -130,13 +130,7 @@ export function MonitorScreen({
       {showExits ? (
         <ExitList program={p} nowMs={nowMs} width={width} height={logHeight + 1} />
       ) : (
-        <LogView
-          window={window}
-          view={view}
-          width={width}
-          height={logHeight}
-          title={`${p?.namespec ?? '-'} log${m.logNotice ? ` · ${m.logNotice}` : ''}`}
-        />
+        <LogPane program={p?.namespec ?? null} width={width} height={logHeight} />
       )}
     </Box>
   );
