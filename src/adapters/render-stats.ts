@@ -11,10 +11,13 @@ export function renderStats(file: string): (m: { renderTime: number }) => void {
   // The garbage collections in the same second, and their time (Node.js only; Bun reports none).
   let gcs = 0;
   let gcMs = 0;
+  // Of them, full (mark-compact) collections: those that walk the whole heap, much of it on helper threads.
+  let fullGcs = 0;
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       gcs++;
       gcMs += entry.duration;
+      if ((entry as { detail?: { kind?: number } }).detail?.kind === 2) fullGcs++;
     }
   }).observe({ entryTypes: ['gc'] });
   let since = performance.now();
@@ -25,12 +28,13 @@ export function renderStats(file: string): (m: { renderTime: number }) => void {
       // And the memory, by kind: what the heap holds against what the process holds (MB).
       const memory = Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 2 ** 20)]);
       const tenths = (x: number) => Math.round(x * 10) / 10;
-      const second = { frames, ms: tenths(ms), gcs, gcMs: tenths(gcMs), ...Object.fromEntries(memory) };
+      const second = { frames, ms: tenths(ms), gcs, fullGcs, gcMs: tenths(gcMs), ...Object.fromEntries(memory) };
       appendFileSync(file, `${JSON.stringify(second)}\n`);
       frames = 0;
       ms = 0;
       gcs = 0;
       gcMs = 0;
+      fullGcs = 0;
       since = performance.now();
     }
   };
