@@ -16,19 +16,27 @@ import type { CliOptions } from './args.js';
 import { sessionSummary } from './session-summary.js';
 
 /**
- * The TUI may stay open for hours on a node short of memory: V8's young generation is kept at its first size
- * (1 MB semi-spaces) instead of growing to 16 MB ones under a log flood's garbage, and the old generation grows
- * as for a small device. Both flags are read by V8 as it runs, so they take effect set here (measured: 105 MB
- * at rest and 110-180 MB under a 10,000 lines/s flood before; about 80 MB, flat, after). Bun has no V8 (and its
- * --smol made the single file's start slower without making the monitor smaller: not used).
+ * The TUI may stay open for hours on a node short of memory and CPU. Node.js: V8's young generation is kept at
+ * its first size (1 MB semi-spaces) instead of growing to 16 MB ones under a log flood's garbage, and the old
+ * generation grows as for a small device. Both flags are read by V8 as it runs, so they take effect set here
+ * (measured: 105 MB at rest and 110-180 MB under a 10,000 lines/s flood before; about 80 MB, flat, after).
+ * Bun (the single file) has no V8, and its --smol made the start slower without making the monitor smaller;
+ * but its JIT kept compiling at rest, beside a logging kubelet: a third of the monitor's CPU was its JITWorker
+ * thread. Tier-up 1000 times more reluctant (Bun.unsafe.setJITPolicy) leaves the monitor's code in the
+ * interpreter and baseline tiers (measured with bench/profile-at-rest.ts: at rest at 2 lines/s 1.17 % to
+ * 1.03 % of a core and 89 to 80 MB; at 2,000 lines/s 3.9 % to 3.5 % and 133 to 104 MB).
  */
-function keepTheHeapSmall(): void {
-  if (process.versions.bun) return;
+function keepTheRuntimeSmall(): void {
+  if (process.versions.bun) {
+    const bun = (globalThis as { Bun?: { unsafe?: { setJITPolicy?: (scale: number) => void } } }).Bun;
+    bun?.unsafe?.setJITPolicy?.(1000);
+    return;
+  }
   setFlagsFromString('--semi-space-growth-factor=1 --optimize-for-size');
 }
 
 export async function runTui(host: Host, options: CliOptions, screen: FullScreen): Promise<number> {
-  keepTheHeapSmall();
+  keepTheRuntimeSmall();
   const services = createAppServices(host, options);
   const store = createAppStore(services, { screen: 'detect' });
   const a = store.getState().actions;
