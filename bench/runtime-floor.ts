@@ -31,11 +31,12 @@ const h = React.createElement;
 const line = 'I1207 05:30:21.123456     311 kubelet.go:2180] "SyncLoop (housekeeping)" line=';
 const Row = memo(({ text }) => h(Text, { wrap: 'truncate-end' }, text));
 const lines = [];
+let seq = 0;
 function Screen() {
   const [n, setN] = useState(0);
   useEffect(() => {
     const t = setInterval(() => {
-      lines.push(n + lines.length);
+      lines.push(++seq);
       if (lines.length > 100) lines.shift();
       setN((x) => x + 1);
     }, 1000 / Number(process.env.FLOOR_FPS || 2));
